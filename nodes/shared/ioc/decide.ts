@@ -1,0 +1,218 @@
+import type { Allowlist } from './allowlist';
+import { parseNetworkValue, typeFromWord, type ParsedIoc } from './parse';
+import { REASON_PRECEDENCE, REASON_TEXT } from './reasons';
+import { quote, rawText } from './text';
+import type { FilterResult, IocItem, IocOccurrence, IocSource, ReasonCode, SkippedIoc } from './types';
+import { isKnownVerdict, normaliseVerdict, verdictRank, type KnownVerdict } from './verdict';
+
+export interface DecideOptions {
+	/** Lowest verdict that is blocked (default `suspicious`). */
+	minVerdict?: KnownVerdict;
+	/** IoCs with no verdict at all: absence is not a statement of safety (default `block`). */
+	noVerdict?: 'block' | 'skip';
+	allowlist?: Allowlist;
+}
+
+export const DEFAULT_MIN_VERDICT: KnownVerdict = 'suspicious';
+export const DEFAULT_CAP = 1000;
+
+/** One distinct (type word, raw string) of the call, parsed once. */
+interface Parsed {
+	type: string;
+	value: string;
+	original: string;
+	ioc: ParsedIoc | null;
+	problem: string | null;
+	merged?: Merged;
+}
+
+/** Running state of one (type, normalised value). */
+interface Merged {
+	item: IocItem;
+	parsed: Parsed;
+	rank: number;
+	sourceKeys: Set<string>;
+	lastSource?: IocSource;
+	otherClassifications?: Set<string>;
+}
+
+const NETWORK_TYPES: ReadonlySet<string | undefined> = new Set(['ip', 'domain', 'uri', undefined]);
+
+function parseOccurrence(value: unknown, typeWord: unknown): Parsed {
+	const type = typeFromWord(typeWord);
+	const network = NETWORK_TYPES.has(type);
+	if (typeof value !== 'string') {
+		const text = rawText(value);
+		const problem = value === undefined || value === null ? 'is missing' : `is not a text value (got ${Array.isArray(value) ? 'an array' : typeof value})`;
+		return { type: type ?? 'unknown', value: text, original: text, ioc: null, problem };
+	}
+	if (!network) return { type: type as string, value, original: value, ioc: null, problem: null };
+	const outcome = parseNetworkValue(value, type as ParsedIoc['type'] | undefined);
+	return outcome.ok
+		? { type: outcome.ioc.type, value: outcome.ioc.value, original: value, ioc: outcome.ioc, problem: null }
+		: { type: type ?? 'unknown', value, original: value, ioc: null, problem: outcome.problem };
+}
+
+function newMerged(parsed: Parsed): Merged {
+	const item: IocItem = {
+		type: parsed.type,
+		value: parsed.value,
+		original: parsed.original,
+		verdict: null,
+		tag_type: null,
+		tag_types: [],
+		safelisted: false,
+		sources: [],
+		occurrences: 0,
+	};
+	return { item, parsed, rank: -2, sourceKeys: new Set() };
+}
+
+function addOccurrence(merged: Merged, occurrence: IocOccurrence): void {
+	const item = merged.item;
+	item.occurrences++;
+	const verdict = normaliseVerdict(occurrence.verdict);
+	const rank = verdictRank(verdict);
+	const classification = typeof occurrence.classification === 'string' && occurrence.classification !== '' ? occurrence.classification : undefined;
+	if (rank > merged.rank) {
+		merged.rank = rank;
+		item.verdict = verdict;
+		if (classification !== undefined) item.classification = classification;
+	}
+	if (classification !== undefined && classification !== item.classification) {
+		(merged.otherClassifications ??= new Set()).add(classification);
+	}
+	if (occurrence.safelisted === true) item.safelisted = true;
+	const tagType = occurrence.tag_type;
+	if (typeof tagType === 'string' && tagType !== '' && !item.tag_types.includes(tagType)) {
+		item.tag_types.push(tagType);
+		item.tag_type ??= tagType;
+	}
+	const source = occurrence.source;
+	if (source && source !== merged.lastSource) {
+		merged.lastSource = source;
+		const alertId = typeof source.alert_id === 'string' ? source.alert_id : undefined;
+		const sid = typeof source.sid === 'string' ? source.sid : undefined;
+		const key = `${alertId ?? ''}\u0000${sid ?? ''}`;
+		if ((alertId !== undefined || sid !== undefined) && !merged.sourceKeys.has(key)) {
+			merged.sourceKeys.add(key);
+			item.sources.push(alertId === undefined ? { sid } : sid === undefined ? { alert_id: alertId } : { alert_id: alertId, sid });
+		}
+	}
+	const index = occurrence.itemIndex;
+	if (typeof index === 'number') {
+		const indexes = (item.itemIndexes ??= []);
+		if (indexes[indexes.length - 1] !== index) indexes.push(index);
+	}
+}
+
+/** Marks an item as held back (also for the node's `already_blocked`). */
+export function holdBack(item: IocItem, reason: ReasonCode, reasonText?: string): SkippedIoc {
+	return { ...item, reason, reason_text: reasonText ?? REASON_TEXT[reason] ?? reason };
+}
+
+type Check = (merged: Merged) => string | null;
+
+/** Merges the occurrences of one call by (type, normalised value) and decides each IoC.
+ * Merging: the highest verdict wins (with its classification; the others are listed in
+ * `classifications`); `safelisted` if any occurrence was (Assemblyline safelisted it somewhere,
+ * which is a statement about the value); sources, tag types and item indexes are unions;
+ * `original` is the first raw value seen. No cap here: see applyCap. */
+export function decideIocs(occurrences: Iterable<IocOccurrence>, options: DecideOptions = {}): FilterResult {
+	const minVerdict = options.minVerdict ?? DEFAULT_MIN_VERDICT;
+	if (!isKnownVerdict(minVerdict)) throw new RangeError(`Unknown minimum verdict ${JSON.stringify(minVerdict)}`);
+	const minRank = verdictRank(minVerdict);
+	const skipNoVerdict = options.noVerdict === 'skip';
+	const allowlist = options.allowlist;
+
+	const parsedByType = new Map<unknown, Map<string, Parsed>>();
+	const mergedByKey = new Map<string, Merged>();
+	const mergedInOrder: Merged[] = [];
+	for (const occurrence of occurrences) {
+		const typeWord = occurrence.type ?? occurrence.tag_type;
+		let parsed: Parsed | undefined;
+		if (typeof occurrence.value === 'string') {
+			let byValue = parsedByType.get(typeWord);
+			if (!byValue) parsedByType.set(typeWord, (byValue = new Map()));
+			parsed = byValue.get(occurrence.value);
+			if (!parsed) byValue.set(occurrence.value, (parsed = parseOccurrence(occurrence.value, typeWord)));
+		} else {
+			parsed = parseOccurrence(occurrence.value, typeWord);
+		}
+		let merged = parsed.merged;
+		if (!merged) {
+			const key = `${parsed.problem === null ? '' : '!'}${parsed.type}\u0000${parsed.value}`;
+			merged = mergedByKey.get(key);
+			if (!merged) {
+				merged = newMerged(parsed);
+				mergedByKey.set(key, merged);
+				mergedInOrder.push(merged);
+			}
+			parsed.merged = merged;
+		}
+		addOccurrence(merged, occurrence);
+	}
+
+	const checks: Record<Exclude<ReasonCode, 'already_blocked' | 'over_cap'>, Check> = {
+		invalid: ({ parsed }) => (parsed.problem === null ? null : `${quote(parsed.value)} ${parsed.problem}.`),
+		allowlisted: ({ parsed }) => {
+			const entry = parsed.ioc && allowlist ? allowlist.match(parsed.ioc) : null;
+			return entry === null ? null : `Matches your allowlist entry ${quote(entry)}.`;
+		},
+		safelisted: ({ item }) => (item.safelisted ? (REASON_TEXT.safelisted as string) : null),
+		non_global_ip: ({ parsed }) => (parsed.ioc?.hold?.reason === 'non_global_ip' ? parsed.ioc.hold.text : null),
+		special_use_domain: ({ parsed }) => (parsed.ioc?.hold?.reason === 'special_use_domain' ? parsed.ioc.hold.text : null),
+		public_suffix: ({ parsed }) => (parsed.ioc?.hold?.reason === 'public_suffix' ? parsed.ioc.hold.text : null),
+		unsupported_type: ({ parsed }) =>
+			parsed.ioc === null ? `A ${parsed.type} IoC cannot go on a firewall blocklist: only IP addresses, domains and URLs can.` : null,
+		no_verdict: ({ item }) => (item.verdict === null && skipNoVerdict ? (REASON_TEXT.no_verdict as string) : null),
+		below_threshold: ({ item, rank }) =>
+			item.verdict !== null && rank < minRank ? `Verdict ${quote(item.verdict)} is below the minimum verdict ${quote(minVerdict)} for blocking.` : null,
+	};
+	const orderedChecks = REASON_PRECEDENCE.filter((code): code is keyof typeof checks => code in checks).map(
+		(code) => [code, checks[code]] as const,
+	);
+
+	const result: FilterResult = { block: [], skipped: [] };
+	for (const merged of mergedInOrder) {
+		if (merged.otherClassifications) {
+			merged.item.classifications = [merged.item.classification as string, ...merged.otherClassifications];
+		}
+		let skipped: SkippedIoc | null = null;
+		for (const [code, check] of orderedChecks) {
+			const text = check(merged);
+			if (text !== null) {
+				skipped = holdBack(merged.item, code, text);
+				break;
+			}
+		}
+		if (skipped) result.skipped.push(skipped);
+		else result.block.push(merged.item);
+	}
+	return result;
+}
+
+/** Keeps at most `cap` IoCs on Block, the highest verdicts first and then in input order;
+ * the rest go to Skipped with `over_cap`. Run it after the node's cross-run dedup. */
+export function applyCap(block: readonly IocItem[], cap: number = DEFAULT_CAP): FilterResult {
+	if (!(cap >= 0) || (Number.isFinite(cap) && !Number.isInteger(cap))) {
+		throw new RangeError(`The cap must be a whole number ≥ 0 or Infinity, not ${cap}`);
+	}
+	const ranked = block.map((item, index) => ({ item, index, rank: verdictRank(item.verdict) }));
+	ranked.sort((a, b) => b.rank - a.rank || a.index - b.index);
+	const text = `Over the cap of ${cap} IoCs sent to Block in one run (the highest verdicts go first).`;
+	return {
+		block: ranked.slice(0, cap).map(({ item }) => item),
+		skipped: ranked.slice(cap).map(({ item }) => holdBack(item, 'over_cap', text)),
+	};
+}
+
+/** decideIocs then applyCap, for callers with no cross-run dedup in between. */
+export function filterBlockableIocs(
+	occurrences: Iterable<IocOccurrence>,
+	options: DecideOptions & { cap?: number } = {},
+): FilterResult {
+	const decided = decideIocs(occurrences, options);
+	const capped = applyCap(decided.block, options.cap);
+	return { block: capped.block, skipped: [...decided.skipped, ...capped.skipped] };
+}

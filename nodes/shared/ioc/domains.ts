@@ -1,0 +1,102 @@
+import { parsePsl } from './vendor';
+
+const MAX_NAME = 253;
+// Labels are letters, digits and hyphens; `_` is allowed inside a label (not first or last), as
+// Assemblyline's own Domain type does, because malware infrastructure uses such hostnames and
+// browsers resolve them. The TLD must start with a letter, so `1.2.3.4.5` is never a domain.
+const LABEL = /^[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?$/;
+const TLD = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+// Characters that would make `new URL('http://' + name)` read something other than a host.
+const NOT_IN_HOST = /[/\\?#@:%[\]<>^|"'`{}*]/;
+const NON_ASCII = /[^\x00-\x7F]/;
+
+function labelsValid(name: string): boolean {
+	if (name.length === 0 || name.length > MAX_NAME) return false;
+	const labels = name.split('.');
+	const last = labels.length - 1;
+	for (let i = 0; i < last; i++) if (!LABEL.test(labels[i])) return false;
+	return TLD.test(labels[last]);
+}
+
+/** Lower-cased, trailing dot removed, IDN to punycode (UTS-46 through the WHATWG URL parser),
+ * LDH labels of 1-63 chars, at most 253 chars. Single labels pass here; whether one is
+ * acceptable (a TLD, `localhost`) is decided by `domainHoldBack`. */
+export function parseDomainName(text: string): string | null {
+	if (text.length === 0 || text.length > 4 * MAX_NAME) return null;
+	let name = text.endsWith('.') ? text.slice(0, -1) : text;
+	if (NON_ASCII.test(name) || name.includes('xn--') || name.includes('XN--')) {
+		if (NOT_IN_HOST.test(name)) return null;
+		try {
+			name = new URL(`http://${name}/`).hostname;
+		} catch {
+			return null;
+		}
+	} else {
+		name = name.toLowerCase();
+	}
+	return labelsValid(name) ? name : null;
+}
+
+// IANA Special-Use Domain Names (RFC 6761 and successors), all of .arpa (reverse DNS and
+// infrastructure, never a host to block), and zones commonly used inside organisations.
+// tldts's `detectSpecialUse` covers the IANA part only.
+const SPECIAL_USE: ReadonlySet<string> = new Set([
+	'localhost',
+	'local',
+	'test',
+	'invalid',
+	'example',
+	'example.com',
+	'example.net',
+	'example.org',
+	'onion',
+	'alt',
+	'arpa',
+	'internal',
+	'home',
+	'lan',
+	'corp',
+	'localdomain',
+	'intranet',
+	'private',
+]);
+
+/** The longest-first walk over a name's label suffixes (`a.b.c`, `b.c`, `c`), stopping at the
+ * first one in `set`: cost grows with the number of labels, not with the set. */
+export function findDomainSuffix(name: string, set: { has(key: string): boolean }): string | null {
+	let suffix = name;
+	for (;;) {
+		if (set.has(suffix)) return suffix;
+		const dot = suffix.indexOf('.');
+		if (dot === -1) return null;
+		suffix = suffix.slice(dot + 1);
+	}
+}
+
+const PSL_OPTIONS = Object.freeze({
+	allowPrivateDomains: true,
+	extractHostname: false,
+	detectIp: false,
+	validateHostname: false,
+});
+
+export type DomainProblem =
+	| { reason: 'special_use_domain'; detail: string }
+	| { reason: 'public_suffix'; detail: string }
+	| { reason: 'invalid'; detail: string };
+
+/** Why a well-formed name must not be blocked, or null. */
+export function domainHoldBack(name: string): DomainProblem | null {
+	const zone = findDomainSuffix(name, SPECIAL_USE);
+	if (zone) return { reason: 'special_use_domain', detail: `is in the special-use or internal zone "${zone}"` };
+	const psl = parsePsl(name, PSL_OPTIONS);
+	if (!psl.isIcann && !psl.isPrivate) {
+		return name.includes('.')
+			? { reason: 'special_use_domain', detail: `is under "${psl.publicSuffix}", a TLD that is not delegated in the public DNS (an internal or reserved name)` }
+			: { reason: 'invalid', detail: 'is a single label, not a fully-qualified domain name' };
+	}
+	if (psl.publicSuffix === name) {
+		return { reason: 'public_suffix', detail: 'is a public suffix: blocking it would block every domain registered under it' };
+	}
+	return null;
+}

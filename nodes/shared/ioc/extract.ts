@@ -1,0 +1,159 @@
+import type { IocOccurrence, IocSource } from './types';
+
+export type InputShape = 'auto' | 'alert' | 'submissionIoc' | 'grouped' | 'summary' | 'field';
+
+export interface ExtractOptions {
+	/** `auto` (default) recognises the shapes below, then falls back to `field` when a value field is set. */
+	shape?: InputShape;
+	/** Dot path of the value (or array of values) for `field`. */
+	valueField?: string;
+	typeField?: string;
+	verdictField?: string;
+	/** n8n input item index, copied onto every occurrence for pairedItem. */
+	itemIndex?: number;
+}
+
+/** Input the library cannot read; the node reports it per item (NodeOperationError). */
+export class IocInputError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'IocInputError';
+	}
+}
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const asString = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/** Reads a dot path (`a.b.0.c`) through own properties only. */
+export function readPath(json: unknown, path: string): unknown {
+	let current: unknown = json;
+	for (const key of path.split('.')) {
+		if (typeof current !== 'object' || current === null || !Object.prototype.hasOwnProperty.call(current, key)) return undefined;
+		current = (current as Json)[key];
+	}
+	return current;
+}
+
+function sourceOf(json: Json): IocSource | undefined {
+	const alertId = asString(json.alert_id);
+	const sid = asString(json.sid);
+	if (alertId === undefined && sid === undefined) return undefined;
+	return alertId === undefined ? { sid } : sid === undefined ? { alert_id: alertId } : { alert_id: alertId, sid };
+}
+
+const NETWORK_GROUPS = ['ip', 'domain', 'uri'] as const;
+
+// `al.detailed.<group>` carries verdicts; an alert fetched without it (an `fl` projection) still
+// has the plain value lists, which then come without a verdict.
+function fromAlert(al: Json, source: IocSource | undefined, itemIndex: number | undefined, out: IocOccurrence[]): void {
+	const detailed = isObject(al.detailed) ? al.detailed : undefined;
+	for (const group of NETWORK_GROUPS) {
+		if (detailed) {
+			const entries = detailed[group] ?? [];
+			if (!Array.isArray(entries)) continue;
+			for (const entry of entries) {
+				if (isObject(entry)) {
+					out.push({ value: entry.value, type: group, tag_type: asString(entry.type) ?? null, verdict: entry.verdict, source, itemIndex });
+				} else out.push({ value: entry, type: group, source, itemIndex });
+			}
+			continue;
+		}
+		const split = [`${group}_dynamic`, `${group}_static`].filter((key) => Array.isArray(al[key]));
+		const lists: Array<[string, string | null]> = split.length > 0 ? split.map((key) => [key, `network.${key.split('_')[1]}.${group}`]) : [[group, null]];
+		for (const [key, tagType] of lists) {
+			const values = al[key] ?? [];
+			if (Array.isArray(values)) for (const value of values) out.push({ value, type: group, tag_type: tagType, source, itemIndex });
+		}
+	}
+}
+
+// `{tag_type: [value…]}` (grouped output) or `{tag_type: [[value, verdict, safelisted, classification]…]}` (summary).
+function fromTagMap(map: Json, source: IocSource | undefined, itemIndex: number | undefined, out: IocOccurrence[]): void {
+	for (const tagType of Object.keys(map)) {
+		const entries = map[tagType];
+		if (!Array.isArray(entries)) continue;
+		for (const entry of entries) {
+			if (Array.isArray(entry)) {
+				out.push({
+					value: entry[0],
+					tag_type: tagType,
+					verdict: entry[1],
+					safelisted: entry[2] === true,
+					classification: asString(entry[3]),
+					source,
+					itemIndex,
+				});
+			} else out.push({ value: entry, tag_type: tagType, source, itemIndex });
+		}
+	}
+}
+
+/** Which known shape an item has, or null. */
+export function detectShape(json: unknown): Exclude<InputShape, 'auto' | 'field'> | null {
+	if (!isObject(json)) return null;
+	if (isObject(json.al)) return 'alert';
+	if (isObject(json.iocs)) return 'grouped';
+	if (isObject(json.tags) && isObject(json.tags.ioc)) return 'summary';
+	if ('value' in json && ('type' in json || 'tag_type' in json)) return 'submissionIoc';
+	return null;
+}
+
+const SHAPE_HINT: Readonly<Record<Exclude<InputShape, 'auto' | 'field'>, string>> = {
+	alert: 'an Assemblyline alert (with an "al" object)',
+	grouped: 'a grouped IoC item (with an "iocs" object)',
+	summary: 'a submission summary (with "tags.ioc")',
+	submissionIoc: 'a single IoC item (with "value" and "type" or "tag_type")',
+};
+
+/** The IoC occurrences in one n8n item's json. Throws IocInputError when the item cannot be read. */
+export function extractOccurrences(json: unknown, options: ExtractOptions = {}): IocOccurrence[] {
+	const { itemIndex } = options;
+	const detected = detectShape(json);
+	let shape = options.shape ?? 'auto';
+	if (shape === 'auto') {
+		shape = detected ?? (options.valueField ? 'field' : 'auto');
+		if (shape === 'auto') {
+			throw new IocInputError(
+				'This item is not an Assemblyline alert, submission summary or IoC item. Set "Value Field" to the field that holds the IoC value.',
+			);
+		}
+	} else if (shape !== 'field' && shape !== detected) {
+		throw new IocInputError(`This item is not ${SHAPE_HINT[shape]}. Choose another input shape, or "auto".`);
+	}
+	const item = json as Json;
+	const source = isObject(json) ? sourceOf(item) : undefined;
+	const out: IocOccurrence[] = [];
+	switch (shape) {
+		case 'alert':
+			fromAlert(item.al as Json, source, itemIndex, out);
+			break;
+		case 'grouped':
+			fromTagMap(item.iocs as Json, source, itemIndex, out);
+			break;
+		case 'summary':
+			fromTagMap((item.tags as Json).ioc as Json, source, itemIndex, out);
+			break;
+		case 'submissionIoc':
+			out.push({
+				value: item.value,
+				type: asString(item.type),
+				tag_type: asString(item.tag_type) ?? null,
+				verdict: item.verdict,
+				safelisted: item.safelisted === true,
+				classification: asString(item.classification),
+				source,
+				itemIndex,
+			});
+			break;
+		case 'field': {
+			if (!options.valueField) throw new IocInputError('Set "Value Field" to the field that holds the IoC value.');
+			const value = readPath(json, options.valueField);
+			const type = options.typeField ? asString(readPath(json, options.typeField)) : undefined;
+			const verdict = options.verdictField ? readPath(json, options.verdictField) : undefined;
+			for (const one of Array.isArray(value) ? value : [value]) out.push({ value: one, type, verdict, source, itemIndex });
+			break;
+		}
+	}
+	return out;
+}

@@ -1,0 +1,34 @@
+/**
+ * Pure IoC library behind "Filter Blockable IoCs" and "IoC Enrich" (no n8n imports).
+ *
+ * Pipeline: extractOccurrences (one n8n item → IoC occurrences) → decideIocs (refang, strict
+ * parse, merge duplicates by type and normalised value, decide Block or Skipped with a reason;
+ * precedence in reasons.ts) → [the node's cross-run dedup, holdBack(item, 'already_blocked')]
+ * → applyCap → exportBlocklists (plain, Palo Alto EDL, FortiGate, CSV, STIX 2.1).
+ * inspectIoc / detectIocType serve enrichment: type detection plus the non-global and
+ * special-use checks, so nothing internal is sent to a third party.
+ */
+export type { FilterResult, IocItem, IocOccurrence, IocSource, NetworkType, ReasonCode, SkippedIoc } from './types';
+export { refang } from './refang';
+export { parseNetworkValue, typeFromWord, type ParsedIoc, type ParseOutcome } from './parse';
+export { VERDICTS, normaliseVerdict, verdictRank, isKnownVerdict, type KnownVerdict } from './verdict';
+export { REASON_PRECEDENCE } from './reasons';
+export { compileAllowlist, compileAllowlistOrThrow, type Allowlist, type AllowlistError } from './allowlist';
+export { extractOccurrences, detectShape, readPath, IocInputError, type ExtractOptions, type InputShape } from './extract';
+export { decideIocs, applyCap, filterBlockableIocs, holdBack, DEFAULT_CAP, DEFAULT_MIN_VERDICT, type DecideOptions } from './decide';
+export { inspectIoc, detectIocType, type DetectedIocType, type IocInspection } from './inspect';
+export {
+	exportBlocklists,
+	exportLines,
+	exportPlain,
+	exportPaloAltoEdl,
+	exportFortigate,
+	exportCsv,
+	exportStix,
+	csvCell,
+	stixLiteral,
+	type Blocklist,
+	type ExportFormat,
+	type ExportOptions,
+	type LineFormat,
+} from './export';

@@ -1,0 +1,48 @@
+import { parseNetworkValue } from './parse';
+import { refang } from './refang';
+import { quote, rawText } from './text';
+import type { ReasonCode } from './types';
+
+export type DetectedIocType = 'ipv4' | 'ipv6' | 'domain' | 'url' | 'md5' | 'sha1' | 'sha256' | 'unknown';
+
+export interface IocInspection {
+	iocType: DetectedIocType;
+	/** Normalised value (hashes lower-cased). */
+	value: string;
+	original: string;
+	/** Set when the value must not leave the house (threat-intel lookups) or cannot be used. */
+	reason?: Extract<ReasonCode, 'invalid' | 'non_global_ip' | 'special_use_domain' | 'public_suffix'>;
+	reason_text?: string;
+}
+
+const HASH_TYPES: Readonly<Record<number, DetectedIocType>> = { 32: 'md5', 40: 'sha1', 64: 'sha256' };
+const HEX = /^[0-9a-fA-F]+$/;
+
+/** Type detection and the network safety rules, for the enrichment node: a private IP or an
+ * internal name must never be sent to a third-party provider. */
+export function inspectIoc(raw: unknown): IocInspection {
+	const original = rawText(raw);
+	if (typeof raw !== 'string') {
+		return { iocType: 'unknown', value: original, original, reason: 'invalid', reason_text: `${quote(original)} is not a text value.` };
+	}
+	const text = refang(raw);
+	const hashType = HASH_TYPES[text.length];
+	if (hashType && HEX.test(text)) return { iocType: hashType, value: text.toLowerCase(), original };
+	const outcome = parseNetworkValue(raw, undefined);
+	if (!outcome.ok) {
+		return { iocType: 'unknown', value: raw, original, reason: 'invalid', reason_text: `${quote(raw)} ${outcome.problem}.` };
+	}
+	const { ioc } = outcome;
+	const iocType: DetectedIocType = ioc.type === 'uri' ? 'url' : ioc.type === 'domain' ? 'domain' : ioc.host.kind;
+	const inspection: IocInspection = { iocType, value: ioc.value, original };
+	if (ioc.hold) {
+		inspection.reason = ioc.hold.reason;
+		inspection.reason_text = ioc.hold.text;
+	}
+	return inspection;
+}
+
+/** `ipv4 | ipv6 | domain | url | md5 | sha1 | sha256 | unknown`, after refanging. */
+export function detectIocType(raw: unknown): DetectedIocType {
+	return inspectIoc(raw).iocType;
+}

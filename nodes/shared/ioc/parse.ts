@@ -1,0 +1,150 @@
+import { domainHoldBack, parseDomainName } from './domains';
+import { IpHost, parseIPv4, parseIp } from './ip';
+import { nonGlobalIp } from './ranges';
+import { hasForbiddenChar, refang } from './refang';
+import type { NetworkType, ReasonCode } from './types';
+
+export type Host = IpHost | { kind: 'domain'; name: string };
+
+/** A network rule that holds a well-formed IoC back. */
+export interface Hold {
+	reason: Extract<ReasonCode, 'non_global_ip' | 'special_use_domain' | 'public_suffix'>;
+	text: string;
+}
+
+export interface ParsedIoc {
+	type: NetworkType;
+	/** Normalised value: what goes on a blocklist. */
+	value: string;
+	host: Host;
+	/** For URIs: the host as in the URL and the non-default port + path + query, which
+	 * URL-prefix allowlist entries match. */
+	url?: { host: string; portAndPath: string };
+	hold: Hold | null;
+}
+
+export type ParseOutcome = { ok: true; ioc: ParsedIoc } | { ok: false; problem: string };
+
+const MAX_URI = 2048;
+const MAX_IP_TEXT = 47;
+const MAX_RAW = 4 * 253; // IDN input may be longer than its punycode
+
+// Words other tools use for our three types; matched after lower-casing.
+const TYPE_WORDS: Readonly<Record<string, NetworkType>> = {
+	ip: 'ip',
+	ipv4: 'ip',
+	ipv6: 'ip',
+	'ip-dst': 'ip',
+	'ip-src': 'ip',
+	'ipv4-addr': 'ip',
+	'ipv6-addr': 'ip',
+	domain: 'domain',
+	hostname: 'domain',
+	fqdn: 'domain',
+	'domain-name': 'domain',
+	uri: 'uri',
+	url: 'uri',
+};
+
+/** `ip`/`domain`/`uri` for any spelling of a network type or a full tag type
+ * (`network.dynamic.ip`); other words come back lower-cased (`email` for
+ * `network.email.address`), undefined when there is no word. */
+export function typeFromWord(word: unknown): string | undefined {
+	if (typeof word !== 'string' || word.length === 0) return undefined;
+	const lower = word.toLowerCase();
+	if (lower === 'network.email.address') return 'email';
+	const last = lower.slice(lower.lastIndexOf('.') + 1);
+	return TYPE_WORDS[last] ?? TYPE_WORDS[lower] ?? last;
+}
+
+const fail = (problem: string): ParseOutcome => ({ ok: false, problem });
+
+function shapeProblem(text: string, type: NetworkType | undefined): string {
+	if (text.includes('*')) return 'contains a wildcard (*); only exact values can be blocked';
+	if (/^[0-9a-f:.[\]]+\/\d{1,3}$/i.test(text)) return 'is a network range (CIDR), not a single address';
+	if (/^[0-9a-f:.]+-[0-9a-f:.]+$/i.test(text) && text.includes('.') !== text.includes(':')) {
+		return 'is an address range, not a single address';
+	}
+	if (type === 'ip') return 'is not an IP address (strict dotted decimal or RFC 4291 IPv6, no zone id)';
+	if (type === 'domain') return 'is not a valid domain name';
+	if (type === 'uri') return 'is not a valid http, https or ftp URL';
+	return 'is not an IP address, domain name or http/https/ftp URL';
+}
+
+function holdFor(type: NetworkType, hostText: string, host: Host): Hold | ParseOutcome | null {
+	const subject = type === 'uri' ? `The URI's host "${hostText}"` : `"${hostText}"`;
+	if (host.kind !== 'domain') {
+		const label = nonGlobalIp(host);
+		return label ? { reason: 'non_global_ip', text: `${subject} is not a global unicast address: ${label}.` } : null;
+	}
+	const problem = domainHoldBack(host.name);
+	if (!problem) return null;
+	if (problem.reason === 'invalid') return fail(`${type === 'uri' ? "has a host that " : ''}${problem.detail}`);
+	return { reason: problem.reason, text: `${subject} ${problem.detail}.` };
+}
+
+function finish(type: NetworkType, value: string, hostText: string, host: Host, url?: ParsedIoc['url']): ParseOutcome {
+	const hold = holdFor(type, hostText, host);
+	if (hold && 'ok' in hold) return hold;
+	return { ok: true, ioc: { type, value, host, url, hold } };
+}
+
+const URL_SCHEME = /^(?:https?|ftp):\/\//i;
+
+// Userinfo is dropped, not refused: `http://paypal.com@evil.com/` is a classic phishing trick
+// whose real target is evil.com, and credentials must not travel into blocklists or chat.
+function parseUri(text: string): ParseOutcome {
+	if (text.length > MAX_URI) return fail(`is longer than ${MAX_URI} characters`);
+	if (!URL_SCHEME.test(text)) return fail(shapeProblem(text, 'uri'));
+	let url: URL;
+	try {
+		url = new URL(text);
+	} catch {
+		return fail(shapeProblem(text, 'uri'));
+	}
+	url.hash = '';
+	url.username = '';
+	url.password = '';
+	if (url.hostname.endsWith('.')) url.hostname = url.hostname.slice(0, -1);
+	const hostText = url.hostname;
+	let host: Host | null;
+	if (hostText.startsWith('[')) host = parseIp(hostText)?.host ?? null;
+	else {
+		const v4 = parseIPv4(hostText);
+		const name = v4 === null ? parseDomainName(hostText) : null;
+		host = v4 !== null ? { kind: 'ipv4', v4 } : name !== null ? { kind: 'domain', name } : null;
+	}
+	if (!host) return fail('has a host that is not an IP address or a valid domain name');
+	const href = url.href;
+	if (href.length > MAX_URI) return fail(`is longer than ${MAX_URI} characters once normalised`);
+	// `*` and `^` are pattern tokens in firewall URL lists (PAN-OS EDL).
+	if (/[*^]/.test(href)) return fail('contains * or ^, which URL blocklists read as wildcards');
+	return finish('uri', href, hostText, host, { host: hostText, portAndPath: url.port + url.pathname + url.search });
+}
+
+function parseIpValue(text: string): ParseOutcome {
+	const ip = text.length <= MAX_IP_TEXT ? parseIp(text) : null;
+	return ip ? finish('ip', ip.value, ip.value, ip.host) : fail(shapeProblem(text, 'ip'));
+}
+
+function parseDomainValue(text: string, declared: NetworkType | undefined): ParseOutcome {
+	const name = parseDomainName(text);
+	return name ? finish('domain', name, name, { kind: 'domain', name }) : fail(shapeProblem(text, declared));
+}
+
+/** Refang, then strictly parse one value as `type` (or detect it: URL, then IP, then domain).
+ * The caller owns caching: parse each distinct string once per call. */
+export function parseNetworkValue(raw: string, type: NetworkType | undefined): ParseOutcome {
+	if (raw.length === 0) return fail('is empty');
+	if (raw.length > MAX_URI * 2) return fail(`is longer than ${MAX_URI} characters`);
+	const text = refang(raw);
+	if (hasForbiddenChar(text)) return fail('contains whitespace, control or bidirectional-text characters');
+	if (type === 'uri' || (type === undefined && text.includes('://'))) return parseUri(text);
+	if (type === 'ip') return parseIpValue(text);
+	if (text.length > MAX_RAW) return fail(`is longer than ${type === 'domain' ? 253 : MAX_URI} characters`);
+	if (type === undefined) {
+		const ip = parseIp(text);
+		if (ip) return finish('ip', ip.value, ip.value, ip.host);
+	}
+	return parseDomainValue(text, type);
+}

@@ -1,0 +1,65 @@
+/** Assemblyline's words for the network IoCs a firewall can block. */
+export type NetworkType = 'ip' | 'domain' | 'uri';
+
+/** Stable machine codes for why an IoC is held back (see reasons.ts for precedence). */
+export type ReasonCode =
+	| 'invalid'
+	| 'allowlisted'
+	| 'safelisted'
+	| 'non_global_ip'
+	| 'special_use_domain'
+	| 'public_suffix'
+	| 'unsupported_type'
+	| 'no_verdict'
+	| 'below_threshold'
+	| 'already_blocked'
+	| 'over_cap';
+
+export interface IocSource {
+	alert_id?: string;
+	sid?: string;
+}
+
+/** One sighting of an IoC, as extracted from one input item. */
+export interface IocOccurrence {
+	/** Raw value, untrusted: anything JSON can hold. */
+	value: unknown;
+	/** `ip` | `domain` | `uri` | another word (`email`, `md5`…) | undefined to detect. */
+	type?: string;
+	tag_type?: string | null;
+	verdict?: unknown;
+	safelisted?: boolean;
+	classification?: string;
+	source?: IocSource;
+	/** Index of the n8n input item, for pairedItem. */
+	itemIndex?: number;
+}
+
+/** A merged IoC: one per (type, normalised value) in a call. */
+export interface IocItem {
+	/** `ip` | `domain` | `uri`, the declared word for other types, or `unknown`. */
+	type: string;
+	value: string;
+	original: string;
+	verdict: string | null;
+	tag_type: string | null;
+	tag_types: string[];
+	safelisted: boolean;
+	classification?: string;
+	/** Only present when occurrences disagree, so the analyst sees the conflict. */
+	classifications?: string[];
+	sources: IocSource[];
+	occurrences: number;
+	/** Input item indexes (for pairedItem); the node strips this from its output json. */
+	itemIndexes?: number[];
+}
+
+export interface SkippedIoc extends IocItem {
+	reason: ReasonCode;
+	reason_text: string;
+}
+
+export interface FilterResult {
+	block: IocItem[];
+	skipped: SkippedIoc[];
+}
