@@ -33,7 +33,7 @@ interface Merged {
 	rank: number;
 	sourceKeys: Set<string>;
 	lastSource?: IocSource;
-	otherClassifications?: Set<string>;
+	classifications: string[];
 }
 
 const NETWORK_TYPES: ReadonlySet<string | undefined> = new Set(['ip', 'domain', 'uri', undefined]);
@@ -65,7 +65,7 @@ function newMerged(parsed: Parsed): Merged {
 		sources: [],
 		occurrences: 0,
 	};
-	return { item, parsed, rank: -2, sourceKeys: new Set() };
+	return { item, parsed, rank: -2, sourceKeys: new Set(), classifications: [] };
 }
 
 function addOccurrence(merged: Merged, occurrence: IocOccurrence): void {
@@ -79,8 +79,8 @@ function addOccurrence(merged: Merged, occurrence: IocOccurrence): void {
 		item.verdict = verdict;
 		if (classification !== undefined) item.classification = classification;
 	}
-	if (classification !== undefined && classification !== item.classification) {
-		(merged.otherClassifications ??= new Set()).add(classification);
+	if (classification !== undefined && !merged.classifications.includes(classification)) {
+		merged.classifications.push(classification);
 	}
 	if (occurrence.safelisted === true) item.safelisted = true;
 	const tagType = occurrence.tag_type;
@@ -114,7 +114,7 @@ export function holdBack(item: IocItem, reason: ReasonCode, reasonText?: string)
 type Check = (merged: Merged) => string | null;
 
 /** Merges the occurrences of one call by (type, normalised value) and decides each IoC.
- * Merging: the highest verdict wins (with its classification; the others are listed in
+ * Merging: the highest verdict wins (with its classification; when they differ, all are listed in
  * `classifications`); `safelisted` if any occurrence was (Assemblyline safelisted it somewhere,
  * which is a statement about the value); sources, tag types and item indexes are unions;
  * `original` is the first raw value seen. No cap here: see applyCap. */
@@ -175,9 +175,7 @@ export function decideIocs(occurrences: Iterable<IocOccurrence>, options: Decide
 
 	const result: FilterResult = { block: [], skipped: [] };
 	for (const merged of mergedInOrder) {
-		if (merged.otherClassifications) {
-			merged.item.classifications = [merged.item.classification as string, ...merged.otherClassifications];
-		}
+		if (merged.classifications.length > 1) merged.item.classifications = merged.classifications;
 		let skipped: SkippedIoc | null = null;
 		for (const [code, check] of orderedChecks) {
 			const text = check(merged);

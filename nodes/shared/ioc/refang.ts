@@ -7,6 +7,7 @@ const MAY_BE_DEFANGED = /[[({\\\u3002\uFF0E\uFF61\u200B-\u200D\u2060\uFEFF]/;
 const DEFANGED_SCHEME = /^(hxxps|hxxp|fxp)(?=:|\[:)/i;
 const SCHEME_FIX: Readonly<Record<string, string>> = { hxxps: 'https', hxxp: 'http', fxp: 'ftp' };
 
+const FULL_WIDTH_DOTS = '\u3002\uFF0E\uFF61';
 const REPLACEMENT: Readonly<Record<string, string>> = {
 	'[://]': '://',
 	'[:]': ':',
@@ -17,7 +18,7 @@ const REPLACEMENT: Readonly<Record<string, string>> = {
 };
 
 function refangToken(token: string): string {
-	if (token.length === 1) return token.charCodeAt(0) >= 0x3000 ? '.' : ''; // full-width dot or zero-width char
+	if (token.length === 1) return FULL_WIDTH_DOTS.includes(token) ? '.' : ''; // else a zero-width char
 	return REPLACEMENT[token.toLowerCase()] ?? '.';
 }
 

@@ -46,7 +46,8 @@ export interface IocItem {
 	tag_types: string[];
 	safelisted: boolean;
 	classification?: string;
-	/** Only present when occurrences disagree, so the analyst sees the conflict. */
+	/** Every classification seen, first-seen order; only present when occurrences disagree,
+	 * so the analyst sees the conflict (classification strings are opaque, never ranked). */
 	classifications?: string[];
 	sources: IocSource[];
 	occurrences: number;
