@@ -1,0 +1,293 @@
+/**
+ * The one place that talks HTTP to Assemblyline.
+ *
+ * Every call goes through n8n's `httpRequestWithAuthentication` (proxy settings, SSRF policy,
+ * per-credential TLS switch, cancellation of a stopped execution). Status codes are read here,
+ * not by n8n, so that every failure gets a message that says what to do and never carries
+ * request headers (the API key) along.
+ */
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IN8nHttpFullResponse,
+	IPollFunctions,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
+
+export const CREDENTIAL_TYPE = 'assemblylineApi';
+
+export type AssemblylineContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
+
+export interface AssemblylineRequest {
+	method: IHttpRequestMethods;
+	/** Path under the server URL; Assemblyline routes all end with `/`. */
+	path: string;
+	qs?: IDataObject;
+	body?: IDataObject | IDataObject[] | string;
+	/** Return the body as text instead of unwrapping the JSON envelope (the ontology is NDJSON). */
+	raw?: boolean;
+	/** Which input item asked, for the error. */
+	itemIndex?: number;
+	/** What a 404 means for this call, e.g. "Check the submission ID". */
+	notFoundHint?: string;
+	timeoutMs?: number;
+}
+
+/** Retry policy (DESIGN.md §4): bounded attempts, capped exponential backoff with jitter. */
+export const RETRY = Object.freeze({ attempts: 6, baseDelayMs: 200, maxDelayMs: 5000 });
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+/** Accepts `al.example.org`, `https://al.example.org/`, `http://127.0.0.1:8443`. */
+export function normaliseServerUrl(url: string): string {
+	const trimmed = String(url ?? '').trim();
+	const withScheme = /^https?:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
+	return withScheme.replace(/\/+$/, '');
+}
+
+/** What went wrong, in terms of what the caller should do about it. */
+interface Failure {
+	retryable: boolean;
+	message: string;
+	description: string;
+	httpCode?: number;
+}
+
+export async function assemblylineRequest<T = unknown>(
+	this: AssemblylineContext,
+	request: AssemblylineRequest,
+): Promise<T> {
+	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+	const options = buildOptions(request, credentials);
+	const what = `${request.method} ${request.path}`;
+
+	for (let attempt = 1; ; attempt++) {
+		let failure: Failure;
+		try {
+			const response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				CREDENTIAL_TYPE,
+				options,
+			)) as IN8nHttpFullResponse;
+			const outcome = readResponse(response, request);
+			if (!('failure' in outcome)) return outcome.value as T;
+			failure = outcome.failure;
+		} catch (error) {
+			failure = networkFailure(error);
+		}
+
+		const cancelled = isCancelled(this);
+		if (!failure.retryable || attempt >= RETRY.attempts || cancelled) {
+			const tried = failure.retryable && !cancelled ? ` (tried ${attempt} times)` : '';
+			throw new NodeApiError(
+				this.getNode(),
+				{ message: failure.message, httpCode: failure.httpCode ?? null } as JsonObject,
+				{
+					message: `${failure.message}${tried}`,
+					description: `${what}: ${failure.description}`,
+					httpCode: failure.httpCode ? String(failure.httpCode) : undefined,
+					itemIndex: request.itemIndex,
+				},
+			);
+		}
+		await sleep(backoffMs(attempt));
+	}
+}
+
+function buildOptions(
+	request: AssemblylineRequest,
+	credentials: ICredentialDataDecryptedObject,
+): IHttpRequestOptions {
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		baseURL: normaliseServerUrl(credentials.url as string),
+		url: request.path,
+		qs: request.qs,
+		headers: { Accept: 'application/json' },
+		// Statuses are interpreted by readResponse; the body is parsed there so that truncated or
+		// HTML bodies become clear errors instead of strings passed off as data.
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		encoding: 'text',
+		json: false,
+		timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+		skipSslCertificateValidation: credentials.allowUnauthorizedCerts === true,
+		// Repeated keys (`filters=a&filters=b`, `sha256=..&sha256=..`) as Flask reads them.
+		arrayFormat: 'repeat',
+	};
+	if (request.body !== undefined) {
+		options.body = typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
+		options.headers = { ...options.headers, 'Content-Type': 'application/json' };
+	}
+	return options;
+}
+
+type Outcome = { value: unknown } | { failure: Failure };
+
+function readResponse(response: IN8nHttpFullResponse, request: AssemblylineRequest): Outcome {
+	const status = response.statusCode;
+	const text = bodyText(response.body);
+	const envelope = parseEnvelope(text);
+	const serverMessage = envelope ? String(envelope.api_error_message ?? '') : '';
+
+	if (status >= 200 && status < 300) {
+		if (request.raw) return { value: text };
+		if (!envelope) return { failure: unreadableBody(status, text) };
+		// Assemblyline reports some errors (e.g. a wrong content type) as HTTP 200 + message.
+		if (serverMessage) return { failure: fromStatus(400, serverMessage, request) };
+		return { value: envelope.api_response };
+	}
+	if (!envelope && (status === 401 || status === 403 || status === 404 || status === 400)) {
+		// A proxy or SSO page in front of Assemblyline, not Assemblyline itself.
+		return { failure: { ...unreadableBody(status, text), retryable: false } };
+	}
+	return { failure: fromStatus(status, serverMessage, request) };
+}
+
+function bodyText(body: unknown): string {
+	if (typeof body === 'string') return body;
+	if (body === undefined || body === null) return '';
+	if (Buffer.isBuffer(body)) return body.toString('utf8');
+	return JSON.stringify(body);
+}
+
+function parseEnvelope(text: string): IDataObject | undefined {
+	if (!text.startsWith('{')) return undefined;
+	try {
+		const parsed = JSON.parse(text) as unknown;
+		return parsed && typeof parsed === 'object' && 'api_response' in parsed
+			? (parsed as IDataObject)
+			: undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+function unreadableBody(status: number, text: string): Failure {
+	const looksHtml = /^\s*</.test(text);
+	return {
+		// A body cut short is a network fault; a retry of these read-only calls is safe.
+		retryable: !looksHtml && text.startsWith('{'),
+		httpCode: status,
+		message: looksHtml
+			? `Assemblyline answered with an HTML page (HTTP ${status}) instead of JSON`
+			: `Assemblyline's answer could not be read (HTTP ${status}, ${text.length} bytes, not complete JSON)`,
+		description: looksHtml
+			? 'A proxy, load balancer or login page answered instead of the Assemblyline API. Check the server URL in the credential (it should be the address of the Assemblyline UI, without a path) and that the API is reachable from n8n.'
+			: 'The connection was probably cut while the answer was being sent. Try again; if it keeps happening, check proxies between n8n and Assemblyline.',
+	};
+}
+
+const ROLE_PATTERN = /requires one of the following roles: ([\w, ]+)/;
+
+function fromStatus(status: number, serverMessage: string, request: AssemblylineRequest): Failure {
+	const said = serverMessage ? `: ${serverMessage}` : '';
+	switch (status) {
+		case 400:
+			return {
+				retryable: false,
+				httpCode: status,
+				message: `Assemblyline rejected the request${said}`,
+				description:
+					'Check the parameters. For a search, fix the Lucene query or the field names that Assemblyline quotes.',
+			};
+		case 401:
+			return {
+				retryable: false,
+				httpCode: status,
+				message: `Assemblyline refused the credentials${said}`,
+				description:
+					'Check the username and API key in the "Assemblyline API" credential. The key must be the whole "key_name:secret" string, belong to that user, and the user must be allowed to use API keys.',
+			};
+		case 403: {
+			const role = ROLE_PATTERN.exec(serverMessage)?.[1];
+			return {
+				retryable: false,
+				httpCode: status,
+				message: role
+					? `The Assemblyline API key lacks the role "${role}"`
+					: `Assemblyline denied access${said}`,
+				description: role
+					? `Assemblyline says: ${serverMessage}. Give the user that role, or create a key whose ACL includes it (R gives the read roles).`
+					: 'The user or key may not see this object (classification) or call this API. Ask your Assemblyline administrator.',
+			};
+		}
+		case 404:
+			return {
+				retryable: false,
+				httpCode: status,
+				message: `Assemblyline found nothing there${said}`,
+				description:
+					request.notFoundHint ??
+					'Check the identifier. Assemblyline also answers 404 for objects the key may not see.',
+			};
+		case 502:
+		case 504:
+			return {
+				retryable: true,
+				httpCode: status,
+				message: `Assemblyline or a proxy in front of it is unavailable (HTTP ${status})${said}`,
+				description: 'Assemblyline may be restarting or overloaded. Try again later.',
+			};
+		case 503: {
+			const daily = /quota/i.test(serverMessage) && /daily/i.test(serverMessage);
+			return {
+				// The concurrency quota clears as soon as other calls finish; the daily one does not.
+				retryable: !daily,
+				httpCode: status,
+				message: daily
+					? `The Assemblyline daily API quota is used up${said}`
+					: `Assemblyline is busy (HTTP 503)${said}`,
+				description: daily
+					? 'No retry helps until the quota resets at midnight (server time). Ask your administrator to raise the user\'s daily API quota, or run the workflow less often.'
+					: 'Too many calls at once for this user (Assemblyline allows 10 by default). Run fewer executions in parallel or ask for a higher concurrent API quota.',
+			};
+		}
+		default:
+			return {
+				retryable: status >= 500 && status !== 501,
+				httpCode: status,
+				message: `Assemblyline answered HTTP ${status}${said}`,
+				description: 'See the Assemblyline server logs for details.',
+			};
+	}
+}
+
+const NETWORK_CODES = /ECONNRESET|ECONNREFUSED|ETIMEDOUT|ECONNABORTED|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|socket hang up|aborted|timeout/i;
+
+function networkFailure(error: unknown): Failure {
+	// Only the code and message are kept: the original error carries the request config,
+	// whose headers hold the API key.
+	const err = (error ?? {}) as { code?: string; message?: string; cause?: { code?: string } };
+	const code = err.code ?? err.cause?.code ?? '';
+	const text = `${code} ${err.message ?? ''}`;
+	const timedOut = /timeout|ETIMEDOUT|ECONNABORTED/i.test(text);
+	const tlsProblem = /certificate|self.signed|SSL|TLS/i.test(text);
+	return {
+		retryable: NETWORK_CODES.test(text) && !tlsProblem && !/ENOTFOUND/.test(text),
+		message: tlsProblem
+			? 'The TLS certificate of the Assemblyline server could not be verified'
+			: timedOut
+				? 'Assemblyline did not answer in time'
+				: `Could not reach Assemblyline (${code || 'network error'})`,
+		description: tlsProblem
+			? 'Install the CA that signed the certificate where n8n runs, or, for a lab instance, switch on "Allow Unauthorized Certificates" in the credential.'
+			: 'Check the server URL in the credential and that n8n can reach it (DNS, firewall, proxy).',
+	};
+}
+
+function isCancelled(context: AssemblylineContext): boolean {
+	const signal =
+		'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
+	return signal?.aborted === true;
+}
+
+function backoffMs(attempt: number): number {
+	const ceiling = Math.min(RETRY.maxDelayMs, RETRY.baseDelayMs * 2 ** (attempt - 1));
+	// Jitter spreads the retries of parallel executions that hit the concurrency quota together.
+	return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+}
