@@ -6,7 +6,7 @@ import type { DetailedItem, SectionSpec, SubmissionSpec, TagSpec, Verdict } from
 import { fixtureJsSpec, fixturePhishSpec, fixtureStorySpec, FIXTURE_SID, loadFixtureFiles } from './fixtures.ts';
 import { generatedAlertCore } from './generator.ts';
 import type { DatasetInput, GeneratedAlerts } from './generator.ts';
-import { base62Id, hex, isoMicro, parseDate, rngFor, DAY_MS } from './util.ts';
+import { base62Id, hex, isoMicro, normIso, parseDate, rngFor, DAY_MS } from './util.ts';
 import type { Rec, SearchSource } from './search.ts';
 
 export interface AlertEntry {
@@ -330,7 +330,7 @@ export class Dataset {
 		const sid = o.sid ?? this.nextId();
 		const b = this.putSubmission(specFromIocs({ ...o, sid, ingestId: alert_id, submittedMs: ms, completed: true }, this.made));
 		const doc = alertFromSubmission(b, {
-			alert_id, reporting_ts: typeof o.reporting_ts === 'string' ? o.reporting_ts : isoMicro(ms), ts: o.ts,
+			alert_id, reporting_ts: normIso(o.reporting_ts ?? ms), ts: o.ts,
 			status: o.status, priority: o.priority, owner: o.owner, label: o.label,
 		});
 		this.pushDoc(doc);
@@ -384,7 +384,7 @@ export class Dataset {
 			}
 			doc = { ...old, al: nal, attack: fresh.attack, heuristic: fresh.heuristic, sid: sub.sid, submission_relations: fresh.submission_relations, extended_scan: 'completed' };
 		}
-		doc = { ...doc, ...rest, reporting_ts: typeof changes.reporting_ts === 'string' ? changes.reporting_ts : isoMicro(newMs), expiry_ts: isoMicro(newMs + 90 * DAY_MS) };
+		doc = { ...doc, ...rest, reporting_ts: normIso(changes.reporting_ts ?? newMs), expiry_ts: isoMicro(newMs + 90 * DAY_MS) };
 		this.pushDoc(doc);
 		return structuredClone(doc);
 	}

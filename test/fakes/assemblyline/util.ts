@@ -69,3 +69,11 @@ export function clone<T>(v: T): T {
 }
 
 export const DAY_MS = 86_400_000;
+
+/** ODM date format for a given ISO string or epoch ms (keeps given microseconds). */
+export function normIso(v: string | number): string {
+	if (typeof v === 'string' && /\.\d{6}Z$/.test(v)) return v;
+	const ms = parseDate(v);
+	if (Number.isNaN(ms)) throw new Error(`bad timestamp ${v}`);
+	return isoMicro(ms);
+}
