@@ -16,7 +16,7 @@ export class AssemblylineApi implements ICredentialType {
 
 	displayName = 'Assemblyline API';
 
-	icon: Icon = 'file:assemblyline.svg';
+	icon: Icon = { light: 'file:../icons/assemblyline.svg', dark: 'file:../icons/assemblyline.dark.svg' };
 
 	documentationUrl =
 		'https://cybercentrecanada.github.io/assemblyline4_docs/integration/rest/';
@@ -54,7 +54,7 @@ export class AssemblylineApi implements ICredentialType {
 		},
 		{
 			displayName: 'Allow Unauthorized Certificates',
-			name: 'allowUnauthorizedCerts',
+			name: 'ignoreSslIssues',
 			type: 'boolean',
 			default: false,
 			description:
@@ -79,7 +79,7 @@ export class AssemblylineApi implements ICredentialType {
 				'={{ (/^https?:\\/\\//i.test($credentials.url.trim()) ? $credentials.url.trim() : "https://" + $credentials.url.trim()).replace(/\\/+$/, "") }}',
 			url: '/api/v4/user/whoami/',
 			method: 'GET',
-			skipSslCertificateValidation: '={{$credentials.allowUnauthorizedCerts}}',
+			skipSslCertificateValidation: '={{$credentials.ignoreSslIssues}}',
 		},
 	};
 }

@@ -58,18 +58,18 @@ interface Failure {
 }
 
 export async function assemblylineRequest<T = unknown>(
-	this: AssemblylineContext,
+	context: AssemblylineContext,
 	request: AssemblylineRequest,
 ): Promise<T> {
-	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
 	const options = buildOptions(request, credentials);
 	const what = `${request.method} ${request.path}`;
 
 	for (let attempt = 1; ; attempt++) {
 		let failure: Failure;
 		try {
-			const response = (await this.helpers.httpRequestWithAuthentication.call(
-				this,
+			const response = (await context.helpers.httpRequestWithAuthentication.call(
+				context,
 				CREDENTIAL_TYPE,
 				options,
 			)) as IN8nHttpFullResponse;
@@ -80,11 +80,11 @@ export async function assemblylineRequest<T = unknown>(
 			failure = networkFailure(error);
 		}
 
-		const cancelled = isCancelled(this);
+		const cancelled = isCancelled(context);
 		if (!failure.retryable || attempt >= RETRY.attempts || cancelled) {
 			const tried = failure.retryable && !cancelled ? ` (tried ${attempt} times)` : '';
 			throw new NodeApiError(
-				this.getNode(),
+				context.getNode(),
 				{ message: failure.message, httpCode: failure.httpCode ?? null } as JsonObject,
 				{
 					message: `${failure.message}${tried}`,
@@ -115,7 +115,7 @@ function buildOptions(
 		encoding: 'text',
 		json: false,
 		timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-		skipSslCertificateValidation: credentials.allowUnauthorizedCerts === true,
+		skipSslCertificateValidation: credentials.ignoreSslIssues === true,
 		// Repeated keys (`filters=a&filters=b`, `sha256=..&sha256=..`) as Flask reads them.
 		arrayFormat: 'repeat',
 	};

@@ -12,7 +12,7 @@ class Probe implements INodeType {
 		credentials: [{ name: 'assemblylineApi', required: true }], properties: [],
 	} as unknown as INodeType['description'];
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const r = await assemblylineRequest.call(this, { method: 'GET', path: '/api/v4/user/whoami/', itemIndex: 0 });
+		const r = await assemblylineRequest(this, { method: 'GET', path: '/api/v4/user/whoami/', itemIndex: 0 });
 		return [[{ json: r as any, pairedItem: { item: 0 } }]];
 	}
 }

@@ -8,7 +8,7 @@ const LABEL = /^[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?$/;
 const TLD = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 // Characters that would make `new URL('http://' + name)` read something other than a host.
 const NOT_IN_HOST = /[/\\?#@:%[\]<>^|"'`{}*]/;
-const NON_ASCII = /[^\x00-\x7F]/;
+const NON_ASCII = /[^ -~]/; // anything outside printable ASCII (controls are refused earlier)
 
 function labelsValid(name: string): boolean {
 	if (name.length === 0 || name.length > MAX_NAME) return false;

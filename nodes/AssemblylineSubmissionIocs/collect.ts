@@ -1,0 +1,125 @@
+/**
+ * Turns a submission summary and/or its ontology records into IoCs: the "Collecting Network
+ * IoCs" exercise, with its values de-duplicated in Assemblyline's order. Pure: the node fetches.
+ */
+import type { OntologyRecord, SubmissionSummary } from '../shared/assemblyline';
+import { DEFAULT_IOC_TAG_TYPES } from '../shared/assemblyline';
+
+export type TagSelection =
+	| { mode: 'network' }
+	| { mode: 'iocGroup' }
+	| { mode: 'custom'; prefixes: string[] };
+
+export type TagValue = string | number | boolean | null;
+
+export interface CollectedIoc {
+	tag_type: string;
+	/** As Assemblyline stores it; ontology values of non-string tags (ports) stay numbers. */
+	value: TagValue;
+	/** From the summary; the ontology carries no verdict, safelist flag or classification. */
+	verdict: string | null;
+	safelisted: boolean | null;
+	classification: string | null;
+	source: 'summary' | 'ontology' | 'both';
+}
+
+/**
+ * The `ioc` group is Assemblyline's own choice of IoC tag types (its config); the summary says
+ * which it uses, the ontology does not, so the default group stands in there.
+ */
+function selects(selection: TagSelection, iocGroup: readonly string[], tagType: string): boolean {
+	switch (selection.mode) {
+		case 'network':
+			return tagType.startsWith('network.') && iocGroup.includes(tagType);
+		case 'iocGroup':
+			return iocGroup.includes(tagType);
+		case 'custom':
+			return selection.prefixes.some((prefix) => tagType.startsWith(prefix));
+	}
+}
+
+export function iocsFromSummary(summary: SubmissionSummary, selection: TagSelection): CollectedIoc[] {
+	const groups = summary.tags ?? { attribution: {}, behavior: {}, ioc: {} };
+	const iocGroup = Object.keys(groups.ioc ?? {});
+	// Custom prefixes may name tags outside the ioc group (e.g. attribution.family).
+	const searched = selection.mode === 'custom' ? [groups.ioc, groups.attribution, groups.behavior] : [groups.ioc];
+	const found: CollectedIoc[] = [];
+	for (const group of searched) {
+		for (const [tagType, tuples] of Object.entries(group ?? {})) {
+			if (!selects(selection, iocGroup, tagType)) continue;
+			for (const [value, verdict, safelisted, classification] of tuples ?? []) {
+				found.push({ tag_type: tagType, value, verdict, safelisted, classification, source: 'summary' });
+			}
+		}
+	}
+	return unique(found);
+}
+
+export function iocsFromOntology(records: OntologyRecord[], selection: TagSelection): CollectedIoc[] {
+	const found: CollectedIoc[] = [];
+	for (const record of records) {
+		for (const [tagType, values] of Object.entries(record.results?.tags ?? {})) {
+			if (!selects(selection, DEFAULT_IOC_TAG_TYPES, tagType) || !Array.isArray(values)) continue;
+			for (const value of values as TagValue[]) {
+				found.push({
+					tag_type: tagType,
+					value,
+					verdict: null,
+					safelisted: null,
+					classification: null,
+					source: 'ontology',
+				});
+			}
+		}
+	}
+	return unique(found);
+}
+
+/** Ontology values annotated with the summary's verdicts; summary-only values are kept too. */
+export function combine(fromSummary: CollectedIoc[], fromOntology: CollectedIoc[]): CollectedIoc[] {
+	const inOntology = new Set(fromOntology.map(key));
+	const known = new Map(fromSummary.map((ioc) => [key(ioc), ioc]));
+	return [
+		...fromSummary.map((ioc) => (inOntology.has(key(ioc)) ? { ...ioc, source: 'both' as const } : ioc)),
+		...fromOntology.filter((ioc) => !known.has(key(ioc))),
+	];
+}
+
+/** `{"network.static.ip": [...], ...}`: the exercise's mapping. */
+export function groupByTagType(iocs: CollectedIoc[]): Record<string, TagValue[]> {
+	const grouped: Record<string, TagValue[]> = {};
+	for (const ioc of iocs) (grouped[ioc.tag_type] ??= []).push(ioc.value);
+	return grouped;
+}
+
+/**
+ * Ontology NDJSON, one record per line. Lines that are not JSON are counted, not dropped
+ * silently: the caller fails the item, since a cut download would otherwise lose IoCs.
+ */
+export function parseNdjson(text: string): { records: OntologyRecord[]; unreadableLines: number[] } {
+	const records: OntologyRecord[] = [];
+	const unreadableLines: number[] = [];
+	text.split('\n').forEach((line, index) => {
+		if (!line.trim()) return;
+		try {
+			records.push(JSON.parse(line) as OntologyRecord);
+		} catch {
+			unreadableLines.push(index + 1);
+		}
+	});
+	return { records, unreadableLines };
+}
+
+function key(ioc: CollectedIoc): string {
+	return `${ioc.tag_type}\u0000${typeof ioc.value}\u0000${String(ioc.value)}`;
+}
+
+function unique(iocs: CollectedIoc[]): CollectedIoc[] {
+	const seen = new Set<string>();
+	return iocs.filter((ioc) => {
+		const k = key(ioc);
+		if (seen.has(k)) return false;
+		seen.add(k);
+		return true;
+	});
+}
