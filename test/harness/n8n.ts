@@ -37,9 +37,13 @@ import type {
 	IWorkflowExecuteAdditionalData,
 	Workflow as WorkflowType,
 } from 'n8n-workflow';
-import { ICredentialsHelper, isExpression, NodeConnectionTypes, Workflow } from 'n8n-workflow';
+import { ICredentialsHelper, isExpression, LoggerProxy, NodeConnectionTypes, Workflow } from 'n8n-workflow';
 
 import { AssemblylineApi } from '../../credentials/AssemblylineApi.credentials.ts';
+
+// n8n-core logs every node error; the tests assert on errors themselves.
+const quiet = () => {};
+LoggerProxy.init({ error: quiet, warn: quiet, info: quiet, debug: quiet } as never);
 
 export const CREDENTIAL_TYPES: Record<string, ICredentialType> = {
 	assemblylineApi: new AssemblylineApi(),
