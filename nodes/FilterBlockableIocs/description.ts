@@ -1,0 +1,199 @@
+import type { INodePropertyOptions, INodeProperties } from 'n8n-workflow';
+
+export type ShapeChoice = 'auto' | 'alert' | 'submission' | 'field';
+export type OutputChoice = 'items' | 'files';
+
+// Kept in rank order (lowest first), not alphabetical: it is a scale.
+const VERDICT_OPTIONS: INodePropertyOptions[] = [
+	{ name: 'Safe', value: 'safe', description: 'Block everything with a verdict (not recommended)' },
+	{ name: 'Info', value: 'info' },
+	{ name: 'Suspicious', value: 'suspicious', description: 'Block suspicious, highly suspicious and malicious IoCs' },
+	{ name: 'Highly Suspicious', value: 'highly suspicious' },
+	{ name: 'Malicious', value: 'malicious', description: 'Block only IoCs Assemblyline scored malicious' },
+];
+
+const CUSTOM_OR_AUTO = { show: { inputShape: ['auto', 'field'] } };
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Input Shape',
+		name: 'inputShape',
+		type: 'options',
+		noDataExpression: true,
+		default: 'auto',
+		options: [
+			{
+				name: 'Auto-Detect',
+				value: 'auto',
+				description:
+					'Recognise Assemblyline alerts and AL Submission IoCs items by their fields; other items are read with "Value Field" if you set it',
+			},
+			{
+				name: 'Assemblyline Alert',
+				value: 'alert',
+				description:
+					'Alerts from AL Alert Search or AL Alert Trigger: the IPs, domains and URIs in "al.detailed", with their verdicts',
+			},
+			{
+				name: 'AL Submission IoCs',
+				value: 'submission',
+				description:
+					'Items from AL Submission IoCs (one per IoC, or grouped by tag type) or a raw submission summary',
+			},
+			{
+				name: 'Custom Fields',
+				value: 'field',
+				description: 'Any other item (CSV row, MISP attribute, webhook body): you name the fields',
+			},
+		],
+	},
+	{
+		displayName: 'Value Field',
+		name: 'valueField',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. indicator or attribute.value',
+		description:
+			'Field that holds the IoC (an IP, domain or URL, defanged or not), or a list of them. Use dots for nested fields. With Auto-Detect it is only used for items that are neither alerts nor AL Submission IoCs items; leave it empty to treat such items as errors.',
+		displayOptions: CUSTOM_OR_AUTO,
+	},
+	{
+		displayName: 'Type Field',
+		name: 'typeField',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. type',
+		description:
+			'Optional field saying what the value is: an IP, a domain or a URL, in common words (ip, ip-dst, domain, hostname, URL, uri) or as an Assemblyline tag type such as network.dynamic.ip. Empty means the type is worked out from the value. Other types (email, md5…) go to Skipped as "unsupported_type".',
+		displayOptions: CUSTOM_OR_AUTO,
+	},
+	{
+		displayName: 'Verdict Field',
+		name: 'verdictField',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. verdict',
+		description:
+			'Optional field with a verdict in Assemblyline\'s words (safe, info, suspicious, highly suspicious, malicious). Empty means the IoCs have no verdict; see "Items Without a Verdict".',
+		displayOptions: CUSTOM_OR_AUTO,
+	},
+	{
+		displayName: 'Minimum Verdict',
+		name: 'minVerdict',
+		type: 'options',
+		noDataExpression: true,
+		default: 'suspicious',
+		options: VERDICT_OPTIONS,
+		description:
+			'Lowest verdict that goes to Block; lower ones go to Skipped as "below_threshold". A verdict the node does not know is treated like malicious, never as safe.',
+	},
+	{
+		displayName: 'Items Without a Verdict',
+		name: 'noVerdict',
+		type: 'options',
+		noDataExpression: true,
+		default: 'block',
+		options: [
+			{
+				name: 'Block',
+				value: 'block',
+				description: 'A missing verdict is not a sign of safety; the other rules still apply',
+			},
+			{
+				name: 'Skip',
+				value: 'skip',
+				description: 'Send them to Skipped as "no_verdict", e.g. when a person should review them first',
+			},
+		],
+		description:
+			'What to do with IoCs that come without any verdict (grouped AL Submission IoCs items, alerts fetched without "al.detailed", custom items without a verdict field)',
+	},
+	{
+		displayName: 'Allowlist',
+		name: 'allowlist',
+		type: 'string',
+		typeOptions: { rows: 6 },
+		default: '',
+		placeholder: '# Our own networks and services\n10.0.0.0/8\nexample.com\nhttps://intranet.example.com/app/',
+		description:
+			'Your own assets and partners, one per line: IP addresses, CIDR ranges, domains (they cover all their subdomains) and URL prefixes. Text after # is a comment. The allowlist wins over everything: a matching IoC goes to Skipped as "allowlisted" even if Assemblyline says malicious (only values that cannot be read at all are reported as "invalid" instead). A bad entry stops the node with the line number.',
+	},
+	{
+		displayName: 'Only IoCs Not Passed On Before',
+		name: 'onlyNew',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to send to Block only IoCs this node has not sent to Block in an earlier execution of this workflow. Repeats go to Skipped as "already_blocked". IoCs are remembered as soon as this node passes them on, even if a later node fails; turn this off for one run to send everything again.',
+	},
+	{
+		displayName: 'History Size',
+		name: 'historySize',
+		type: 'number',
+		default: 10000,
+		typeOptions: { minValue: 1 },
+		description:
+			'How many blocked IoCs to remember. When full, the oldest are forgotten (and could be sent to Block again); the node never fails because the history is full.',
+		displayOptions: { show: { onlyNew: [true] } },
+	},
+	{
+		displayName: 'Max IoCs to Block per Run',
+		name: 'maxToBlock',
+		type: 'number',
+		default: 1000,
+		typeOptions: { minValue: 0 },
+		description:
+			'Safety cap so a flood of IoCs (a poisoned sample, a bad feed) cannot fill your firewall. The highest verdicts go first; the rest go to Skipped as "over_cap" and are not remembered as blocked, so a later run can send them. 0 means no cap.',
+	},
+	{
+		displayName: 'Output',
+		name: 'output',
+		type: 'options',
+		noDataExpression: true,
+		default: 'items',
+		options: [
+			{
+				name: 'Items',
+				value: 'items',
+				description: 'One item per IoC on Block, with its verdict, tag types and sources',
+			},
+			{
+				name: 'Blocklist Files',
+				value: 'files',
+				description:
+					'One item per IoC type (ip, domain, uri) on Block, holding a ready blocklist as text and as a file. Skipped stays one item per IoC.',
+			},
+		],
+	},
+	{
+		displayName: 'Blocklist Format',
+		name: 'blocklistFormat',
+		type: 'options',
+		noDataExpression: true,
+		default: 'plain',
+		options: [
+			{
+				name: 'CSV',
+				value: 'csv',
+				description: 'Type, value, verdict, tag types, sources; safe to open in a spreadsheet',
+			},
+			{
+				name: 'FortiGate Threat Feed',
+				value: 'fortigate',
+				description: 'One entry per line, URLs without http(s)://',
+			},
+			{
+				name: 'Palo Alto EDL',
+				value: 'paloalto_edl',
+				description: 'External Dynamic List: one entry per line, URLs without http(s)://',
+			},
+			{ name: 'Plain List', value: 'plain', description: 'One value per line' },
+			{
+				name: 'STIX 2.1 Bundle',
+				value: 'stix',
+				description: 'A JSON bundle of STIX indicators (for MISP, OpenCTI, TAXII)',
+			},
+		],
+		displayOptions: { show: { output: ['files'] } },
+	},
+];

@@ -1,0 +1,226 @@
+/**
+ * The node's steps over the IoC library: read every input item, decide once for the whole run,
+ * then (optionally) cross-run dedup, the cap, and the output items.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPairedItemData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { ExportFormat, InputShape, IocItem, IocOccurrence, SkippedIoc } from '../shared/ioc';
+import {
+	applyCap,
+	compileAllowlist,
+	detectShape,
+	exportBlocklists,
+	holdBack,
+	IocInputError,
+	extractOccurrences,
+	type Allowlist,
+	type DecideOptions,
+} from '../shared/ioc';
+import { asNodeError } from '../shared/items';
+import type { OutputChoice, ShapeChoice } from './description';
+
+const SUBMISSION_SHAPES: ReadonlySet<string | null> = new Set(['submissionIoc', 'grouped', 'summary']);
+
+const DEDUP = { scope: 'node', mode: 'entries' } as const;
+
+const FILE_TYPES: Readonly<Record<ExportFormat, { extension: string; mimeType: string }>> = {
+	plain: { extension: 'txt', mimeType: 'text/plain' },
+	paloalto_edl: { extension: 'txt', mimeType: 'text/plain' },
+	fortigate: { extension: 'txt', mimeType: 'text/plain' },
+	csv: { extension: 'csv', mimeType: 'text/csv' },
+	stix: { extension: 'json', mimeType: 'application/json' },
+};
+
+export interface Settings {
+	decide: DecideOptions;
+	onlyNew: boolean;
+	historySize: number;
+	cap: number;
+	output: OutputChoice;
+	format: ExportFormat;
+}
+
+export function readSettings(context: IExecuteFunctions): Settings {
+	const onlyNew = context.getNodeParameter('onlyNew', 0, false) as boolean;
+	const maxToBlock = context.getNodeParameter('maxToBlock', 0, 1000) as number;
+	const historySize = onlyNew ? (context.getNodeParameter('historySize', 0, 10000) as number) : 0;
+	if (!Number.isInteger(maxToBlock) || maxToBlock < 0) {
+		throw new NodeOperationError(context.getNode(), `"Max IoCs to Block per Run" must be a whole number ≥ 0, not ${maxToBlock}`, {
+			description: 'Use 0 for no cap.',
+		});
+	}
+	if (onlyNew && (!Number.isInteger(historySize) || historySize < 1)) {
+		throw new NodeOperationError(context.getNode(), `"History Size" must be a whole number ≥ 1, not ${historySize}`);
+	}
+	const output = context.getNodeParameter('output', 0, 'items') as OutputChoice;
+	return {
+		decide: {
+			minVerdict: context.getNodeParameter('minVerdict', 0, 'suspicious') as DecideOptions['minVerdict'],
+			noVerdict: context.getNodeParameter('noVerdict', 0, 'block') as DecideOptions['noVerdict'],
+			allowlist: readAllowlist(context),
+		},
+		onlyNew,
+		historySize,
+		cap: maxToBlock === 0 ? Infinity : maxToBlock,
+		output,
+		format: output === 'files' ? (context.getNodeParameter('blocklistFormat', 0, 'plain') as ExportFormat) : 'plain',
+	};
+}
+
+function readAllowlist(context: IExecuteFunctions): Allowlist | undefined {
+	const text = context.getNodeParameter('allowlist', 0, '') as string;
+	if (typeof text !== 'string' || text.trim() === '') return undefined;
+	const { allowlist, errors } = compileAllowlist(text);
+	if (errors.length === 0) return allowlist;
+	const first = errors[0];
+	const more = errors.length > 1 ? ` (and ${errors.length - 1} more bad ${errors.length === 2 ? 'entry' : 'entries'})` : '';
+	throw new NodeOperationError(context.getNode(), `Allowlist line ${first.line}: ${first.message}${more}`, {
+		description: `${errors
+			.slice(0, 10)
+			.map((error) => `Line ${error.line}: ${error.message}`)
+			.join(
+				'\n',
+			)}\nOne entry per line: an IP address, a CIDR range (10.0.0.0/8), a domain (covers its subdomains) or a URL prefix (https://intranet.example.com/app/). Text after # is a comment.`,
+	});
+}
+
+export interface Extracted {
+	occurrences: IocOccurrence[];
+	/** Items that could not be read, already turned into Skipped items (continueOnFail only). */
+	errors: INodeExecutionData[];
+}
+
+/** Reads every input item; an unreadable one fails the node, or with continueOnFail becomes a
+ * Skipped item with reason "error" (the If node's pattern), so it is still accounted for. */
+export function extractAll(context: IExecuteFunctions, items: INodeExecutionData[]): Extracted {
+	const occurrences: IocOccurrence[] = [];
+	const errors: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			for (const occurrence of extractItem(context, items[itemIndex].json, itemIndex)) occurrences.push(occurrence);
+		} catch (error) {
+			const failure =
+				error instanceof IocInputError
+					? new NodeOperationError(context.getNode(), `Input item ${itemIndex}: ${error.message}`, { itemIndex })
+					: asNodeError(context, error, itemIndex);
+			if (!context.continueOnFail()) throw failure;
+			errors.push({
+				json: { reason: 'error', reason_text: failure.message, error: failure.message },
+				pairedItem: { item: itemIndex },
+			});
+		}
+	}
+	return { occurrences, errors };
+}
+
+function extractItem(context: IExecuteFunctions, json: IDataObject, itemIndex: number): IocOccurrence[] {
+	const choice = context.getNodeParameter('inputShape', itemIndex, 'auto') as ShapeChoice;
+	const fields = choice === 'auto' || choice === 'field';
+	const field = (name: string) => (fields ? String(context.getNodeParameter(name, itemIndex, '') ?? '').trim() : '');
+	let shape: InputShape;
+	if (choice !== 'submission') shape = choice;
+	else {
+		const detected = detectShape(json);
+		if (!SUBMISSION_SHAPES.has(detected)) {
+			throw new IocInputError(
+				'This item is not from AL Submission IoCs (an item with "value" and "type", or with an "iocs" object). Choose another input shape, or Auto-Detect.',
+			);
+		}
+		shape = detected as InputShape;
+	}
+	return extractOccurrences(json, {
+		shape,
+		valueField: field('valueField') || undefined,
+		typeField: field('typeField') || undefined,
+		verdictField: field('verdictField') || undefined,
+		itemIndex,
+	});
+}
+
+const dedupKey = (item: IocItem) => `${item.type}:${item.value}`;
+
+export interface Routed {
+	block: IocItem[];
+	skipped: SkippedIoc[];
+	/** Keys recorded as blocked in this run, to forget again if the output cannot be built. */
+	recorded: string[];
+}
+
+/**
+ * Cross-run dedup and the cap, in an order that loses nothing:
+ * 1. record the Block candidates (in cap order) and learn which were already blocked → Skipped;
+ * 2. cap what is left;
+ * 3. forget the ones pushed over the cap, so a later run can still send them;
+ * 4. trim the history to History Size (FIFO).
+ * Step 1 records with room for every candidate, so IoCs that end over the cap never push older
+ * history out; step 4 then trims to the real size. When nothing can go over the cap, one call
+ * with the real size does it all. n8n stores md5 hashes only, never the IoCs.
+ */
+export async function dedupAndCap(context: IExecuteFunctions, candidates: IocItem[], settings: Settings): Promise<Routed> {
+	if (!settings.onlyNew || candidates.length === 0) {
+		const capped = applyCap(candidates, settings.cap);
+		return { block: capped.block, skipped: capped.skipped, recorded: [] };
+	}
+	const ordered = applyCap(candidates, Infinity).block; // cap order: highest verdict first
+	const keys = ordered.map(dedupKey);
+	const mayOverflow = ordered.length > settings.cap;
+	const { processed } = await context.helpers.checkProcessedAndRecord(keys, DEDUP.scope, {
+		mode: DEDUP.mode,
+		maxEntries: mayOverflow ? settings.historySize + keys.length : settings.historySize,
+	});
+	const seen = new Set(processed.map(String));
+	const fresh = ordered.filter((item) => !seen.has(dedupKey(item)));
+	const already = ordered.filter((item) => seen.has(dedupKey(item))).map((item) => holdBack(item, 'already_blocked'));
+	const capped = applyCap(fresh, settings.cap);
+	if (mayOverflow) {
+		if (capped.skipped.length > 0) {
+			await context.helpers.removeProcessed(capped.skipped.map(dedupKey), DEDUP.scope, { mode: DEDUP.mode });
+		}
+		await context.helpers.checkProcessedAndRecord([], DEDUP.scope, { mode: DEDUP.mode, maxEntries: settings.historySize });
+	}
+	return { block: capped.block, skipped: [...already, ...capped.skipped], recorded: capped.block.map(dedupKey) };
+}
+
+/** Forgets what step 1 recorded when the run fails before anything was passed on. */
+export async function forget(context: IExecuteFunctions, keys: string[]): Promise<void> {
+	if (keys.length > 0) await context.helpers.removeProcessed(keys, DEDUP.scope, { mode: DEDUP.mode });
+}
+
+function pairedItems(indexes: readonly number[] | undefined): IPairedItemData[] {
+	return (indexes ?? []).map((item) => ({ item }));
+}
+
+function iocJson(ioc: IocItem): IDataObject {
+	const json: IDataObject & { itemIndexes?: number[] } = { ...ioc } as IDataObject;
+	delete json.itemIndexes;
+	return json;
+}
+
+export function iocItems(iocs: readonly IocItem[]): INodeExecutionData[] {
+	return iocs.map((ioc) => ({ json: iocJson(ioc), pairedItem: pairedItems(ioc.itemIndexes) }));
+}
+
+/** One item per IoC type, with the list as text and as a binary file; paired with every input
+ * item that contributed an IoC of that type. */
+export async function blocklistItems(
+	context: IExecuteFunctions,
+	block: readonly IocItem[],
+	format: ExportFormat,
+): Promise<INodeExecutionData[]> {
+	const lists = exportBlocklists(block, format, { timestamp: new Date() });
+	const { extension, mimeType } = FILE_TYPES[format];
+	const result: INodeExecutionData[] = [];
+	for (const list of lists) {
+		const ofType = block.filter((item) => item.type === list.iocType);
+		const indexes = [...new Set(ofType.flatMap((item) => item.itemIndexes ?? []))].sort((a, b) => a - b);
+		const fileName = `blocklist-${list.iocType}.${extension}`;
+		const data = await context.helpers.prepareBinaryData(Buffer.from(list.text, 'utf8'), fileName, mimeType);
+		result.push({
+			json: { iocType: list.iocType, format, count: ofType.length, text: list.text },
+			binary: { data },
+			pairedItem: pairedItems(indexes),
+		});
+	}
+	return result;
+}
