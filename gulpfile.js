@@ -35,7 +35,7 @@ async function bundleVendor() {
 }
 
 function copyAssets() {
-	return src(['icons/*.{png,svg}', 'nodes/**/*.{png,svg,json}', 'credentials/**/*.{png,svg}'], {
+	return src(['index.js', 'icons/*.{png,svg}', 'nodes/**/*.{png,svg,json}', 'credentials/**/*.{png,svg}'], {
 		base: '.',
 		encoding: false,
 	}).pipe(dest('dist'));

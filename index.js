@@ -1,13 +1,15 @@
 /**
- * Use outside n8n: the pure IoC library (parse, refang, classify, filter, export blocklists)
- * and the node and credential classes. n8n itself loads the files listed in package.json "n8n".
+ * The package entry point for use outside n8n (the build copies this file to dist/index.js, so
+ * the paths below are relative to dist/): the pure IoC library (parse, refang, classify, filter,
+ * export blocklists) and the node and credential classes. n8n itself loads the files listed in
+ * package.json "n8n".
  */
-const ioc = require('./dist/nodes/shared/ioc');
+const ioc = require('./nodes/shared/ioc');
 
 module.exports = {
 	...ioc,
 	ioc,
-	AssemblylineApi: require('./dist/credentials/AssemblylineApi.credentials').AssemblylineApi,
-	AssemblylineSubmissionIocs: require('./dist/nodes/AssemblylineSubmissionIocs/AssemblylineSubmissionIocs.node')
+	AssemblylineApi: require('./credentials/AssemblylineApi.credentials').AssemblylineApi,
+	AssemblylineSubmissionIocs: require('./nodes/AssemblylineSubmissionIocs/AssemblylineSubmissionIocs.node')
 		.AssemblylineSubmissionIocs,
 };

@@ -273,10 +273,11 @@ function networkFailure(error: unknown): Failure {
 			? 'The TLS certificate of the Assemblyline server could not be verified'
 			: timedOut
 				? 'Assemblyline did not answer in time'
-				: `Could not reach Assemblyline (${code || 'network error'})`,
+				: 'Could not reach Assemblyline',
+		// The code stays out of the message: n8n replaces messages that contain one with its own.
 		description: tlsProblem
 			? 'Install the CA that signed the certificate where n8n runs, or, for a lab instance, switch on "Allow Unauthorized Certificates" in the credential.'
-			: 'Check the server URL in the credential and that n8n can reach it (DNS, firewall, proxy).',
+			: `${code ? `Network error ${code}. ` : ''}Check the server URL in the credential and that n8n can reach it (DNS, firewall, proxy).`,
 	};
 }
 
