@@ -203,10 +203,11 @@ export class MemoryDeduplicator implements IDataDeduplicator {
 // DataDeduplicationService is a process-wide singleton in n8n-core; tests swap the store behind it.
 let activeDeduplicator = new MemoryDeduplicator();
 const deduplicatorProxy: IDataDeduplicator = {
-	checkProcessedAndRecord: (...args) => activeDeduplicator.checkProcessedAndRecord(...args),
-	removeProcessed: (...args) => activeDeduplicator.removeProcessed(...args),
-	clearAllProcessedItems: (...args) => activeDeduplicator.clearAllProcessedItems(...args),
-	getProcessedDataCount: (...args) => activeDeduplicator.getProcessedDataCount(...args),
+	checkProcessedAndRecord: (items, scope, context, options) =>
+		activeDeduplicator.checkProcessedAndRecord(items, scope, context, options),
+	removeProcessed: (items, scope, context) => activeDeduplicator.removeProcessed(items, scope, context),
+	clearAllProcessedItems: (scope, context) => activeDeduplicator.clearAllProcessedItems(scope, context),
+	getProcessedDataCount: (scope, context) => activeDeduplicator.getProcessedDataCount(scope, context),
 };
 let dedupReady: Promise<void> | undefined;
 

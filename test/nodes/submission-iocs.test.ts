@@ -160,7 +160,7 @@ describe('one item per IoC', () => {
 			partial: false,
 		});
 		expect(items.find((ioc) => ioc.tag_type === 'network.email.address')?.type).toBe('email');
-		expect(outputs[0].every((item) => (item.pairedItem as IDataObject).item === 0)).toBe(true);
+		expect(outputs[0].every((item) => JSON.stringify(item.pairedItem) === '{"item":0}')).toBe(true);
 	});
 
 	it('Both: ontology values annotated with the summary verdicts where it knows them', async () => {

@@ -4,7 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
 import { AssemblylineApi } from '../../credentials/AssemblylineApi.credentials';
@@ -25,7 +25,7 @@ beforeEach(() => {
 
 const WHOAMI = '/api/v4/user/whoami/';
 
-async function call(parameters: IDataObject, user = { name: 'svc_soc', key: DEFAULT_APIKEY }, url = fake.url) {
+async function call(parameters: INodeParameters, user = { name: 'svc_soc', key: DEFAULT_APIKEY }, url = fake.url) {
 	return await runNode({
 		node: new TransportProbe(),
 		parameters,
