@@ -1,0 +1,45 @@
+// npm start: the main job in a real n8n (README contract, DESIGN §7). Prints one JSON object on stdout
+// {"submission_iocs": {...}, "blockable": [...], "skipped": [...]}; progress and a summary on stderr.
+// Without AL_HOST it runs on the embedded demo Assemblyline (the fake server with the demo data set).
+import path from 'node:path';
+
+import { startFakeAssemblyline, demoDataset, defaultUsers } from '../test/fakes/assemblyline/index.ts';
+import { stderrLog, withSignals, type N8nHost } from './n8n-host.ts';
+import { optionsFromEnv, prepareHost, runReport, summarise, targetFromEnv, type AlTarget } from './report.ts';
+
+const repoDir = path.resolve(import.meta.dirname, '..');
+const log = stderrLog;
+
+async function main(): Promise<void> {
+	const t0 = Date.now();
+	const options = optionsFromEnv(process.env);
+	let target = await targetFromEnv(process.env, log);
+	let fake: Awaited<ReturnType<typeof startFakeAssemblyline>> | undefined;
+	let host: N8nHost | undefined;
+	const cleanup = async () => {
+		await host?.dispose();
+		await fake?.close();
+	};
+	await withSignals(cleanup, async () => {
+		if (!target) {
+			const users = defaultUsers();
+			fake = await startFakeAssemblyline({ dataset: demoDataset(), users });
+			target = { url: fake.url, user: users[0].name, apikey: users[0].apikey, verifyTls: true } satisfies AlTarget;
+			log(`No AL_HOST: using the embedded demo Assemblyline on ${fake.url} (${fake.dataset.alertCount()} alerts)`);
+		} else {
+			log(`Assemblyline: ${target.url} as ${target.user}${target.verifyTls ? '' : ' (TLS certificate not verified)'}`);
+		}
+		const prepared = await prepareHost({ repoDir, target, log });
+		host = prepared.host;
+		const report = await runReport(host, repoDir, options, log);
+		log('');
+		log(summarise(report));
+		log(`\nDone in ${((Date.now() - t0) / 1000).toFixed(0)} s.`);
+		process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+	});
+}
+
+main().catch((e) => {
+	log(`\nnpm start failed: ${(e as Error).message ?? e}`);
+	process.exitCode = 1;
+});
