@@ -1,10 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { decideIocs } from '../shared/ioc';
-import { asNodeError } from '../shared/items';
 import { properties } from './description';
-import { blocklistItems, dedupAndCap, extractAll, forget, iocItems, readSettings } from './run';
+import { asNodeError, errorItem, filterItems } from './run';
 
 export class FilterBlockableIocs implements INodeType {
 	description: INodeTypeDescription = {
@@ -26,20 +24,14 @@ export class FilterBlockableIocs implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
-		const settings = readSettings(this);
-		const { occurrences, errors } = extractAll(this, items);
-		// All items are decided together: duplicates across items merge into one IoC.
-		const decided = decideIocs(occurrences, settings.decide);
-		const routed = await dedupAndCap(this, decided.block, settings);
-		let block: INodeExecutionData[];
 		try {
-			block = settings.output === 'files' ? await blocklistItems(this, routed.block, settings.format) : iocItems(routed.block);
+			return await filterItems(this, items);
 		} catch (error) {
-			// Nothing was passed on, so nothing may stay remembered as blocked.
-			await forget(this, routed.recorded);
-			throw asNodeError(this, error, 0);
+			const failure = asNodeError(this, error);
+			if (!this.continueOnFail()) throw failure;
+			// n8n would pass the input through on the first output, which is Block: a raw input item
+			// must never reach a firewall, so every item goes to Skipped with the error instead.
+			return [[], items.map((_, itemIndex) => errorItem(failure, itemIndex))];
 		}
-		const skipped = [...iocItems(decided.skipped), ...iocItems(routed.skipped), ...errors];
-		return [block, skipped];
 	}
 }

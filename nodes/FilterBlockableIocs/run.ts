@@ -3,12 +3,13 @@
  * then (optionally) cross-run dedup, the cap, and the output items.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPairedItemData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { ExportFormat, InputShape, IocItem, IocOccurrence, SkippedIoc } from '../shared/ioc';
 import {
 	applyCap,
 	compileAllowlist,
+	decideIocs,
 	detectShape,
 	exportBlocklists,
 	holdBack,
@@ -17,7 +18,7 @@ import {
 	type Allowlist,
 	type DecideOptions,
 } from '../shared/ioc';
-import { asNodeError } from '../shared/items';
+import { asNodeError as asItemError } from '../shared/items';
 import type { OutputChoice, ShapeChoice } from './description';
 
 const SUBMISSION_SHAPES: ReadonlySet<string | null> = new Set(['submissionIoc', 'grouped', 'summary']);
@@ -75,7 +76,7 @@ function readAllowlist(context: IExecuteFunctions): Allowlist | undefined {
 	if (errors.length === 0) return allowlist;
 	const first = errors[0];
 	const more = errors.length > 1 ? ` (and ${errors.length - 1} more bad ${errors.length === 2 ? 'entry' : 'entries'})` : '';
-	throw new NodeOperationError(context.getNode(), `Allowlist line ${first.line}: ${first.message}${more}`, {
+	throw new NodeOperationError(context.getNode(), `${first.message.replace(/\.$/, '')} (allowlist line ${first.line})${more}`, {
 		description: `${errors
 			.slice(0, 10)
 			.map((error) => `Line ${error.line}: ${error.message}`)
@@ -83,6 +84,40 @@ function readAllowlist(context: IExecuteFunctions): Allowlist | undefined {
 				'\n',
 			)}\nOne entry per line: an IP address, a CIDR range (10.0.0.0/8), a domain (covers its subdomains) or a URL prefix (https://intranet.example.com/app/). Text after # is a comment.`,
 	});
+}
+
+/** The whole run; the node turns a failure into Skipped items when "On Error" says continue. */
+export async function filterItems(context: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+	const settings = readSettings(context);
+	const { occurrences, errors } = extractAll(context, items);
+	// All items are decided together: duplicates across items merge into one IoC.
+	const decided = decideIocs(occurrences, settings.decide);
+	const routed = await dedupAndCap(context, decided.block, settings);
+	let block: INodeExecutionData[];
+	try {
+		block = settings.output === 'files' ? await blocklistItems(context, routed.block, settings.format) : iocItems(routed.block);
+	} catch (error) {
+		// Nothing was passed on, so nothing may stay remembered as blocked.
+		await forget(context, routed.recorded);
+		throw asNodeError(context, error);
+	}
+	return [block, [...iocItems(decided.skipped), ...iocItems(routed.skipped), ...errors]];
+}
+
+/** An n8n error for a failure of the whole run (not tied to one input item). */
+export function asNodeError(context: IExecuteFunctions, error: unknown): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(context.getNode(), error as Error);
+}
+
+/** A Skipped item for an input item that could not be filtered (the If node's pattern), in
+ * both "On Error: Continue" modes. No n8n `error` field: n8n would replace the json with it and
+ * the analyst would lose the reason. */
+export function errorItem(failure: NodeApiError | NodeOperationError, itemIndex: number): INodeExecutionData {
+	return {
+		json: { reason: 'error', reason_text: failure.message, error: failure.message },
+		pairedItem: { item: itemIndex },
+	};
 }
 
 export interface Extracted {
@@ -103,12 +138,9 @@ export function extractAll(context: IExecuteFunctions, items: INodeExecutionData
 			const failure =
 				error instanceof IocInputError
 					? new NodeOperationError(context.getNode(), `Input item ${itemIndex}: ${error.message}`, { itemIndex })
-					: asNodeError(context, error, itemIndex);
+					: asItemError(context, error, itemIndex);
 			if (!context.continueOnFail()) throw failure;
-			errors.push({
-				json: { reason: 'error', reason_text: failure.message, error: failure.message },
-				pairedItem: { item: itemIndex },
-			});
+			errors.push(errorItem(failure, itemIndex));
 		}
 	}
 	return { occurrences, errors };
