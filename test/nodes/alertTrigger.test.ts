@@ -1,0 +1,203 @@
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import { AssemblylineAlertTrigger, KNOWN_IDS_MAX } from '../../nodes/AssemblylineAlertTrigger/AssemblylineAlertTrigger.node';
+import type { FakeAssemblyline, MakeAlertOptions } from '../fakes/assemblyline/index.ts';
+import { poll } from '../harness/n8n.ts';
+import { bodyOf, credentialsFor, expectDistinct, iso, searchRequests, startFake } from './alert.helpers.ts';
+
+const node = new AssemblylineAlertTrigger();
+const NODE_KEY = 'node:Under Test';
+
+/** One workflow's polls: the same static data every time, everything emitted collected. */
+function trigger(fake: FakeAssemblyline, parameters: IDataObject = {}) {
+	const staticData: IDataObject = {};
+	const emitted: INodeExecutionData[] = [];
+	return {
+		staticData,
+		emitted,
+		state: () => staticData[NODE_KEY] as IDataObject,
+		async poll(extra: { mode?: 'trigger' | 'manual'; pollBudgetMs?: number } = {}) {
+			const out = await poll({ node, parameters: { query: '*', ...parameters } as never, credentials: credentialsFor(fake), staticData, ...extra });
+			const items = out?.[0] ?? [];
+			if (extra.mode !== 'manual') emitted.push(...items);
+			return out === null ? null : items;
+		},
+	};
+}
+
+const idsOf = (items: INodeExecutionData[] | null) => (items ?? []).map((i) => String(i.json.alert_id));
+const eventsOf = (items: INodeExecutionData[] | null) =>
+	Object.fromEntries((items ?? []).map((i) => [String(i.json.alert_id), (i.json._trigger as IDataObject).event]));
+
+function alert(id: string, ms: number, extra: Partial<MakeAlertOptions> = {}): MakeAlertOptions {
+	return { alert_id: id, reporting_ts: iso(ms), ips: [`198.51.100.${(id.length * 7) % 250}`], ...extra };
+}
+
+describe('AL Alert Trigger', () => {
+	let fake: FakeAssemblyline;
+	beforeEach(async () => {
+		fake = await startFake();
+	});
+	afterEach(() => fake.close());
+
+	test('first activation starts from now: history is not emitted, later alerts are, each once', async () => {
+		const now = Date.now();
+		fake.dataset.addAlerts([alert('Old1', now - 3_600_000), alert('Old2', now - 60_000)]);
+		const t = trigger(fake);
+		expect(await t.poll()).toBeNull();
+		expect(t.state().alertCursor).toMatchObject({ floor: expect.any(String) });
+
+		fake.dataset.addAlerts([alert('N1', Date.now() + 5), alert('N2', Date.now() + 6)]);
+		const second = await t.poll();
+		expect(idsOf(second)).toEqual(['N1', 'N2']);
+		expect(eventsOf(second)).toEqual({ N1: 'new', N2: 'new' });
+		expect(await t.poll()).toBeNull();
+
+		fake.dataset.addAlerts([alert('N3', Date.now() + 7)]);
+		expect(idsOf(await t.poll())).toEqual(['N3']);
+		expect(await t.poll()).toBeNull();
+		expect(idsOf(t.emitted)).toEqual(['N1', 'N2', 'N3']);
+
+		// what the trigger asks Assemblyline
+		const body = bodyOf(searchRequests(fake).at(-1)!);
+		expect(body.sort).toBe('reporting_ts asc');
+		expect(body.deep_paging_id).toBe('*');
+		expect(body.filters).toEqual([expect.stringMatching(/^reporting_ts:\[\d{4}-.*Z TO \*\]$/)]);
+		expect(String(body.fl).split(',')).toEqual(expect.arrayContaining(['alert_id', 'reporting_ts', 'al.detailed']));
+	});
+
+	test('backfill emits the last N hours on first activation, nothing older', async () => {
+		const now = Date.now();
+		fake.dataset.addAlerts([alert('H2', now - 2 * 3_600_000), alert('H30', now - 30 * 3_600_000), alert('H5', now - 5 * 3_600_000)]);
+		const t = trigger(fake, { options: { backfillHours: 24 } });
+		expect(idsOf(await t.poll())).toEqual(['H5', 'H2']);
+		expect(await t.poll()).toBeNull();
+	});
+
+	test('equal timestamps at the boundary are neither lost nor repeated', async () => {
+		const t = trigger(fake);
+		await t.poll();
+		const T = Date.now() + 1000;
+		fake.dataset.addAlerts([alert('E1', T), alert('E2', T)]);
+		expect(idsOf(await t.poll()).sort()).toEqual(['E1', 'E2']);
+		// two more with the very same reporting_ts become searchable only now
+		fake.dataset.addAlerts([alert('E3', T), alert('E4', T)]);
+		expect(idsOf(await t.poll()).sort()).toEqual(['E3', 'E4']);
+		expect(await t.poll()).toBeNull();
+		expectDistinct(idsOf(t.emitted));
+		expect(t.emitted).toHaveLength(4);
+	});
+
+	test('a late-indexed alert inside the lookback window is still emitted, once', async () => {
+		// a backfill puts the first-activation floor out of the way, so the lookback alone decides
+		const t = trigger(fake, { options: { backfillHours: 1 } });
+		await t.poll();
+		const T = Date.now() + 1000;
+		fake.dataset.addAlerts([alert('A', T), alert('B', T + 2000)]);
+		expect(idsOf(await t.poll())).toEqual(['A', 'B']);
+		// stamped before the cursor, searchable only after the poll that looked past it
+		fake.dataset.addAlerts([alert('Late', T + 1000)]);
+		expect(idsOf(await t.poll())).toEqual(['Late']);
+		expect(await t.poll()).toBeNull();
+		// the window asked for reaches back before the cursor
+		const filter = String((bodyOf(searchRequests(fake).at(-1)!).filters as string[])[0]);
+		const start = Date.parse(/\[(\S+) TO/.exec(filter)![1]);
+		expect(start).toBe(T + 2000 - 5 * 60_000);
+	});
+
+	test('a burst of 1,200 (same timestamp) comes out whole, each alert once', async () => {
+		const t = trigger(fake);
+		await t.poll();
+		const T = Date.now() + 1000;
+		fake.dataset.addAlerts(Array.from({ length: 1200 }, (_, i) => alert(`burst${i}`, T, { ips: [`203.0.113.${i % 250}`] })));
+		const out = await t.poll();
+		expect(out).toHaveLength(1200);
+		expectDistinct(idsOf(out));
+		expect(searchRequests(fake).slice(-3).map((r) => bodyOf(r).rows)).toEqual([500, 500, 500]);
+		expect(await t.poll()).toBeNull();
+	});
+
+	test('a poll budget that runs out mid-backlog: each poll emits part, the next resumes, nothing lost or repeated', async () => {
+		const t = trigger(fake);
+		await t.poll();
+		const T = Date.now() + 1000;
+		// equal timestamps across page boundaries: the hardest case for resuming
+		fake.dataset.addAlerts(Array.from({ length: 1200 }, (_, i) => alert(`b${i}`, T + Math.floor(i / 300), { ips: [`203.0.113.${i % 250}`] })));
+		const sizes: number[] = [];
+		for (let i = 0; i < 10; i++) {
+			const out = await t.poll({ pollBudgetMs: 1 });
+			if (out === null) break;
+			sizes.push(out.length);
+		}
+		expect(sizes.length).toBeGreaterThan(1);
+		expect(sizes.every((n) => n > 0 && n < 1200)).toBe(true);
+		const all = idsOf(t.emitted);
+		expect(all).toHaveLength(1200);
+		expectDistinct(all);
+		// emitted oldest first across polls
+		const ts = t.emitted.map((i) => Date.parse(String(i.json.reporting_ts)));
+		expect(ts).toEqual([...ts].sort((a, b) => a - b));
+		// what it remembers stays small: only the pairs inside the lookback window
+		expect(Object.keys((t.state().alertCursor as IDataObject).recent as IDataObject).length).toBeLessThanOrEqual(1200);
+	});
+
+	test('an updated alert is emitted again and marked updated', async () => {
+		const t = trigger(fake);
+		await t.poll();
+		const T = Date.now() + 1000;
+		fake.dataset.addAlerts([alert('U1', T), alert('U2', T + 1)]);
+		expect(eventsOf(await t.poll())).toEqual({ U1: 'new', U2: 'new' });
+		// extended scan: same alert_id, newer reporting_ts, more IoCs
+		const updated = fake.dataset.updateAlert('U1', { reporting_ts: iso(T + 10_000), ips: ['203.0.113.200'] });
+		fake.dataset.addAlerts([alert('U3', T + 20_000)]);
+		const out = await t.poll();
+		expect(eventsOf(out)).toEqual({ U1: 'updated', U3: 'new' });
+		const u1 = out!.find((i) => i.json.alert_id === 'U1')!;
+		expect(u1.json.reporting_ts).toBe(updated.reporting_ts);
+		const ips = ((u1.json.al as IDataObject).detailed as IDataObject).ip as IDataObject[];
+		expect(ips.map((d) => d.value)).toContain('203.0.113.200');
+		expect(await t.poll()).toBeNull();
+		// updated long after the lookback window: still recognised (remembered ids)
+		fake.dataset.updateAlert('U2', { reporting_ts: iso(T + 3_600_000) });
+		expect(eventsOf(await t.poll())).toEqual({ U2: 'updated' });
+		expect((t.state().knownAlertIds as string[]).length).toBeLessThanOrEqual(KNOWN_IDS_MAX);
+	});
+
+	test('Fetch Test Event returns the latest matching alert and leaves the cursor untouched', async () => {
+		const t = trigger(fake, { query: 'al.ip:*' });
+		await t.poll();
+		const T = Date.now() + 1000;
+		fake.dataset.addAlerts([alert('F1', T), alert('F2', T + 5), alert('Dom', T + 10, { ips: [], domains: ['evil.example'] })]);
+		const before = JSON.stringify(t.staticData);
+		const test = await t.poll({ mode: 'manual' });
+		expect(idsOf(test)).toEqual(['F2']);
+		expect((test![0].json._trigger as IDataObject).event).toBe('new');
+		expect(JSON.stringify(t.staticData)).toBe(before);
+		const req = bodyOf(searchRequests(fake).at(-1)!);
+		expect(req).toMatchObject({ rows: 1, sort: 'reporting_ts desc', query: 'al.ip:*' });
+		// the active trigger still emits both, once
+		expect(idsOf(await t.poll())).toEqual(['F1', 'F2']);
+	});
+
+	test('Fetch Test Event with nothing matching says so', async () => {
+		const t = trigger(fake, { query: 'alert_id:none' });
+		await expect(t.poll({ mode: 'manual' })).rejects.toThrow(/No alert matches/);
+	});
+
+	test('filters apply, and a failed poll changes nothing (the next one repeats the window)', async () => {
+		const t = trigger(fake, { options: { filters: ['priority:HIGH'] } });
+		await t.poll();
+		const T = Date.now() + 1000;
+		fake.dataset.addAlerts([alert('Hi', T, { priority: 'HIGH' }), alert('Lo', T + 1, { priority: 'LOW' })]);
+		const before = JSON.stringify(t.staticData);
+		fake.faults.add({ kind: '401', path: '^/api/v4/search/', once: true });
+		await expect(t.poll()).rejects.toThrow(/refused the credentials/);
+		expect(JSON.stringify(t.staticData)).toBe(before);
+		expect(idsOf(await t.poll())).toEqual(['Hi']);
+		expect(bodyOf(searchRequests(fake).at(-1)!).filters).toEqual(['priority:HIGH', expect.stringMatching(/^reporting_ts:/)]);
+	});
+
+	test('a bad Lucene query fails the poll with Assemblyline\'s reason', async () => {
+		const t = trigger(fake, { query: 'al.ip:(' });
+		await expect(t.poll()).rejects.toThrow(/SearchException/);
+	});
+});
