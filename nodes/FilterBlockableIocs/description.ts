@@ -124,7 +124,7 @@ export const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether to send to Block only IoCs this node has not sent to Block in an earlier execution of this workflow. Repeats go to Skipped as "already_blocked". IoCs are remembered as soon as this node passes them on, even if a later node fails; turn this off for one run to send everything again.',
+			'Whether to send to Block only IoCs this node has not sent to Block in an earlier execution of this workflow. Repeats go to Skipped as "already_blocked". IoCs are remembered as soon as this node passes them on, even if a later node fails, and test runs in the editor count too; turn this off for one run to send everything again.',
 	},
 	{
 		displayName: 'History Size',
