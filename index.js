@@ -12,4 +12,5 @@ module.exports = {
 	AssemblylineApi: require('./credentials/AssemblylineApi.credentials').AssemblylineApi,
 	AssemblylineSubmissionIocs: require('./nodes/AssemblylineSubmissionIocs/AssemblylineSubmissionIocs.node')
 		.AssemblylineSubmissionIocs,
+	FilterBlockableIocs: require('./nodes/FilterBlockableIocs/FilterBlockableIocs.node').FilterBlockableIocs,
 };

@@ -2,7 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { properties } from './description';
-import { asNodeError, errorItem, filterItems } from './run';
+import { asNodeError } from '../shared/items';
+import { errorItem, filterItems } from './run';
 
 export class FilterBlockableIocs implements INodeType {
 	description: INodeTypeDescription = {

@@ -18,7 +18,7 @@ import {
 	type Allowlist,
 	type DecideOptions,
 } from '../shared/ioc';
-import { asNodeError as asItemError } from '../shared/items';
+import { asNodeError } from '../shared/items';
 import type { OutputChoice, ShapeChoice } from './description';
 
 const SUBMISSION_SHAPES: ReadonlySet<string | null> = new Set(['submissionIoc', 'grouped', 'summary']);
@@ -104,12 +104,6 @@ export async function filterItems(context: IExecuteFunctions, items: INodeExecut
 	return [block, [...iocItems(decided.skipped), ...iocItems(routed.skipped), ...errors]];
 }
 
-/** An n8n error for a failure of the whole run (not tied to one input item). */
-export function asNodeError(context: IExecuteFunctions, error: unknown): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(context.getNode(), error as Error);
-}
-
 /** A Skipped item for an input item that could not be filtered (the If node's pattern), in
  * both "On Error: Continue" modes. No n8n `error` field: n8n would replace the json with it and
  * the analyst would lose the reason. */
@@ -138,7 +132,7 @@ export function extractAll(context: IExecuteFunctions, items: INodeExecutionData
 			const failure =
 				error instanceof IocInputError
 					? new NodeOperationError(context.getNode(), `Input item ${itemIndex}: ${error.message}`, { itemIndex })
-					: asItemError(context, error, itemIndex);
+					: asNodeError(context, error, itemIndex);
 			if (!context.continueOnFail()) throw failure;
 			errors.push(errorItem(failure, itemIndex));
 		}

@@ -52,14 +52,17 @@ async function runOne(
 	}
 }
 
-/** Keeps n8n errors as they are (tagged with the item); anything else becomes a NodeOperationError. */
+/**
+ * Keeps n8n errors as they are (tagged with the item, when the failure belongs to one);
+ * anything else becomes a NodeOperationError.
+ */
 export function asNodeError(
 	context: IExecuteFunctions,
 	error: unknown,
-	itemIndex: number,
+	itemIndex?: number,
 ): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		error.context = { ...(error.context ?? {}), itemIndex };
+		if (itemIndex !== undefined) error.context = { ...(error.context ?? {}), itemIndex };
 		return error;
 	}
 	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
