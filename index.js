@@ -12,5 +12,7 @@ module.exports = {
 	AssemblylineApi: require('./credentials/AssemblylineApi.credentials').AssemblylineApi,
 	AssemblylineSubmissionIocs: require('./nodes/AssemblylineSubmissionIocs/AssemblylineSubmissionIocs.node')
 		.AssemblylineSubmissionIocs,
+	AssemblylineAlertSearch: require('./nodes/AssemblylineAlertSearch/AssemblylineAlertSearch.node').AssemblylineAlertSearch,
+	AssemblylineAlertTrigger: require('./nodes/AssemblylineAlertTrigger/AssemblylineAlertTrigger.node').AssemblylineAlertTrigger,
 	FilterBlockableIocs: require('./nodes/FilterBlockableIocs/FilterBlockableIocs.node').FilterBlockableIocs,
 };
