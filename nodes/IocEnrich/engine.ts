@@ -1,0 +1,403 @@
+/**
+ * The fan-out: every picked provider for one IoC at once, every IoC at once, each provider
+ * behind its own limiter. Created per execution, so limiter, quota and cache state never
+ * outlive the run. A slow or failing provider only ever costs its own result.
+ */
+import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+import { DEADLINE, Limiter, untilDeadline } from './limiter';
+import type { Ioc, Provider, ProviderError, ProviderHttpResponse, ProviderReading, ProviderResult, RateLimit } from './types';
+
+/** Sends one request (relative URL) with the provider's credential; throws on network failure. */
+export type Send = (provider: Provider, options: IHttpRequestOptions, timeoutMs: number) => Promise<{
+	statusCode: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: string;
+}>;
+
+export interface EngineOptions {
+	send: Send;
+	/** Removes secrets (API keys) from any text that reaches output. */
+	scrub: (text: string) => string;
+	/** Effective limits by provider id (defaults merged with the user's overrides). */
+	limits: Record<string, RateLimit>;
+	timeoutMs: number;
+	maxRetries: number;
+	maxRetryWaitMs: number;
+	includeRaw: boolean;
+	credentialNames?: Record<string, string>;
+}
+
+/** An IoC that must not or cannot be looked up: every provider reports `status` with the reason. */
+export interface NotSent {
+	status: 'skipped' | 'unsupported';
+	reason: string;
+	reason_text: string;
+}
+
+const BACKOFF_BASE_MS = 500;
+const MAX_RAW_CHARS = 200_000;
+
+interface Attempt {
+	reading?: ProviderReading;
+	status?: 'rate_limited' | 'timeout' | 'error';
+	error?: ProviderError;
+	/** Wait this long and try again (429 not a quota, 5xx, a dropped connection). */
+	retryAfterMs?: number;
+	retryable?: boolean;
+	raw?: unknown;
+}
+
+export class EnrichmentEngine {
+	private readonly limiters = new Map<string, Limiter>();
+
+	/** Providers that cannot answer for the rest of the run (quota used up, key refused). */
+	private readonly blocked = new Map<string, { status: 'rate_limited' | 'error'; error: ProviderError }>();
+
+	/** The same IoC in several items is asked once per provider. */
+	private readonly cache = new Map<string, Promise<ProviderResult>>();
+
+	constructor(private readonly options: EngineOptions) {}
+
+	/** One result per provider, in the order given; resolves by `deadlineAt` at the latest. */
+	async enrich(target: Ioc | NotSent, providers: readonly Provider[], deadlineAt: number): Promise<ProviderResult[]> {
+		return await Promise.all(providers.map(async (provider) => await this.forProvider(provider, target, deadlineAt)));
+	}
+
+	private async forProvider(provider: Provider, target: Ioc | NotSent, deadlineAt: number): Promise<ProviderResult> {
+		const started = Date.now();
+		if ('status' in target) {
+			return this.result(provider, started, {
+				status: target.status,
+				reason: target.reason,
+				reason_text: target.reason_text,
+			});
+		}
+		if (!provider.supports.includes(target.type)) {
+			return this.result(provider, started, {
+				status: 'unsupported',
+				reason: 'unsupported_type',
+				reason_text: `${provider.displayName} does not look up ${typeLabel(target.type)} values.`,
+			});
+		}
+		const key = `${provider.id}|${target.type}|${target.value}`;
+		let lookup = this.cache.get(key);
+		const cached = lookup !== undefined;
+		if (!lookup) {
+			lookup = this.lookup(provider, target, deadlineAt);
+			this.cache.set(key, lookup);
+		}
+		const outcome = await untilDeadline(lookup, deadlineAt);
+		if (outcome === DEADLINE) {
+			return this.result(provider, started, {
+				status: 'timeout',
+				error: {
+					code: 'deadline',
+					message: `${provider.displayName} gave no answer before the IoC's deadline`,
+				},
+			});
+		}
+		return cached ? { ...outcome, cached: true, latencyMs: Date.now() - started } : outcome;
+	}
+
+	private limiter(provider: Provider): Limiter {
+		let limiter = this.limiters.get(provider.id);
+		if (!limiter) {
+			limiter = new Limiter(this.options.limits[provider.id] ?? provider.limits);
+			this.limiters.set(provider.id, limiter);
+		}
+		return limiter;
+	}
+
+	private async lookup(provider: Provider, ioc: Ioc, deadlineAt: number): Promise<ProviderResult> {
+		const started = Date.now();
+		const limiter = this.limiter(provider);
+		let attempts = 0;
+		for (;;) {
+			const blocked = this.blocked.get(provider.id);
+			if (blocked) return this.result(provider, started, { status: blocked.status, error: blocked.error, attempts });
+
+			const release = await limiter.acquire(deadlineAt);
+			if (!release) {
+				return this.result(provider, started, {
+					status: 'rate_limited',
+					attempts,
+					error: {
+						code: 'rate_limit',
+						message: `${provider.displayName}'s request rate (${limiter.describe()}) left no free slot before the IoC's deadline; raise the deadline or the rate for a paid plan`,
+					},
+				});
+			}
+			attempts++;
+			const attempt = await this.attempt(provider, ioc, deadlineAt, release);
+
+			if (attempt.retryable && attempts <= this.options.maxRetries) {
+				const wait = attempt.retryAfterMs ?? backoff(attempts);
+				const fits = wait <= this.options.maxRetryWaitMs && Date.now() + wait < deadlineAt;
+				if (fits) {
+					if (attempt.status === 'rate_limited') limiter.pauseUntil(Date.now() + wait);
+					await sleep(wait);
+					continue;
+				}
+				if (attempt.error && attempt.retryAfterMs !== undefined) {
+					attempt.error.message += ` (asked to wait ${Math.ceil(attempt.retryAfterMs / 1000)} s, beyond the retry limit or the deadline)`;
+				}
+			} else if (attempt.retryable && attempt.error) {
+				attempt.error.message += ` (tried ${attempts} times)`;
+			}
+			return this.fromAttempt(provider, started, attempt, attempts);
+		}
+	}
+
+	private async attempt(provider: Provider, ioc: Ioc, deadlineAt: number, release: () => void): Promise<Attempt> {
+		const timeoutMs = Math.min(this.options.timeoutMs, deadlineAt - Date.now());
+		if (timeoutMs <= 0) {
+			release();
+			return { status: 'timeout', error: { code: 'deadline', message: `No time left before the IoC's deadline to ask ${provider.displayName}` } };
+		}
+		let sending: ReturnType<Send>;
+		try {
+			const request = provider.request(ioc);
+			sending = this.options.send(provider, { ...request, headers: { ...(request.headers ?? {}) } }, timeoutMs);
+		} catch (error) {
+			release();
+			return this.networkFailure(provider, error, timeoutMs);
+		}
+		// The slot is held until the request really ends, even when we stop waiting for it.
+		sending.then(release, release);
+		let response: Awaited<ReturnType<Send>> | typeof DEADLINE;
+		try {
+			response = await untilDeadline(sending, Date.now() + timeoutMs);
+		} catch (error) {
+			return this.networkFailure(provider, error, timeoutMs);
+		}
+		if (response === DEADLINE) return timedOut(provider, timeoutMs);
+		return this.classify(provider, ioc, response);
+	}
+
+	private classify(provider: Provider, ioc: Ioc, raw: Awaited<ReturnType<Send>>): Attempt {
+		const text = this.options.scrub(raw.body);
+		const response: ProviderHttpResponse = {
+			statusCode: raw.statusCode,
+			headers: lowerCaseKeys(raw.headers),
+			json: parseJson(text),
+			text,
+		};
+		const rawOut = this.options.includeRaw ? (response.json ?? truncate(text)) : undefined;
+		const status = response.statusCode;
+		const name = provider.displayName;
+		const said = shortSaid(response);
+
+		if (status === 429) {
+			if (provider.quotaExhausted?.(response)) {
+				const error: ProviderError = {
+					code: 'quota',
+					httpStatus: 429,
+					message: `${name}'s API quota is used up${said ? ` (${said})` : ''}; it is not asked again in this run`,
+				};
+				this.blocked.set(provider.id, { status: 'rate_limited', error });
+				return { status: 'rate_limited', error, raw: rawOut };
+			}
+			const retryAfterMs = retryAfter(response);
+			return {
+				status: 'rate_limited',
+				retryable: true,
+				retryAfterMs,
+				raw: rawOut,
+				error: {
+					code: 'rate_limit',
+					httpStatus: 429,
+					message: `${name} answered 429 Too Many Requests${said ? ` (${said})` : ''}`,
+					...(retryAfterMs !== undefined ? { retryAfterSec: Math.ceil(retryAfterMs / 1000) } : {}),
+				},
+			};
+		}
+		if (status === 401) {
+			const error: ProviderError = {
+				code: 'auth',
+				httpStatus: 401,
+				message: `${name} refused the API key (HTTP 401${said ? `: ${said}` : ''}). Check the "${this.options.credentialNames?.[provider.id] ?? name}" credential`,
+			};
+			// A refused key stays refused: do not send it again for every other IoC.
+			this.blocked.set(provider.id, { status: 'error', error });
+			return { status: 'error', error, raw: rawOut };
+		}
+		if (status === 403) {
+			return {
+				status: 'error',
+				raw: rawOut,
+				error: { code: 'forbidden', httpStatus: 403, message: `${name} denied the lookup (HTTP 403${said ? `: ${said}` : ''}); the plan or key may not include this API` },
+			};
+		}
+		if (status >= 500) {
+			return {
+				status: 'error',
+				retryable: status !== 501,
+				retryAfterMs: retryAfter(response),
+				raw: rawOut,
+				error: { code: 'server_error', httpStatus: status, message: `${name} failed with HTTP ${status}${said ? ` (${said})` : ''}` },
+			};
+		}
+		if (status >= 200 && status < 300 && response.json === undefined) {
+			return {
+				status: 'error',
+				raw: rawOut,
+				error: { code: 'malformed', httpStatus: status, message: `${name} answered HTTP ${status} with a body that is not JSON (${text.length} bytes)` },
+			};
+		}
+		if (status === 404 && response.json === undefined) {
+			// Real not-found answers are JSON; an HTML 404 means the base URL points somewhere else.
+			return {
+				status: 'error',
+				raw: rawOut,
+				error: { code: 'provider_status', httpStatus: 404, message: `${name} answered 404 with a non-JSON page; check the base URL in the credential` },
+			};
+		}
+		try {
+			return { reading: provider.read(response, ioc), raw: rawOut };
+		} catch (error) {
+			return {
+				status: 'error',
+				raw: rawOut,
+				error: { code: 'malformed', httpStatus: status, message: `${name}'s answer could not be read: ${this.options.scrub(String((error as Error)?.message ?? error))}` },
+			};
+		}
+	}
+
+	private networkFailure(provider: Provider, error: unknown, timeoutMs: number): Attempt {
+		const err = (error ?? {}) as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+		const code = String(err.code ?? err.cause?.code ?? '');
+		const text = `${code} ${err.message ?? ''} ${err.cause?.message ?? ''}`;
+		if (/ETIMEDOUT|ECONNABORTED|timeout|timed out/i.test(text)) return timedOut(provider, timeoutMs);
+		const transient = /ECONNRESET|ECONNREFUSED|EPIPE|socket hang up|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH/i.test(text);
+		const detail = this.options.scrub(code || String(err.message ?? 'network error')).slice(0, 200);
+		return {
+			status: 'error',
+			retryable: transient,
+			error: { code: 'network', message: `Could not reach ${provider.displayName} (${detail})` },
+		};
+	}
+
+	private fromAttempt(provider: Provider, started: number, attempt: Attempt, attempts: number): ProviderResult {
+		if (attempt.reading) {
+			const r = attempt.reading;
+			return this.result(provider, started, {
+				status: r.status,
+				verdict: r.status === 'ok' ? r.verdict : 'unknown',
+				score: r.score,
+				confidence: r.confidence,
+				tags: r.tags,
+				firstSeen: r.firstSeen,
+				lastSeen: r.lastSeen,
+				link: r.link,
+				reasons: r.status === 'ok' ? r.reasons : undefined,
+				evidence: r.evidence,
+				error: r.error,
+				attempts,
+				raw: attempt.raw,
+			});
+		}
+		return this.result(provider, started, {
+			status: attempt.status ?? 'error',
+			error: attempt.error,
+			attempts,
+			raw: attempt.raw,
+		});
+	}
+
+	private result(provider: Provider, started: number, fields: Partial<ProviderResult>): ProviderResult {
+		// Built field by field so every result reads in the same order and has no undefined fields.
+		const result = { provider: provider.id, name: provider.displayName } as ProviderResult;
+		const out = result as unknown as IDataObject;
+		const put = (field: keyof ProviderResult, value: unknown) => {
+			if (value !== undefined) out[field] = value as IDataObject[string];
+		};
+		put('status', fields.status ?? 'error');
+		put('verdict', fields.verdict ?? 'unknown');
+		put('score', fields.score);
+		put('confidence', fields.confidence);
+		put('tags', fields.tags ?? []);
+		put('firstSeen', fields.firstSeen);
+		put('lastSeen', fields.lastSeen);
+		put('link', fields.link);
+		put('reasons', fields.reasons ?? []);
+		put('evidence', fields.evidence ?? {});
+		put('error', fields.error);
+		put('reason', fields.reason);
+		put('reason_text', fields.reason_text);
+		put('cached', false);
+		put('latencyMs', Date.now() - started);
+		put('fetchedAt', new Date().toISOString());
+		put('attempts', fields.attempts ?? 0);
+		if (this.options.includeRaw) put('raw', fields.raw);
+		return result;
+	}
+}
+
+function timedOut(provider: Provider, timeoutMs: number): Attempt {
+	return {
+		status: 'timeout',
+		error: { code: 'timeout', message: `${provider.displayName} did not answer within ${formatSeconds(timeoutMs)}` },
+	};
+}
+
+function formatSeconds(ms: number): string {
+	return `${Math.round(ms / 100) / 10} s`;
+}
+
+function backoff(attempt: number): number {
+	const ceiling = BACKOFF_BASE_MS * 2 ** (attempt - 1);
+	return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+}
+
+/** Retry-After (seconds or an HTTP date), or urlscan's X-Rate-Limit-Reset-After, in ms. */
+export function retryAfter(response: ProviderHttpResponse): number | undefined {
+	const value = first(response.headers['retry-after']) ?? first(response.headers['x-rate-limit-reset-after']);
+	if (value === undefined || value.trim() === '') return undefined;
+	const seconds = Number(value);
+	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+	const date = Date.parse(value);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function first(value: string | string[] | undefined): string | undefined {
+	return Array.isArray(value) ? value[0] : value;
+}
+
+function lowerCaseKeys(headers: Record<string, string | string[] | undefined>): Record<string, string | string[] | undefined> {
+	const out: Record<string, string | string[] | undefined> = {};
+	for (const [key, value] of Object.entries(headers ?? {})) out[key.toLowerCase()] = value;
+	return out;
+}
+
+function parseJson(text: string): unknown {
+	if (!/^\s*[[{]/.test(text)) return undefined;
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return undefined;
+	}
+}
+
+function truncate(text: string): string {
+	return text.length > MAX_RAW_CHARS ? `${text.slice(0, MAX_RAW_CHARS)}…` : text;
+}
+
+function shortSaid(response: ProviderHttpResponse): string {
+	const body = response.json as IDataObject | undefined;
+	const candidates: unknown[] = [];
+	if (body && typeof body === 'object' && !Array.isArray(body)) {
+		const error = body.error as IDataObject | string | undefined;
+		candidates.push(typeof error === 'object' && error ? (error.message ?? error.code) : error);
+		const errors = body.errors as IDataObject[] | undefined;
+		if (Array.isArray(errors)) candidates.push(errors[0]?.detail);
+		candidates.push(body.message, body.detail, body.query_status);
+	}
+	const text = candidates.find((c): c is string => typeof c === 'string' && c.length > 0) ?? '';
+	return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+export function typeLabel(type: string): string {
+	return ({ ipv4: 'IPv4', ipv6: 'IPv6', domain: 'domain', url: 'URL', md5: 'MD5', sha1: 'SHA1', sha256: 'SHA256' } as Record<string, string>)[type] ?? type;
+}

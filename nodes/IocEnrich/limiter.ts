@@ -1,0 +1,132 @@
+/**
+ * Per-provider request limiter (one per provider per execution; no module state): at most
+ * `concurrency` requests in flight, and request starts at least `minIntervalMs` apart. Starts
+ * are handed out one after the other from the moment the previous one really started, so a
+ * stalled event loop cannot release a burst.
+ */
+import { sleep } from 'n8n-workflow';
+
+import type { RateLimit } from './types';
+
+export const DEADLINE = Symbol('deadline');
+
+/** `promise`, or DEADLINE when `deadlineAt` (epoch ms) comes first. The timer is cleared either way. */
+export async function untilDeadline<T>(promise: Promise<T>, deadlineAt: number): Promise<T | typeof DEADLINE> {
+	const ms = deadlineAt - Date.now();
+	if (ms <= 0) {
+		promise.catch(() => undefined);
+		return DEADLINE;
+	}
+	const controller = new AbortController();
+	const timer: Promise<typeof DEADLINE> = sleep(ms, controller.signal).then(
+		() => DEADLINE,
+		() => DEADLINE,
+	);
+	try {
+		return await Promise.race([promise, timer]);
+	} finally {
+		controller.abort();
+	}
+}
+
+interface Waiter {
+	resolve: () => void;
+	cancelled: boolean;
+	handed: boolean;
+}
+
+export class Limiter {
+	private active = 0;
+
+	private readonly waiting: Waiter[] = [];
+
+	private lastStart = Number.NEGATIVE_INFINITY;
+
+	private pausedUntil = 0;
+
+	private queued = 0;
+
+	private chain: Promise<unknown> = Promise.resolve();
+
+	constructor(readonly limit: RateLimit) {}
+
+	/** A release function once a request may start, or undefined when none can start before `deadlineAt`. */
+	async acquire(deadlineAt: number): Promise<(() => void) | undefined> {
+		if (!(await this.enter(deadlineAt))) return undefined;
+		if (!(await this.space(deadlineAt))) {
+			this.leave();
+			return undefined;
+		}
+		let released = false;
+		return () => {
+			if (released) return;
+			released = true;
+			this.leave();
+		};
+	}
+
+	/** Holds every start back until `at` (a provider's Retry-After applies to all its requests). */
+	pauseUntil(at: number): void {
+		this.pausedUntil = Math.max(this.pausedUntil, at);
+	}
+
+	/** The limit in words, for messages. */
+	describe(): string {
+		const perMinute = this.limit.minIntervalMs > 0 ? Math.round(60_000 / this.limit.minIntervalMs) : undefined;
+		return perMinute ? `${perMinute} requests per minute` : `${this.limit.concurrency} at a time`;
+	}
+
+	private async enter(deadlineAt: number): Promise<boolean> {
+		if (this.active < Math.max(1, this.limit.concurrency)) {
+			this.active++;
+			return true;
+		}
+		const waiter: Waiter = { resolve: () => undefined, cancelled: false, handed: false };
+		const woken = new Promise<void>((resolve) => {
+			waiter.resolve = resolve;
+		});
+		this.waiting.push(waiter);
+		if ((await untilDeadline(woken, deadlineAt)) !== DEADLINE) return true;
+		waiter.cancelled = true;
+		// The slot may have been handed over in the same instant: pass it on.
+		if (waiter.handed) this.leave();
+		return false;
+	}
+
+	private leave(): void {
+		while (this.waiting.length > 0) {
+			const next = this.waiting.shift() as Waiter;
+			if (next.cancelled) continue;
+			next.handed = true;
+			next.resolve();
+			return;
+		}
+		this.active--;
+	}
+
+	private nextStart(): number {
+		return Math.max(Date.now(), this.lastStart + this.limit.minIntervalMs, this.pausedUntil);
+	}
+
+	private async space(deadlineAt: number): Promise<boolean> {
+		// Refuse at once when the queue ahead cannot clear before the deadline.
+		if (this.nextStart() + this.queued * this.limit.minIntervalMs > deadlineAt) return false;
+		this.queued++;
+		const turn = this.chain.then(async () => {
+			this.queued--;
+			const wait = this.nextStart() - Date.now();
+			if (Date.now() + wait > deadlineAt) return false;
+			if (wait > 0) await sleep(wait);
+			// A pause may have been set while this one slept.
+			const more = this.nextStart() - Date.now();
+			if (more > 0) {
+				if (Date.now() + more > deadlineAt) return false;
+				await sleep(more);
+			}
+			this.lastStart = Date.now();
+			return true;
+		});
+		this.chain = turn.catch(() => false);
+		return await turn;
+	}
+}

@@ -1,0 +1,74 @@
+/**
+ * AbuseIPDB v2 `check`. An unknown IP is HTTP 200 with no reports (there is no 404).
+ * 429 with `X-RateLimit-Remaining: 0` is the daily quota.
+ */
+import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
+import { clampScore, header, isoDate, malformed, notFound, num, obj, said, str, tagList, unexpected } from './util';
+
+const NAME = 'AbuseIPDB';
+export const ABUSEIPDB_MAX_AGE_DAYS = 90;
+
+function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
+	const link = `https://www.abuseipdb.com/check/${encodeURIComponent(ioc.value)}`;
+	if (response.statusCode !== 200) return unexpected(NAME, response);
+	const data = obj(obj(response.json)?.data);
+	const score = num(data?.abuseConfidenceScore);
+	if (!data || score === undefined) return malformed(NAME, response);
+
+	const reports = num(data.totalReports) ?? 0;
+	const whitelisted = data.isWhitelisted === true;
+	const usage = str(data.usageType);
+	const evidence = {
+		abuseConfidenceScore: score,
+		totalReports: reports,
+		numDistinctUsers: num(data.numDistinctUsers) ?? 0,
+		isWhitelisted: data.isWhitelisted ?? null,
+		isTor: data.isTor ?? null,
+		usageType: usage ?? null,
+		isp: str(data.isp) ?? null,
+		domain: str(data.domain) ?? null,
+		countryCode: str(data.countryCode) ?? null,
+	};
+	if (!whitelisted && reports === 0) return notFound(evidence, link);
+
+	const reading: ProviderReading = {
+		status: 'ok',
+		verdict: 'unknown',
+		score: clampScore(score),
+		tags: tagList([data.isTor === true ? 'tor' : undefined, usage]),
+		link,
+		lastSeen: isoDate(data.lastReportedAt),
+		evidence,
+	};
+	if (whitelisted) {
+		reading.verdict = 'benign';
+		reading.reasons = [`${NAME}: whitelisted${usage ? ` (${usage}${data.domain ? `, ${data.domain}` : ''})` : ''}`];
+	} else if (score >= 90) {
+		reading.verdict = 'malicious';
+		reading.reasons = [`${NAME}: abuse confidence ${score}% (${reports} reports)`];
+	} else if (score >= 25) {
+		reading.verdict = 'suspicious';
+		reading.reasons = [`${NAME}: abuse confidence ${score}% (${reports} reports)`];
+	}
+	return reading;
+}
+
+export const abuseipdb: Provider = {
+	id: 'abuseipdb',
+	displayName: NAME,
+	credentialType: 'iocEnrichAbuseIpdbApi',
+	baseUrlField: 'baseUrl',
+	defaultBaseUrl: 'https://api.abuseipdb.com/api/v2',
+	supports: ['ipv4', 'ipv6'],
+	// 1,000 checks a day on the free plan; no published burst limit.
+	limits: { concurrency: 2, minIntervalMs: 500 },
+	request: (ioc) => ({
+		method: 'GET',
+		url: '/check',
+		qs: { ipAddress: ioc.value, maxAgeInDays: ABUSEIPDB_MAX_AGE_DAYS },
+		headers: { Accept: 'application/json' },
+	}),
+	read,
+	quotaExhausted: (response) =>
+		header(response, 'x-ratelimit-remaining') === '0' || /daily/i.test(said(response)),
+};

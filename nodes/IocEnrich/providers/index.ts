@@ -1,0 +1,32 @@
+/**
+ * The provider registry. Adding a provider = one file implementing `Provider` (types.ts), one
+ * line here, and its credential in credentials/ listed in package.json.
+ */
+import type { Provider } from '../types';
+import { abuseipdb } from './abuseipdb';
+import { greynoise } from './greynoise';
+import { malwarebazaar } from './malwarebazaar';
+import { otx } from './otx';
+import { internetdb } from './internetdb';
+import { shodan } from './shodan';
+import { threatfox } from './threatfox';
+import { urlhaus } from './urlhaus';
+import { urlscan } from './urlscan';
+import { virustotal } from './virustotal';
+
+export const PROVIDERS: readonly Provider[] = [
+	virustotal,
+	abuseipdb,
+	greynoise,
+	threatfox,
+	urlhaus,
+	malwarebazaar,
+	otx,
+	urlscan,
+	shodan,
+	internetdb,
+];
+
+export function providerById(id: string): Provider | undefined {
+	return PROVIDERS.find((provider) => provider.id === id);
+}

@@ -1,0 +1,76 @@
+/**
+ * abuse.ch ThreatFox `search_ioc`. HTTP 200 with `query_status` (`ok`, `no_result`); IPs are
+ * listed as `ip:port`, so matches are filtered here to the value itself.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
+import { arr, earliest, failure, isoDate, latest, malformed, notFound, num, obj, str, tagList, unexpected } from './util';
+
+const NAME = 'ThreatFox';
+
+function matches(entry: IDataObject, ioc: Ioc): boolean {
+	const value = str(entry.ioc)?.toLowerCase();
+	if (!value) return false;
+	if (ioc.type === 'ipv4') return value === ioc.value || value.startsWith(`${ioc.value}:`);
+	return value === ioc.value.toLowerCase();
+}
+
+function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
+	const link = `https://threatfox.abuse.ch/browse.php?search=ioc%3A${encodeURIComponent(ioc.value)}`;
+	if (response.statusCode !== 200) return unexpected(NAME, response);
+	const body = obj(response.json);
+	const status = str(body?.query_status);
+	if (!body || !status) return malformed(NAME, response);
+	if (status === 'no_result') return notFound({ query_status: status }, link);
+	if (status !== 'ok') {
+		return failure({
+			code: /auth/i.test(status) ? 'auth' : 'provider_status',
+			httpStatus: 200,
+			message: `${NAME} answered query_status "${status.slice(0, 80)}"`,
+		});
+	}
+	const entries = arr(body.data).map(obj).filter((e): e is IDataObject => !!e && matches(e, ioc));
+	if (entries.length === 0) return notFound({ query_status: status, near_matches: arr(body.data).length }, link);
+
+	const best = entries.reduce((a, b) => ((num(b.confidence_level) ?? 0) > (num(a.confidence_level) ?? 0) ? b : a));
+	const confidence = num(best.confidence_level) ?? 0;
+	const threat = str(best.threat_type) ?? 'listed';
+	const malware = str(best.malware_printable);
+	const id = num(best.id);
+	return {
+		status: 'ok',
+		verdict: confidence >= 50 ? 'malicious' : 'suspicious',
+		score: confidence,
+		confidence,
+		tags: tagList(entries.flatMap((e) => [e.threat_type, e.malware_printable, ...arr(e.tags)])),
+		link: id !== undefined ? `https://threatfox.abuse.ch/ioc/${id}/` : link,
+		firstSeen: earliest(entries.map((e) => isoDate(e.first_seen))),
+		lastSeen: latest(entries.map((e) => isoDate(e.last_seen) ?? isoDate(e.first_seen))),
+		reasons: [`${NAME}: ${threat}${malware ? ` for ${malware}` : ''} (confidence ${confidence})`],
+		evidence: {
+			matches: entries.length,
+			ioc: str(best.ioc) ?? null,
+			threat_type: threat,
+			malware: malware ?? null,
+			confidence_level: confidence,
+		},
+	};
+}
+
+export const threatfox: Provider = {
+	id: 'threatfox',
+	displayName: NAME,
+	credentialType: 'iocEnrichAbuseChApi',
+	baseUrlField: 'threatFoxUrl',
+	defaultBaseUrl: 'https://threatfox-api.abuse.ch/api/v1',
+	supports: ['ipv4', 'domain', 'url', 'md5', 'sha256'],
+	limits: { concurrency: 2, minIntervalMs: 250 },
+	request: (ioc) => ({
+		method: 'POST',
+		url: '/',
+		body: JSON.stringify({ query: 'search_ioc', search_term: ioc.value }),
+		headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+	}),
+	read,
+};

@@ -1,0 +1,109 @@
+/**
+ * VirusTotal v3 reports (passive: GET only, nothing is submitted for scanning).
+ * 404 NotFoundError = not found. 429 QuotaExceededError = a quota the run cannot wait out
+ * (the limiter keeps us under the per-minute one), TooManyRequestsError = retry.
+ */
+import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
+import { arr, clampScore, isoDate, malformed, notFound, num, obj, said, str, tagList, unexpected } from './util';
+
+const NAME = 'VirusTotal';
+
+const PATHS: Record<string, string> = {
+	ipv4: 'ip_addresses',
+	ipv6: 'ip_addresses',
+	domain: 'domains',
+	url: 'urls',
+	md5: 'files',
+	sha1: 'files',
+	sha256: 'files',
+};
+
+const GUI: Record<string, string> = {
+	ipv4: 'ip-address',
+	ipv6: 'ip-address',
+	domain: 'domain',
+	url: 'url',
+	md5: 'file',
+	sha1: 'file',
+	sha256: 'file',
+};
+
+/** VT's URL identifier: the URL in unpadded base64url. */
+export function urlId(url: string): string {
+	return Buffer.from(url, 'utf8').toString('base64url');
+}
+
+function idFor(ioc: Ioc): string {
+	return ioc.type === 'url' ? urlId(ioc.value) : ioc.value;
+}
+
+function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
+	const link = `https://www.virustotal.com/gui/search/${encodeURIComponent(ioc.value)}`;
+	if (response.statusCode === 404) return notFound({}, link);
+	if (response.statusCode !== 200) return unexpected(NAME, response);
+	const data = obj(obj(response.json)?.data);
+	const attributes = obj(data?.attributes);
+	const stats = obj(attributes?.last_analysis_stats);
+	if (!attributes || !stats) return malformed(NAME, response);
+
+	const malicious = num(stats.malicious) ?? 0;
+	const suspicious = num(stats.suspicious) ?? 0;
+	const engines = malicious + suspicious + (num(stats.harmless) ?? 0) + (num(stats.undetected) ?? 0);
+	const classification = obj(attributes.popular_threat_classification);
+	const label = str(classification?.suggested_threat_label);
+	const tags = tagList([
+		label,
+		...arr(classification?.popular_threat_category).map((c) => obj(c)?.value),
+		...arr(classification?.popular_threat_name).map((c) => obj(c)?.value),
+		...Object.values(obj(attributes.categories) ?? {}),
+		...arr(attributes.tags),
+	]);
+	const id = str(data?.id) ?? idFor(ioc);
+	const reading: ProviderReading = {
+		status: 'ok',
+		verdict: 'unknown',
+		score: engines > 0 ? clampScore((100 * (malicious + suspicious / 2)) / engines) : undefined,
+		tags,
+		link: `https://www.virustotal.com/gui/${GUI[ioc.type]}/${encodeURIComponent(id)}`,
+		firstSeen: isoDate(attributes.first_submission_date),
+		lastSeen: isoDate(attributes.last_analysis_date),
+		evidence: {
+			last_analysis_stats: stats,
+			reputation: num(attributes.reputation) ?? null,
+			...(label ? { suggested_threat_label: label } : {}),
+		},
+	};
+	const flagged = `${malicious} of ${engines} engines flag it malicious${suspicious ? `, ${suspicious} suspicious` : ''}${label ? ` (${label})` : ''}`;
+	if (malicious >= 3) {
+		reading.verdict = 'malicious';
+		reading.reasons = [`${NAME}: ${flagged}`];
+	} else if (malicious >= 1 || suspicious >= 1) {
+		reading.verdict = 'suspicious';
+		reading.reasons = [`${NAME}: ${flagged}`];
+	}
+	// No detections is not a statement of trust: the verdict stays unknown.
+	return reading;
+}
+
+function errorCode(response: ProviderHttpResponse): string | undefined {
+	return str(obj(obj(response.json)?.error)?.code);
+}
+
+export const virustotal: Provider = {
+	id: 'virustotal',
+	displayName: NAME,
+	credentialType: 'iocEnrichVirusTotalApi',
+	baseUrlField: 'baseUrl',
+	defaultBaseUrl: 'https://www.virustotal.com/api/v3',
+	supports: ['ipv4', 'ipv6', 'domain', 'url', 'md5', 'sha1', 'sha256'],
+	// Public API: 4 requests per minute.
+	limits: { concurrency: 4, minIntervalMs: 15_000 },
+	request: (ioc) => ({
+		method: 'GET',
+		url: `/${PATHS[ioc.type]}/${encodeURIComponent(idFor(ioc))}`,
+		headers: { Accept: 'application/json' },
+	}),
+	read,
+	quotaExhausted: (response) =>
+		errorCode(response) === 'QuotaExceededError' || /daily|monthly/i.test(said(response)),
+};

@@ -1,0 +1,682 @@
+/**
+ * A fake of every threat-intel provider IoC Enrich talks to, on 127.0.0.1 (node:http only).
+ *
+ * Each provider lives under a path prefix and answers the way the real API does (reference
+ * enrichment-and-blocking.md §3): found, not found as 404 (VirusTotal, GreyNoise, Shodan,
+ * InternetDB) or as HTTP 200 with a status field (AbuseIPDB, ThreatFox, URLhaus, MalwareBazaar,
+ * OTX, urlscan), 401 with the provider's error body for a wrong key, and the provider's 429.
+ * Faults are set per provider: rate_limit_once, quota, server_error_once, slow, hang, malformed.
+ * It can enforce a request rate per provider (429 + Retry-After when exceeded) and records every
+ * request so tests can check what left n8n (keys, values).
+ *
+ * Known differences: the bodies are trimmed to the fields IoC Enrich reads plus a few more;
+ * OTX's reaction to a wrong key is emulated as 401 (not re-checked against the live API).
+ */
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export type ProviderId =
+	| 'virustotal'
+	| 'abuseipdb'
+	| 'greynoise'
+	| 'threatfox'
+	| 'urlhaus'
+	| 'malwarebazaar'
+	| 'otx'
+	| 'urlscan'
+	| 'shodan'
+	| 'internetdb';
+
+export const PROVIDER_IDS: ProviderId[] = [
+	'virustotal',
+	'abuseipdb',
+	'greynoise',
+	'threatfox',
+	'urlhaus',
+	'malwarebazaar',
+	'otx',
+	'urlscan',
+	'shodan',
+	'internetdb',
+];
+
+export type Mode = 'normal' | 'rate_limit_once' | 'quota' | 'server_error_once' | 'slow' | 'hang' | 'malformed';
+
+/** Test keys: distinctive strings, so a leak is easy to find in any output. */
+export const KEYS = {
+	virustotal: 'vtKEY-0f3a9c51d2e84b7a',
+	abuseipdb: 'abKEY-7d2c41e09b5f3a68',
+	greynoise: 'gnKEY-3b8e6f1c0a9d2e47',
+	abusech: 'acKEY-9a1f5e3d7c2b0846',
+	otx: 'otxKEY-5c0d8b2e4f6a1937',
+	urlscan: 'usKEY-2e7f9a4c6b1d3058',
+	shodan: 'shKEY-8b4d2f6e0c9a1735',
+} as const;
+
+/** Values the fake knows. Everything else is unknown to every provider. */
+export const SAMPLES = {
+	badIp: '45.155.205.233',
+	badIpv6: '2a03:b0c0:3:d0::1af1:1',
+	benignIp: '8.8.8.8',
+	unknownIp: '81.2.69.142',
+	badDomain: 'bad-actor.top',
+	unknownDomain: 'quiet-bakery.net',
+	badUrl: 'http://bad-actor.top/payload.exe',
+	unknownUrl: 'https://quiet-bakery.net/menu',
+	badMd5: '44d88612fea8a8f36de82e1278abb02f',
+	badSha1: '3395856ce81f2b7382dee72602f798b642f14140',
+	badSha256: '275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f',
+	unknownSha256: 'a'.repeat(64),
+};
+
+const BAD = new Set<string>([
+	SAMPLES.badIp,
+	SAMPLES.badIpv6,
+	SAMPLES.badDomain,
+	SAMPLES.badUrl,
+	SAMPLES.badMd5,
+	SAMPLES.badSha1,
+	SAMPLES.badSha256,
+]);
+
+const PREFIX: Record<ProviderId, string> = {
+	virustotal: '/virustotal/api/v3',
+	abuseipdb: '/abuseipdb/api/v2',
+	greynoise: '/greynoise',
+	threatfox: '/threatfox/api/v1',
+	urlhaus: '/urlhaus/v1',
+	malwarebazaar: '/malwarebazaar/api/v1',
+	otx: '/otx',
+	urlscan: '/urlscan',
+	shodan: '/shodan',
+	internetdb: '/internetdb',
+};
+
+export interface RecordedRequest {
+	provider: ProviderId;
+	method: string;
+	/** Path after the provider prefix, with the query string. */
+	url: string;
+	headers: Record<string, string | string[] | undefined>;
+	body: string;
+	at: number;
+	/** The IoC value the request asked about, as the fake understood it. */
+	value?: string;
+	status?: number;
+}
+
+interface Fault {
+	mode: Mode;
+	delayMs: number;
+	retryAfterSec: number;
+}
+
+interface Window {
+	max: number;
+	windowMs: number;
+	starts: number[];
+}
+
+type Answer = { status: number; body?: unknown; text?: string; headers?: Record<string, string> };
+
+export class FakeProviders {
+	server: Server | undefined;
+
+	port = 0;
+
+	readonly requests: RecordedRequest[] = [];
+
+	/** 429s served because an enforced rate was exceeded (not fault-injected ones). */
+	readonly overLimit: Record<string, number> = {};
+
+	private readonly faults = new Map<ProviderId, Fault>();
+
+	private readonly windows = new Map<ProviderId, Window>();
+
+	private readonly sockets = new Set<Socket>();
+
+	async start(): Promise<this> {
+		this.server = createServer((req, res) => {
+			this.handle(req, res).catch((error: Error) => {
+				res.statusCode = 500;
+				res.end(String(error?.message ?? error));
+			});
+		});
+		this.server.on('connection', (socket) => {
+			this.sockets.add(socket);
+			socket.on('close', () => this.sockets.delete(socket));
+		});
+		await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+		this.port = (this.server.address() as AddressInfo).port;
+		return this;
+	}
+
+	async stop(): Promise<void> {
+		for (const socket of this.sockets) socket.destroy();
+		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+	}
+
+	/** Back to normal answers, no enforced limits, empty records. */
+	reset(): void {
+		this.faults.clear();
+		this.windows.clear();
+		this.requests.length = 0;
+		for (const key of Object.keys(this.overLimit)) delete this.overLimit[key];
+		for (const socket of this.sockets) socket.destroy();
+	}
+
+	setMode(provider: ProviderId, mode: Mode, options: { delayMs?: number; retryAfterSec?: number } = {}): void {
+		this.faults.set(provider, { mode, delayMs: options.delayMs ?? 500, retryAfterSec: options.retryAfterSec ?? 1 });
+	}
+
+	/** Answers 429 (Retry-After: 1) to any request beyond `max` starts within `windowMs`. */
+	enforce(provider: ProviderId, max: number, windowMs = 1000): void {
+		this.windows.set(provider, { max, windowMs, starts: [] });
+	}
+
+	baseUrl(provider: ProviderId): string {
+		return `http://127.0.0.1:${this.port}${PREFIX[provider]}`;
+	}
+
+	/** Credentials for every provider, pointing at this fake; `overrides` replaces keys. */
+	credentials(overrides: Partial<Record<keyof typeof KEYS, string>> = {}): Record<string, Record<string, string>> {
+		const key = (name: keyof typeof KEYS) => overrides[name] ?? KEYS[name];
+		return {
+			iocEnrichVirusTotalApi: { apiKey: key('virustotal'), baseUrl: this.baseUrl('virustotal') },
+			iocEnrichAbuseIpdbApi: { apiKey: key('abuseipdb'), baseUrl: this.baseUrl('abuseipdb') },
+			iocEnrichGreyNoiseApi: { apiKey: key('greynoise'), baseUrl: this.baseUrl('greynoise') },
+			iocEnrichAbuseChApi: {
+				apiKey: key('abusech'),
+				threatFoxUrl: this.baseUrl('threatfox'),
+				urlhausUrl: this.baseUrl('urlhaus'),
+				malwareBazaarUrl: this.baseUrl('malwarebazaar'),
+			},
+			iocEnrichOtxApi: { apiKey: key('otx'), baseUrl: this.baseUrl('otx') },
+			iocEnrichUrlscanApi: { apiKey: key('urlscan'), baseUrl: this.baseUrl('urlscan') },
+			iocEnrichShodanApi: { apiKey: key('shodan'), baseUrl: this.baseUrl('shodan') },
+		};
+	}
+
+	requestsTo(provider: ProviderId): RecordedRequest[] {
+		return this.requests.filter((r) => r.provider === provider);
+	}
+
+	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+		const provider = (Object.keys(PREFIX) as ProviderId[]).find(
+			(id) => url.pathname === PREFIX[id] || url.pathname.startsWith(`${PREFIX[id]}/`),
+		);
+		const body = await readBody(req);
+		if (!provider) return send(res, { status: 404, text: '<html>no such path</html>', headers: { 'Content-Type': 'text/html' } });
+		const rest = url.pathname.slice(PREFIX[provider].length) || '/';
+		const record: RecordedRequest = {
+			provider,
+			method: req.method ?? 'GET',
+			url: rest + url.search,
+			headers: req.headers,
+			body,
+			at: Date.now(),
+		};
+		this.requests.push(record);
+
+		const answer = await this.answer(provider, req, url, rest, body, record);
+		if (answer === undefined) return; // hang
+		record.status = answer.status;
+		send(res, answer);
+	}
+
+	private async answer(
+		provider: ProviderId,
+		req: IncomingMessage,
+		url: URL,
+		rest: string,
+		body: string,
+		record: RecordedRequest,
+	): Promise<Answer | undefined> {
+		if (!this.authorised(provider, req, url)) return unauthorised(provider);
+
+		const window = this.windows.get(provider);
+		if (window) {
+			const now = Date.now();
+			window.starts = window.starts.filter((t) => t > now - window.windowMs);
+			if (window.starts.length >= window.max) {
+				this.overLimit[provider] = (this.overLimit[provider] ?? 0) + 1;
+				return tooMany(provider, 1);
+			}
+			window.starts.push(now);
+		}
+
+		const fault = this.faults.get(provider);
+		if (fault) {
+			switch (fault.mode) {
+				case 'hang':
+					return undefined;
+				case 'slow':
+					await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+					break;
+				case 'rate_limit_once':
+					this.faults.delete(provider);
+					return tooMany(provider, fault.retryAfterSec);
+				case 'server_error_once':
+					this.faults.delete(provider);
+					return { status: 502, text: '<html><body>502 Bad Gateway</body></html>', headers: { 'Content-Type': 'text/html' } };
+				case 'quota':
+					return quotaExceeded(provider);
+				case 'malformed':
+					return { status: 200, text: '{"data": {"attributes": {"last_analysis_st', headers: { 'Content-Type': 'application/json' } };
+				default:
+					break;
+			}
+		}
+		return ROUTES[provider](req.method ?? 'GET', rest, url.searchParams, body, record);
+	}
+
+	private authorised(provider: ProviderId, req: IncomingMessage, url: URL): boolean {
+		const h = req.headers;
+		switch (provider) {
+			case 'virustotal':
+				return h['x-apikey'] === KEYS.virustotal;
+			case 'abuseipdb':
+				return h.key === KEYS.abuseipdb;
+			case 'greynoise':
+				return h.key === KEYS.greynoise;
+			case 'threatfox':
+			case 'urlhaus':
+			case 'malwarebazaar':
+				return h['auth-key'] === KEYS.abusech;
+			case 'otx':
+				return h['x-otx-api-key'] === KEYS.otx;
+			case 'urlscan':
+				return h['api-key'] === KEYS.urlscan;
+			case 'shodan':
+				return url.searchParams.get('key') === KEYS.shodan;
+			default:
+				return true;
+		}
+	}
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of req) chunks.push(chunk as Buffer);
+	return Buffer.concat(chunks).toString('utf8');
+}
+
+function send(res: ServerResponse, answer: Answer): void {
+	res.statusCode = answer.status;
+	const headers = { 'Content-Type': 'application/json', ...(answer.headers ?? {}) };
+	for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+	res.end(answer.text ?? (answer.body === undefined ? '' : JSON.stringify(answer.body)));
+}
+
+const json = (body: unknown, status = 200, headers: Record<string, string> = {}): Answer => ({ status, body, headers });
+
+function unauthorised(provider: ProviderId): Answer {
+	switch (provider) {
+		case 'virustotal':
+			return json({ error: { code: 'WrongCredentialsError', message: 'Wrong API key' } }, 401);
+		case 'abuseipdb':
+			return json(
+				{ errors: [{ detail: 'Authentication failed. Your API key is either missing, incorrect, or revoked.', status: 401 }] },
+				401,
+			);
+		case 'greynoise':
+			return json({ message: 'Unauthorized' }, 401);
+		case 'threatfox':
+		case 'urlhaus':
+		case 'malwarebazaar':
+			return json({ query_status: 'unknown_auth_key' }, 401);
+		case 'otx':
+			return json({ detail: 'Invalid API key' }, 401);
+		case 'urlscan':
+			return json({ message: 'API key supplied but not found in database!', status: 401 }, 401);
+		case 'shodan':
+			return json({ error: 'Please provide a valid API key.' }, 401);
+		default:
+			return json({}, 401);
+	}
+}
+
+function tooMany(provider: ProviderId, retryAfterSec: number): Answer {
+	const retry = { 'Retry-After': String(retryAfterSec) };
+	switch (provider) {
+		case 'virustotal':
+			return json({ error: { code: 'TooManyRequestsError', message: 'Too many requests' } }, 429, retry);
+		case 'abuseipdb':
+			return json(
+				{ errors: [{ detail: 'Too many requests in a short time.', status: 429 }] },
+				429,
+				{ ...retry, 'X-RateLimit-Limit': '1000', 'X-RateLimit-Remaining': '412' },
+			);
+		case 'urlscan':
+			return json(
+				{ message: 'Rate limit for search exceeded', status: 429 },
+				429,
+				{ ...retry, 'X-Rate-Limit-Window': 'minute', 'X-Rate-Limit-Action': 'search', 'X-Rate-Limit-Reset-After': String(retryAfterSec) },
+			);
+		case 'shodan':
+			return json({ error: 'Request rate limit reached (1/second). Please wait a second and try again.' }, 429, retry);
+		case 'greynoise':
+			return json({ message: 'Too many requests' }, 429, retry);
+		default:
+			return json({ message: 'Too many requests' }, 429, retry);
+	}
+}
+
+function quotaExceeded(provider: ProviderId): Answer {
+	switch (provider) {
+		case 'virustotal':
+			return json({ error: { code: 'QuotaExceededError', message: 'Quota exceeded' } }, 429);
+		case 'abuseipdb':
+			return json(
+				{ errors: [{ detail: 'Daily rate limit of 1000 requests exceeded for this endpoint. See headers for additional details.', status: 429 }] },
+				429,
+				{ 'Retry-After': '29000', 'X-RateLimit-Limit': '1000', 'X-RateLimit-Remaining': '0' },
+			);
+		case 'greynoise':
+			return json({ plan: 'community', rate_limit: '50-lookups/day', message: 'You have hit your daily rate limit of 50 requests' }, 429);
+		case 'urlscan':
+			return json({ message: 'Rate limit for search exceeded', status: 429 }, 429, {
+				'Retry-After': '40000',
+				'X-Rate-Limit-Window': 'day',
+				'X-Rate-Limit-Action': 'search',
+			});
+		default:
+			return json({ message: 'Quota exceeded' }, 429, { 'Retry-After': '86400' });
+	}
+}
+
+type Route = (method: string, rest: string, query: URLSearchParams, body: string, record: RecordedRequest) => Answer;
+
+const iso = (days: number) => new Date(Date.UTC(2026, 0, 1) - days * 86_400_000).toISOString();
+const abuseDate = (days: number) => iso(days).replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+
+function vtStats(malicious: number, suspicious = 0) {
+	return { malicious, suspicious, harmless: 62 - malicious, undetected: 28, timeout: 0 };
+}
+
+const virustotal: Route = (method, rest, _query, _body, record) => {
+	const match = /^\/(ip_addresses|domains|urls|files)\/([^/]+)$/.exec(rest);
+	if (method !== 'GET' || !match) return json({ error: { code: 'NotFoundError', message: 'Resource not found' } }, 404);
+	const [, kind, rawId] = match;
+	let id = decodeURIComponent(rawId);
+	if (kind === 'urls') id = Buffer.from(id, 'base64url').toString('utf8');
+	record.value = id;
+	const type = { ip_addresses: 'ip_address', domains: 'domain', urls: 'url', files: 'file' }[kind];
+	if (id === SAMPLES.benignIp) {
+		return json({ data: { id, type, attributes: { last_analysis_stats: vtStats(0), reputation: 540, last_analysis_date: 1767139200 } } });
+	}
+	if (!BAD.has(id)) {
+		return json({ error: { code: 'NotFoundError', message: `${type} "${rawId}" not found` } }, 404);
+	}
+	const attributes: Record<string, unknown> = {
+		last_analysis_stats: vtStats(14, 2),
+		reputation: -27,
+		last_analysis_date: 1767139200,
+		first_submission_date: 1764547200,
+		tags: ['malware'],
+	};
+	if (kind === 'files') {
+		attributes.popular_threat_classification = {
+			suggested_threat_label: 'trojan.cobaltstrike/beacon',
+			popular_threat_category: [{ value: 'trojan', count: 20 }],
+			popular_threat_name: [{ value: 'cobaltstrike', count: 12 }],
+		};
+	}
+	if (kind === 'domains' || kind === 'urls') attributes.categories = { Forcepoint: 'malicious web sites', Webroot: 'Malware Sites' };
+	return json({ data: { id: kind === 'urls' ? 'f1e2d3c4b5a6978812345678901234567890abcdefabcdefabcdefabcdef1234' : id, type, attributes } });
+};
+
+const abuseipdb: Route = (method, rest, query, _body, record) => {
+	if (method !== 'GET' || rest !== '/check') return json({ errors: [{ detail: 'Not found', status: 404 }] }, 404);
+	const ip = query.get('ipAddress') ?? '';
+	record.value = ip;
+	if (!/^[0-9a-f:.]+$/i.test(ip)) {
+		return json({ errors: [{ detail: 'The ip address must be a valid IPv4 or IPv6 address (e.g. 8.8.8.8 or 2001:4860:4860::8888).', source: { parameter: 'ipAddress' }, status: 422 }] }, 422);
+	}
+	const base = { ipAddress: ip, isPublic: true, ipVersion: ip.includes(':') ? 6 : 4, countryCode: 'NL', hostnames: [], isTor: false };
+	if (ip === SAMPLES.benignIp) {
+		return json({ data: { ...base, isWhitelisted: true, abuseConfidenceScore: 0, usageType: 'Content Delivery Network', isp: 'Google LLC', domain: 'google.com', totalReports: 31, numDistinctUsers: 12, lastReportedAt: iso(3) } });
+	}
+	if (BAD.has(ip)) {
+		return json({ data: { ...base, isWhitelisted: false, abuseConfidenceScore: 100, usageType: 'Data Center/Web Hosting/Transit', isp: 'Bad Hosting Ltd', domain: 'bad-hosting.example', totalReports: 523, numDistinctUsers: 131, lastReportedAt: iso(1) } });
+	}
+	return json({ data: { ...base, isWhitelisted: false, abuseConfidenceScore: 0, usageType: 'Fixed Line ISP', isp: 'Some ISP', domain: 'isp.example', totalReports: 0, numDistinctUsers: 0, lastReportedAt: null } });
+};
+
+const greynoise: Route = (method, rest, _query, _body, record) => {
+	const match = /^\/v3\/community\/([^/]+)$/.exec(rest);
+	if (method !== 'GET' || !match) return json({ message: 'Not found' }, 404);
+	const ip = decodeURIComponent(match[1]);
+	record.value = ip;
+	if (ip === SAMPLES.benignIp) {
+		return json({ ip, noise: false, riot: true, classification: 'benign', name: 'Google Public DNS', link: `https://viz.greynoise.io/ip/${ip}`, last_seen: '2025-12-30', message: 'Success' });
+	}
+	if (BAD.has(ip)) {
+		return json({ ip, noise: true, riot: false, classification: 'malicious', name: 'unknown', link: `https://viz.greynoise.io/ip/${ip}`, last_seen: '2025-12-31', message: 'Success' });
+	}
+	return json({ ip, noise: false, riot: false, message: 'IP not observed scanning the internet or contained in RIOT data set.' }, 404);
+};
+
+const threatfox: Route = (method, _rest, _query, body, record) => {
+	if (method !== 'POST') return json({ query_status: 'illegal_query' });
+	let request: Record<string, unknown> = {};
+	try {
+		request = JSON.parse(body) as Record<string, unknown>;
+	} catch {
+		return json({ query_status: 'illegal_query' });
+	}
+	if (request.query === 'types') return json({ query_status: 'ok', data: { '1': { ioc_type: 'ip:port', fk_threat_type: 'botnet_cc' } } });
+	if (request.query !== 'search_ioc') return json({ query_status: 'unknown_query' });
+	const term = String(request.search_term ?? '');
+	record.value = term;
+	if (!BAD.has(term) || term === SAMPLES.badIpv6 || term === SAMPLES.badSha1) {
+		return json({ query_status: 'no_result', data: 'Your search did not yield any results' });
+	}
+	const isIp = /^\d+\.\d+\.\d+\.\d+$/.test(term);
+	return json({
+		query_status: 'ok',
+		data: [
+			{
+				id: '1532846',
+				ioc: isIp ? `${term}:443` : term,
+				threat_type: isIp ? 'botnet_cc' : 'payload_delivery',
+				threat_type_desc: 'Indicator that identifies a botnet command&control server (C&C)',
+				ioc_type: isIp ? 'ip:port' : 'domain',
+				malware: 'win.cobalt_strike',
+				malware_printable: 'Cobalt Strike',
+				confidence_level: 75,
+				first_seen: abuseDate(20),
+				last_seen: abuseDate(2),
+				reporter: 'abuse_ch',
+				tags: ['CobaltStrike', 'c2'],
+			},
+		],
+	});
+};
+
+function form(body: string): URLSearchParams {
+	return new URLSearchParams(body);
+}
+
+const urlhaus: Route = (method, rest, _query, body, record) => {
+	if (method !== 'POST') return json({ query_status: 'http_post_expected' });
+	const fields = form(body);
+	if (rest === '/url/') {
+		const url = fields.get('url') ?? '';
+		record.value = url;
+		if (!/^(https?|ftp):\/\//.test(url)) return json({ query_status: 'invalid_url' });
+		if (url !== SAMPLES.badUrl) return json({ query_status: 'no_results' });
+		return json({
+			query_status: 'ok',
+			id: '2873451',
+			urlhaus_reference: 'https://urlhaus.abuse.ch/url/2873451/',
+			url,
+			url_status: 'online',
+			host: SAMPLES.badDomain,
+			date_added: abuseDate(5),
+			last_online: abuseDate(0),
+			threat: 'malware_download',
+			blacklists: { spamhaus_dbl: 'abused_legit_malware', surbl: 'not listed' },
+			tags: ['exe', 'CobaltStrike'],
+			payloads: [{ firstseen: abuseDate(5).slice(0, 10), filename: 'payload.exe', file_type: 'exe', response_sha256: SAMPLES.badSha256 }],
+		});
+	}
+	if (rest === '/host/') {
+		const host = fields.get('host') ?? '';
+		record.value = host;
+		if (!BAD.has(host)) return json({ query_status: 'no_results' });
+		return json({
+			query_status: 'ok',
+			urlhaus_reference: `https://urlhaus.abuse.ch/host/${host}/`,
+			host,
+			firstseen: abuseDate(30),
+			url_count: '3',
+			blacklists: { spamhaus_dbl: 'abused_legit_malware', surbl: 'listed' },
+			urls: [
+				{ id: '2873451', url: SAMPLES.badUrl, url_status: 'online', date_added: abuseDate(5), threat: 'malware_download', tags: ['exe'] },
+				{ id: '2873001', url: `http://${host}/old.exe`, url_status: 'offline', date_added: abuseDate(25), threat: 'malware_download', tags: ['exe'] },
+			],
+		});
+	}
+	if (rest === '/payload/') {
+		const hash = fields.get('md5_hash') ?? fields.get('sha256_hash') ?? '';
+		record.value = hash;
+		if (fields.has('md5_hash') && !/^[0-9a-f]{32}$/.test(hash)) return json({ query_status: 'invalid_md5' });
+		if (fields.has('sha256_hash') && !/^[0-9a-f]{64}$/.test(hash)) return json({ query_status: 'invalid_sha256' });
+		if (!BAD.has(hash)) return json({ query_status: 'no_results' });
+		return json({
+			query_status: 'ok',
+			md5_hash: SAMPLES.badMd5,
+			sha256_hash: SAMPLES.badSha256,
+			file_type: 'exe',
+			file_size: '289792',
+			signature: 'CobaltStrike',
+			firstseen: abuseDate(10),
+			lastseen: abuseDate(1),
+			url_count: '4',
+			urlhaus_download: `https://urlhaus-api.abuse.ch/v1/download/${SAMPLES.badSha256}/`,
+		});
+	}
+	return json({ query_status: 'unknown_endpoint' }, 404);
+};
+
+const malwarebazaar: Route = (method, _rest, _query, body, record) => {
+	if (method !== 'POST') return json({ query_status: 'http_post_expected' });
+	const fields = form(body);
+	if (fields.get('query') !== 'get_info') return json({ query_status: 'illegal_query' });
+	const hash = fields.get('hash') ?? '';
+	record.value = hash;
+	if (!hash) return json({ query_status: 'no_hash_provided' });
+	if (!/^([0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64})$/.test(hash)) return json({ query_status: 'illegal_hash' });
+	if (!BAD.has(hash)) return json({ query_status: 'hash_not_found' });
+	return json({
+		query_status: 'ok',
+		data: [
+			{
+				sha256_hash: SAMPLES.badSha256,
+				sha1_hash: SAMPLES.badSha1,
+				md5_hash: SAMPLES.badMd5,
+				first_seen: abuseDate(10),
+				last_seen: abuseDate(1),
+				file_name: 'invoice.exe',
+				file_size: 289792,
+				file_type: 'exe',
+				signature: 'CobaltStrike',
+				tags: ['CobaltStrike', 'exe'],
+				delivery_method: 'web_download',
+				intelligence: { clamav: ['Win.Trojan.CobaltStrike'], downloads: '12', uploads: '1' },
+			},
+		],
+	});
+};
+
+const otx: Route = (method, rest, _query, _body, record) => {
+	const match = /^\/api\/v1\/indicators\/(IPv4|IPv6|domain|hostname|url|file)\/(.+)\/general$/.exec(rest);
+	if (method !== 'GET' || !match) return json({ detail: 'Not found.' }, 404);
+	const value = decodeURIComponent(match[2]);
+	record.value = value;
+	const empty = { indicator: value, type: match[1], reputation: 0, pulse_info: { count: 0, pulses: [], references: [], related: {} }, validation: [] as unknown[] };
+	if (value === SAMPLES.benignIp) {
+		return json({ ...empty, validation: [{ source: 'whitelist', message: 'Whitelisted IP', name: 'Whitelisted IP' }] });
+	}
+	if (!BAD.has(value)) return json(empty);
+	return json({
+		...empty,
+		pulse_info: {
+			count: 3,
+			pulses: [
+				{ id: '65a1', name: 'Cobalt Strike C2 2025-12', tags: ['cobaltstrike', 'c2'], malware_families: [{ id: 'CobaltStrike', display_name: 'Cobalt Strike' }], created: iso(9), modified: iso(2) },
+				{ id: '65a2', name: 'Daily C2 feed', tags: ['c2'], malware_families: [], created: iso(6), modified: iso(4) },
+				{ id: '65a3', name: 'Honeypot hits', tags: ['scanner'], malware_families: [], created: iso(8), modified: iso(8) },
+			],
+			references: [],
+			related: {},
+		},
+	});
+};
+
+/** The value a urlscan query string asks about: `field:"value"` or `field:value`. */
+function urlscanValue(q: string): string {
+	const quoted = /^[\w.]+:"((?:[^"\\]|\\.)*)"$/.exec(q);
+	if (quoted) return quoted[1].replace(/\\(.)/g, '$1');
+	return q.slice(q.indexOf(':') + 1);
+}
+
+const urlscan: Route = (method, rest, query, _body, record) => {
+	if (method !== 'GET' || rest !== '/api/v1/search/') return json({ message: 'Not Found', status: 404 }, 404);
+	const value = urlscanValue(query.get('q') ?? '');
+	record.value = value;
+	if (!BAD.has(value)) return json({ results: [], total: 0, took: 3, has_more: false });
+	const result = (id: string, days: number, malicious: boolean) => ({
+		_id: id,
+		task: { time: iso(days), method: 'api', visibility: 'public', url: SAMPLES.badUrl, tags: ['phishing'] },
+		page: { url: SAMPLES.badUrl, domain: SAMPLES.badDomain, ip: SAMPLES.badIp, country: 'NL', asnname: 'BAD-HOSTING, NL', status: '200' },
+		stats: { uniqIPs: 3, requests: 7 },
+		verdicts: { malicious, score: malicious ? 100 : 0 },
+		result: `https://urlscan.io/api/v1/result/${id}/`,
+		sort: [Date.UTC(2026, 0, 1) - days * 86_400_000, id],
+	});
+	return json({
+		results: [result('0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', 1, true), result('0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c', 6, false)],
+		total: 2,
+		took: 11,
+		has_more: false,
+	});
+};
+
+function hostRoute(notFound: () => Answer, prefix: RegExp, keyless: boolean): Route {
+	return (method, rest, _query, _body, record) => {
+		const match = prefix.exec(rest);
+		if (method !== 'GET' || !match) return notFound();
+		const ip = decodeURIComponent(match[1]);
+		record.value = ip;
+		if (ip === SAMPLES.benignIp) {
+			return json(
+				keyless
+					? { ip, ports: [53, 443], hostnames: ['dns.google'], cpes: [], tags: [], vulns: [] }
+					: { ip_str: ip, ports: [53, 443], hostnames: ['dns.google'], org: 'Google LLC', asn: 'AS15169', tags: [], last_update: iso(1) },
+			);
+		}
+		if (!BAD.has(ip)) return notFound();
+		return json(
+			keyless
+				? { ip, ports: [22, 443, 50050], hostnames: [], cpes: ['cpe:/a:openbsd:openssh'], tags: ['c2', 'self-signed'], vulns: ['CVE-2023-48795'] }
+				: { ip_str: ip, ports: [22, 443, 50050], hostnames: [], org: 'Bad Hosting Ltd', isp: 'Bad Hosting Ltd', asn: 'AS666', os: null, tags: ['c2', 'self-signed'], vulns: ['CVE-2023-48795'], last_update: iso(1) },
+		);
+	};
+}
+
+const ROUTES: Record<ProviderId, Route> = {
+	virustotal,
+	abuseipdb,
+	greynoise,
+	threatfox,
+	urlhaus,
+	malwarebazaar,
+	otx,
+	urlscan,
+	shodan: hostRoute(() => json({ error: 'No information available for that IP.' }, 404), /^\/shodan\/host\/([^/]+)$/, false),
+	internetdb: hostRoute(() => json({ detail: 'No information available' }, 404), /^\/([^/]+)$/, true),
+};
