@@ -115,7 +115,7 @@ function npmCommand(): string {
 function npmEnv(extraPath?: string): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
 	for (const [k, v] of Object.entries(process.env)) {
-		if (/^npm_(config|package|lifecycle)_/i.test(k) || k === 'INIT_CWD') continue;
+		if (/^npm_(config|package|lifecycle)_/i.test(k) || k === 'INIT_CWD' || k === 'NODE_ENV') continue;
 		env[k] = v;
 	}
 	if (extraPath) env.PATH = `${extraPath}${path.delimiter}${env.PATH ?? ''}`;
@@ -254,12 +254,19 @@ export async function stopChild(child: ChildProcess, graceMs = 10000): Promise<v
 	clearTimeout(timer);
 }
 
+let signalled = false;
+/** True once SIGINT/SIGTERM arrived under `withSignals` (what follows is the shutdown, not a failure). */
+export function stoppingOnSignal(): boolean {
+	return signalled;
+}
+
 /** Runs `fn`, stopping `cleanup` on SIGINT/SIGTERM too (then exits 130/143). For the CLI scripts. */
 export async function withSignals<T>(cleanup: () => Promise<void>, fn: () => Promise<T>): Promise<T> {
 	let stopping = false;
 	const onSignal = (sig: NodeJS.Signals) => {
 		if (stopping) return;
 		stopping = true;
+		signalled = true;
 		stderrLog(`\n${sig}: stopping what was started…`);
 		cleanup().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
 	};
@@ -368,7 +375,8 @@ export class N8nHost {
 		const env: NodeJS.ProcessEnv = {};
 		// Nothing of the calling npm run or of our own N8N_* settings leaks into this n8n.
 		for (const [k, v] of Object.entries(process.env)) {
-			if (/^(npm_|N8N_|DB_|EXECUTIONS_|QUEUE_)/i.test(k) || k === 'INIT_CWD') continue;
+			// NODE_ENV=test (set by jest) makes n8n silence its logger and skip command output.
+			if (/^(npm_|N8N_|DB_|EXECUTIONS_|QUEUE_|JEST_)/i.test(k) || k === 'INIT_CWD' || k === 'NODE_ENV') continue;
 			env[k] = v;
 		}
 		const noProxy = ['127.0.0.1', 'localhost', '::1', env.NO_PROXY, env.no_proxy].filter(Boolean).join(',');
@@ -520,6 +528,13 @@ export class N8nHost {
 		}
 		this.log(`n8n is ready on ${this.url}`);
 		return this.url;
+	}
+
+	/** Resolves when the n8n server exits (for scripts that keep the editor open). */
+	serverExited(): Promise<number | null> {
+		const child = this.server;
+		if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child?.exitCode ?? null);
+		return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 	}
 
 	get serverLog(): string {

@@ -4,7 +4,7 @@
 import path from 'node:path';
 
 import { startFakeAssemblyline, demoDataset, defaultUsers } from '../test/fakes/assemblyline/index.ts';
-import { stderrLog, withSignals, type N8nHost } from './n8n-host.ts';
+import { stderrLog, stoppingOnSignal, withSignals, type N8nHost } from './n8n-host.ts';
 import { optionsFromEnv, prepareHost, runReport, summarise, targetFromEnv, type AlTarget } from './report.ts';
 
 const repoDir = path.resolve(import.meta.dirname, '..');
@@ -40,6 +40,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
+	if (stoppingOnSignal()) return;
 	log(`\nnpm start failed: ${(e as Error).message ?? e}`);
 	process.exitCode = 1;
 });

@@ -1,0 +1,259 @@
+/**
+ * The example workflows in a real n8n (2.41.1, installed into the cache folder on first use), with this
+ * package installed from its `npm pack` tarball into `.n8n/nodes` the way users install it.
+ * Assemblyline is the fake server with the demo data set; the firewall's API and Slack are a recorder
+ * on 127.0.0.1 (the examples' "Block on Firewall" URL is pointed at it; the Slack node, which can only
+ * talk to slack.com, is replaced by an HTTP Request that posts the same message to the recorder).
+ *
+ * Run with `npm run test:e2e` (sets N8N_E2E=1); plain `npm test` skips this file.
+ */
+import path from 'node:path';
+
+import { ensureN8n, N8nHost, packPackage, type ExecuteResult, type WorkflowJson } from '../../scripts/n8n-host.ts';
+import { alCredential } from '../../scripts/report.ts';
+import {
+	FIREWALL_CREDENTIAL,
+	NODE,
+	copyWorkflow,
+	getNode,
+	loadExamples,
+	replaceNode,
+	setParams,
+	setSubmissionIds,
+	useAlCredential,
+	withManualTrigger,
+} from '../../scripts/workflows.ts';
+import { defaultUsers, demoDataset, startFakeAssemblyline, type FakeAssemblyline } from '../fakes/assemblyline/index.ts';
+import { startFakeFirewall, type FakeFirewall } from '../fakes/firewall.ts';
+
+const e2e = process.env.N8N_E2E === '1' ? describe : describe.skip;
+
+const repoDir = path.resolve(__dirname, '..', '..');
+const examples = loadExamples(path.join(repoDir, 'examples'));
+const FIREWALL_TOKEN = 'Bearer e2e-firewall-token';
+const WRONG_KEY_CREDENTIAL = { id: 'alWrongKey000001', name: 'Assemblyline API (wrong key)' };
+const IDS = {
+	submission: 'E2eSubmissionIoC',
+	search: 'E2eBlockSearch01',
+	trigger: 'E2eBlockTrigger1',
+	wrongKey: 'E2eWrongApiKey01',
+};
+
+/** What the Filter's default rules (min verdict suspicious, empty allowlist) let through on the demo data:
+ * derived by hand from test/fakes/assemblyline/demo.ts and the fixture alerts, not from the filter's code. */
+const EXPECTED_BLOCK = [
+	['ip', '91.214.124.19'],
+	['ip', '45.133.1.87'],
+	['ip', '2a01:4f8:c17:b8f::2'],
+	['domain', 'login-microsoftonline-secure.top'],
+	['domain', 'payroll-sync.duckdns.org'],
+	['domain', 'parcel-track-express.xyz'],
+	['domain', 'xn--pypal-4ve.com'],
+	['uri', 'http://91.214.124.19:8443/api/v2/beacon?id=7f3a9c21'],
+	['uri', 'https://login-microsoftonline-secure.top/common/oauth2/authorize'],
+	['uri', 'https://parcel-track-express.xyz/track?id=58213'],
+	['uri', 'http://[2a01:4f8:c17:b8f::2]:8080/stage2.bin'],
+].map(([type, value]) => `${type} ${value}`);
+
+/** Every other IoC of the demo alerts, with the reason it is held back. */
+const EXPECTED_SKIPPED: Record<string, string> = {
+	// demo alert 1
+	'ip 10.20.30.40': 'non_global_ip',
+	'ip fe80::1c2b:3aff:fe4d:5e6f': 'non_global_ip',
+	'domain time.windows.com': 'below_threshold',
+	'domain duckdns.org': 'public_suffix',
+	// demo alert 2
+	'ip 100.72.14.3': 'non_global_ip',
+	'ip 192.168.1.20': 'non_global_ip',
+	'ip 198.51.100.99': 'non_global_ip',
+	'domain tracking.example.com': 'special_use_domain',
+	'domain nas.home.arpa': 'special_use_domain',
+	'domain fonts.googleapis.com': 'below_threshold',
+	// fixture alerts (TEST-NET addresses, example.* domains, safe/info verdicts)
+	'ip 203.0.113.45': 'non_global_ip',
+	'ip 198.51.100.23': 'non_global_ip',
+	'ip 192.0.2.53': 'non_global_ip',
+	'ip 192.0.2.77': 'non_global_ip',
+	'ip 192.0.2.200': 'non_global_ip',
+	'domain cdn-update.example.net': 'special_use_domain',
+	'domain telemetry.example.org': 'special_use_domain',
+	'domain portal-login.example.com': 'special_use_domain',
+	'domain update.example.org': 'special_use_domain',
+	'domain ctldl.windowsupdate.com': 'below_threshold',
+	'uri http://203.0.113.45:8080/gate.php': 'non_global_ip',
+	'uri http://cdn-update.example.net/files/inv_8841.exe': 'special_use_domain',
+	'uri https://portal-login.example.com/owa/auth.php': 'special_use_domain',
+	'uri https://fonts.googleapis.com/css?family=Roboto': 'below_threshold',
+	'uri http://update.example.org/check?v=2': 'special_use_domain',
+};
+
+let fake: FakeAssemblyline;
+let firewall: FakeFirewall;
+let host: N8nHost;
+const users = defaultUsers();
+let sids: string[];
+
+/** The blocking example with the firewall and Slack steps pointed at the recorder under `prefix`. */
+function blockingForRecorder(example: WorkflowJson, id: string, prefix: string): WorkflowJson {
+	const wf = copyWorkflow(example, id, `${example.name} (e2e)`);
+	setParams(wf, NODE.firewall, { url: `${firewall.url}${prefix}/api/v1/blocklist` });
+	const slack = getNode(wf, NODE.slack);
+	replaceNode(wf, NODE.slack, {
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		parameters: {
+			method: 'POST',
+			url: `${firewall.url}${prefix}/slack/chat.postMessage`,
+			sendBody: true,
+			contentType: 'json',
+			specifyBody: 'keypair',
+			bodyParameters: {
+				parameters: [
+					{ name: 'channel', value: slack.parameters.channelId.value },
+					{ name: 'text', value: slack.parameters.text },
+				],
+			},
+			options: {},
+		},
+	});
+	return wf;
+}
+
+function key(item: Record<string, any>): string {
+	return `${item.type} ${item.value}`;
+}
+
+async function alApi(pathAndQuery: string): Promise<any> {
+	const res = await fetch(`${fake.url}${pathAndQuery}`, { headers: { 'X-USER': users[0].name, 'X-APIKEY': users[0].apikey } });
+	return ((await res.json()) as any).api_response;
+}
+
+/** The sids of every alert of the demo data, newest alert first (the search node's default sort). */
+async function alertSids(): Promise<string[]> {
+	const page = await alApi('/api/v4/search/alert/?query=*&fl=sid,reporting_ts&rows=500&sort=reporting_ts%20desc');
+	return [...new Set((page.items as any[]).map((a) => a.sid as string))];
+}
+
+async function exerciseMapping(sid: string): Promise<Record<string, unknown[]>> {
+	// The "Collecting Network IoCs" exercise: client.submission.summary(sid)['tags']['ioc'], network tags.
+	const summary = await alApi(`/api/v4/submission/summary/${sid}/`);
+	const collected: Record<string, unknown[]> = {};
+	for (const [tagName, tagValues] of Object.entries(summary.tags.ioc as Record<string, unknown[][]>)) {
+		for (const [tagValue] of tagValues) {
+			if (tagName.startsWith('network')) (collected[tagName] ??= []).push(tagValue);
+		}
+	}
+	return Object.fromEntries(Object.entries(collected).map(([t, v]) => [t, [...new Set(v)]]));
+}
+
+function describeFailure(r: ExecuteResult): string {
+	return `exit ${r.exitCode}: ${JSON.stringify(r.error)}\n--- stdout ---\n${r.stdout.slice(-3000)}\n--- stderr ---\n${r.stderr.slice(-3000)}`;
+}
+
+e2e('example workflows in a real n8n', () => {
+	beforeAll(async () => {
+		const install = await ensureN8n();
+		fake = await startFakeAssemblyline({ dataset: demoDataset(), users });
+		firewall = await startFakeFirewall();
+		host = await N8nHost.create({ install });
+		const tarball = await packPackage({ repoDir, outDir: path.join(host.userFolder, 'pack'), build: process.env.E2E_SKIP_BUILD !== '1' });
+		await host.installPackage(tarball);
+		const target = { url: fake.url, user: users[0].name, apikey: users[0].apikey, verifyTls: true };
+		await host.importCredentials([
+			alCredential(target),
+			{ ...alCredential({ ...target, apikey: 'n8n_test:not-the-right-secret' }), ...WRONG_KEY_CREDENTIAL },
+			{ ...FIREWALL_CREDENTIAL, type: 'httpHeaderAuth', data: { name: 'Authorization', value: FIREWALL_TOKEN } },
+		]);
+
+		const submission = withManualTrigger(copyWorkflow(examples.submission, IDS.submission));
+		sids = await alertSids();
+		expect(sids.length).toBeGreaterThanOrEqual(3);
+		setSubmissionIds(submission, sids);
+		const search = withManualTrigger(blockingForRecorder(examples.blockSearch, IDS.search, '/search'));
+		const wrongKey = useAlCredential(withManualTrigger(blockingForRecorder(examples.blockSearch, IDS.wrongKey, '/wrong-key')), WRONG_KEY_CREDENTIAL);
+		const trigger = blockingForRecorder(examples.blockTrigger, IDS.trigger, '/trigger');
+		// The demo alerts are from March 2025: reach back to them on the first poll.
+		setParams(trigger, NODE.trigger, { options: { backfillHours: 24 * 365 * 5 } });
+		await host.importWorkflows([submission, search, wrongKey, trigger]);
+	});
+
+	afterAll(async () => {
+		await host?.dispose();
+		await firewall?.close();
+		await fake?.close();
+	});
+
+	test('"Collect network IoCs from a submission" gives the exercise mapping for every demo submission', async () => {
+		const r = await host.execute(IDS.submission);
+		if (!r.ok) throw new Error(describeFailure(r));
+		const items = r.nodes[NODE.submission].outputs[0];
+		expect(items.map((i) => i.sid)).toEqual(sids);
+		for (const item of items) {
+			expect(item.partial).toBe(false);
+			expect(item.iocs).toEqual(await exerciseMapping(item.sid));
+		}
+		// The node ran from the installed package, under its published type name.
+		expect(getNode(examples.submission, NODE.submission).type).toBe('n8n-nodes-assemblyline.assemblylineSubmissionIocs');
+		expect(`${r.stdout}${r.stderr}`).not.toMatch(/Unrecognized node type/i);
+	});
+
+	test('"Block IoCs from new alerts (scheduled search)": the firewall gets exactly the blockable IoCs, once each', async () => {
+		const r = await host.execute(IDS.search);
+		if (!r.ok) throw new Error(describeFailure(r));
+		const [block, skipped] = r.nodes[NODE.filter].outputs;
+		expect(block.map(key).sort()).toEqual([...EXPECTED_BLOCK].sort());
+
+		const calls = firewall.callsTo('/search/api/v1/blocklist');
+		const received = calls.map((c) => key(c.body as Record<string, any>));
+		expect(received.sort()).toEqual([...EXPECTED_BLOCK].sort());
+		expect(new Set(received).size).toBe(received.length);
+		for (const c of calls) {
+			expect(c.method).toBe('POST');
+			expect(c.headers.authorization).toBe(FIREWALL_TOKEN);
+			expect(['suspicious', 'highly suspicious', 'malicious']).toContain((c.body as any).verdict);
+		}
+
+		// The Slack step: one message listing what went to the firewall.
+		const slack = firewall.callsTo('/search/slack/');
+		expect(slack).toHaveLength(1);
+		const text = String((slack[0].body as any).text);
+		expect(text).toContain(`Sent ${EXPECTED_BLOCK.length} IoC(s)`);
+		for (const k of EXPECTED_BLOCK) expect(text).toContain(k.slice(k.indexOf(' ') + 1));
+
+		// Skipped: every other IoC, once, with the expected reason; the summary counts them by reason.
+		const got = Object.fromEntries(skipped.map((i) => [key(i), i.reason]));
+		expect(skipped).toHaveLength(Object.keys(got).length);
+		expect(got).toEqual(EXPECTED_SKIPPED);
+		for (const i of skipped) expect(String(i.reason_text)).not.toBe('');
+		const counts: Record<string, number> = {};
+		for (const reason of Object.values(EXPECTED_SKIPPED)) counts[reason] = (counts[reason] ?? 0) + 1;
+		const summary = Object.fromEntries(r.nodes[NODE.reasons].outputs[0].map((i) => [i.reason, i.count_value]));
+		expect(summary).toEqual(counts);
+	});
+
+	test('a wrong API key gives a failed execution whose error names the credential problem', async () => {
+		const r = await host.execute(IDS.wrongKey);
+		expect(r.ok).toBe(false);
+		expect(r.exitCode).not.toBe(0);
+		const message = `${r.error?.message ?? ''} ${r.error?.description ?? ''}`;
+		expect(message).toMatch(/refused the credentials/i);
+		expect(message).toMatch(/Assemblyline API/);
+		expect(message).not.toContain('not-the-right-secret');
+		expect(r.nodes[NODE.search]?.error).toBeDefined();
+		expect(firewall.callsTo('/wrong-key/')).toHaveLength(0);
+	});
+
+	test('"Block IoCs from new alerts" (AL Alert Trigger), published in a running n8n, blocks the same IoCs', async () => {
+		const pub = await host.cli(['publish:workflow', `--id=${IDS.trigger}`]);
+		expect(pub.code).toBe(0);
+		await host.start();
+		const deadline = Date.now() + 150_000;
+		while (firewall.callsTo('/trigger/slack/').length === 0 && Date.now() < deadline) {
+			await new Promise((r) => setTimeout(r, 1000));
+		}
+		const received = firewall.callsTo('/trigger/api/v1/blocklist').map((c) => key(c.body as Record<string, any>));
+		expect(received.sort()).toEqual([...EXPECTED_BLOCK].sort());
+		expect(firewall.callsTo('/trigger/slack/')).toHaveLength(1);
+		await host.stop();
+	});
+});
