@@ -1,0 +1,351 @@
+/**
+ * `npm run bench`: the package against the physical limit of this machine (issue 7).
+ *
+ * Every figure is a ratio of two sides measured in the same run, alternating, each measurement in
+ * its own process (so peak memory is that side's alone). The fake servers run in their own
+ * processes on 127.0.0.1. BENCH_QUICK=1 shrinks every size for a smoke run; BENCH_REPS sets the
+ * timed repetitions (default 5, quick 2); BENCH_ONLY=1,3 runs some cases only.
+ */
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+import { runChild } from './lib/child.ts';
+import { startFake, type RunningFake } from './lib/fake.ts';
+import type { Measurement } from './lib/measure.ts';
+import { rawJson } from './lib/raw.ts';
+import { mb, median, num, pairedRatios, spread, table } from './lib/stats.ts';
+import { enrichCase } from './cases/enrich-run.ts';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const REPS = Number(process.env.BENCH_REPS ?? (QUICK ? 2 : 5));
+const ONLY = process.env.BENCH_ONLY?.split(',').map(Number);
+const wanted = (n: number) => !ONLY || ONLY.includes(n);
+const SIZES = {
+	alerts: QUICK ? 5_000 : 50_000,
+	submissions: QUICK ? 100 : 500,
+	filterAlerts: QUICK ? 10_000 : 100_000,
+	allowlist: 10_000,
+	allowlists: QUICK ? [1_000, 10_000] : [1_000, 10_000, 100_000],
+	scaling: QUICK ? [5_000, 50_000] : [5_000, 50_000, 500_000],
+};
+// One core for the filtering case ("on one core"), when taskset is there.
+const ONE_CORE = hasTaskset() ? ['taskset', '-c', '0'] : [];
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+interface Row {
+	case: string;
+	measure: string;
+	ours: string;
+	base: string;
+	ratio: string;
+	goal: string;
+	met: string;
+}
+const rows: Row[] = [];
+const scaling: string[][] = [];
+const record: Record<string, unknown> = {};
+
+/** Runs `a` and `b` `REPS` times, alternating which goes first, after one untimed pair. */
+async function pairs(
+	label: string,
+	a: () => Promise<Measurement>,
+	b: () => Promise<Measurement>,
+	reps = REPS,
+): Promise<{ a: Measurement[]; b: Measurement[] }> {
+	log(`${label}: warm-up pair`);
+	await a();
+	await b();
+	const out = { a: [] as Measurement[], b: [] as Measurement[] };
+	for (let i = 0; i < reps; i++) {
+		log(`${label}: pair ${i + 1}/${reps}`);
+		if (i % 2 === 0) {
+			out.a.push(await a());
+			out.b.push(await b());
+		} else {
+			out.b.push(await b());
+			out.a.push(await a());
+		}
+	}
+	record[label] = out;
+	return out;
+}
+
+const per = (m: Measurement[], count: (m: Measurement) => number) => m.map((x) => count(x) / (x.wallMs / 1000));
+const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
+
+// --- case 1 (and 5): alert paging ----------------------------------------------------------------
+
+async function alertPaging(fake: RunningFake, alerts: number, reps = REPS) {
+	const server = { url: fake.url, user: fake.user, apikey: fake.apikey };
+	const run = (side: string) => () => runChild('alerts.ts', { side, server, expect: alerts });
+	return await pairs(`alerts-${alerts}`, run('node'), run('raw'), reps);
+}
+
+async function case1(fake: RunningFake) {
+	const { a: node, b: raw } = await alertPaging(fake, SIZES.alerts);
+	const ratios = pairedRatios(per(node, (m) => m.items), per(raw, (m) => m.items));
+	const memory = node.map((m) => m.peakRss / m.bytes);
+	rows.push(
+		{
+			case: '1 Alert paging',
+			measure: `alerts/s, ${num(SIZES.alerts)} alerts, Return All`,
+			ours: spread(per(node, (m) => m.items)),
+			base: spread(per(raw, (m) => m.items)),
+			ratio: spread(ratios, 2),
+			goal: '≥ 0.80',
+			met: met(median(ratios) >= 0.8),
+		},
+		{
+			case: '',
+			measure: 'client CPU ms (this process only)',
+			ours: spread(node.map((m) => m.cpuMs)),
+			base: spread(raw.map((m) => m.cpuMs)),
+			ratio: spread(pairedRatios(raw.map((m) => m.cpuMs), node.map((m) => m.cpuMs)), 2),
+			goal: '(info)',
+			met: '',
+		},
+		{
+			case: '',
+			measure: `peak RSS MB / JSON received ${num(mb(median(node.map((m) => m.bytes))))} MB`,
+			ours: spread(node.map((m) => mb(m.peakRss))),
+			base: spread(raw.map((m) => mb(m.peakRss))),
+			ratio: `${spread(memory, 2)} × JSON`,
+			goal: '≤ 2.0 × JSON',
+			met: met(median(memory) <= 2),
+		},
+	);
+	scalingRowAlerts(SIZES.alerts, node, raw);
+}
+
+function scalingRowAlerts(alerts: number, node: Measurement[], raw: Measurement[]) {
+	scaling.push([
+		`1 paging, ${num(alerts)} alerts`,
+		`${spread(node.map((m) => m.wallMs / 1000), 1)} s`,
+		`${spread(raw.map((m) => m.wallMs / 1000), 1)} s`,
+		spread(pairedRatios(per(node, (m) => m.items), per(raw, (m) => m.items)), 2),
+		`${num(mb(median(node.map((m) => m.peakRss))))} / ${num(mb(median(raw.map((m) => m.peakRss))))}`,
+		num(mb(median(node.map((m) => m.peakRss - m.baseRss)))),
+		num(mb(median(node.map((m) => m.bytes)))),
+		(median(node.map((m) => m.peakRss)) / median(node.map((m) => m.bytes))).toFixed(2),
+	]);
+}
+
+// --- case 2: submission IoCs ---------------------------------------------------------------------
+
+async function case2(fake: RunningFake) {
+	const server = { url: fake.url, user: fake.user, apikey: fake.apikey };
+	// The first alerts each come from a different completed submission.
+	const page = await rawJson<{ items: { sid: string }[] }>(server, 'POST', '/api/v4/search/alert/', {
+		query: '*',
+		rows: SIZES.submissions,
+		fl: 'sid',
+		sort: 'reporting_ts asc',
+	});
+	const sids = [...new Set(page.items.map((a) => a.sid))];
+	if (sids.length !== SIZES.submissions) throw new Error(`only ${sids.length} distinct submissions`);
+	const run = (side: string) => () => runChild('submissions.ts', { side, server, sids });
+	const { a: node, b: raw } = await pairs('submissions', run('node'), run('raw'));
+	const ratios = pairedRatios(per(node, (m) => m.items), per(raw, (m) => m.items));
+	rows.push(
+		{
+			case: '2 Submission IoCs',
+			measure: `submissions/s, ${num(sids.length)} summaries, 4 at a time`,
+			ours: spread(per(node, (m) => m.items)),
+			base: spread(per(raw, (m) => m.items)),
+			ratio: spread(ratios, 2),
+			goal: '≥ 0.80',
+			met: met(median(ratios) >= 0.8),
+		},
+		{
+			case: '',
+			measure: 'client CPU ms (this process only)',
+			ours: spread(node.map((m) => m.cpuMs)),
+			base: spread(raw.map((m) => m.cpuMs)),
+			ratio: spread(pairedRatios(raw.map((m) => m.cpuMs), node.map((m) => m.cpuMs)), 2),
+			goal: '(info)',
+			met: '',
+		},
+	);
+}
+
+// --- case 3 (and 5): filtering -------------------------------------------------------------------
+
+const filterRun = (side: string, alerts: number, allowlist: number) => () =>
+	runChild('filter.ts', { side, alerts, allowlist }, [], ONE_CORE);
+
+const occPerSec = (m: Measurement[]) => per(m, (x) => Number(x.extra?.occurrences));
+const executeMs = (m: Measurement[]) => m.map((x) => Number(x.extra?.executeMs));
+
+async function case3() {
+	const alerts = SIZES.filterAlerts;
+	const { a: lib, b: node } = await pairs(
+		`filter-${alerts}`,
+		filterRun('library', alerts, SIZES.allowlist),
+		filterRun('node', alerts, SIZES.allowlist),
+	);
+	const nodeOverLib = pairedRatios(executeMs(node), lib.map((m) => m.wallMs));
+	rows.push(
+		{
+			case: '3 Filtering',
+			measure: `library occurrences/s (1 core), ${num(alerts * 10)} occ., ${num(SIZES.allowlist)} allowlist`,
+			ours: spread(occPerSec(lib)),
+			base: '1,000,000',
+			ratio: spread(occPerSec(lib).map((x) => x / 1e6), 2),
+			goal: '≥ 1.00',
+			met: met(median(occPerSec(lib)) >= 1e6),
+		},
+		{
+			case: '',
+			measure: 'node execute() time ÷ library time, ms',
+			ours: spread(executeMs(node)),
+			base: spread(lib.map((m) => m.wallMs)),
+			ratio: spread(nodeOverLib, 2),
+			goal: '≤ 1.50',
+			met: met(median(nodeOverLib) <= 1.5),
+		},
+		{
+			case: '',
+			measure: 'whole n8n run (Input → node) ÷ library time',
+			ours: spread(node.map((m) => Number(m.extra?.n8nRunMs))),
+			base: spread(lib.map((m) => m.wallMs)),
+			ratio: spread(pairedRatios(node.map((m) => Number(m.extra?.n8nRunMs)), lib.map((m) => m.wallMs)), 2),
+			goal: '(info)',
+			met: '',
+		},
+	);
+	scalingRowFilter(alerts, lib, node);
+
+	// Allowlist size: library time with 1k, 10k, 100k entries, interleaved.
+	const bySize = new Map<number, Measurement[]>(SIZES.allowlists.map((size) => [size, []]));
+	for (let i = 0; i < REPS; i++) {
+		for (const size of SIZES.allowlists) {
+			log(`filter allowlist ${size}: run ${i + 1}/${REPS}`);
+			bySize.get(size)?.push(await filterRun('library', alerts, size)());
+		}
+	}
+	record.allowlists = Object.fromEntries(bySize);
+	const smallest = median(bySize.get(SIZES.allowlists[0])?.map((m) => m.wallMs) ?? []);
+	const largest = median(bySize.get(SIZES.allowlists.at(-1) as number)?.map((m) => m.wallMs) ?? []);
+	for (const [size, runs] of bySize) {
+		rows.push({
+			case: '',
+			measure: `library, allowlist ${num(size)} entries: ms (compile ms)`,
+			ours: `${spread(runs.map((m) => m.wallMs))} (${num(median(runs.map((m) => Number(m.extra?.compileMs))))})`,
+			base: '',
+			ratio: `${(median(runs.map((m) => m.wallMs)) / smallest).toFixed(2)} × 1k`,
+			goal: 'flat',
+			met: size === SIZES.allowlists.at(-1) ? met(largest / smallest <= 1.25) : '',
+		});
+	}
+}
+
+function scalingRowFilter(alerts: number, lib: Measurement[], node: Measurement[]) {
+	scaling.push([
+		`3 filtering, ${num(alerts)} alerts (${num(alerts * 10)} occ.)`,
+		`${spread(executeMs(node).map((x) => x / 1000), 1)} s`,
+		`${spread(lib.map((m) => m.wallMs / 1000), 1)} s`,
+		spread(pairedRatios(executeMs(node), lib.map((m) => m.wallMs)), 2),
+		`${num(mb(median(node.map((m) => m.peakRss))))} / ${num(mb(median(lib.map((m) => m.peakRss))))}`,
+		num(mb(median(node.map((m) => m.peakRss - m.baseRss)))),
+		'',
+		'',
+	]);
+}
+
+// --- case 5: scaling -----------------------------------------------------------------------------
+
+async function case5() {
+	for (const alerts of SIZES.scaling) {
+		if (alerts === SIZES.alerts && wanted(1)) continue; // measured in case 1
+		const fake = await startFake({ alerts });
+		try {
+			const { a: node, b: raw } = await alertPaging(fake, alerts, alerts >= 500_000 ? 2 : 3);
+			scalingRowAlerts(alerts, node, raw);
+		} finally {
+			await fake.stop();
+		}
+	}
+	for (const alerts of SIZES.scaling) {
+		if (alerts === SIZES.filterAlerts && wanted(3)) continue;
+		const reps = alerts >= 500_000 ? 1 : 3;
+		const { a: lib, b: node } = await pairs(
+			`filter-${alerts}`,
+			filterRun('library', alerts, SIZES.allowlist),
+			filterRun('node', alerts, SIZES.allowlist),
+			reps,
+		);
+		scalingRowFilter(alerts, lib, node);
+	}
+}
+
+// --- main ----------------------------------------------------------------------------------------
+
+function hasTaskset(): boolean {
+	try {
+		execFileSync('taskset', ['-c', '0', 'true']);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+function snapshotDist(): string {
+	const target = here('./.dist');
+	rmSync(target, { recursive: true, force: true });
+	cpSync(here('../dist'), target, { recursive: true });
+	// bench/ is an ES module package; the compiled package is CommonJS.
+	writeFileSync(`${target}/package.json`, '{ "type": "commonjs" }\n');
+	return target;
+}
+
+async function main() {
+	const started = Date.now();
+	process.env.BENCH_DIST = snapshotDist();
+	const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, ${num(totalmem() / 1024 ** 3, 0)} GiB, Node ${process.version}, ${process.platform}`;
+	log(`machine: ${machine}${QUICK ? ' (quick mode)' : ''}`);
+
+	if (wanted(1) || wanted(2)) {
+		const fake = await startFake({ alerts: SIZES.alerts });
+		try {
+			if (wanted(1)) await case1(fake);
+			if (wanted(2)) await case2(fake);
+		} finally {
+			await fake.stop();
+		}
+	}
+	if (wanted(3)) await case3();
+	if (wanted(4)) rows.push(...(await enrichCase({ reps: REPS, quick: QUICK, log })));
+	if (wanted(5)) await case5();
+
+	const minutes = ((Date.now() - started) / 60000).toFixed(1);
+	const out = [
+		`machine: ${machine}`,
+		`date: ${new Date().toISOString()}; ${REPS} timed runs per side after a warm-up; ${minutes} min${QUICK ? '; QUICK sizes' : ''}`,
+		'',
+		table(
+			['Case', 'Measure', 'Ours: median (min–max)', 'Baseline', 'Ratio: median (min–max)', 'Goal', 'Met'],
+			rows.map((r) => [r.case, r.measure, r.ours, r.base, r.ratio, r.goal, r.met]),
+		),
+	];
+	if (scaling.length) {
+		out.push(
+			'',
+			'Scaling (case 5): time median (min–max); "ours" = node, "base" = raw client (paging) or library (filtering)',
+			'',
+			table(
+				['Case, size', 'Ours', 'Base', 'Ratio', 'Peak RSS MB ours / base', 'Ours RSS growth MB', 'JSON MB', 'Peak RSS ÷ JSON'],
+				scaling,
+			),
+		);
+	}
+	process.stdout.write(`${out.join('\n')}\n`);
+	mkdirSync(here('./.results'), { recursive: true });
+	writeFileSync(here('./.results/last-run.json'), JSON.stringify({ machine, quick: QUICK, reps: REPS, rows, scaling, record }, null, 1));
+	rmSync(process.env.BENCH_DIST, { recursive: true, force: true });
+}
+
+await main();
