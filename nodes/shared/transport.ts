@@ -135,7 +135,8 @@ function readResponse(response: IN8nHttpFullResponse, request: AssemblylineReque
 	const serverMessage = envelope ? String(envelope.api_error_message ?? '') : '';
 
 	if (status >= 200 && status < 300) {
-		if (request.raw) return { value: text };
+		// Raw answers (NDJSON) are never HTML; a login or proxy page must not pass for a cut download.
+		if (request.raw) return /^\s*</.test(text) ? { failure: unreadableBody(status, text) } : { value: text };
 		if (!envelope) return { failure: unreadableBody(status, text) };
 		// Assemblyline reports some errors (e.g. a wrong content type) as HTTP 200 + message.
 		if (serverMessage) return { failure: fromStatus(400, serverMessage, request) };

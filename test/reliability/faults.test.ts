@@ -1,0 +1,353 @@
+/**
+ * Fault suite (issue 8.1): every fault the fake Assemblyline can inject, against AL Submission IoCs,
+ * AL Alert Search (Return All) and AL Alert Trigger, each run on n8n-core's engine with n8n's real
+ * HTTP stack. Every row has one of two outcomes:
+ *
+ *   complete  the fault fired (the recorded requests say so), was retried, and the output is exactly
+ *             the output of a fault-free run: no alert or IoC lost, none duplicated, same order;
+ *   fails     a clear error matching a pattern. Without "On Error: Continue" nothing is output at
+ *             all; with it, exactly one error item per failed input item and nothing else for that
+ *             item (never half the alerts). For the trigger: static data unchanged, and the next
+ *             poll emits exactly the alerts the failed one did not.
+ *
+ * The transport's backoff is real (RETRY in nodes/shared/transport.ts), so retried faults fire a
+ * few times only; one row per node lets a retryable fault persist to show the bound.
+ *
+ * Single-call behaviour of each fault is in test/transport/transport.test.ts; the nodes' own fault
+ * tests (test/nodes/*) cover a 503 every nth request, 401 and an expired cursor on their data sets.
+ */
+import type { IDataObject, INodeExecutionData, INodeType } from 'n8n-workflow';
+
+import { AssemblylineAlertSearch } from '../../nodes/AssemblylineAlertSearch/AssemblylineAlertSearch.node';
+import { AssemblylineAlertTrigger } from '../../nodes/AssemblylineAlertTrigger/AssemblylineAlertTrigger.node';
+import { AssemblylineSubmissionIocs } from '../../nodes/AssemblylineSubmissionIocs/AssemblylineSubmissionIocs.node';
+import { RETRY } from '../../nodes/shared/transport';
+import { generateDataset, generatedAlertCore, startFakeAssemblyline } from '../fakes/assemblyline/index.ts';
+import type { FakeAssemblyline, FaultRule } from '../fakes/assemblyline/index.ts';
+import { poll, runNode } from '../harness/n8n.ts';
+import { credentialsFor, faulted, sorted, withHttpTimeout } from './helpers.ts';
+
+/**
+ * `fires`: how often the fault answered: a number (1 = not retried, RETRY.attempts = retried up to
+ * the bound), or 'once per call' when several parallel calls meet it and none may be repeated.
+ */
+type Fires = number | 'once per call';
+type Expectation = { outcome: 'complete'; fires: number } | { outcome: 'fails'; message: RegExp; fires: Fires };
+
+interface Row {
+	fault: string;
+	rule: FaultRule;
+	expect: Expectation;
+	/** n8n's HTTP timeout for this row (the nodes have no timeout option; see helpers.ts). */
+	timeoutMs?: number;
+}
+
+const complete = (fires: number): Expectation => ({ outcome: 'complete', fires });
+const fails = (message: RegExp, fires: Fires = 1): Expectation => ({ outcome: 'fails', message, fires });
+
+const SLOW = { delayMs: 1500 };
+const TIMEOUT_MS = 400;
+const BUSY_TO_THE_BOUND = new RegExp(`busy \\(HTTP 503\\).*tried ${RETRY.attempts} times`);
+
+const ALERTS = 1234;
+const PAGE = 200; // Return All: 7 requests, the last one 34 alerts
+const SEARCH = '^/api/v4/search/alert/$';
+
+function expectFired(fake: FakeAssemblyline, row: Row): void {
+	const hits = faulted(fake, row.rule.kind);
+	if (row.expect.fires !== 'once per call') {
+		expect(hits).toHaveLength(row.expect.fires);
+		return;
+	}
+	expect(hits.length).toBeGreaterThan(0);
+	const calls = fake.requests.map((r) => `${r.method} ${r.path}`);
+	expect(new Set(calls).size).toBe(calls.length);
+}
+
+/** Waits until calls still in flight from a failed run have landed (parallel items go on briefly). */
+async function settle(fake: FakeAssemblyline): Promise<void> {
+	for (let seen = -1; seen !== fake.requests.length; ) {
+		seen = fake.requests.length;
+		await new Promise((resolve) => setTimeout(resolve, 150));
+	}
+}
+
+// -------------------------------------------------------------------------------------------------
+// AL Alert Search, Return All
+// -------------------------------------------------------------------------------------------------
+
+const SEARCH_ROWS: Row[] = [
+	{ fault: '503 concurrency quota, a burst', rule: { kind: '503-concurrency', path: SEARCH, nth: 2, times: 3 }, expect: complete(3) },
+	{ fault: '503 concurrency quota that does not clear (from page 4)', rule: { kind: '503-concurrency', path: SEARCH, after: 3 }, expect: fails(BUSY_TO_THE_BOUND, RETRY.attempts) },
+	{ fault: '503 daily quota (page 4)', rule: { kind: '503-daily', path: SEARCH, after: 3 }, expect: fails(/daily API quota is used up/) },
+	{ fault: '502 twice (page 3)', rule: { kind: '502', path: SEARCH, after: 2, times: 2 }, expect: complete(2) },
+	{ fault: '504 twice (page 5)', rule: { kind: '504', path: SEARCH, after: 4, times: 2 }, expect: complete(2) },
+	{ fault: 'connection reset mid-body, twice (page 2)', rule: { kind: 'reset', path: SEARCH, after: 1, times: 2 }, expect: complete(2) },
+	{ fault: 'truncated JSON, twice (page 6)', rule: { kind: 'truncated-json', path: SEARCH, after: 5, times: 2 }, expect: complete(2) },
+	// The last (short) page closes the server's point in time, so its retry finds no cursor (finding F2).
+	{ fault: 'connection reset on the last page', rule: { kind: 'reset', path: SEARCH, after: 6, once: true }, expect: fails(/search cursor expired on page 7/) },
+	{ fault: 'HTML page with status 200 (page 3)', rule: { kind: 'html-200', path: SEARCH, after: 2 }, expect: fails(/HTML page \(HTTP 200\) instead of JSON/) },
+	{ fault: 'HTML error page with status 500, twice (page 3)', rule: { kind: 'html-500', path: SEARCH, after: 2, times: 2 }, expect: complete(2) },
+	{ fault: 'slower than the timeout, once (page 4)', rule: { kind: 'slow', path: SEARCH, after: 3, once: true, ...SLOW }, expect: complete(1), timeoutMs: TIMEOUT_MS },
+	{ fault: '401 in the middle of paging (page 4)', rule: { kind: '401', path: SEARCH, after: 3 }, expect: fails(/refused the credentials: Invalid user or APIKey/) },
+	{ fault: 'expired deep-paging cursor (page 3)', rule: { kind: 'expire-cursor', path: SEARCH, after: 1 }, expect: fails(/search cursor expired on page 3/) },
+];
+
+describe('AL Alert Search, Return All, 1,234 alerts in pages of 200', () => {
+	const node = new AssemblylineAlertSearch();
+	let fake: FakeAssemblyline;
+	let expected: string[];
+
+	const run = (continueOnFail: boolean, timeoutMs?: number) =>
+		runNode({
+			node: timeoutMs ? withHttpTimeout(node, timeoutMs) : node,
+			parameters: { query: '*', returnAll: true, options: { pageSize: PAGE } },
+			credentials: credentialsFor(fake),
+			continueOnFail,
+		});
+
+	beforeAll(async () => {
+		const dataset = generateDataset({ seed: 81, alerts: ALERTS });
+		fake = await startFakeAssemblyline({ dataset });
+		// The oracle: the generator's own alert ids, not the node's output.
+		const all = Array.from({ length: ALERTS }, (_, i) => generatedAlertCore(dataset.generated!, i).alert_id);
+		const clean = await run(false);
+		expected = clean.outputs[0].map((item) => String(item.json.alert_id));
+		expect(sorted(expected)).toEqual(sorted(all));
+	});
+	afterAll(() => fake.close());
+	beforeEach(() => {
+		fake.faults.clear();
+		fake.clearRequests();
+	});
+
+	test.each(SEARCH_ROWS.map((row) => [row.fault, row.expect.outcome, row] as const))('%s → %s', async (_fault, _outcome, row) => {
+		fake.faults.add(row.rule);
+		const result = await run(false, row.timeoutMs);
+		expectFired(fake, row);
+		if (row.expect.outcome === 'complete') {
+			expect(result.error).toBeUndefined();
+			expect(result.outputs[0].map((item) => String(item.json.alert_id))).toEqual(expected);
+			return;
+		}
+		// Fails: no output at all, an error that says what happened and that nothing was output.
+		expect(result.error?.message).toMatch(row.expect.message);
+		expect(result.error?.description).toMatch(/Nothing was output for this search: \d+ results had arrived/);
+		expect(result.outputs.flat()).toHaveLength(0);
+
+		// With "On Error: Continue": one error item, paired to the input, and no alert.
+		fake.faults.clear();
+		fake.clearRequests();
+		fake.faults.add(row.rule);
+		const cont = await run(true, row.timeoutMs);
+		expectFired(fake, row);
+		expect(cont.error).toBeUndefined();
+		expect(cont.outputs[0]).toHaveLength(1);
+		const [item] = cont.outputs[0];
+		expect(item.json.error).toMatch(row.expect.message);
+		expect(item.json.error_description).toMatch(/Nothing was output/);
+		expect(Object.keys(item.json).sort()).toEqual(['error', 'error_description']);
+		expect(item.pairedItem).toEqual({ item: 0 });
+	});
+});
+
+// -------------------------------------------------------------------------------------------------
+// AL Submission IoCs: six submissions, Summary + Ontology (two calls each, four submissions at once)
+// -------------------------------------------------------------------------------------------------
+
+const SUBMISSIONS = 6;
+/** Index of the submission that a targeted fault hits. */
+const HIT = 2;
+
+function submissionRows(sids: string[]): Row[] {
+	const summary = `^/api/v4/submission/summary/${sids[HIT]}/$`;
+	const ontology = `^/api/v4/ontology/submission/${sids[HIT]}/$`;
+	return [
+		{ fault: '503 concurrency quota, a burst', rule: { kind: '503-concurrency', nth: 2, times: 3 }, expect: complete(3) },
+		{ fault: '503 concurrency quota that does not clear (one submission)', rule: { kind: '503-concurrency', path: summary }, expect: fails(BUSY_TO_THE_BOUND, RETRY.attempts) },
+		{ fault: '503 daily quota (from the 5th call)', rule: { kind: '503-daily', after: 4 }, expect: fails(/daily API quota is used up/, 'once per call') },
+		{ fault: '502 twice', rule: { kind: '502', after: 3, times: 2 }, expect: complete(2) },
+		{ fault: '504 twice', rule: { kind: '504', after: 5, times: 2 }, expect: complete(2) },
+		{ fault: 'connection reset mid-body, twice (ontology NDJSON)', rule: { kind: 'reset', path: ontology, times: 2 }, expect: complete(2) },
+		{ fault: 'truncated JSON, twice (summary)', rule: { kind: 'truncated-json', path: summary, times: 2 }, expect: complete(2) },
+		{ fault: 'truncated NDJSON (ontology)', rule: { kind: 'truncated-json', path: ontology, once: true }, expect: fails(/ontology of submission ".*" could not be read/) },
+		{ fault: 'HTML page with status 200 (ontology)', rule: { kind: 'html-200', path: ontology }, expect: fails(/HTML page \(HTTP 200\) instead of JSON/) },
+		{ fault: 'HTML error page with status 500, twice', rule: { kind: 'html-500', after: 2, times: 2 }, expect: complete(2) },
+		{ fault: 'slower than the timeout, once', rule: { kind: 'slow', path: summary, once: true, ...SLOW }, expect: complete(1), timeoutMs: TIMEOUT_MS },
+		{ fault: '401 half-way (key revoked from the 6th call)', rule: { kind: '401', after: 5 }, expect: fails(/refused the credentials: Invalid user or APIKey/, 'once per call') },
+		// expire-cursor: not applicable (no deep paging in this node).
+	];
+}
+
+describe('AL Submission IoCs, six submissions from Summary and Ontology', () => {
+	const node = new AssemblylineSubmissionIocs();
+	let fake: FakeAssemblyline;
+	let sids: string[];
+	let expected: IDataObject[];
+
+	const run = (continueOnFail: boolean, timeoutMs?: number) =>
+		runNode({
+			node: timeoutMs ? withHttpTimeout(node, timeoutMs) : node,
+			parameters: { sid: '={{ $json.sid }}', source: 'both', output: 'grouped' },
+			input: sids.map((sid) => ({ sid })),
+			credentials: credentialsFor(fake),
+			continueOnFail,
+		});
+
+	const generated = generateDataset({ seed: 82, alerts: 20, submissions: 20, inProgressRatio: 0 });
+	const allSids = generated.submissions.map((s) => s.sid).slice(0, SUBMISSIONS);
+
+	beforeAll(async () => {
+		fake = await startFakeAssemblyline({ dataset: generated });
+		sids = allSids;
+		const clean = await run(false);
+		expect(clean.error).toBeUndefined();
+		expected = clean.outputs[0].map((item) => item.json);
+		expect(expected.map((json) => json.sid)).toEqual(sids);
+		// Something to lose: every submission has network IoCs.
+		for (const json of expected) expect(Object.values(json.iocs as IDataObject).flat().length).toBeGreaterThan(0);
+	});
+	afterAll(() => fake.close());
+	beforeEach(() => {
+		fake.faults.clear();
+		fake.clearRequests();
+	});
+
+	test.each(submissionRows(allSids).map((row) => [row.fault, row.expect.outcome, row] as const))('%s → %s', async (_fault, _outcome, row) => {
+		fake.faults.add(row.rule);
+		const result = await run(false, row.timeoutMs);
+		if (row.expect.outcome === 'complete') {
+			expectFired(fake, row);
+			expect(result.error).toBeUndefined();
+			expect(result.outputs[0].map((item) => item.json)).toEqual(expected);
+			return;
+		}
+		// Fails: the node stops with a clear error and outputs nothing.
+		expect(result.error?.message).toMatch(row.expect.message);
+		expect(result.outputs.flat()).toHaveLength(0);
+		await settle(fake);
+
+		// With "On Error: Continue": one item per submission, each either exactly the fault-free
+		// result or an error item; never a submission with part of its IoCs.
+		fake.faults.clear();
+		fake.clearRequests();
+		fake.faults.add(row.rule);
+		const cont = await run(true, row.timeoutMs);
+		expectFired(fake, row);
+		expect(cont.error).toBeUndefined();
+		expect(cont.outputs[0].map((item) => item.pairedItem)).toEqual(sids.map((_, item) => ({ item })));
+		let failedItems = 0;
+		cont.outputs[0].forEach((item, index) => {
+			if ('error' in item.json) {
+				failedItems++;
+				expect(item.json.error).toMatch(row.expect.message);
+				expect(Object.keys(item.json).sort()).toEqual(['error', 'error_description']);
+			} else {
+				expect(item.json).toEqual(expected[index]);
+			}
+		});
+		expect(failedItems).toBeGreaterThan(0);
+		if (row.rule.path) expect(cont.outputs[0].filter((item) => 'error' in item.json).map((item) => item.pairedItem)).toEqual([{ item: HIT }]);
+	});
+});
+
+// -------------------------------------------------------------------------------------------------
+// AL Alert Trigger: 1,234 alerts already emitted, 1,100 new ones (pages of 500), then a faulty poll
+// -------------------------------------------------------------------------------------------------
+
+const NEW_ALERTS = 1100;
+const NODE_KEY = 'node:Under Test';
+
+const TRIGGER_ROWS: Row[] = [
+	{ fault: '503 concurrency quota, a burst', rule: { kind: '503-concurrency', path: SEARCH, times: 3 }, expect: complete(3) },
+	{ fault: '503 concurrency quota that does not clear (page 2)', rule: { kind: '503-concurrency', path: SEARCH, after: 1 }, expect: fails(BUSY_TO_THE_BOUND, RETRY.attempts) },
+	{ fault: '503 daily quota (page 2)', rule: { kind: '503-daily', path: SEARCH, after: 1 }, expect: fails(/daily API quota is used up/) },
+	{ fault: '502 twice (page 2)', rule: { kind: '502', path: SEARCH, after: 1, times: 2 }, expect: complete(2) },
+	{ fault: '504 twice (page 3)', rule: { kind: '504', path: SEARCH, after: 2, times: 2 }, expect: complete(2) },
+	{ fault: 'connection reset mid-body, twice (page 2)', rule: { kind: 'reset', path: SEARCH, after: 1, times: 2 }, expect: complete(2) },
+	{ fault: 'truncated JSON, twice (page 2)', rule: { kind: 'truncated-json', path: SEARCH, after: 1, times: 2 }, expect: complete(2) },
+	// The last (short) page closes the server's point in time, so its retry finds no cursor (finding F2).
+	{ fault: 'truncated JSON on the last page', rule: { kind: 'truncated-json', path: SEARCH, after: 2, once: true }, expect: fails(/search cursor expired on page 3/) },
+	{ fault: 'HTML page with status 200 (page 2)', rule: { kind: 'html-200', path: SEARCH, after: 1 }, expect: fails(/HTML page \(HTTP 200\) instead of JSON/) },
+	{ fault: 'HTML error page with status 500, twice (page 2)', rule: { kind: 'html-500', path: SEARCH, after: 1, times: 2 }, expect: complete(2) },
+	{ fault: 'slower than the timeout, once (page 3)', rule: { kind: 'slow', path: SEARCH, after: 2, once: true, ...SLOW }, expect: complete(1), timeoutMs: TIMEOUT_MS },
+	{ fault: '401 in the middle of paging (page 3)', rule: { kind: '401', path: SEARCH, after: 2 }, expect: fails(/refused the credentials: Invalid user or APIKey/) },
+	{ fault: 'expired deep-paging cursor (page 2)', rule: { kind: 'expire-cursor', path: SEARCH }, expect: fails(/search cursor expired on page 2/) },
+];
+
+describe('AL Alert Trigger, a poll of 1,100 new alerts after 1,234 emitted ones', () => {
+	const node = new AssemblylineAlertTrigger();
+	let fake: FakeAssemblyline;
+	/** Static data after the first poll emitted the 1,234. */
+	let primed: IDataObject;
+	let newIds: string[];
+
+	const pollOnce = (staticData: IDataObject, timeoutMs?: number) =>
+		poll({
+			node: timeoutMs ? withHttpTimeout(node, timeoutMs) : (node as INodeType),
+			parameters: { query: '*', options: { backfillHours: 4 } },
+			credentials: credentialsFor(fake),
+			staticData,
+		});
+	const idsOf = (out: INodeExecutionData[][] | null) => (out?.[0] ?? []).map((item) => String(item.json.alert_id));
+
+	beforeAll(async () => {
+		const now = Date.now();
+		const dataset = generateDataset({ seed: 83, alerts: ALERTS, start: new Date(now - 3 * 3_600_000).toISOString(), intervalMs: 5_000 });
+		fake = await startFakeAssemblyline({ dataset });
+		const old = Array.from({ length: ALERTS }, (_, i) => generatedAlertCore(dataset.generated!, i));
+		primed = {};
+		const first = await pollOnce(primed);
+		expect(sorted(idsOf(first))).toEqual(sorted(old.map((a) => a.alert_id)));
+		// The new alerts: after the old ones, two seconds apart, oldest first.
+		const from = Math.max(...old.map((a) => a.reportingMs)) + 60_000;
+		newIds = fake.dataset.addAlerts(
+			Array.from({ length: NEW_ALERTS }, (_, i) => ({
+				alert_id: `New${String(i).padStart(5, '0')}`,
+				reporting_ts: from + i * 2_000,
+				ips: [`45.83.${i >> 8}.${i & 255}`],
+			})),
+		);
+	});
+	afterAll(() => fake.close());
+	beforeEach(() => {
+		fake.faults.clear();
+		fake.clearRequests();
+	});
+
+	function expectEmittedNew(out: INodeExecutionData[][] | null, staticData: IDataObject) {
+		expect(idsOf(out)).toEqual(newIds);
+		for (const item of out![0]) expect((item.json._trigger as IDataObject).event).toBe('new');
+		// The cursor stands on the newest emitted alert, not past it.
+		const cursor = (staticData[NODE_KEY] as IDataObject).alertCursor as IDataObject;
+		expect(cursor.cursor).toBe(out![0].at(-1)!.json.reporting_ts);
+	}
+
+	test.each(TRIGGER_ROWS.map((row) => [row.fault, row.expect.outcome, row] as const))('%s → %s', async (_fault, _outcome, row) => {
+		const staticData = JSON.parse(JSON.stringify(primed)) as IDataObject;
+		fake.faults.add(row.rule);
+		if (row.expect.outcome === 'complete') {
+			const out = await pollOnce(staticData, row.timeoutMs);
+			expectFired(fake, row);
+			expectEmittedNew(out, staticData);
+			return;
+		}
+		const before = JSON.stringify(staticData);
+		await expect(pollOnce(staticData, row.timeoutMs)).rejects.toThrow(row.expect.message);
+		expectFired(fake, row);
+		// The failed poll changed nothing: the cursor is where the last good poll left it.
+		expect(JSON.stringify(staticData)).toBe(before);
+		// The next poll, with the fault gone, emits exactly what the failed one did not.
+		fake.faults.clear();
+		expectEmittedNew(await pollOnce(staticData), staticData);
+	});
+
+	test('after a failed poll and a good one, nothing more: the next poll is empty', async () => {
+		const staticData = JSON.parse(JSON.stringify(primed)) as IDataObject;
+		fake.faults.add({ kind: '401', path: SEARCH, after: 1 });
+		await expect(pollOnce(staticData)).rejects.toThrow(/refused the credentials/);
+		fake.faults.clear();
+		expect(idsOf(await pollOnce(staticData))).toEqual(newIds);
+		expect(await pollOnce(staticData)).toBeNull();
+	});
+});
