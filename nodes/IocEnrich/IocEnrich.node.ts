@@ -45,16 +45,6 @@ const TYPE_OPTIONS = [
 	{ name: 'URL', value: 'url' },
 ];
 
-/** Credential types and the providers that use them: only the picked providers' credentials are asked for. */
-function credentialDescriptions(): INodeTypeDescription['credentials'] {
-	const byType = new Map<string, string[]>();
-	for (const provider of PROVIDERS) {
-		if (!provider.credentialType) continue;
-		byType.set(provider.credentialType, [...(byType.get(provider.credentialType) ?? []), provider.id]);
-	}
-	return [...byType.entries()].map(([name, ids]) => ({ name, required: true, displayOptions: { show: { providers: ids } } }));
-}
-
 export class IocEnrich implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'IoC Enrich',
@@ -68,7 +58,20 @@ export class IocEnrich implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: credentialDescriptions(),
+		// Only the picked providers' credentials are asked for (a multiOptions value matches when it contains the id).
+		credentials: [
+			{ name: 'iocEnrichVirusTotalApi', required: true, displayOptions: { show: { providers: ['virustotal'] } } },
+			{ name: 'iocEnrichAbuseIpdbApi', required: true, displayOptions: { show: { providers: ['abuseipdb'] } } },
+			{ name: 'iocEnrichGreyNoiseApi', required: true, displayOptions: { show: { providers: ['greynoise'] } } },
+			{
+				name: 'iocEnrichAbuseChApi',
+				required: true,
+				displayOptions: { show: { providers: ['threatfox', 'urlhaus', 'malwarebazaar'] } },
+			},
+			{ name: 'iocEnrichOtxApi', required: true, displayOptions: { show: { providers: ['otx'] } } },
+			{ name: 'iocEnrichUrlscanApi', required: true, displayOptions: { show: { providers: ['urlscan'] } } },
+			{ name: 'iocEnrichShodanApi', required: true, displayOptions: { show: { providers: ['shodan'] } } },
+		],
 		properties: [
 			{
 				displayName: 'Providers',

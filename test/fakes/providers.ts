@@ -5,7 +5,8 @@
  * enrichment-and-blocking.md §3): found, not found as 404 (VirusTotal, GreyNoise, Shodan,
  * InternetDB) or as HTTP 200 with a status field (AbuseIPDB, ThreatFox, URLhaus, MalwareBazaar,
  * OTX, urlscan), 401 with the provider's error body for a wrong key, and the provider's 429.
- * Faults are set per provider: rate_limit_once, quota, server_error_once, slow, hang, malformed.
+ * Faults are set per provider: rate_limit_once, quota, server_error_once, slow, hang, malformed,
+ * echo (a 400 that repeats the request, keys included, to prove the node scrubs them).
  * It can enforce a request rate per provider (429 + Retry-After when exceeded) and records every
  * request so tests can check what left n8n (keys, values).
  *
@@ -41,7 +42,16 @@ export const PROVIDER_IDS: ProviderId[] = [
 	'internetdb',
 ];
 
-export type Mode = 'normal' | 'rate_limit_once' | 'quota' | 'server_error_once' | 'slow' | 'hang' | 'malformed';
+export type Mode =
+	| 'normal'
+	| 'rate_limit_once'
+	| 'quota'
+	| 'server_error_once'
+	| 'slow'
+	| 'hang'
+	| 'malformed'
+	/** A careless server: 400 whose body repeats the request line and headers (keys included). */
+	| 'echo';
 
 /** Test keys: distinctive strings, so a leak is easy to find in any output. */
 export const KEYS = {
@@ -263,6 +273,8 @@ export class FakeProviders {
 					return { status: 502, text: '<html><body>502 Bad Gateway</body></html>', headers: { 'Content-Type': 'text/html' } };
 				case 'quota':
 					return quotaExceeded(provider);
+				case 'echo':
+					return json({ error: `Bad request: ${req.method} ${req.url} ${JSON.stringify(req.headers)}` }, 400);
 				case 'malformed':
 					return { status: 200, text: '{"data": {"attributes": {"last_analysis_st', headers: { 'Content-Type': 'application/json' } };
 				default:

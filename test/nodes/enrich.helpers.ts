@@ -59,7 +59,7 @@ export async function enrich(fake: FakeProviders, run: EnrichRun): Promise<RunNo
 			internetDbUrl: fake.baseUrl('internetdb'),
 			rateLimits: fastLimits(run.providers),
 			...(run.options ?? {}),
-		},
+		} as INodeParameters,
 	};
 	const result = await runNode({
 		node: new IocEnrich(),

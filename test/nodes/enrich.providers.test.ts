@@ -1,0 +1,182 @@
+// Per provider, through the node on n8n's engine against the fake: found, not found (404 or
+// HTTP 200 with a status field), unsupported type, 401, 429-then-success and timeout, each
+// mapped to the right status and verdict, and no key in any output.
+import type { IDataObject } from 'n8n-workflow';
+
+import type { ProviderId } from '../fakes/providers.ts';
+import { FakeProviders, KEYS, SAMPLES } from '../fakes/providers.ts';
+import { enrich, leakedKeys, providerResult } from './enrich.helpers.ts';
+
+interface Case {
+	provider: ProviderId;
+	found: { value: string; verdict: string; reason: RegExp };
+	notFound: string;
+	/** A value of a type the provider does not look up, with its declared type. */
+	unsupported: { value: string; type?: string };
+	/** Which credential key to spoil for the 401 case (InternetDB has none). */
+	key?: keyof typeof KEYS;
+}
+
+const CASES: Case[] = [
+	{
+		provider: 'virustotal',
+		found: { value: SAMPLES.badSha256, verdict: 'malicious', reason: /VirusTotal: 14 of 92 engines flag it malicious, 2 suspicious \(trojan\.cobaltstrike\/beacon\)/ },
+		notFound: SAMPLES.unknownIp,
+		unsupported: { value: 'phish@bad-actor.top', type: 'email' },
+		key: 'virustotal',
+	},
+	{
+		provider: 'abuseipdb',
+		found: { value: SAMPLES.badIp, verdict: 'malicious', reason: /AbuseIPDB: abuse confidence 100% \(523 reports\)/ },
+		notFound: SAMPLES.unknownIp,
+		unsupported: { value: SAMPLES.badDomain },
+		key: 'abuseipdb',
+	},
+	{
+		provider: 'greynoise',
+		found: { value: SAMPLES.badIp, verdict: 'malicious', reason: /GreyNoise: classified malicious/ },
+		notFound: SAMPLES.unknownIp,
+		unsupported: { value: SAMPLES.badIpv6 },
+		key: 'greynoise',
+	},
+	{
+		provider: 'threatfox',
+		found: { value: SAMPLES.badIp, verdict: 'malicious', reason: /ThreatFox: botnet_cc for Cobalt Strike \(confidence 75\)/ },
+		notFound: SAMPLES.unknownDomain,
+		unsupported: { value: SAMPLES.badSha1 },
+		key: 'abusech',
+	},
+	{
+		provider: 'urlhaus',
+		found: { value: SAMPLES.badUrl, verdict: 'malicious', reason: /URLhaus: malware_download URL, online/ },
+		notFound: SAMPLES.unknownUrl,
+		unsupported: { value: SAMPLES.badSha1 },
+		key: 'abusech',
+	},
+	{
+		provider: 'malwarebazaar',
+		found: { value: SAMPLES.badMd5, verdict: 'malicious', reason: /MalwareBazaar: known malware sample of CobaltStrike \(exe\)/ },
+		notFound: SAMPLES.unknownSha256,
+		unsupported: { value: SAMPLES.badIp },
+		key: 'abusech',
+	},
+	{
+		provider: 'otx',
+		found: { value: SAMPLES.badDomain, verdict: 'suspicious', reason: /AlienVault OTX: in 3 pulses \(Cobalt Strike\)/ },
+		notFound: SAMPLES.unknownDomain,
+		unsupported: { value: 'phish@bad-actor.top', type: 'email' },
+		key: 'otx',
+	},
+	{
+		provider: 'urlscan',
+		found: { value: SAMPLES.badUrl, verdict: 'suspicious', reason: /urlscan\.io: 1 of 2 recent scans flagged malicious/ },
+		notFound: SAMPLES.unknownDomain,
+		unsupported: { value: SAMPLES.badMd5 },
+		key: 'urlscan',
+	},
+	{
+		provider: 'shodan',
+		found: { value: SAMPLES.badIp, verdict: 'suspicious', reason: /Shodan: tagged c2/ },
+		notFound: SAMPLES.unknownIp,
+		unsupported: { value: SAMPLES.badDomain },
+		key: 'shodan',
+	},
+	{
+		provider: 'internetdb',
+		found: { value: SAMPLES.badIpv6, verdict: 'suspicious', reason: /Shodan InternetDB: tagged c2/ },
+		notFound: SAMPLES.unknownIp,
+		unsupported: { value: SAMPLES.badUrl },
+	},
+];
+
+let fake: FakeProviders;
+beforeAll(async () => {
+	fake = await new FakeProviders().start();
+});
+afterEach(() => fake.reset());
+afterAll(async () => {
+	await fake.stop();
+});
+
+function enrichment(item: IDataObject): IDataObject {
+	return item.enrichment as IDataObject;
+}
+
+describe.each(CASES)('$provider', (c) => {
+	test('found: ok with its verdict and a reason sentence', async () => {
+		const { items, error } = await enrich(fake, { providers: [c.provider], input: [{ value: c.found.value, sid: 'keep-me' }] });
+		expect(error).toBeUndefined();
+		expect(items[0].sid).toBe('keep-me');
+		const result = providerResult(items[0], c.provider);
+		expect(result).toMatchObject({ status: 'ok', verdict: c.found.verdict, attempts: 1, cached: false });
+		expect(typeof result.link).toBe('string');
+		expect(enrichment(items[0]).verdict).toBe(c.found.verdict);
+		expect((enrichment(items[0]).reasons as string[]).join('\n')).toMatch(c.found.reason);
+		expect(fake.requestsTo(c.provider)).toHaveLength(1);
+		expect(leakedKeys(items)).toEqual([]);
+	});
+
+	test('not found: not_found and unknown, never benign', async () => {
+		const { items } = await enrich(fake, { providers: [c.provider], input: [{ value: c.notFound }] });
+		const result = providerResult(items[0], c.provider);
+		expect(result).toMatchObject({ status: 'not_found', verdict: 'unknown' });
+		expect(enrichment(items[0])).toMatchObject({ verdict: 'unknown', score: 0 });
+		expect((enrichment(items[0]).reasons as string[])[0]).toMatch(/1 not found.*not a statement of trust/);
+		expect(fake.requestsTo(c.provider)).toHaveLength(1);
+	});
+
+	test('unsupported type: unsupported, not an error, nothing sent', async () => {
+		const input = c.unsupported.type ? { value: c.unsupported.value, type: c.unsupported.type } : { value: c.unsupported.value };
+		const { items } = await enrich(fake, { providers: [c.provider], input: [input] });
+		const result = providerResult(items[0], c.provider);
+		expect(result).toMatchObject({ status: 'unsupported', verdict: 'unknown', reason: 'unsupported_type' });
+		expect(result.error).toBeUndefined();
+		expect(fake.requests).toHaveLength(0);
+	});
+
+	if (c.key) {
+		const key = c.key;
+		test('401: error with code auth, no key in output, and the refused key is not sent again', async () => {
+			const wrong = `WRONG-${key}-3e9d1c7b`;
+			const { items } = await enrich(fake, {
+				providers: [c.provider],
+				input: [{ value: c.found.value }, { value: c.notFound }],
+				credentials: fake.credentials({ [key]: wrong }),
+				options: { parallel: 1 },
+			});
+			for (const item of items) {
+				const result = providerResult(item, c.provider);
+				expect(result).toMatchObject({ status: 'error', verdict: 'unknown', error: { code: 'auth' } });
+				expect(enrichment(item).verdict).toBe('unknown');
+			}
+			expect(providerResult(items[0], c.provider).error).toMatchObject({ httpStatus: 401 });
+			expect(fake.requestsTo(c.provider)).toHaveLength(1);
+			expect(leakedKeys(items, [...Object.values(KEYS), wrong])).toEqual([]);
+		});
+	}
+
+	test('429 then success: retried after Retry-After, ok', async () => {
+		fake.setMode(c.provider, 'rate_limit_once', { retryAfterSec: 1 });
+		const { items } = await enrich(fake, { providers: [c.provider], input: [{ value: c.found.value }] });
+		const result = providerResult(items[0], c.provider);
+		expect(result).toMatchObject({ status: 'ok', verdict: c.found.verdict, attempts: 2 });
+		const [first, second] = fake.requestsTo(c.provider);
+		expect(first.status).toBe(429);
+		expect(second.status).toBe(200);
+		// Retry-After: 1 was honoured (lower bound only; a little slack for timer granularity).
+		expect(second.at - first.at).toBeGreaterThanOrEqual(950);
+	});
+
+	test('timeout: a provider that never answers is timeout, the item still comes out', async () => {
+		fake.setMode(c.provider, 'hang');
+		const { items, error } = await enrich(fake, {
+			providers: [c.provider],
+			input: [{ value: c.found.value }],
+			options: { timeout: 0.4, retries: 0 },
+		});
+		expect(error).toBeUndefined();
+		const result = providerResult(items[0], c.provider);
+		expect(result).toMatchObject({ status: 'timeout', verdict: 'unknown', error: { code: 'timeout' } });
+		expect(enrichment(items[0]).verdict).toBe('unknown');
+	});
+});
