@@ -15,4 +15,5 @@ module.exports = {
 	AssemblylineAlertSearch: require('./nodes/AssemblylineAlertSearch/AssemblylineAlertSearch.node').AssemblylineAlertSearch,
 	AssemblylineAlertTrigger: require('./nodes/AssemblylineAlertTrigger/AssemblylineAlertTrigger.node').AssemblylineAlertTrigger,
 	FilterBlockableIocs: require('./nodes/FilterBlockableIocs/FilterBlockableIocs.node').FilterBlockableIocs,
+	IocEnrich: require('./nodes/IocEnrich/IocEnrich.node').IocEnrich,
 };

@@ -6,6 +6,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { apiKeyField, baseUrlExpression, baseUrlField, ENRICH_ICON } from './iocEnrichFields';
+
 /**
  * One abuse.ch Auth-Key for ThreatFox, URLhaus and MalwareBazaar (IoC Enrich); it goes in the `Auth-Key` header. Free from auth.abuse.ch, fair use.
  * The base URL can point at an on-prem mirror or a test server.
@@ -15,44 +17,15 @@ export class IocEnrichAbuseChApi implements ICredentialType {
 
 	displayName = 'IoC Enrich: abuse.ch API';
 
-	icon: Icon = { light: 'file:../icons/enrich.svg', dark: 'file:../icons/enrich.dark.svg' };
+	icon: Icon = ENRICH_ICON;
 
 	documentationUrl = 'https://auth.abuse.ch/';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Auth-Key',
-			name: 'apiKey',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-			description: 'Your abuse.ch Auth-Key (sent as the Auth-Key header)',
-		},
-		{
-			displayName: 'ThreatFox Base URL',
-			name: 'threatFoxUrl',
-			type: 'string',
-			default: 'https://threatfox-api.abuse.ch/api/v1',
-			placeholder: 'e.g. https://threatfox-api.abuse.ch/api/v1',
-			description: 'ThreatFox API root, e.g. a mirror for tests',
-		},
-		{
-			displayName: 'URLhaus Base URL',
-			name: 'urlhausUrl',
-			type: 'string',
-			default: 'https://urlhaus-api.abuse.ch/v1',
-			placeholder: 'e.g. https://urlhaus-api.abuse.ch/v1',
-			description: 'URLhaus API root, e.g. a mirror for tests',
-		},
-		{
-			displayName: 'MalwareBazaar Base URL',
-			name: 'malwareBazaarUrl',
-			type: 'string',
-			default: 'https://mb-api.abuse.ch/api/v1',
-			placeholder: 'e.g. https://mb-api.abuse.ch/api/v1',
-			description: 'MalwareBazaar API root, e.g. a mirror for tests',
-		},
+		apiKeyField('abuse.ch', 'the Auth-Key header', 'Auth-Key'),
+		baseUrlField('https://threatfox-api.abuse.ch/api/v1', 'ThreatFox API root', 'threatFoxUrl', 'ThreatFox Base URL'),
+		baseUrlField('https://urlhaus-api.abuse.ch/v1', 'URLhaus API root', 'urlhausUrl', 'URLhaus Base URL'),
+		baseUrlField('https://mb-api.abuse.ch/api/v1', 'MalwareBazaar API root', 'malwareBazaarUrl', 'MalwareBazaar Base URL'),
 	];
 
 	authenticate: IAuthenticateGeneric = {
@@ -67,7 +40,7 @@ export class IocEnrichAbuseChApi implements ICredentialType {
 	// ThreatFox's list of IoC types: small, and it needs a valid Auth-Key.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{($credentials.threatFoxUrl || "").trim().replace(/\\/+$/, "")}}',
+			baseURL: baseUrlExpression('threatFoxUrl'),
 			url: '/',
 			method: 'POST',
 			body: { query: 'types' },

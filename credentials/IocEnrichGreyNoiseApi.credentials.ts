@@ -6,6 +6,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { apiKeyField, baseUrlExpression, baseUrlField, ENRICH_ICON } from './iocEnrichFields';
+
 /**
  * GreyNoise Community API for IoC Enrich: the key goes in the `key` header. Community lookups are limited per day.
  * The base URL can point at an on-prem mirror or a test server.
@@ -15,28 +17,13 @@ export class IocEnrichGreyNoiseApi implements ICredentialType {
 
 	displayName = 'IoC Enrich: GreyNoise API';
 
-	icon: Icon = { light: 'file:../icons/enrich.svg', dark: 'file:../icons/enrich.dark.svg' };
+	icon: Icon = ENRICH_ICON;
 
 	documentationUrl = 'https://docs.greynoise.io/reference/getcommunityip';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'API Key',
-			name: 'apiKey',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-			description: 'Your GreyNoise API key (sent as the key header)',
-		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: 'https://api.greynoise.io',
-			placeholder: 'e.g. https://api.greynoise.io',
-			description: 'API root, e.g. a mirror for tests. Default: the public GreyNoise API.',
-		},
+		apiKeyField('GreyNoise', 'the key header'),
+		baseUrlField('https://api.greynoise.io', 'API root'),
 	];
 
 	authenticate: IAuthenticateGeneric = {
@@ -51,7 +38,7 @@ export class IocEnrichGreyNoiseApi implements ICredentialType {
 	// Google's public resolver is in RIOT: a known answer that reveals nothing.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{($credentials.baseUrl || "").trim().replace(/\\/+$/, "")}}',
+			baseURL: baseUrlExpression(),
 			url: '/v3/community/8.8.8.8',
 			method: 'GET',
 		},

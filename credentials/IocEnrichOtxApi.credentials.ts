@@ -6,6 +6,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { apiKeyField, baseUrlExpression, baseUrlField, ENRICH_ICON } from './iocEnrichFields';
+
 /**
  * AlienVault OTX for IoC Enrich: the key goes in the `X-OTX-API-KEY` header.
  * The base URL can point at an on-prem mirror or a test server.
@@ -15,28 +17,13 @@ export class IocEnrichOtxApi implements ICredentialType {
 
 	displayName = 'IoC Enrich: AlienVault OTX API';
 
-	icon: Icon = { light: 'file:../icons/enrich.svg', dark: 'file:../icons/enrich.dark.svg' };
+	icon: Icon = ENRICH_ICON;
 
 	documentationUrl = 'https://otx.alienvault.com/api';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'API Key',
-			name: 'apiKey',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-			description: 'Your OTX API key (sent as the X-OTX-API-KEY header)',
-		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: 'https://otx.alienvault.com',
-			placeholder: 'e.g. https://otx.alienvault.com',
-			description: 'Server root, e.g. a mirror for tests. Default: the public OTX server.',
-		},
+		apiKeyField('OTX', 'the X-OTX-API-KEY header'),
+		baseUrlField('https://otx.alienvault.com', 'Server root'),
 	];
 
 	authenticate: IAuthenticateGeneric = {
@@ -51,7 +38,7 @@ export class IocEnrichOtxApi implements ICredentialType {
 	// The key owner's profile.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{($credentials.baseUrl || "").trim().replace(/\\/+$/, "")}}',
+			baseURL: baseUrlExpression(),
 			url: '/api/v1/users/me',
 			method: 'GET',
 		},

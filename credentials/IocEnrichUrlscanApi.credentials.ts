@@ -6,6 +6,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { apiKeyField, baseUrlExpression, baseUrlField, ENRICH_ICON } from './iocEnrichFields';
+
 /**
  * urlscan.io for IoC Enrich (search only, nothing is submitted): the key goes in the `API-Key` header.
  * The base URL can point at an on-prem mirror or a test server.
@@ -15,28 +17,13 @@ export class IocEnrichUrlscanApi implements ICredentialType {
 
 	displayName = 'IoC Enrich: urlscan.io API';
 
-	icon: Icon = { light: 'file:../icons/enrich.svg', dark: 'file:../icons/enrich.dark.svg' };
+	icon: Icon = ENRICH_ICON;
 
 	documentationUrl = 'https://docs.urlscan.io/pages/api-best-practices';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'API Key',
-			name: 'apiKey',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-			description: 'Your urlscan.io API key (sent as the API-Key header)',
-		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: 'https://urlscan.io',
-			placeholder: 'e.g. https://urlscan.io',
-			description: 'Server root, e.g. a mirror for tests. Default: urlscan.io.',
-		},
+		apiKeyField('urlscan.io', 'the API-Key header'),
+		baseUrlField('https://urlscan.io', 'Server root'),
 	];
 
 	authenticate: IAuthenticateGeneric = {
@@ -51,7 +38,7 @@ export class IocEnrichUrlscanApi implements ICredentialType {
 	// The key's own quotas.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{($credentials.baseUrl || "").trim().replace(/\\/+$/, "")}}',
+			baseURL: baseUrlExpression(),
 			url: '/user/quotas/',
 			method: 'GET',
 		},
