@@ -38,8 +38,15 @@ export interface AssemblylineRequest {
 	timeoutMs?: number;
 }
 
-/** Retry policy (DESIGN.md §4): bounded attempts, capped exponential backoff with jitter. */
-export const RETRY = Object.freeze({ attempts: 6, baseDelayMs: 200, maxDelayMs: 5000 });
+/**
+ * Retry policy (DESIGN.md §4): bounded attempts, capped exponential backoff with jitter.
+ * `attempts` bounds a 503 concurrency quota, which clears as soon as the user's other calls finish:
+ * with many executions in parallel a call can wait several seconds for a free slot (100 executions
+ * against a quota of 10 exhausted 6 attempts, test/reliability/load.test.ts). Faults that may not
+ * clear (502, 504, other 5xx, network errors, cut answers) stop after `otherAttempts`. The 2 s cap
+ * is the official Python client's.
+ */
+export const RETRY = Object.freeze({ attempts: 12, otherAttempts: 6, baseDelayMs: 200, maxDelayMs: 2000 });
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
 /** Accepts `al.example.org`, `https://al.example.org/`, `http://127.0.0.1:8443`. */
@@ -52,6 +59,8 @@ export function normaliseServerUrl(url: string): string {
 /** What went wrong, in terms of what the caller should do about it. */
 interface Failure {
 	retryable: boolean;
+	/** The concurrency quota: retried up to RETRY.attempts, other retryable faults up to RETRY.otherAttempts. */
+	busy?: boolean;
 	message: string;
 	description: string;
 	httpCode?: number;
@@ -81,7 +90,8 @@ export async function assemblylineRequest<T = unknown>(
 		}
 
 		const cancelled = isCancelled(context);
-		if (!failure.retryable || attempt >= RETRY.attempts || cancelled) {
+		const bound = failure.busy ? RETRY.attempts : RETRY.otherAttempts;
+		if (!failure.retryable || attempt >= bound || cancelled) {
 			const tried = failure.retryable && !cancelled ? ` (tried ${attempt} times)` : '';
 			throw new NodeApiError(
 				context.getNode(),
@@ -239,6 +249,7 @@ function fromStatus(status: number, serverMessage: string, request: Assemblyline
 			return {
 				// The concurrency quota clears as soon as other calls finish; the daily one does not.
 				retryable: !daily,
+				busy: !daily,
 				httpCode: status,
 				message: daily
 					? `The Assemblyline daily API quota is used up${said}`

@@ -11,7 +11,7 @@
  *             poll emits exactly the alerts the failed one did not.
  *
  * The transport's backoff is real (RETRY in nodes/shared/transport.ts), so retried faults fire a
- * few times only; one row per node lets a retryable fault persist to show the bound.
+ * few times only; one row per node lets a retryable fault (502) persist to show the bound.
  *
  * Single-call behaviour of each fault is in test/transport/transport.test.ts; the nodes' own fault
  * tests (test/nodes/*) cover a 503 every nth request, 401 and an expired cursor on their data sets.
@@ -47,7 +47,8 @@ const fails = (message: RegExp, fires: Fires = 1): Expectation => ({ outcome: 'f
 
 const SLOW = { delayMs: 1500 };
 const TIMEOUT_MS = 400;
-const BUSY_TO_THE_BOUND = new RegExp(`busy \\(HTTP 503\\).*tried ${RETRY.attempts} times`);
+/** A retryable fault that does not clear: given up after RETRY.otherAttempts (the concurrency quota's own, longer bound is in transport.test.ts and retry-budget.test.ts). */
+const PROXY_DOWN_TO_THE_BOUND = new RegExp(`unavailable \\(HTTP 502\\) \\(tried ${RETRY.otherAttempts} times\\)`);
 
 const ALERTS = 1234;
 const PAGE = 200; // Return All: 7 requests, the last one 34 alerts
@@ -78,7 +79,7 @@ async function settle(fake: FakeAssemblyline): Promise<void> {
 
 const SEARCH_ROWS: Row[] = [
 	{ fault: '503 concurrency quota, a burst', rule: { kind: '503-concurrency', path: SEARCH, nth: 2, times: 3 }, expect: complete(3) },
-	{ fault: '503 concurrency quota that does not clear (from page 4)', rule: { kind: '503-concurrency', path: SEARCH, after: 3 }, expect: fails(BUSY_TO_THE_BOUND, RETRY.attempts) },
+	{ fault: '502 that does not clear (from page 4)', rule: { kind: '502', path: SEARCH, after: 3 }, expect: fails(PROXY_DOWN_TO_THE_BOUND, RETRY.otherAttempts) },
 	{ fault: '503 daily quota (page 4)', rule: { kind: '503-daily', path: SEARCH, after: 3 }, expect: fails(/daily API quota is used up/) },
 	{ fault: '502 twice (page 3)', rule: { kind: '502', path: SEARCH, after: 2, times: 2 }, expect: complete(2) },
 	{ fault: '504 twice (page 5)', rule: { kind: '504', path: SEARCH, after: 4, times: 2 }, expect: complete(2) },
@@ -164,7 +165,7 @@ function submissionRows(sids: string[]): Row[] {
 	const ontology = `^/api/v4/ontology/submission/${sids[HIT]}/$`;
 	return [
 		{ fault: '503 concurrency quota, a burst', rule: { kind: '503-concurrency', nth: 2, times: 3 }, expect: complete(3) },
-		{ fault: '503 concurrency quota that does not clear (one submission)', rule: { kind: '503-concurrency', path: summary }, expect: fails(BUSY_TO_THE_BOUND, RETRY.attempts) },
+		{ fault: '502 that does not clear (one submission)', rule: { kind: '502', path: summary }, expect: fails(PROXY_DOWN_TO_THE_BOUND, RETRY.otherAttempts) },
 		{ fault: '503 daily quota (from the 5th call)', rule: { kind: '503-daily', after: 4 }, expect: fails(/daily API quota is used up/, 'once per call') },
 		{ fault: '502 twice', rule: { kind: '502', after: 3, times: 2 }, expect: complete(2) },
 		{ fault: '504 twice', rule: { kind: '504', after: 5, times: 2 }, expect: complete(2) },
@@ -260,7 +261,7 @@ const NODE_KEY = 'node:Under Test';
 
 const TRIGGER_ROWS: Row[] = [
 	{ fault: '503 concurrency quota, a burst', rule: { kind: '503-concurrency', path: SEARCH, times: 3 }, expect: complete(3) },
-	{ fault: '503 concurrency quota that does not clear (page 2)', rule: { kind: '503-concurrency', path: SEARCH, after: 1 }, expect: fails(BUSY_TO_THE_BOUND, RETRY.attempts) },
+	{ fault: '502 that does not clear (page 2)', rule: { kind: '502', path: SEARCH, after: 1 }, expect: fails(PROXY_DOWN_TO_THE_BOUND, RETRY.otherAttempts) },
 	{ fault: '503 daily quota (page 2)', rule: { kind: '503-daily', path: SEARCH, after: 1 }, expect: fails(/daily API quota is used up/) },
 	{ fault: '502 twice (page 2)', rule: { kind: '502', path: SEARCH, after: 1, times: 2 }, expect: complete(2) },
 	{ fault: '504 twice (page 3)', rule: { kind: '504', path: SEARCH, after: 2, times: 2 }, expect: complete(2) },
