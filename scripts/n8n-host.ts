@@ -158,7 +158,10 @@ export async function ensureN8n(opts: { cacheDir?: string; log?: Log } = {}): Pr
 	log(`  This happens once and takes a few minutes (about 3-4 min on 2 cores); later runs reuse it. Log: ${dir}/install.log`);
 	await runLogged(npmCommand(), ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=warn'], {
 		cwd: tmp, logFile, env: npmEnv(), log, what: 'npm install n8n',
-		beat: () => `${countEntries(path.join(tmp, 'node_modules'))} packages in node_modules so far`,
+		beat: () => {
+			const n = countEntries(path.join(tmp, 'node_modules'));
+			return n === 0 ? 'resolving and downloading ~2,400 packages' : `unpacking: ${n} top-level packages in node_modules`;
+		},
 	});
 	log(`  npm install done in ${fmtSecs(Date.now() - t0)}; building sqlite3 against Node ${NODE_VERSION}'s headers`);
 	const p = installPaths(tmp);

@@ -20,6 +20,7 @@ export const SCREENSHOT_FILES: Record<ExampleKey, string> = {
 	submission: 'example-collect-submission-iocs.png',
 	blockTrigger: 'example-block-iocs-from-new-alerts.png',
 	blockSearch: 'example-block-iocs-scheduled-search.png',
+	enrich: 'example-enrich-before-blocking.png',
 };
 
 async function shoot(url: string): Promise<void> {

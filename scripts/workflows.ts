@@ -10,6 +10,7 @@ export const EXAMPLE_FILES = {
 	submission: 'collect-submission-iocs.json',
 	blockTrigger: 'block-iocs-from-new-alerts.json',
 	blockSearch: 'block-iocs-scheduled-search.json',
+	enrich: 'enrich-before-blocking.json',
 } as const;
 export type ExampleKey = keyof typeof EXAMPLE_FILES;
 
@@ -17,6 +18,7 @@ export type ExampleKey = keyof typeof EXAMPLE_FILES;
 export const AL_CREDENTIAL = { id: 'alCredential0001', name: 'Assemblyline API' };
 export const FIREWALL_CREDENTIAL = { id: 'fwCredential0001', name: 'Firewall API (placeholder)' };
 export const SLACK_CREDENTIAL = { id: 'slackCredential1', name: 'Slack (placeholder)' };
+export const ABUSECH_CREDENTIAL = { id: 'abuseChCredent01', name: 'abuse.ch (placeholder)' };
 
 export const NODE = {
 	filter: 'Filter Blockable IoCs',
@@ -28,6 +30,10 @@ export const NODE = {
 	aggregate: 'All Blocked IoCs',
 	slack: 'Tell the SOC on Slack',
 	reasons: 'Skipped: Count by Reason',
+	enrich: 'IoC Enrich',
+	confirms: 'Threat Intel Confirms?',
+	review: 'IoCs to Review',
+	reviewSlack: 'Ask for Review on Slack',
 } as const;
 
 export const MANUAL_TRIGGER = 'When clicking ‘Execute workflow’';

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { ensureN8n, N8nHost, packPackage, type ExecuteResult, type WorkflowJson } from '../../scripts/n8n-host.ts';
 import { alCredential } from '../../scripts/report.ts';
 import {
+	ABUSECH_CREDENTIAL,
 	FIREWALL_CREDENTIAL,
 	NODE,
 	copyWorkflow,
@@ -25,6 +26,7 @@ import {
 } from '../../scripts/workflows.ts';
 import { defaultUsers, demoDataset, startFakeAssemblyline, type FakeAssemblyline } from '../fakes/assemblyline/index.ts';
 import { startFakeFirewall, type FakeFirewall } from '../fakes/firewall.ts';
+import { FakeProviders, SAMPLES } from '../fakes/providers.ts';
 
 const e2e = process.env.N8N_E2E === '1' ? describe : describe.skip;
 
@@ -37,7 +39,15 @@ const IDS = {
 	search: 'E2eBlockSearch01',
 	trigger: 'E2eBlockTrigger1',
 	wrongKey: 'E2eWrongApiKey01',
+	enrich: 'E2eEnrichBlock01',
 };
+const ENRICH_AL_CREDENTIAL = { id: 'alEnrichCred0001', name: 'Assemblyline API (enrich e2e)' };
+/** An alert added for the enrichment test: values the fake threat-intel providers know as bad. */
+const KNOWN_BAD = [
+	['ip', SAMPLES.badIp],
+	['domain', SAMPLES.badDomain],
+	['uri', SAMPLES.badUrl],
+].map(([type, value]) => `${type} ${value}`);
 
 /** What the Filter's default rules (min verdict suspicious, empty allowlist) let through on the demo data:
  * derived by hand from test/fakes/assemblyline/demo.ts and the fixture alerts, not from the filter's code. */
@@ -88,34 +98,39 @@ const EXPECTED_SKIPPED: Record<string, string> = {
 };
 
 let fake: FakeAssemblyline;
+let enrichFake: FakeAssemblyline;
+let providers: FakeProviders;
 let firewall: FakeFirewall;
 let host: N8nHost;
 const users = defaultUsers();
 let sids: string[];
 
-/** The blocking example with the firewall and Slack steps pointed at the recorder under `prefix`. */
+/** A blocking example with the firewall and every Slack step pointed at the recorder under `prefix`
+ * (Slack messages arrive at `<prefix>/slack/<channel>`). */
 function blockingForRecorder(example: WorkflowJson, id: string, prefix: string): WorkflowJson {
-	const wf = copyWorkflow(example, id, `${example.name} (e2e)`);
+	const wf = copyWorkflow(example, id, `${example.name} (e2e ${prefix.slice(1)})`);
 	setParams(wf, NODE.firewall, { url: `${firewall.url}${prefix}/api/v1/blocklist` });
-	const slack = getNode(wf, NODE.slack);
-	replaceNode(wf, NODE.slack, {
-		type: 'n8n-nodes-base.httpRequest',
-		typeVersion: 4.2,
-		parameters: {
-			method: 'POST',
-			url: `${firewall.url}${prefix}/slack/chat.postMessage`,
-			sendBody: true,
-			contentType: 'json',
-			specifyBody: 'keypair',
-			bodyParameters: {
-				parameters: [
-					{ name: 'channel', value: slack.parameters.channelId.value },
-					{ name: 'text', value: slack.parameters.text },
-				],
+	for (const slack of wf.nodes.filter((n) => n.type === 'n8n-nodes-base.slack')) {
+		const channel = String(slack.parameters.channelId.value).replace(/^#/, '');
+		replaceNode(wf, slack.name, {
+			type: 'n8n-nodes-base.httpRequest',
+			typeVersion: 4.2,
+			parameters: {
+				method: 'POST',
+				url: `${firewall.url}${prefix}/slack/${channel}`,
+				sendBody: true,
+				contentType: 'json',
+				specifyBody: 'keypair',
+				bodyParameters: {
+					parameters: [
+						{ name: 'channel', value: slack.parameters.channelId.value },
+						{ name: 'text', value: slack.parameters.text },
+					],
+				},
+				options: {},
 			},
-			options: {},
-		},
-	});
+		});
+	}
 	return wf;
 }
 
@@ -155,6 +170,12 @@ e2e('example workflows in a real n8n', () => {
 		const install = await ensureN8n();
 		fake = await startFakeAssemblyline({ dataset: demoDataset(), users });
 		firewall = await startFakeFirewall();
+		providers = await new FakeProviders().start();
+		// The demo data plus one alert whose IoCs the threat-intel fakes know as malicious.
+		enrichFake = await startFakeAssemblyline({ dataset: demoDataset(), users });
+		enrichFake.dataset.addAlerts([
+			{ ips: [SAMPLES.badIp], domains: [SAMPLES.badDomain], uris: [SAMPLES.badUrl], verdict: 'malicious', file_name: 'invoice_0325.js' },
+		]);
 		host = await N8nHost.create({ install });
 		const tarball = await packPackage({ repoDir, outDir: path.join(host.userFolder, 'pack'), build: process.env.E2E_SKIP_BUILD !== '1' });
 		await host.installPackage(tarball);
@@ -163,6 +184,8 @@ e2e('example workflows in a real n8n', () => {
 			alCredential(target),
 			{ ...alCredential({ ...target, apikey: 'n8n_test:not-the-right-secret' }), ...WRONG_KEY_CREDENTIAL },
 			{ ...FIREWALL_CREDENTIAL, type: 'httpHeaderAuth', data: { name: 'Authorization', value: FIREWALL_TOKEN } },
+			{ ...alCredential({ ...target, url: enrichFake.url }), ...ENRICH_AL_CREDENTIAL },
+			{ ...ABUSECH_CREDENTIAL, type: 'iocEnrichAbuseChApi', data: providers.credentials().iocEnrichAbuseChApi },
 		]);
 
 		const submission = withManualTrigger(copyWorkflow(examples.submission, IDS.submission));
@@ -174,12 +197,15 @@ e2e('example workflows in a real n8n', () => {
 		const trigger = blockingForRecorder(examples.blockTrigger, IDS.trigger, '/trigger');
 		// The demo alerts are from March 2025: reach back to them on the first poll.
 		setParams(trigger, NODE.trigger, { options: { backfillHours: 24 * 365 * 5 } });
-		await host.importWorkflows([submission, search, wrongKey, trigger]);
+		const enrich = useAlCredential(withManualTrigger(blockingForRecorder(examples.enrich, IDS.enrich, '/enrich')), ENRICH_AL_CREDENTIAL);
+		await host.importWorkflows([submission, search, wrongKey, enrich, trigger]);
 	});
 
 	afterAll(async () => {
 		await host?.dispose();
 		await firewall?.close();
+		await providers?.stop();
+		await enrichFake?.close();
 		await fake?.close();
 	});
 
@@ -214,7 +240,7 @@ e2e('example workflows in a real n8n', () => {
 		}
 
 		// The Slack step: one message listing what went to the firewall.
-		const slack = firewall.callsTo('/search/slack/');
+		const slack = firewall.callsTo('/search/slack/soc-blocklist');
 		expect(slack).toHaveLength(1);
 		const text = String((slack[0].body as any).text);
 		expect(text).toContain(`Sent ${EXPECTED_BLOCK.length} IoC(s)`);
@@ -241,6 +267,32 @@ e2e('example workflows in a real n8n', () => {
 		expect(message).not.toContain('not-the-right-secret');
 		expect(r.nodes[NODE.search]?.error).toBeDefined();
 		expect(firewall.callsTo('/wrong-key/')).toHaveLength(0);
+	});
+
+	test('"Enrich before blocking": only IoCs that threat intel confirms reach the firewall; the rest go to review', async () => {
+		const r = await host.execute(IDS.enrich);
+		if (!r.ok) throw new Error(describeFailure(r));
+		const [block] = r.nodes[NODE.filter].outputs;
+		expect(block.map(key).sort()).toEqual([...EXPECTED_BLOCK, ...KNOWN_BAD].sort());
+		const enriched = r.nodes[NODE.enrich].outputs[0];
+		expect(enriched).toHaveLength(block.length);
+		const verdicts = Object.fromEntries(enriched.map((i) => [key(i), i.enrichment.verdict]));
+		for (const k of KNOWN_BAD) expect(verdicts[k]).toBe('malicious');
+		for (const k of EXPECTED_BLOCK) expect(verdicts[k]).toBe('unknown');
+		// Both abuse.ch services were asked, with the key from the credential.
+		expect(providers.requestsTo('threatfox').length).toBeGreaterThan(0);
+		expect(providers.requestsTo('urlhaus').length).toBeGreaterThan(0);
+
+		const received = firewall.callsTo('/enrich/api/v1/blocklist').map((c) => key(c.body as Record<string, any>));
+		expect(received.sort()).toEqual([...KNOWN_BAD].sort());
+		const soc = firewall.callsTo('/enrich/slack/soc-blocklist');
+		expect(soc).toHaveLength(1);
+		expect(String((soc[0].body as any).text)).toContain(`Sent ${KNOWN_BAD.length} IoC(s)`);
+		const review = firewall.callsTo('/enrich/slack/soc-review');
+		expect(review).toHaveLength(1);
+		const text = String((review[0].body as any).text);
+		expect(text).toContain(`${EXPECTED_BLOCK.length} IoC(s)`);
+		for (const k of EXPECTED_BLOCK) expect(text).toContain(k.slice(k.indexOf(' ') + 1));
 	});
 
 	test('"Block IoCs from new alerts" (AL Alert Trigger), published in a running n8n, blocks the same IoCs', async () => {
