@@ -72,6 +72,7 @@ export async function assemblylineRequest<T = unknown>(
 ): Promise<T> {
 	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
 	const options = buildOptions(request, credentials);
+	const hide = redactor(credentials);
 	const what = `${request.method} ${request.path}`;
 
 	for (let attempt = 1; ; attempt++) {
@@ -95,10 +96,10 @@ export async function assemblylineRequest<T = unknown>(
 			const tried = failure.retryable && !cancelled ? ` (tried ${attempt} times)` : '';
 			throw new NodeApiError(
 				context.getNode(),
-				{ message: failure.message, httpCode: failure.httpCode ?? null } as JsonObject,
+				{ message: hide(failure.message), httpCode: failure.httpCode ?? null } as JsonObject,
 				{
-					message: `${failure.message}${tried}`,
-					description: `${what}: ${failure.description}`,
+					message: hide(`${failure.message}${tried}`),
+					description: hide(`${what}: ${failure.description}`),
 					httpCode: failure.httpCode ? String(failure.httpCode) : undefined,
 					itemIndex: request.itemIndex,
 				},
@@ -106,6 +107,16 @@ export async function assemblylineRequest<T = unknown>(
 		}
 		await sleep(backoffMs(attempt));
 	}
+}
+
+/**
+ * Removes the API key (whole, and its secret after "name:") from text that quotes the server: a
+ * proxy or a careless server may echo the request headers back in its error message.
+ */
+function redactor(credentials: ICredentialDataDecryptedObject): (text: string) => string {
+	const key = String(credentials.apiKey ?? '');
+	const secrets = [key, key.slice(key.indexOf(':') + 1)].filter((s) => s.length >= 6);
+	return (text) => secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
 }
 
 function buildOptions(

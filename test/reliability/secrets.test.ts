@@ -1,0 +1,343 @@
+/**
+ * Secrets (issue 8.4): the Assemblyline API key and every provider key never appear in an output
+ * item, an error (message, description, the whole error as JSON with its cause and context), the
+ * run data n8n keeps, or anything logged (n8n's LoggerProxy, the DI Logger that node contexts hand
+ * out as `this.logger`, and the console), including when the credential test fails.
+ *
+ * The credential types come from package.json (n8n.credentials), so a new credential without a
+ * scenario here fails the suite. For each: succeeding and failing calls through the nodes that use
+ * it (401 with a wrong key, 403, 500, a server that echoes the request, the key included, back in
+ * its error, a network error), and its `test` request.
+ *
+ * The credential test: n8n's CLI (not available here) runs `test.request` through n8n-core's
+ * RoutingNode as a declarative node. The tests do exactly that on WorkflowExecute (expressions
+ * resolved by n8n's engine, `authenticate` applied by the harness's credentials helper, HTTP by
+ * n8n-core), and also compute the message the CLI would show. When the server echoes the request
+ * back in its error body, n8n's RoutingNode keeps that body in the error's description and context
+ * (n8n's code, not this package's): then only the message the user sees is checked. Not covered:
+ * the CLI's own wrapper (CredentialsTester), which passes the raw error to its debug log.
+ *
+ * Provider-specific key hygiene on outputs is also in test/nodes/enrich.*.test.ts; Assemblyline 401
+ * in test/transport/transport.test.ts and test/nodes/submission-iocs.test.ts.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
+import type { ICredentialType, IDataObject, INodeType } from 'n8n-workflow';
+import { LoggerProxy, NodeConnectionTypes } from 'n8n-workflow';
+
+import { AssemblylineAlertSearch } from '../../nodes/AssemblylineAlertSearch/AssemblylineAlertSearch.node';
+import { AssemblylineAlertTrigger } from '../../nodes/AssemblylineAlertTrigger/AssemblylineAlertTrigger.node';
+import { AssemblylineSubmissionIocs } from '../../nodes/AssemblylineSubmissionIocs/AssemblylineSubmissionIocs.node';
+import { IocEnrich } from '../../nodes/IocEnrich/IocEnrich.node';
+import { defaultUsers, FIXTURE_SID, fixturesDataset, startFakeAssemblyline, type FakeAssemblyline } from '../fakes/assemblyline/index.ts';
+import { FakeProviders, KEYS, SAMPLES, type ProviderId } from '../fakes/providers.ts';
+import { CREDENTIAL_TYPES, poll, registerCredentialType, runNode } from '../harness/n8n.ts';
+import { fastLimits } from '../nodes/enrich.helpers.ts';
+
+// --- what was logged ----------------------------------------------------------------------------
+
+const logged: string[] = [];
+const record = (level: string) => (...args: unknown[]) => {
+	logged.push(`${level} ${safeJson(args)}`);
+};
+const LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+
+function safeJson(value: unknown): string {
+	const seen = new WeakSet<object>();
+	return JSON.stringify(value, (_key, v: unknown) => {
+		if (v instanceof Error) {
+			return { ...v, name: v.name, message: v.message, stack: v.stack, cause: (v as { cause?: unknown }).cause, description: (v as { description?: unknown }).description };
+		}
+		if (typeof v === 'object' && v !== null) {
+			if (seen.has(v)) return '[circular]';
+			seen.add(v);
+		}
+		if (typeof v === 'bigint') return String(v);
+		return v;
+	});
+}
+
+beforeAll(() => {
+	LoggerProxy.init(Object.fromEntries(LEVELS.map((level) => [level, record(`LoggerProxy.${level}`)])) as never);
+	const diLogger = Container.get(Logger) as unknown as Record<string, unknown>;
+	for (const level of LEVELS) diLogger[level] = record(`Logger.${level}`);
+	for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+		jest.spyOn(console, method).mockImplementation(record(`console.${method}`));
+	}
+});
+afterAll(() => {
+	jest.restoreAllMocks();
+	const quiet = () => {};
+	LoggerProxy.init({ error: quiet, warn: quiet, info: quiet, debug: quiet } as never);
+});
+
+/** Every secret that turns up in anything the run left behind, with where. */
+function leaks(secrets: string[], artefacts: Record<string, unknown>, withLogs = true): string[] {
+	const found: string[] = [];
+	for (const [where, value] of Object.entries(withLogs ? { ...artefacts, logs: logged } : artefacts)) {
+		const text = typeof value === 'string' ? value : (safeJson(value) ?? '');
+		for (const secret of secrets) if (text.includes(secret)) found.push(`${where} contains ${secret.slice(0, 12)}…`);
+	}
+	return found;
+}
+
+function errorParts(error: unknown): Record<string, unknown> {
+	const e = (error ?? {}) as { message?: string; description?: string; cause?: unknown; context?: unknown };
+	return { 'error.message': e.message, 'error.description': e.description, 'error.cause': e.cause, 'error.context': e.context, 'error as JSON': error };
+}
+
+// --- a careless server: answers with the status in its path and echoes the request back -----------
+
+let echo: Server;
+let echoUrl: string;
+let closedUrl: string;
+
+function echoHandler(req: IncomingMessage, res: ServerResponse) {
+	const status = Number(/^\/s(\d{3})/.exec(req.url ?? '')?.[1] ?? 500);
+	const said = `echo ${req.method} ${req.url} ${JSON.stringify(req.headers)}`;
+	res.writeHead(status, { 'content-type': 'application/json' });
+	// Shaped like an Assemblyline envelope and like common provider error bodies at once.
+	res.end(JSON.stringify({ api_response: '', api_error_message: said, api_status_code: status, error: { message: said }, message: said, detail: said }));
+}
+
+beforeAll(async () => {
+	echo = createServer(echoHandler);
+	await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+	echoUrl = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
+	const closed = createServer();
+	await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+	closedUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+	await new Promise((resolve) => closed.close(resolve));
+});
+afterAll(() => new Promise((resolve) => echo.close(resolve)));
+
+// --- the credential test, as n8n's CLI runs it -----------------------------------------------------
+
+/** n8n's credential test: a declarative node whose only property routes `test.request`. */
+function credentialTestNode(type: ICredentialType): INodeType {
+	return {
+		description: {
+			displayName: `Test ${type.displayName}`,
+			name: `credentialTest${type.name}`,
+			group: ['transform'],
+			version: 1,
+			description: 'n8n credential test',
+			defaults: { name: 'Credential Test' },
+			inputs: [NodeConnectionTypes.Main],
+			outputs: [NodeConnectionTypes.Main],
+			credentials: [{ name: type.name, required: true }],
+			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', default: '', routing: { request: type.test!.request } }],
+		},
+	} as unknown as INodeType;
+}
+
+/** The message n8n's CredentialsTester shows for a failed test (packages/cli credentials-tester). */
+function cliMessage(error: unknown): string {
+	const e = error as { cause?: { response?: { status?: number; statusText?: string }; code?: string }; message?: string };
+	if (e?.cause?.response) return e.cause.response.statusText || `Received HTTP status code: ${e.cause.response.status}`;
+	if (e?.cause?.code) return e.cause.code;
+	return String(e?.message);
+}
+
+async function runCredentialTest(type: ICredentialType, data: IDataObject) {
+	const result = await runNode({ node: credentialTestNode(type), parameters: {}, credentials: { [type.name]: data } as never });
+	return { ...result, shown: result.error ? cliMessage(result.error) : 'OK' };
+}
+
+// --- the registered credential types ---------------------------------------------------------------
+
+const registered: ICredentialType[] = (require('../../package.json').n8n.credentials as string[]).map((file) => {
+	const base = path.basename(file, '.js');
+	const module = require(`../../credentials/${base}`) as Record<string, new () => ICredentialType>;
+	const [ctor] = Object.values(module);
+	return new ctor();
+});
+for (const type of registered) if (!CREDENTIAL_TYPES[type.name]) registerCredentialType(type);
+
+const AL_KEY = 'n8n_prod:ALSECRET-7f3c1a9e5b2d4c6e8a0f';
+const AL_WRONG = 'n8n_prod:ALWRONG-2b4d6f8a0c1e3a5c7e9b';
+const VIEWER_KEY = 'ro_key:ALVIEWER-9e8d7c6b5a4f3e2d1c0b';
+
+const PROVIDERS_OF: Record<string, { key: keyof typeof KEYS; providers: ProviderId[]; urlFields: string[] }> = {
+	iocEnrichVirusTotalApi: { key: 'virustotal', providers: ['virustotal'], urlFields: ['baseUrl'] },
+	iocEnrichAbuseIpdbApi: { key: 'abuseipdb', providers: ['abuseipdb'], urlFields: ['baseUrl'] },
+	iocEnrichGreyNoiseApi: { key: 'greynoise', providers: ['greynoise'], urlFields: ['baseUrl'] },
+	iocEnrichAbuseChApi: { key: 'abusech', providers: ['threatfox', 'urlhaus', 'malwarebazaar'], urlFields: ['threatFoxUrl', 'urlhausUrl', 'malwareBazaarUrl'] },
+	iocEnrichOtxApi: { key: 'otx', providers: ['otx'], urlFields: ['baseUrl'] },
+	iocEnrichUrlscanApi: { key: 'urlscan', providers: ['urlscan'], urlFields: ['baseUrl'] },
+	iocEnrichShodanApi: { key: 'shodan', providers: ['shodan'], urlFields: ['baseUrl'] },
+};
+
+test('every credential registered in package.json has a secrets scenario here', () => {
+	expect(registered.map((type) => type.name).sort()).toEqual(['assemblylineApi', ...Object.keys(PROVIDERS_OF)].sort());
+	for (const type of registered) expect(type.test?.request).toBeDefined();
+});
+
+// --- Assemblyline ----------------------------------------------------------------------------------
+
+describe('the Assemblyline API key', () => {
+	let fake: FakeAssemblyline;
+	const secrets = [AL_KEY, AL_WRONG, VIEWER_KEY, AL_KEY.split(':')[1], AL_WRONG.split(':')[1], VIEWER_KEY.split(':')[1]];
+	const al = (url: string, apiKey = AL_KEY, username = 'svc_soc') => ({ assemblylineApi: { url, username, apiKey } });
+
+	beforeAll(async () => {
+		const [soc, viewer, admin] = defaultUsers();
+		fake = await startFakeAssemblyline({ dataset: fixturesDataset(), users: [{ ...soc, apikey: AL_KEY }, { ...viewer, apikey: VIEWER_KEY }, admin] });
+	});
+	afterAll(() => fake.close());
+	beforeEach(() => {
+		logged.length = 0;
+		fake.faults.clear();
+	});
+
+	const search = (credentials: ReturnType<typeof al>, parameters: IDataObject = { query: '*', limit: 5 }, continueOnFail = false) =>
+		runNode({ node: new AssemblylineAlertSearch(), parameters: parameters as never, credentials, continueOnFail });
+
+	test('succeeding calls: Alert Search, Submission IoCs, Alert Trigger', async () => {
+		const found = await search(al(fake.url));
+		expect(found.outputs[0].length).toBeGreaterThan(0);
+		const iocs = await runNode({ node: new AssemblylineSubmissionIocs(), parameters: { sid: FIXTURE_SID, output: 'perIoc' }, credentials: al(fake.url) });
+		expect(iocs.outputs[0].length).toBeGreaterThan(0);
+		const staticData: IDataObject = {};
+		const polled = await poll({ node: new AssemblylineAlertTrigger(), parameters: { query: '*', options: { backfillHours: 24 * 365 * 5 } }, credentials: al(fake.url), staticData });
+		expect(polled?.[0].length).toBeGreaterThan(0);
+		expect(fake.requests.some((r) => r.user === 'svc_soc' && r.status === 200)).toBe(true);
+		expect(leaks(secrets, { search: found, iocs, polled, staticData })).toEqual([]);
+	});
+
+	test.each([
+		['401, wrong key', () => al(fake.url, AL_WRONG), /refused the credentials/],
+		['403, missing role', () => al(fake.url, VIEWER_KEY, 'viewer'), /lacks the role "signature_view"/],
+		['401 from a server that echoes the request', () => al(`${echoUrl}/s401`), /refused the credentials/],
+		['403 from a server that echoes the request', () => al(`${echoUrl}/s403`), /denied access/],
+		['500 from a server that echoes the request', () => al(`${echoUrl}/s500`), /HTTP 500/],
+		['network error', () => al(closedUrl), /Could not reach Assemblyline/],
+	])('%s: not in the error, the error item, the run data or the logs', async (_case, credentials, message) => {
+		const parameters = { index: 'signature', indexQuery: '*', limit: 5 };
+		// Both at once: the 500 and the network error are retried with real backoff.
+		const [failed, soft] = await Promise.all([search(credentials(), parameters), search(credentials(), parameters, true)]);
+		expect(failed.error?.message).toMatch(message);
+		expect(soft.outputs[0][0].json.error).toMatch(message);
+		expect(leaks(secrets, { ...errorParts(failed.error), 'run data': failed.run, 'error item': soft.outputs, 'continued run data': soft.run })).toEqual([]);
+	});
+
+	test('Submission IoCs and Alert Trigger failing the same way leak nothing either', async () => {
+		const iocs = await runNode({ node: new AssemblylineSubmissionIocs(), parameters: { sid: FIXTURE_SID }, credentials: al(`${echoUrl}/s403`) });
+		expect(iocs.error?.message).toMatch(/denied access/);
+		const staticData: IDataObject = {};
+		const polling = poll({ node: new AssemblylineAlertTrigger(), parameters: { query: '*' }, credentials: al(`${echoUrl}/s401`), staticData });
+		await expect(polling).rejects.toThrow(/refused the credentials/);
+		const pollError = await polling.catch((error: unknown) => error);
+		expect(leaks(secrets, { ...errorParts(iocs.error), 'run data': iocs.run, ...errorParts(pollError), staticData })).toEqual([]);
+	});
+
+	const alType = () => registered.find((type) => type.name === 'assemblylineApi')!;
+	test.each([
+		['passes', () => ({ url: fake.url, username: 'svc_soc', apiKey: AL_KEY }), /^OK$/],
+		['401, wrong key', () => ({ url: fake.url, username: 'svc_soc', apiKey: AL_WRONG }), /Authorization failed/],
+		['network error', () => ({ url: closedUrl, username: 'svc_soc', apiKey: AL_KEY }), /refused the connection|ECONNREFUSED/],
+	])('credential test %s: nothing in what the user sees, the error, the run data or the logs', async (_case, data, shown) => {
+		const result = await runCredentialTest(alType(), data());
+		expect(result.shown).toMatch(shown);
+		expect(leaks(secrets, { shown: result.shown, ...errorParts(result.error), 'run data': result.run, outputs: result.outputs })).toEqual([]);
+	});
+
+	test.each([
+		['403', /Forbidden|permission|403/],
+		['500', /not able to process|500/],
+	])('credential test, %s from a server that echoes the request: nothing in what the user sees', async (status, shown) => {
+		const result = await runCredentialTest(alType(), { url: `${echoUrl}/s${status}`, username: 'svc_soc', apiKey: AL_KEY });
+		expect(result.shown).toMatch(shown);
+		expect(leaks(secrets, { shown: result.shown }, false)).toEqual([]);
+		// n8n's own credential test (RoutingNode, not this package) keeps the server's answer in the
+		// error's description and context, and logs it, so what the server echoed is there
+		// (docs/security.md, residual risks).
+		expect(String(result.error?.description)).toContain('echo GET');
+	});
+});
+
+// --- the threat-intel providers --------------------------------------------------------------------
+
+describe('every provider key', () => {
+	let fake: FakeProviders;
+	const wrong = (key: string) => `WRONGKEY-${key}-6d1e`;
+	const secrets = [...Object.values(KEYS), ...Object.values(KEYS).map(wrong)];
+
+	beforeAll(async () => {
+		fake = await new FakeProviders().start();
+	});
+	afterAll(() => fake.stop());
+	beforeEach(() => {
+		logged.length = 0;
+		fake.reset();
+	});
+
+	const enrich = (providers: ProviderId[], credentials: Record<string, Record<string, string>>, continueOnFail = false) =>
+		runNode({
+			node: new IocEnrich(),
+			parameters: {
+				providers,
+				value: '={{ $json.value }}',
+				iocType: 'auto',
+				simplify: false,
+				includeRaw: true,
+				options: {
+					timeout: 3,
+					deadline: 6,
+					retries: 0,
+					maxRetryWait: 1,
+					virusTotalRequestsPerMinute: 0,
+					internetDbUrl: fake.baseUrl('internetdb'),
+					rateLimits: fastLimits(providers),
+				},
+			} as never,
+			input: [{ value: SAMPLES.badIp }, { value: SAMPLES.badUrl }, { value: SAMPLES.badSha256 }],
+			credentials,
+			continueOnFail,
+		});
+
+	/** The credentials for one type with every URL field pointed at `url`. */
+	function pointedAt(name: string, url: string, apiKey?: string): Record<string, Record<string, string>> {
+		const all = fake.credentials();
+		const data = { ...all[name], ...(apiKey ? { apiKey } : {}) };
+		for (const field of PROVIDERS_OF[name].urlFields) data[field] = url;
+		return { ...all, [name]: data };
+	}
+
+	describe.each(Object.keys(PROVIDERS_OF))('%s', (name) => {
+		const { key, providers } = PROVIDERS_OF[name];
+
+		test.each([
+			['succeeding', () => fake.credentials()],
+			['401, wrong key', () => fake.credentials({ [key]: wrong(KEYS[key]) })],
+			['403 from a server that echoes the request', () => pointedAt(name, `${echoUrl}/s403`)],
+			['500 from a server that echoes the request', () => pointedAt(name, `${echoUrl}/s500`)],
+			['network error', () => pointedAt(name, closedUrl)],
+		])('IoC Enrich, %s: not in items, errors, run data or logs', async (_case, credentials) => {
+			const result = await enrich(providers, credentials());
+			expect(result.error).toBeUndefined();
+			expect(result.outputs[0]).toHaveLength(3);
+			expect(leaks(secrets, { items: result.outputs, 'run data': result.run })).toEqual([]);
+		});
+
+		test.each([
+			['passes or fails on the fake', (type: ICredentialType) => ({ ...fake.credentials()[type.name] })],
+			['401, wrong key', (type: ICredentialType) => ({ ...fake.credentials({ [key]: wrong(KEYS[key]) })[type.name] })],
+			['network error', (type: ICredentialType) => pointedAt(type.name, closedUrl)[type.name]],
+		])('credential test, %s: nothing in what the user sees, the error, the run data or the logs', async (_case, data) => {
+			const type = registered.find((t) => t.name === name)!;
+			const result = await runCredentialTest(type, data(type));
+			expect(leaks(secrets, { shown: result.shown, ...errorParts(result.error), 'run data': result.run, outputs: result.outputs })).toEqual([]);
+		});
+
+		test.each(['403', '500'])('credential test, %s from a server that echoes the request: nothing in what the user sees', async (status) => {
+			const type = registered.find((t) => t.name === name)!;
+			const result = await runCredentialTest(type, pointedAt(type.name, `${echoUrl}/s${status}`)[type.name]);
+			expect(result.error).toBeDefined();
+			expect(leaks(secrets, { shown: result.shown }, false)).toEqual([]);
+		});
+	});
+});
