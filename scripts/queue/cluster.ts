@@ -187,7 +187,7 @@ export class QueueCluster {
 			method,
 			headers: { 'content-type': 'application/json', 'browser-id': 'queue-mode-test', ...(this.cookie ? { cookie: this.cookie } : {}) },
 			body: body === undefined ? undefined : JSON.stringify(body),
-			signal: AbortSignal.timeout(60000),
+			signal: AbortSignal.timeout(p.endsWith('/retry') ? 90000 : 30000),
 		});
 		const text = await res.text();
 		const setCookie = res.headers.get('set-cookie');
