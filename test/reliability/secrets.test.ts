@@ -302,7 +302,7 @@ describe('every provider key', () => {
 	/** The credentials for one type with every URL field pointed at `url`. */
 	function pointedAt(name: string, url: string, apiKey?: string): Record<string, Record<string, string>> {
 		const all = fake.credentials();
-		const data = { ...all[name], ...(apiKey ? { apiKey } : {}) };
+		const data: Record<string, string> = { ...all[name], ...(apiKey ? { apiKey } : {}) };
 		for (const field of PROVIDERS_OF[name].urlFields) data[field] = url;
 		return { ...all, [name]: data };
 	}
