@@ -124,7 +124,30 @@ export const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether to send to Block only IoCs this node has not sent to Block in an earlier execution of this workflow. Repeats go to Skipped as "already_blocked". IoCs are remembered as soon as this node passes them on, even if a later node fails, and test runs in the editor count too; turn this off for one run to send everything again.',
+			'Whether to send to Block only IoCs not sent to Block in an earlier execution of this workflow. Repeats go to Skipped as "already_blocked". Test runs in the editor count too; turn this off for one run to send everything again.',
+	},
+	{
+		displayName: 'Remember an IoC',
+		name: 'remember',
+		type: 'options',
+		noDataExpression: true,
+		default: 'passedOn',
+		options: [
+			{
+				name: 'When Confirm Blocked IoCs Records It',
+				value: 'confirmed',
+				description:
+					'Place a Confirm Blocked IoCs node after the step that blocks (firewall API). An IoC counts as blocked only once that node has run for it; if the execution dies before, the next run or a replay sends it again. Its History Size applies.',
+			},
+			{
+				name: 'When It Goes to Block',
+				value: 'passedOn',
+				description:
+					'This node remembers an IoC as soon as it passes it on, even if a later node fails or the execution dies; such an IoC is not sent again',
+			},
+		],
+		description: 'When an IoC counts as blocked for later runs',
+		displayOptions: { show: { onlyNew: [true] } },
 	},
 	{
 		displayName: 'History Size',
@@ -134,7 +157,7 @@ export const properties: INodeProperties[] = [
 		typeOptions: { minValue: 1 },
 		description:
 			'How many blocked IoCs to remember. When full, the oldest are forgotten (and could be sent to Block again); the node never fails because the history is full.',
-		displayOptions: { show: { onlyNew: [true] } },
+		displayOptions: { show: { onlyNew: [true], remember: ['passedOn'] } },
 	},
 	{
 		displayName: 'Max IoCs to Block per Run',

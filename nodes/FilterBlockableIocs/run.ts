@@ -20,6 +20,7 @@ import {
 } from '../shared/ioc';
 import { asNodeError } from '../shared/items';
 import type { OutputChoice, ShapeChoice } from './description';
+import { confirmedAmong, confirmedKey, type RememberChoice } from './history';
 
 const SUBMISSION_SHAPES: ReadonlySet<string | null> = new Set(['submissionIoc', 'grouped', 'summary']);
 
@@ -36,6 +37,7 @@ const FILE_TYPES: Readonly<Record<ExportFormat, { extension: string; mimeType: s
 export interface Settings {
 	decide: DecideOptions;
 	onlyNew: boolean;
+	remember: RememberChoice;
 	historySize: number;
 	cap: number;
 	output: OutputChoice;
@@ -44,14 +46,17 @@ export interface Settings {
 
 export function readSettings(context: IExecuteFunctions): Settings {
 	const onlyNew = context.getNodeParameter('onlyNew', 0, false) as boolean;
+	const remember = onlyNew ? (context.getNodeParameter('remember', 0, 'passedOn') as RememberChoice) : 'passedOn';
 	const maxToBlock = context.getNodeParameter('maxToBlock', 0, 1000) as number;
-	const historySize = onlyNew ? (context.getNodeParameter('historySize', 0, 10000) as number) : 0;
+	// In the confirm mode the Confirm Blocked IoCs node sizes the history.
+	const recordsHere = onlyNew && remember === 'passedOn';
+	const historySize = recordsHere ? (context.getNodeParameter('historySize', 0, 10000) as number) : 0;
 	if (!Number.isInteger(maxToBlock) || maxToBlock < 0) {
 		throw new NodeOperationError(context.getNode(), `"Max IoCs to Block per Run" must be a whole number ≥ 0, not ${maxToBlock}`, {
 			description: 'Use 0 for no cap.',
 		});
 	}
-	if (onlyNew && (!Number.isInteger(historySize) || historySize < 1)) {
+	if (recordsHere && (!Number.isInteger(historySize) || historySize < 1)) {
 		throw new NodeOperationError(context.getNode(), `"History Size" must be a whole number ≥ 1, not ${historySize}`);
 	}
 	const output = context.getNodeParameter('output', 0, 'items') as OutputChoice;
@@ -62,6 +67,7 @@ export function readSettings(context: IExecuteFunctions): Settings {
 			allowlist: readAllowlist(context),
 		},
 		onlyNew,
+		remember,
 		historySize,
 		cap: maxToBlock === 0 ? Infinity : maxToBlock,
 		output,
@@ -188,6 +194,7 @@ export async function dedupAndCap(context: IExecuteFunctions, candidates: IocIte
 		const capped = applyCap(candidates, settings.cap);
 		return { block: capped.block, skipped: capped.skipped, recorded: [] };
 	}
+	if (settings.remember === 'confirmed') return await capUnconfirmed(context, candidates, settings.cap);
 	const ordered = applyCap(candidates, Infinity).block; // cap order: highest verdict first
 	const keys = ordered.map(dedupKey);
 	const mayOverflow = ordered.length > settings.cap;
@@ -206,6 +213,21 @@ export async function dedupAndCap(context: IExecuteFunctions, candidates: IocIte
 		await context.helpers.checkProcessedAndRecord([], DEDUP.scope, { mode: DEDUP.mode, maxEntries: settings.historySize });
 	}
 	return { block: capped.block, skipped: [...already, ...capped.skipped], recorded: capped.block.map(dedupKey) };
+}
+
+const CONFIRMED_TEXT = 'Recorded as blocked by Confirm Blocked IoCs in an earlier run.';
+
+/** Confirm mode: holds back what Confirm Blocked IoCs recorded, records nothing, so over-cap
+ * IoCs and IoCs lost with a dead execution are simply sent again. */
+async function capUnconfirmed(context: IExecuteFunctions, candidates: IocItem[], cap: number): Promise<Routed> {
+	const ordered = applyCap(candidates, Infinity).block;
+	const confirmed = await confirmedAmong(context, ordered.map(confirmedKey));
+	const already = ordered.filter((item) => confirmed.has(confirmedKey(item))).map((item) => holdBack(item, 'already_blocked', CONFIRMED_TEXT));
+	const capped = applyCap(
+		ordered.filter((item) => !confirmed.has(confirmedKey(item))),
+		cap,
+	);
+	return { block: capped.block, skipped: [...already, ...capped.skipped], recorded: [] };
 }
 
 /** Forgets what step 1 recorded when the run fails before anything was passed on. */

@@ -287,6 +287,8 @@ export interface RunNodeOptions {
 	/** Shared across runs to emulate one workflow (static data, dedup table). */
 	workflow?: { id?: string; staticData?: IDataObject; deduplicator?: MemoryDeduplicator };
 	nodeId?: string;
+	/** Name of the feeder node, so `$('<name>').item` expressions can reach its items (default "Input"). */
+	inputName?: string;
 }
 
 export interface RunNodeResult {
@@ -304,10 +306,11 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	await ensureDeduplication(options.workflow?.deduplicator);
 	const typeName = `test.${options.node.description.name}`;
 	const input = new InputNode((options.input ?? [{}]).map((json) => ({ json })));
+	const inputName = options.inputName ?? 'Input';
 	const nodes: INode[] = [
 		{
 			id: 'input',
-			name: 'Input',
+			name: inputName,
 			type: INPUT_TYPE,
 			typeVersion: 1,
 			position: [0, 0],
@@ -328,7 +331,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		id: options.workflow?.id ?? 'wf-test',
 		nodes,
 		connections: {
-			Input: { main: [[{ node: NODE_NAME, type: NodeConnectionTypes.Main, index: 0 }]] },
+			[inputName]: { main: [[{ node: NODE_NAME, type: NodeConnectionTypes.Main, index: 0 }]] },
 		},
 		active: false,
 		nodeTypes: nodeTypesFor({ [INPUT_TYPE]: input, [typeName]: options.node }),
@@ -349,8 +352,8 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	const execute = new WorkflowExecute(additionalData, 'manual');
 	const run = await execute.run({
 		workflow,
-		startNode: workflow.getNode('Input') ?? undefined,
-		pinData: { Input: input.data },
+		startNode: workflow.getNode(inputName) ?? undefined,
+		pinData: { [inputName]: input.data },
 	});
 	const task = run.data.resultData.runData[NODE_NAME]?.[0];
 	return {

@@ -1,0 +1,52 @@
+/**
+ * The history shared by Filter Blockable IoCs ("Remember an IoC: When Confirm Blocked IoCs
+ * Records It") and Confirm Blocked IoCs. Two different nodes must see one history, so it lives
+ * in n8n's workflow scope (a node scope is per node id); the key prefix keeps it apart from
+ * anything else the workflow stores there.
+ */
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { parseNetworkValue, typeFromWord, type NetworkType } from '../shared/ioc';
+
+export type RememberChoice = 'passedOn' | 'confirmed';
+
+export const CONFIRMED = { scope: 'workflow', mode: 'entries' } as const;
+
+/** The one key both nodes use, over the type and normalised value the IoC library computes. */
+export const confirmedKey = (ioc: { type: string; value: string }) => `al-blocked:${ioc.type}:${ioc.value}`;
+
+export type Normalised =
+	| { ok: true; ioc: { type: NetworkType; value: string } }
+	| { ok: false; field: 'type' | 'value'; problem: string };
+
+/** Type word and raw value → what the Filter's decideIocs makes of them (typeFromWord, then
+ * parseNetworkValue), so a value confirmed in any spelling matches the Filter's key. */
+export function normaliseIoc(typeWord: string, raw: string): Normalised {
+	const type = typeFromWord(typeWord);
+	if (type !== 'ip' && type !== 'domain' && type !== 'uri') {
+		return { ok: false, field: 'type', problem: 'is not a type that can be blocked (ip, domain or uri)' };
+	}
+	const outcome = parseNetworkValue(raw, type);
+	return outcome.ok
+		? { ok: true, ioc: { type: outcome.ioc.type, value: outcome.ioc.value } }
+		: { ok: false, field: 'value', problem: outcome.problem };
+}
+
+/**
+ * Which keys are in the confirmed history, without adding any. n8n has no check-only call, so
+ * this records and then removes the keys that were new. No maxEntries: the check must never trim
+ * the history (Confirm Blocked IoCs owns its size). n8n's helper takes no lock, so for the few
+ * milliseconds between the two calls a concurrent execution sees these keys as blocked, and a
+ * worker dying exactly then leaves them recorded.
+ */
+export async function confirmedAmong(context: IExecuteFunctions, keys: string[]): Promise<Set<string>> {
+	if (keys.length === 0) return new Set();
+	const result = await context.helpers.checkProcessedAndRecord(keys, CONFIRMED.scope, { mode: CONFIRMED.mode });
+	if (result.new.length > 0) await context.helpers.removeProcessed(result.new, CONFIRMED.scope, { mode: CONFIRMED.mode });
+	return new Set(result.processed.map(String));
+}
+
+/** Records confirmed keys; the history keeps the newest `historySize` (FIFO). */
+export async function recordConfirmed(context: IExecuteFunctions, keys: string[], historySize: number): Promise<void> {
+	await context.helpers.checkProcessedAndRecord(keys, CONFIRMED.scope, { mode: CONFIRMED.mode, maxEntries: historySize });
+}
