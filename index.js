@@ -15,5 +15,6 @@ module.exports = {
 	AssemblylineAlertSearch: require('./nodes/AssemblylineAlertSearch/AssemblylineAlertSearch.node').AssemblylineAlertSearch,
 	AssemblylineAlertTrigger: require('./nodes/AssemblylineAlertTrigger/AssemblylineAlertTrigger.node').AssemblylineAlertTrigger,
 	FilterBlockableIocs: require('./nodes/FilterBlockableIocs/FilterBlockableIocs.node').FilterBlockableIocs,
+	ConfirmBlockedIocs: require('./nodes/ConfirmBlockedIocs/ConfirmBlockedIocs.node').ConfirmBlockedIocs,
 	IocEnrich: require('./nodes/IocEnrich/IocEnrich.node').IocEnrich,
 };

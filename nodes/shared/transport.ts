@@ -271,8 +271,10 @@ function fromStatus(status: number, serverMessage: string, request: Assemblyline
 			};
 		}
 		default:
+			// DESIGN.md §4: only 502, 504, a non-daily 503 and network errors are transient; a 500 is
+			// Assemblyline failing on this request, and would fail the same way again.
 			return {
-				retryable: status >= 500 && status !== 501,
+				retryable: false,
 				httpCode: status,
 				message: `Assemblyline answered HTTP ${status}${said}`,
 				description: 'See the Assemblyline server logs for details.',

@@ -32,7 +32,8 @@ describe('overall deadline', () => {
 		expect(error).toBeUndefined();
 		expect(Date.now() - started).toBeLessThan(10_000);
 		expect(statuses(items[0])).toEqual({ virustotal: 'timeout', abuseipdb: 'ok', greynoise: 'ok', threatfox: 'ok', otx: 'ok' });
-		expect(providerResult(items[0], 'virustotal').error).toMatchObject({ code: 'deadline' });
+		// The request's own timeout is cut to the deadline too, so either may fire first.
+		expect(['deadline', 'timeout']).toContain((providerResult(items[0], 'virustotal').error as IDataObject).code);
 		expect(enrichment(items[0]).verdict).toBe('malicious');
 		expect(enrichment(items[0]).summary).toMatchObject({ queried: 5, ok: 4, timeout: 1, failed: 1 });
 	});

@@ -88,7 +88,7 @@ const SEARCH_ROWS: Row[] = [
 	// The last (short) page closes the server's point in time, so its retry finds no cursor (finding F2).
 	{ fault: 'connection reset on the last page', rule: { kind: 'reset', path: SEARCH, after: 6, once: true }, expect: fails(/search cursor expired on page 7/) },
 	{ fault: 'HTML page with status 200 (page 3)', rule: { kind: 'html-200', path: SEARCH, after: 2 }, expect: fails(/HTML page \(HTTP 200\) instead of JSON/) },
-	{ fault: 'HTML error page with status 500, twice (page 3)', rule: { kind: 'html-500', path: SEARCH, after: 2, times: 2 }, expect: complete(2) },
+	{ fault: 'HTML error page with status 500, not retried (DESIGN.md §4) (page 3)', rule: { kind: 'html-500', path: SEARCH, after: 2, once: true }, expect: fails(/answered HTTP 500/) },
 	{ fault: 'slower than the timeout, once (page 4)', rule: { kind: 'slow', path: SEARCH, after: 3, once: true, ...SLOW }, expect: complete(1), timeoutMs: TIMEOUT_MS },
 	{ fault: '401 in the middle of paging (page 4)', rule: { kind: '401', path: SEARCH, after: 3 }, expect: fails(/refused the credentials: Invalid user or APIKey/) },
 	{ fault: 'expired deep-paging cursor (page 3)', rule: { kind: 'expire-cursor', path: SEARCH, after: 1 }, expect: fails(/search cursor expired on page 3/) },
@@ -173,7 +173,7 @@ function submissionRows(sids: string[]): Row[] {
 		{ fault: 'truncated JSON, twice (summary)', rule: { kind: 'truncated-json', path: summary, times: 2 }, expect: complete(2) },
 		{ fault: 'truncated NDJSON (ontology)', rule: { kind: 'truncated-json', path: ontology, once: true }, expect: fails(/ontology of submission ".*" could not be read/) },
 		{ fault: 'HTML page with status 200 (ontology)', rule: { kind: 'html-200', path: ontology }, expect: fails(/HTML page \(HTTP 200\) instead of JSON/) },
-		{ fault: 'HTML error page with status 500, twice', rule: { kind: 'html-500', after: 2, times: 2 }, expect: complete(2) },
+		{ fault: 'HTML error page with status 500, not retried (DESIGN.md §4)', rule: { kind: 'html-500', after: 2, once: true }, expect: fails(/answered HTTP 500/) },
 		{ fault: 'slower than the timeout, once', rule: { kind: 'slow', path: summary, once: true, ...SLOW }, expect: complete(1), timeoutMs: TIMEOUT_MS },
 		{ fault: '401 half-way (key revoked from the 6th call)', rule: { kind: '401', after: 5 }, expect: fails(/refused the credentials: Invalid user or APIKey/, 'once per call') },
 		// expire-cursor: not applicable (no deep paging in this node).
@@ -271,7 +271,7 @@ const TRIGGER_ROWS: Row[] = [
 	// The last (short) page closes the server's point in time, so its retry finds no cursor (finding F2).
 	{ fault: 'truncated JSON on the last page', rule: { kind: 'truncated-json', path: SEARCH, after: 2, once: true }, expect: fails(/search cursor expired on page 3/) },
 	{ fault: 'HTML page with status 200 (page 2)', rule: { kind: 'html-200', path: SEARCH, after: 1 }, expect: fails(/HTML page \(HTTP 200\) instead of JSON/) },
-	{ fault: 'HTML error page with status 500, twice (page 2)', rule: { kind: 'html-500', path: SEARCH, after: 1, times: 2 }, expect: complete(2) },
+	{ fault: 'HTML error page with status 500, not retried (DESIGN.md §4) (page 2)', rule: { kind: 'html-500', path: SEARCH, after: 1, once: true }, expect: fails(/answered HTTP 500/) },
 	{ fault: 'slower than the timeout, once (page 3)', rule: { kind: 'slow', path: SEARCH, after: 2, once: true, ...SLOW }, expect: complete(1), timeoutMs: TIMEOUT_MS },
 	{ fault: '401 in the middle of paging (page 3)', rule: { kind: '401', path: SEARCH, after: 2 }, expect: fails(/refused the credentials: Invalid user or APIKey/) },
 	{ fault: 'expired deep-paging cursor (page 2)', rule: { kind: 'expire-cursor', path: SEARCH }, expect: fails(/search cursor expired on page 2/) },
