@@ -11,4 +11,6 @@ module.exports = {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'test/tsconfig.json', diagnostics: false }],
 	},
 	testTimeout: 30000,
+	// HTTP keep-alive sockets (fetch's pool, n8n's agent) outlive the last test by a few seconds.
+	forceExit: true,
 };
