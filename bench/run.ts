@@ -46,7 +46,7 @@ interface Row {
 	met: string;
 }
 const rows: Row[] = [];
-const scaling: string[][] = [];
+const scaling: { order: number; cells: string[] }[] = [];
 const record: Record<string, unknown> = {};
 
 /** Runs `a` and `b` `REPS` times, alternating which goes first, after one untimed pair. */
@@ -55,10 +55,13 @@ async function pairs(
 	a: () => Promise<Measurement>,
 	b: () => Promise<Measurement>,
 	reps = REPS,
+	warmUp = true,
 ): Promise<{ a: Measurement[]; b: Measurement[] }> {
-	log(`${label}: warm-up pair`);
-	await a();
-	await b();
+	if (warmUp) {
+		log(`${label}: warm-up pair`);
+		await a();
+		await b();
+	}
 	const out = { a: [] as Measurement[], b: [] as Measurement[] };
 	for (let i = 0; i < reps; i++) {
 		log(`${label}: pair ${i + 1}/${reps}`);
@@ -79,16 +82,17 @@ const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
 
 // --- case 1 (and 5): alert paging ----------------------------------------------------------------
 
-async function alertPaging(fake: RunningFake, alerts: number, reps = REPS) {
+async function alertPaging(fake: RunningFake, alerts: number, reps = REPS, warmUp = true) {
 	const server = { url: fake.url, user: fake.user, apikey: fake.apikey };
-	const run = (side: string) => () => runChild('alerts.ts', { side, server, expect: alerts });
-	return await pairs(`alerts-${alerts}`, run('node'), run('raw'), reps);
+	const run = (side: string) => () => runChild('alerts.ts', { side, server, expect: alerts }, heapFor(alerts));
+	return await pairs(`alerts-${alerts}`, run('node'), run('raw'), reps, warmUp);
 }
 
 async function case1(fake: RunningFake) {
 	const { a: node, b: raw } = await alertPaging(fake, SIZES.alerts);
 	const ratios = pairedRatios(per(node, (m) => m.items), per(raw, (m) => m.items));
 	const memory = node.map((m) => m.peakRss / m.bytes);
+	const rawMemory = raw.map((m) => m.peakRss / m.bytes);
 	rows.push(
 		{
 			case: '1 Alert paging',
@@ -113,16 +117,17 @@ async function case1(fake: RunningFake) {
 			measure: `peak RSS MB / JSON received ${num(mb(median(node.map((m) => m.bytes))))} MB`,
 			ours: spread(node.map((m) => mb(m.peakRss))),
 			base: spread(raw.map((m) => mb(m.peakRss))),
-			ratio: `${spread(memory, 2)} × JSON`,
+			ratio: `${spread(memory, 2)} × JSON (raw ${median(rawMemory).toFixed(2)} ×)`,
 			goal: '≤ 2.0 × JSON',
 			met: met(median(memory) <= 2),
 		},
+		connectionsRow(node, raw),
 	);
 	scalingRowAlerts(SIZES.alerts, node, raw);
 }
 
 function scalingRowAlerts(alerts: number, node: Measurement[], raw: Measurement[]) {
-	scaling.push([
+	scaling.push({ order: alerts, cells: [
 		`1 paging, ${num(alerts)} alerts`,
 		`${spread(node.map((m) => m.wallMs / 1000), 1)} s`,
 		`${spread(raw.map((m) => m.wallMs / 1000), 1)} s`,
@@ -131,7 +136,7 @@ function scalingRowAlerts(alerts: number, node: Measurement[], raw: Measurement[
 		num(mb(median(node.map((m) => m.peakRss - m.baseRss)))),
 		num(mb(median(node.map((m) => m.bytes)))),
 		(median(node.map((m) => m.peakRss)) / median(node.map((m) => m.bytes))).toFixed(2),
-	]);
+	] });
 }
 
 // --- case 2: submission IoCs ---------------------------------------------------------------------
@@ -169,13 +174,29 @@ async function case2(fake: RunningFake) {
 			goal: '(info)',
 			met: '',
 		},
+		connectionsRow(node, raw),
 	);
+}
+
+function connectionsRow(node: Measurement[], raw: Measurement[]): Row {
+	return {
+		case: '',
+		measure: 'TCP connections opened (timed run)',
+		ours: num(median(node.map((m) => m.connections))),
+		base: num(median(raw.map((m) => m.connections))),
+		ratio: '',
+		goal: '(info)',
+		met: '',
+	};
 }
 
 // --- case 3 (and 5): filtering -------------------------------------------------------------------
 
+// The largest sizes hold several GB (n8n keeps every item): room beyond V8's default heap limit.
+const heapFor = (alerts: number) => (alerts >= 500_000 ? ['--max-old-space-size=14336'] : []);
+
 const filterRun = (side: string, alerts: number, allowlist: number) => () =>
-	runChild('filter.ts', { side, alerts, allowlist }, [], ONE_CORE);
+	runChild('filter.ts', { side, alerts, allowlist }, heapFor(alerts), ONE_CORE);
 
 const occPerSec = (m: Measurement[]) => per(m, (x) => Number(x.extra?.occurrences));
 const executeMs = (m: Measurement[]) => m.map((x) => Number(x.extra?.executeMs));
@@ -218,6 +239,25 @@ async function case3() {
 		},
 	);
 	scalingRowFilter(alerts, lib, node);
+	const distinct = median(lib.map((m) => Number(m.extra?.distinct)));
+	rows[rows.length - 3].measure += ` (${num(distinct)} distinct values)`;
+
+	// The same size with more repetition: 10% newly generated values instead of 50%.
+	const repeated: Measurement[] = [];
+	for (let i = 0; i < REPS; i++) {
+		log(`filter repeated values: run ${i + 1}/${REPS}`);
+		repeated.push(await runChild('filter.ts', { side: 'library', alerts, allowlist: SIZES.allowlist, fresh: 0.1 }, [], ONE_CORE));
+	}
+	record.filterRepeated = repeated;
+	rows.push({
+		case: '',
+		measure: `library occurrences/s, same size, ${num(median(repeated.map((m) => Number(m.extra?.distinct))))} distinct values`,
+		ours: spread(occPerSec(repeated)),
+		base: '1,000,000',
+		ratio: spread(occPerSec(repeated).map((x) => x / 1e6), 2),
+		goal: '(info)',
+		met: '',
+	});
 
 	// Allowlist size: library time with 1k, 10k, 100k entries, interleaved.
 	const bySize = new Map<number, Measurement[]>(SIZES.allowlists.map((size) => [size, []]));
@@ -244,16 +284,16 @@ async function case3() {
 }
 
 function scalingRowFilter(alerts: number, lib: Measurement[], node: Measurement[]) {
-	scaling.push([
+	scaling.push({ order: 1e9 + alerts, cells: [
 		`3 filtering, ${num(alerts)} alerts (${num(alerts * 10)} occ.)`,
 		`${spread(executeMs(node).map((x) => x / 1000), 1)} s`,
 		`${spread(lib.map((m) => m.wallMs / 1000), 1)} s`,
 		spread(pairedRatios(executeMs(node), lib.map((m) => m.wallMs)), 2),
 		`${num(mb(median(node.map((m) => m.peakRss))))} / ${num(mb(median(lib.map((m) => m.peakRss))))}`,
 		num(mb(median(node.map((m) => m.peakRss - m.baseRss)))),
+		`${num(median(occPerSec(lib)))} occ/s (library)`,
 		'',
-		'',
-	]);
+	] });
 }
 
 // --- case 5: scaling -----------------------------------------------------------------------------
@@ -263,7 +303,9 @@ async function case5() {
 		if (alerts === SIZES.alerts && wanted(1)) continue; // measured in case 1
 		const fake = await startFake({ alerts });
 		try {
-			const { a: node, b: raw } = await alertPaging(fake, alerts, alerts >= 500_000 ? 2 : 3);
+			// The largest size: one pair, no warm-up pair (each child still warms up on 3 pages).
+			const big = alerts >= 500_000;
+			const { a: node, b: raw } = await alertPaging(fake, alerts, big ? 1 : 3, !big);
 			scalingRowAlerts(alerts, node, raw);
 		} finally {
 			await fake.stop();
@@ -271,18 +313,32 @@ async function case5() {
 	}
 	for (const alerts of SIZES.scaling) {
 		if (alerts === SIZES.filterAlerts && wanted(3)) continue;
-		const reps = alerts >= 500_000 ? 1 : 3;
+		const big = alerts >= 500_000;
 		const { a: lib, b: node } = await pairs(
 			`filter-${alerts}`,
 			filterRun('library', alerts, SIZES.allowlist),
 			filterRun('node', alerts, SIZES.allowlist),
-			reps,
+			big ? 1 : 3,
+			!big,
 		);
 		scalingRowFilter(alerts, lib, node);
 	}
 }
 
 // --- main ----------------------------------------------------------------------------------------
+
+/** A case that fails leaves a row saying so; the others still run. Results are saved after each. */
+async function guarded(name: string, run: () => Promise<void>) {
+	try {
+		await run();
+	} catch (error) {
+		const message = String((error as Error).message ?? error).split('\n').filter(Boolean).slice(-1)[0] ?? '';
+		log(`case ${name} failed: ${(error as Error).stack ?? error}`);
+		rows.push({ case: `${name} (failed)`, measure: message.slice(0, 120), ours: '', base: '', ratio: '', goal: '', met: 'ERROR' });
+	}
+	mkdirSync(here('./.results'), { recursive: true });
+	writeFileSync(here('./.results/partial.json'), JSON.stringify({ rows, scaling, record }, null, 1));
+}
 
 function hasTaskset(): boolean {
 	try {
@@ -311,15 +367,15 @@ async function main() {
 	if (wanted(1) || wanted(2)) {
 		const fake = await startFake({ alerts: SIZES.alerts });
 		try {
-			if (wanted(1)) await case1(fake);
-			if (wanted(2)) await case2(fake);
+			if (wanted(1)) await guarded('1', () => case1(fake));
+			if (wanted(2)) await guarded('2', () => case2(fake));
 		} finally {
 			await fake.stop();
 		}
 	}
-	if (wanted(3)) await case3();
-	if (wanted(4)) rows.push(...(await enrichCase({ reps: REPS, quick: QUICK, log })));
-	if (wanted(5)) await case5();
+	if (wanted(3)) await guarded('3', case3);
+	if (wanted(4)) await guarded('4', async () => void rows.push(...(await enrichCase({ reps: REPS, quick: QUICK, log }))));
+	if (wanted(5)) await guarded('5', case5);
 
 	const minutes = ((Date.now() - started) / 60000).toFixed(1);
 	const out = [
@@ -337,8 +393,8 @@ async function main() {
 			'Scaling (case 5): time median (min–max); "ours" = node, "base" = raw client (paging) or library (filtering)',
 			'',
 			table(
-				['Case, size', 'Ours', 'Base', 'Ratio', 'Peak RSS MB ours / base', 'Ours RSS growth MB', 'JSON MB', 'Peak RSS ÷ JSON'],
-				scaling,
+				['Case, size', 'Ours', 'Base', 'Ratio', 'Peak RSS MB ours / base', 'Ours RSS growth MB', 'JSON MB / rate', 'Peak RSS ÷ JSON'],
+				scaling.sort((a, b) => a.order - b.order).map((r) => r.cells),
 			),
 		);
 	}

@@ -14,6 +14,8 @@ interface Args {
 	side: 'library' | 'node';
 	alerts: number;
 	allowlist: number;
+	/** Share of newly generated values (default 0.5; the rest repeat popular ones). */
+	fresh?: number;
 }
 
 const CAP = 1000; // the node's default "Max IoCs to Block per Run"
@@ -76,12 +78,18 @@ async function viaNode(alerts: Record<string, unknown>[], allowlistText: string)
 	};
 }
 
-await childMain<Args>(async ({ side, alerts: count, allowlist: size }) => {
+await childMain<Args>(async ({ side, alerts: count, allowlist: size, fresh }) => {
 	const allowlistText = makeAllowlist(size);
 	const make = side === 'library' ? viaLibrary : viaNode;
 	await (await make(makeAlerts(Math.min(count, 2000), 99), allowlistText))(); // warm-up on other data
-	const alerts = makeAlerts(count);
+	const alerts = makeAlerts(count, 11, fresh);
 	const run = await make(alerts, allowlistText);
 	const result = await measure(run);
-	return { ...result, extra: { ...result.extra, occurrences: count * 10 } };
+	const distinct = new Set<string>();
+	for (const alert of alerts) {
+		for (const list of Object.values((alert.al as { detailed: Record<string, { value: string }[]> }).detailed)) {
+			for (const entry of list) distinct.add(entry.value);
+		}
+	}
+	return { ...result, extra: { ...result.extra, occurrences: count * 10, distinct: distinct.size } };
 });

@@ -23,8 +23,9 @@ interface Detailed {
 	subtype: null;
 }
 
-/** `alerts` alerts with 4 IPs, 3 domains and 3 URIs each (10 occurrences). */
-export function makeAlerts(alerts: number, seed = 11): Record<string, unknown>[] {
+/** `alerts` alerts with 4 IPs, 3 domains and 3 URIs each (10 occurrences); `fresh` of the
+ * occurrences are newly generated values, the rest repeat one of 6,000 popular ones. */
+export function makeAlerts(alerts: number, seed = 11, fresh = 0.5): Record<string, unknown>[] {
 	const rng = mulberry32(seed);
 	// Popular values: the same C2 addresses and domains show up in many alerts.
 	const popular = {
@@ -32,13 +33,13 @@ export function makeAlerts(alerts: number, seed = 11): Record<string, unknown>[]
 		domain: Array.from({ length: 2000 }, () => someDomain(rng)),
 		uri: Array.from({ length: 2000 }, () => someUri(rng)),
 	};
-	const fresh = { ip: someIp, domain: someDomain, uri: (r: Rng) => someUri(r) };
+	const make = { ip: someIp, domain: someDomain, uri: (r: Rng) => someUri(r) };
 	const out: Record<string, unknown>[] = [];
 	for (let i = 0; i < alerts; i++) {
 		const detailed: Record<string, Detailed[]> = { ip: [], domain: [], uri: [] };
 		for (const [group, count] of [['ip', 4], ['domain', 3], ['uri', 3]] as const) {
 			for (let k = 0; k < count; k++) {
-				const value = rng() < 0.5 ? pick(rng, popular[group]) : fresh[group](rng);
+				const value = rng() >= fresh ? pick(rng, popular[group]) : make[group](rng);
 				detailed[group].push({
 					type: `network.${pick(rng, KINDS)}.${group}`,
 					value: defang(value, rng),
@@ -49,8 +50,13 @@ export function makeAlerts(alerts: number, seed = 11): Record<string, unknown>[]
 		}
 		out.push({ alert_id: base62Id(rng), sid: base62Id(rng), al: { detailed } });
 	}
-	// Through JSON, as alerts arrive from AL Alert Search (flat strings, not concatenations).
-	return JSON.parse(JSON.stringify(out)) as Record<string, unknown>[];
+	// Through JSON, as alerts arrive from AL Alert Search (flat strings, not concatenations), a
+	// page of 500 at a time (one string of 500,000 alerts would pass V8's maximum string length).
+	const parsed: Record<string, unknown>[] = [];
+	for (let i = 0; i < out.length; i += 500) {
+		for (const alert of JSON.parse(JSON.stringify(out.slice(i, i + 500))) as Record<string, unknown>[]) parsed.push(alert);
+	}
+	return parsed;
 }
 
 /** An allowlist of `size` entries, half CIDRs (/8 to /32, some covering the data's ranges) and

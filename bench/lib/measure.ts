@@ -4,6 +4,8 @@
  * and the response body bytes this process received over HTTP.
  */
 import { subscribe } from 'node:diagnostics_channel';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 
 export interface Measurement {
 	wallMs: number;
@@ -14,12 +16,16 @@ export interface Measurement {
 	baseRss: number;
 	/** Response body bytes received during the timed run (Content-Length). */
 	bytes: number;
+	/** TCP connections this process opened during the timed run. */
+	connections: number;
 	/** Items the run produced (alerts, IoCs…), to check both sides did the same work. */
 	items: number;
 	extra?: Record<string, unknown>;
 }
 
 let received = 0;
+let connections = 0;
+subscribe('net.client.socket', () => connections++);
 // node:http (n8n's axios stack) and undici both publish their responses on diagnostics channels.
 subscribe('http.client.response.finish', (message) => {
 	const { response } = message as { response: { headers: Record<string, string | undefined> } };
@@ -37,21 +43,42 @@ export async function measure(
 	run: () => Promise<{ items: number; extra?: Record<string, unknown> }>,
 ): Promise<Measurement> {
 	(globalThis as { gc?: () => void }).gc?.();
+	const profiler = await startProfile();
 	const baseRss = process.memoryUsage().rss;
 	received = 0;
+	connections = 0;
 	const cpu0 = process.cpuUsage();
 	const t0 = performance.now();
 	const { items, extra } = await run();
 	const wallMs = performance.now() - t0;
 	const cpu = process.cpuUsage(cpu0);
+	await profiler?.();
 	return {
 		wallMs,
 		cpuMs: (cpu.user + cpu.system) / 1000,
 		peakRss: process.resourceUsage().maxRSS * 1024,
 		baseRss,
 		bytes: received,
+		connections,
 		items,
 		...(extra ? { extra } : {}),
+	};
+}
+
+/** BENCH_PROFILE=<dir>: a CPU profile of the timed run only (open it in Chrome DevTools). */
+async function startProfile(): Promise<(() => Promise<void>) | undefined> {
+	const dir = process.env.BENCH_PROFILE;
+	if (!dir) return undefined;
+	const session = new Session();
+	session.connect();
+	await session.post('Profiler.enable');
+	await session.post('Profiler.setSamplingInterval', { interval: 250 });
+	await session.post('Profiler.start');
+	return async () => {
+		const { profile } = await session.post('Profiler.stop');
+		const name = `${dir}/${process.argv[1].split('/').pop()}-${process.pid}.cpuprofile`;
+		writeFileSync(name, JSON.stringify(profile));
+		process.stderr.write(`profile: ${name}\n`);
 	};
 }
 
