@@ -101,6 +101,9 @@ export async function* searchPages(
 
 	let deepPagingId = '*';
 	let received = 0;
+	// What was yielded, so that a restart after a lost cursor yields nothing twice.
+	const yielded = new Set<string>();
+	let restarted = false;
 	for (let page = 1; ; page++) {
 		const rows = limit === undefined ? pageSize : Math.min(pageSize, limit - received);
 		let response: SearchResponse;
@@ -112,14 +115,24 @@ export async function* searchPages(
 				itemIndex: request.itemIndex,
 			});
 		} catch (error) {
+			if (page > 1 && !restarted && isLostCursor(error)) {
+				// Assemblyline closes the point in time after a short (last) page, so the retry of a last
+				// page cut by the network finds no cursor; so does a cursor past its keep-alive. Start
+				// over once, skipping what was already yielded.
+				restarted = true;
+				deepPagingId = '*';
+				continue;
+			}
 			throw page === 1 ? error : midPagingError(context, error, page, received, request);
 		}
-		const items = itemsOf(context, response, request);
+		const fetched = itemsOf(context, response, request);
+		const items = restarted ? fetched.filter((doc) => !yielded.has(documentKey(request.index, doc))) : fetched;
+		for (const doc of items) yielded.add(documentKey(request.index, doc));
 		received += items.length;
 		if (items.length) yield items;
 		const next = response.next_deep_paging_id;
 		// A short page closes the server's point in time; a full last page is followed by an empty one.
-		if (items.length < rows || !next) return;
+		if (fetched.length < rows || !next) return;
 		if (limit !== undefined && received >= limit) return;
 		deepPagingId = next;
 	}
@@ -156,6 +169,27 @@ function itemsOf(context: SearchContext, response: SearchResponse, request: Sear
 	);
 }
 
+const LOST_CURSOR = /search_context_missing_exception|No search context found/i;
+
+function isLostCursor(error: unknown): boolean {
+	return LOST_CURSOR.test(error instanceof Error ? error.message : String(error));
+}
+
+/** A document's identity in its index (its id fields), or its whole text when they were not fetched. */
+function documentKey(index: SearchIndex, doc: IDataObject): string {
+	const parts = ID_FIELDS[index].map((field) => valueAt(doc, field));
+	return parts.some((part) => part !== undefined) ? JSON.stringify(parts) : JSON.stringify(doc);
+}
+
+function valueAt(doc: IDataObject, path: string): unknown {
+	let value: unknown = doc;
+	for (const key of path.split('.')) {
+		if (value === null || typeof value !== 'object') return undefined;
+		value = (value as IDataObject)[key];
+	}
+	return value;
+}
+
 function midPagingError(
 	context: SearchContext,
 	error: unknown,
@@ -165,13 +199,13 @@ function midPagingError(
 ): Error {
 	const message = error instanceof Error ? error.message : String(error);
 	const nothing = `Nothing was output for this search: ${received} results had arrived, and part of a result must not pass for the whole.`;
-	if (/search_context_missing_exception|No search context found/i.test(message)) {
+	if (LOST_CURSOR.test(message)) {
 		return new NodeApiError(
 			context.getNode(),
 			{ message } as JsonObject,
 			{
 				message: `The search cursor expired on page ${page}; Assemblyline no longer knows this deep-paging search`,
-				description: `Assemblyline keeps a deep-paging cursor for 5 minutes between pages (or loses it when Elasticsearch restarts). ${nothing} Run the node again; if it keeps happening, narrow the query or the time range.`,
+				description: `Assemblyline keeps a deep-paging cursor for 5 minutes between pages (or loses it when Elasticsearch restarts); the search was already started over once. ${nothing} Run the node again; if it keeps happening, narrow the query or the time range.`,
 				httpCode: '400',
 				itemIndex: request.itemIndex,
 			},

@@ -94,13 +94,24 @@ describe('AL Alert Search: paging over 2,345 alerts', () => {
 		expect(bodyOf(searchRequests(fake)[0]).fl).toBe('alert_id,al.detailed.*');
 	});
 
-	test('an expired deep-paging cursor fails the item clearly and outputs no alerts', async () => {
+	test('a cursor lost once: the search starts over and still returns every alert once', async () => {
 		fake.faults.add({ kind: 'expire-cursor', once: true, after: 1 });
+		const { outputs, error } = await search(fake, { query: '*', returnAll: true });
+		expect(error).toBeUndefined();
+		const ids = outputs[0].map((item) => item.json.alert_id);
+		expect(ids).toHaveLength(2345);
+		expect(new Set(ids).size).toBe(2345);
+		const starts = fake.requests.filter((r) => (r.body as { deep_paging_id?: string })?.deep_paging_id === '*');
+		expect(starts).toHaveLength(2);
+	});
+
+	test('a cursor that keeps expiring fails the item clearly and outputs no alerts', async () => {
+		fake.faults.add({ kind: 'expire-cursor', after: 1 });
 		const failed = await search(fake, { query: '*', returnAll: true });
 		expect(failed.error?.message).toMatch(/cursor expired/i);
 		expect(failed.error?.description).toMatch(/Nothing was output/);
 		fake.faults.clear();
-		fake.faults.add({ kind: 'expire-cursor', once: true, after: 1 });
+		fake.faults.add({ kind: 'expire-cursor', after: 1 });
 		const cont = await search(fake, { query: '*', returnAll: true }, { continueOnFail: true });
 		expect(cont.error).toBeUndefined();
 		expect(cont.outputs[0]).toHaveLength(1);
