@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { ALERT_QUERY, FILTERS } from '../shared/descriptions';
 import { mapItems } from '../shared/items';
 import type { AlertCursor, SearchIndex, SearchRequest } from '../shared/search';
 import {
@@ -15,7 +16,6 @@ import {
 	cleanFilters,
 	cursorFilter,
 	DEFAULT_ALERT_FIELDS,
-	DEFAULT_ALERT_QUERY,
 	MAX_PAGE_SIZE,
 	newCursor,
 	projection,
@@ -69,17 +69,7 @@ export class AssemblylineAlertSearch implements INodeType {
 					{ name: 'Workflow', value: 'workflow' },
 				],
 			},
-			{
-				displayName: 'Query',
-				name: 'query',
-				type: 'string',
-				default: DEFAULT_ALERT_QUERY,
-				required: true,
-				placeholder: 'al.ip:* OR al.domain:* OR al.uri:*',
-				description:
-					'Lucene query, as in the Assemblyline UI. The default finds alerts with at least one network IoC; * finds every alert.',
-				displayOptions: ALERT,
-			},
+			{ ...ALERT_QUERY, displayOptions: ALERT },
 			{
 				displayName: 'Query',
 				name: 'indexQuery',
@@ -142,16 +132,7 @@ export class AssemblylineAlertSearch implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{
-						displayName: 'Filters',
-						name: 'filters',
-						type: 'string',
-						default: [],
-						typeOptions: { multipleValues: true, multipleValueButtonText: 'Add Filter' },
-						placeholder: 'status:MALICIOUS',
-						description:
-							'Extra Lucene filters; a document must match the query and every filter (e.g. owner:svc_soc, priority:HIGH)',
-					},
+					FILTERS,
 					{
 						displayName: 'Page Size',
 						name: 'pageSize',

@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { ALERT_QUERY, FILTERS } from '../shared/descriptions';
 import type { AlertCursor } from '../shared/search';
 import {
 	advanceCursor,
@@ -14,7 +15,6 @@ import {
 	cleanFilters,
 	cursorFilter,
 	DEFAULT_ALERT_FIELDS,
-	DEFAULT_ALERT_QUERY,
 	MAX_PAGE_SIZE,
 	newCursor,
 	projection,
@@ -55,16 +55,7 @@ export class AssemblylineAlertTrigger implements INodeType {
 				type: 'notice',
 				default: '',
 			},
-			{
-				displayName: 'Query',
-				name: 'query',
-				type: 'string',
-				default: DEFAULT_ALERT_QUERY,
-				required: true,
-				placeholder: 'al.ip:* OR al.domain:* OR al.uri:*',
-				description:
-					'Lucene query, as in the Assemblyline UI. The default matches alerts with at least one network IoC; * matches every alert.',
-			},
+			ALERT_QUERY,
 			{
 				displayName: 'Options',
 				name: 'options',
@@ -89,15 +80,7 @@ export class AssemblylineAlertTrigger implements INodeType {
 						description:
 							'Comma-separated alert fields to emit (wildcards allowed; * for the whole alert). alert_id and reporting_ts are always added.',
 					},
-					{
-						displayName: 'Filters',
-						name: 'filters',
-						type: 'string',
-						default: [],
-						typeOptions: { multipleValues: true, multipleValueButtonText: 'Add Filter' },
-						placeholder: 'priority:HIGH',
-						description: 'Extra Lucene filters; an alert must match the query and every filter',
-					},
+					FILTERS,
 					{
 						displayName: 'Late Alert Window (Minutes)',
 						name: 'lookbackMinutes',

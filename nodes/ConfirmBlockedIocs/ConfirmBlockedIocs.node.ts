@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { confirmedKey, normaliseIoc, recordConfirmed } from '../FilterBlockableIocs/history';
+import { confirmedKey, HISTORY_SIZE, normaliseIoc, recordConfirmed } from '../shared/blockedHistory';
 import { asNodeError } from '../shared/items';
 
 const FILTER_NODE = 'Filter Blockable IoCs';
@@ -48,15 +48,7 @@ export class ConfirmBlockedIocs implements INodeType {
 				description:
 					'The IoC the firewall step blocked for this item, or a list of IoCs of one type (for a firewall call that takes many at once). The default reads it from the Filter Blockable IoCs item that led to this one; if you renamed that node, put the new name in the expression.',
 			},
-			{
-				displayName: 'History Size',
-				name: 'historySize',
-				type: 'number',
-				default: 10000,
-				typeOptions: { minValue: 1 },
-				description:
-					'How many blocked IoCs to remember. When full, the oldest are forgotten (and could be sent to Block again); the node never fails because the history is full.',
-			},
+			HISTORY_SIZE,
 		],
 	};
 

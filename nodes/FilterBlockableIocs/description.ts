@@ -1,5 +1,7 @@
 import type { INodePropertyOptions, INodeProperties } from 'n8n-workflow';
 
+import { HISTORY_SIZE } from '../shared/blockedHistory';
+
 export type ShapeChoice = 'auto' | 'alert' | 'submission' | 'field';
 export type OutputChoice = 'items' | 'files';
 
@@ -149,16 +151,7 @@ export const properties: INodeProperties[] = [
 		description: 'When an IoC counts as blocked for later runs',
 		displayOptions: { show: { onlyNew: [true] } },
 	},
-	{
-		displayName: 'History Size',
-		name: 'historySize',
-		type: 'number',
-		default: 10000,
-		typeOptions: { minValue: 1 },
-		description:
-			'How many blocked IoCs to remember. When full, the oldest are forgotten (and could be sent to Block again); the node never fails because the history is full.',
-		displayOptions: { show: { onlyNew: [true], remember: ['passedOn'] } },
-	},
+	{ ...HISTORY_SIZE, displayOptions: { show: { onlyNew: [true], remember: ['passedOn'] } } },
 	{
 		displayName: 'Max IoCs to Block per Run',
 		name: 'maxToBlock',

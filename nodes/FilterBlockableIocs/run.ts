@@ -20,7 +20,7 @@ import {
 } from '../shared/ioc';
 import { asNodeError } from '../shared/items';
 import type { OutputChoice, ShapeChoice } from './description';
-import { confirmedAmong, confirmedKey, type RememberChoice } from './history';
+import { confirmedAmong, confirmedKey, type RememberChoice } from '../shared/blockedHistory';
 
 const SUBMISSION_SHAPES: ReadonlySet<string | null> = new Set(['submissionIoc', 'grouped', 'summary']);
 

@@ -4,11 +4,22 @@
  * in n8n's workflow scope (a node scope is per node id); the key prefix keeps it apart from
  * anything else the workflow stores there.
  */
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { parseNetworkValue, typeFromWord, type NetworkType } from '../shared/ioc';
+import { parseNetworkValue, typeFromWord, type NetworkType } from './ioc';
 
 export type RememberChoice = 'passedOn' | 'confirmed';
+
+/** History Size, as both nodes that record blocked IoCs offer it. */
+export const HISTORY_SIZE: INodeProperties = {
+	displayName: 'History Size',
+	name: 'historySize',
+	type: 'number',
+	default: 10000,
+	typeOptions: { minValue: 1 },
+	description:
+		'How many blocked IoCs to remember. When full, the oldest are forgotten (and could be sent to Block again); the node never fails because the history is full.',
+};
 
 export const CONFIRMED = { scope: 'workflow', mode: 'entries' } as const;
 
