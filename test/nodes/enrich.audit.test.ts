@@ -1,6 +1,7 @@
 // IoC Enrich against fakes that answer as each provider really does (issue 22): which signals make
 // an IoC benign, how compromised hosts and urlscan hits count, how keys and quotas are refused.
 import { execFileSync } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 
 import type { IDataObject } from 'n8n-workflow';
@@ -131,11 +132,21 @@ describe('5. VirusTotal per-minute quota: pause, retry once, off only when it re
 	/** The engine on its own, over real HTTP to the fake, with VirusTotal's pause shortened. */
 	function engine(): { run: (value: string, deadlineMs: number) => Promise<IDataObject>; provider: Provider } {
 		const provider: Provider = { ...virustotal, windowQuota: { ...(virustotal.windowQuota as NonNullable<Provider['windowQuota']>), pauseMs: 400 } };
-		const send: Send = async (_provider, options, timeoutMs) => {
-			const url = new URL(`${fake.baseUrl('virustotal')}${String(options.url)}`);
-			const response = await fetch(url, { headers: { ...(options.headers as Record<string, string>), 'x-apikey': KEYS.virustotal }, signal: AbortSignal.timeout(timeoutMs) });
-			return { statusCode: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
-		};
+		// node:http without keep-alive: the fake's reset() closes pooled sockets between tests.
+		const send: Send = async (_provider, options, timeoutMs) =>
+			await new Promise((resolve, reject) => {
+				const url = new URL(`${fake.baseUrl('virustotal')}${String(options.url)}`);
+				const headers = { ...(options.headers as Record<string, string>), 'x-apikey': KEYS.virustotal };
+				const req = httpRequest(url, { headers, agent: false, timeout: timeoutMs }, (res) => {
+					const chunks: Buffer[] = [];
+					res.on('data', (chunk: Buffer) => chunks.push(chunk));
+					res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+					res.on('error', reject);
+				});
+				req.on('timeout', () => req.destroy(new Error('ETIMEDOUT')));
+				req.on('error', reject);
+				req.end();
+			});
 		const e = new EnrichmentEngine({ send, scrub: (t) => t, limits: { virustotal: { concurrency: 1, minIntervalMs: 0 } }, timeoutMs: 2000, maxRetries: 2, maxRetryWaitMs: 1000, includeRaw: false });
 		return {
 			provider,
@@ -176,7 +187,10 @@ describe('5. VirusTotal per-minute quota: pause, retry once, off only when it re
 		const first = await run(SAMPLES.badIp, 300);
 		expect(first).toMatchObject({ status: 'rate_limited', error: { code: 'rate_limit' } });
 		expect((first.error as IDataObject).message).toMatch(/per-minute, daily or monthly quota/);
-		expect(await run(SAMPLES.badIp, 5000)).toMatchObject({ status: 'ok', verdict: 'malicious' });
+		// Still on: the next IoC waits out the pause and is asked.
+		expect(await run(SAMPLES.unknownIp, 5000)).toMatchObject({ status: 'not_found' });
+		const [one, two] = fake.requestsTo('virustotal');
+		expect(two.at - one.at).toBeGreaterThanOrEqual(390);
 	});
 });
 
