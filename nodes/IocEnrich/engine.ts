@@ -51,7 +51,7 @@ interface Attempt {
 	raw?: unknown;
 }
 
-type Exchanged = { response: ProviderHttpResponse; raw: Awaited<ReturnType<Send>> } | { failed: Attempt };
+type Exchanged = { response: ProviderHttpResponse } | { failed: Attempt };
 
 export class EnrichmentEngine {
 	private readonly limiters = new Map<string, Limiter>();
@@ -144,7 +144,7 @@ export class EnrichmentEngine {
 					const error: ProviderError = {
 						code: 'quota',
 						httpStatus: 429,
-						message: `${attempt.error?.message ?? `${provider.displayName} answered 429`} again after a ${formatSeconds(wait)} pause: a daily or monthly quota is used up; it is not asked again in this run`,
+						message: `${attempt.error?.message ?? `${provider.displayName} answered 429`}, again after a ${formatSeconds(wait)} pause, so not the minute's; it is not asked again in this run`,
 					};
 					this.blocked.set(provider.id, { status: 'rate_limited', error });
 					return this.fromAttempt(provider, started, { status: 'rate_limited', error, raw: attempt.raw }, attempts);
@@ -154,7 +154,9 @@ export class EnrichmentEngine {
 					await sleep(wait);
 					continue;
 				}
-				if (attempt.error) attempt.error.message += `; pausing ${formatSeconds(wait)} does not fit before this IoC's deadline`;
+				if (attempt.error) {
+					attempt.error.message += attempts > this.options.maxRetries ? '; retries are off' : `; pausing ${formatSeconds(wait)} does not fit before this IoC's deadline`;
+				}
 				return this.fromAttempt(provider, started, attempt, attempts);
 			}
 
@@ -235,7 +237,7 @@ export class EnrichmentEngine {
 		}
 		if (raw === DEADLINE) return { failed: timedOut(provider, timeoutMs) };
 		const text = this.options.scrub(raw.body);
-		return { raw, response: { statusCode: raw.statusCode, headers: lowerCaseKeys(raw.headers), json: parseJson(text), text } };
+		return { response: { statusCode: raw.statusCode, headers: lowerCaseKeys(raw.headers), json: parseJson(text), text } };
 	}
 
 	private classify(provider: Provider, ioc: Ioc, response: ProviderHttpResponse): Attempt {

@@ -5,9 +5,10 @@
  * - Observed scanning (`noise`) and classified benign: a scanner GreyNoise has identified (a search
  *   engine, a researcher), a known-benign signal.
  * - RIOT is context: community answers carry `riot: true` (and `classification: benign`) with no
- *   trust level, and GreyNoise's trust levels 2-3 are business and cloud or bulk hosting ranges
- *   "with no inherent trust signal" (docs.greynoise.io, Business Services data dictionary), so a C2
- *   behind a CDN is in RIOT too. It gives benign only when no other provider flags the IoC.
+ *   trust level, and RIOT's trust level 2 is business infrastructure "where end-user attribution is
+ *   limited", level 3 cloud compute or bulk hosting "with no inherent trust signal" (docs.greynoise.io,
+ *   Business Services data dictionary): a C2 behind a CDN or in a cloud range is in RIOT too. It
+ *   gives benign only when no other provider flags the IoC.
  * The Community 429 is the plan's allowance: `{"plan", "rate-limit": "100-lookups/day", "message"}`.
  */
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
