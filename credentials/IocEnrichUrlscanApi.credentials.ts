@@ -35,11 +35,12 @@ export class IocEnrichUrlscanApi implements ICredentialType {
 		},
 	};
 
-	// The key's own quotas.
+	// The key's own quotas, at the documented endpoint (docs.urlscan.io quotas API; urlscan/urlscan-python
+	// client.py `get_quotas`); the older `/user/quotas/` is legacy.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: baseUrlExpression(),
-			url: '/user/quotas/',
+			url: '/api/v1/quotas',
 			method: 'GET',
 		},
 	};

@@ -153,7 +153,7 @@ export class IocEnrich implements INodeType {
 						type: 'boolean',
 						default: true,
 						description:
-							'Whether a known-benign signal (GreyNoise RIOT or benign, AbuseIPDB whitelist, OTX allowlist) caps the verdict at benign even when another provider flags the IoC',
+							'Whether a known-benign signal (an OTX allowlist entry, a scanner GreyNoise classifies benign) caps the verdict at benign even when another provider flags the IoC. GreyNoise RIOT and the AbuseIPDB whitelist never do.',
 					},
 					{
 						displayName: 'Max Retry Wait (Seconds)',

@@ -7,7 +7,7 @@ import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { DEADLINE, Limiter, untilDeadline } from './limiter';
-import type { Ioc, Provider, ProviderError, ProviderHttpResponse, ProviderReading, ProviderResult, RateLimit } from './types';
+import type { FollowUp, Ioc, Provider, ProviderError, ProviderHttpResponse, ProviderReading, ProviderResult, RateLimit } from './types';
 
 /** Sends one request (relative URL) with the provider's credential; throws on network failure. */
 export type Send = (provider: Provider, options: IHttpRequestOptions, timeoutMs: number) => Promise<{
@@ -46,8 +46,12 @@ interface Attempt {
 	/** Wait this long and try again (429 not a quota, 5xx, a dropped connection). */
 	retryAfterMs?: number;
 	retryable?: boolean;
+	/** A 429 for a quota window (Provider.windowQuota): one retry after the pause, even past Max Retry Wait. */
+	windowQuota?: boolean;
 	raw?: unknown;
 }
+
+type Exchanged = { response: ProviderHttpResponse } | { failed: Attempt };
 
 export class EnrichmentEngine {
 	private readonly limiters = new Map<string, Limiter>();
@@ -114,6 +118,7 @@ export class EnrichmentEngine {
 		const started = Date.now();
 		const limiter = this.limiter(provider);
 		let attempts = 0;
+		let windowRetried = false;
 		for (;;) {
 			const blocked = this.blocked.get(provider.id);
 			if (blocked) return this.result(provider, started, { status: blocked.status, error: blocked.error, attempts });
@@ -132,6 +137,29 @@ export class EnrichmentEngine {
 			attempts++;
 			const attempt = await this.attempt(provider, ioc, deadlineAt, release);
 
+			if (attempt.windowQuota) {
+				const wait = attempt.retryAfterMs ?? 0;
+				limiter.pauseUntil(Date.now() + wait);
+				if (windowRetried) {
+					const error: ProviderError = {
+						code: 'quota',
+						httpStatus: 429,
+						message: `${attempt.error?.message ?? `${provider.displayName} answered 429`}, again after a ${formatSeconds(wait)} pause, so not the minute's; it is not asked again in this run`,
+					};
+					this.blocked.set(provider.id, { status: 'rate_limited', error });
+					return this.fromAttempt(provider, started, { status: 'rate_limited', error, raw: attempt.raw }, attempts);
+				}
+				if (attempts <= this.options.maxRetries && Date.now() + wait < deadlineAt) {
+					windowRetried = true;
+					await sleep(wait);
+					continue;
+				}
+				if (attempt.error) {
+					attempt.error.message += attempts > this.options.maxRetries ? '; retries are off' : `; pausing ${formatSeconds(wait)} does not fit before this IoC's deadline`;
+				}
+				return this.fromAttempt(provider, started, attempt, attempts);
+			}
+
 			if (attempt.retryable && attempts <= this.options.maxRetries) {
 				const wait = attempt.retryAfterMs ?? backoff(attempts);
 				const fits = wait <= this.options.maxRetryWaitMs && Date.now() + wait < deadlineAt;
@@ -146,44 +174,74 @@ export class EnrichmentEngine {
 			} else if (attempt.retryable && attempt.error) {
 				attempt.error.message += ` (tried ${attempts} times)`;
 			}
+			if (attempt.reading?.status === 'ok' && provider.followUp) {
+				const next = provider.followUp(attempt.reading, ioc);
+				if (next) attempt.reading = await this.follow(provider, next, attempt.reading, limiter, deadlineAt);
+			}
 			return this.fromAttempt(provider, started, attempt, attempts);
 		}
 	}
 
+	/** The provider's second request; whatever goes wrong there only costs what it would have added. */
+	private async follow(provider: Provider, next: FollowUp, first: ProviderReading, limiter: Limiter, deadlineAt: number): Promise<ProviderReading> {
+		const release = await limiter.acquire(deadlineAt);
+		if (!release) return next.unavailable(first, `no request slot before the IoC's deadline (${limiter.describe()})`);
+		const exchanged = await this.exchange(provider, next.request, deadlineAt, release);
+		if ('failed' in exchanged) return next.unavailable(first, exchanged.failed.error?.message ?? 'no answer');
+		const { response } = exchanged;
+		if (response.statusCode === 429) limiter.pauseUntil(Date.now() + (retryAfter(response) ?? 0));
+		if (response.statusCode !== 200 || response.json === undefined) {
+			const said = shortSaid(response);
+			return next.unavailable(first, `${provider.displayName} answered HTTP ${response.statusCode}${said ? `: ${said}` : ''}`);
+		}
+		try {
+			return next.read(response, first);
+		} catch (error) {
+			return next.unavailable(first, `the answer could not be read: ${this.options.scrub(String((error as Error)?.message ?? error))}`);
+		}
+	}
+
 	private async attempt(provider: Provider, ioc: Ioc, deadlineAt: number, release: () => void): Promise<Attempt> {
+		let request: IHttpRequestOptions;
+		try {
+			request = provider.request(ioc);
+		} catch (error) {
+			release();
+			return this.networkFailure(provider, error, this.options.timeoutMs);
+		}
+		const exchanged = await this.exchange(provider, request, deadlineAt, release);
+		return 'failed' in exchanged ? exchanged.failed : this.classify(provider, ioc, exchanged.response);
+	}
+
+	/** One request and its answer (scrubbed, parsed), or why there is none. Releases the slot. */
+	private async exchange(provider: Provider, request: IHttpRequestOptions, deadlineAt: number, release: () => void): Promise<Exchanged> {
 		const timeoutMs = Math.min(this.options.timeoutMs, deadlineAt - Date.now());
 		if (timeoutMs <= 0) {
 			release();
-			return { status: 'timeout', error: { code: 'deadline', message: `No time left before the IoC's deadline to ask ${provider.displayName}` } };
+			return { failed: { status: 'timeout', error: { code: 'deadline', message: `No time left before the IoC's deadline to ask ${provider.displayName}` } } };
 		}
 		let sending: ReturnType<Send>;
 		try {
-			const request = provider.request(ioc);
 			sending = this.options.send(provider, { ...request, headers: { ...(request.headers ?? {}) } }, timeoutMs);
 		} catch (error) {
 			release();
-			return this.networkFailure(provider, error, timeoutMs);
+			return { failed: this.networkFailure(provider, error, timeoutMs) };
 		}
 		// The slot is held until the request really ends, even when we stop waiting for it.
 		sending.then(release, release);
-		let response: Awaited<ReturnType<Send>> | typeof DEADLINE;
+		let raw: Awaited<ReturnType<Send>> | typeof DEADLINE;
 		try {
-			response = await untilDeadline(sending, Date.now() + timeoutMs);
+			raw = await untilDeadline(sending, Date.now() + timeoutMs);
 		} catch (error) {
-			return this.networkFailure(provider, error, timeoutMs);
+			return { failed: this.networkFailure(provider, error, timeoutMs) };
 		}
-		if (response === DEADLINE) return timedOut(provider, timeoutMs);
-		return this.classify(provider, ioc, response);
+		if (raw === DEADLINE) return { failed: timedOut(provider, timeoutMs) };
+		const text = this.options.scrub(raw.body);
+		return { response: { statusCode: raw.statusCode, headers: lowerCaseKeys(raw.headers), json: parseJson(text), text } };
 	}
 
-	private classify(provider: Provider, ioc: Ioc, raw: Awaited<ReturnType<Send>>): Attempt {
-		const text = this.options.scrub(raw.body);
-		const response: ProviderHttpResponse = {
-			statusCode: raw.statusCode,
-			headers: lowerCaseKeys(raw.headers),
-			json: parseJson(text),
-			text,
-		};
+	private classify(provider: Provider, ioc: Ioc, response: ProviderHttpResponse): Attempt {
+		const text = response.text;
 		const rawOut = this.options.includeRaw ? (response.json ?? truncate(text)) : undefined;
 		const status = response.statusCode;
 		const name = provider.displayName;
@@ -199,6 +257,19 @@ export class EnrichmentEngine {
 				this.blocked.set(provider.id, { status: 'rate_limited', error });
 				return { status: 'rate_limited', error, raw: rawOut };
 			}
+			if (provider.windowQuota?.matches(response)) {
+				return {
+					status: 'rate_limited',
+					windowQuota: true,
+					retryAfterMs: provider.windowQuota.pauseMs,
+					raw: rawOut,
+					error: {
+						code: 'rate_limit',
+						httpStatus: 429,
+						message: `${name} answered 429${said ? ` (${said})` : ''}: a per-minute, daily or monthly quota`,
+					},
+				};
+			}
 			const retryAfterMs = retryAfter(response);
 			return {
 				status: 'rate_limited',
@@ -213,16 +284,7 @@ export class EnrichmentEngine {
 				},
 			};
 		}
-		if (status === 401) {
-			const error: ProviderError = {
-				code: 'auth',
-				httpStatus: 401,
-				message: `${name} refused the API key (HTTP 401${said ? `: ${said}` : ''}). Check the "${this.options.credentialNames?.[provider.id] ?? name}" credential`,
-			};
-			// A refused key stays refused: do not send it again for every other IoC.
-			this.blocked.set(provider.id, { status: 'error', error });
-			return { status: 'error', error, raw: rawOut };
-		}
+		if (status === 401 || provider.keyRefused?.includes(status)) return this.keyRefused(provider, status, said, rawOut);
 		if (status === 403) {
 			return {
 				status: 'error',
@@ -255,7 +317,10 @@ export class EnrichmentEngine {
 			};
 		}
 		try {
-			return { reading: provider.read(response, ioc), raw: rawOut };
+			const reading = provider.read(response, ioc);
+			// abuse.ch may refuse a key in a 200 body (`unknown_auth_key`): refused all the same.
+			if (reading.status === 'error' && reading.error?.code === 'auth') return this.keyRefused(provider, status, said, rawOut);
+			return { reading, raw: rawOut };
 		} catch (error) {
 			return {
 				status: 'error',
@@ -263,6 +328,17 @@ export class EnrichmentEngine {
 				error: { code: 'malformed', httpStatus: status, message: `${name}'s answer could not be read: ${this.options.scrub(String((error as Error)?.message ?? error))}` },
 			};
 		}
+	}
+
+	private keyRefused(provider: Provider, status: number, said: string, raw: unknown): Attempt {
+		const error: ProviderError = {
+			code: 'auth',
+			httpStatus: status,
+			message: `${provider.displayName} refused the API key (HTTP ${status}${said ? `: ${said}` : ''}). Check the "${this.options.credentialNames?.[provider.id] ?? provider.displayName}" credential`,
+		};
+		// A refused key stays refused: do not send it again for every other IoC.
+		this.blocked.set(provider.id, { status: 'error', error });
+		return { status: 'error', error, raw };
 	}
 
 	private networkFailure(provider: Provider, error: unknown, timeoutMs: number): Attempt {
@@ -282,9 +358,11 @@ export class EnrichmentEngine {
 	private fromAttempt(provider: Provider, started: number, attempt: Attempt, attempts: number): ProviderResult {
 		if (attempt.reading) {
 			const r = attempt.reading;
+			const verdict = r.status === 'ok' ? r.verdict : 'unknown';
 			return this.result(provider, started, {
 				status: r.status,
-				verdict: r.status === 'ok' ? r.verdict : 'unknown',
+				verdict,
+				benignSignal: verdict === 'benign' ? (r.benignSignal ?? 'context') : undefined,
 				score: r.score,
 				confidence: r.confidence,
 				tags: r.tags,
@@ -315,6 +393,7 @@ export class EnrichmentEngine {
 		};
 		put('status', fields.status ?? 'error');
 		put('verdict', fields.verdict ?? 'unknown');
+		put('benignSignal', fields.benignSignal);
 		put('score', fields.score);
 		put('confidence', fields.confidence);
 		put('tags', fields.tags ?? []);

@@ -9,6 +9,16 @@ export const IOC_TYPES: readonly IocType[] = ['ipv4', 'ipv6', 'domain', 'url', '
 
 export type Verdict = 'malicious' | 'suspicious' | 'benign' | 'unknown';
 
+/**
+ * What a `benign` verdict is worth against a provider that flags the IoC:
+ * - `known_benign`: the provider vouches for it (an OTX allowlist entry, a scanner GreyNoise
+ *   identified as benign); with Known-Benign Signals Win it caps the verdict at benign;
+ * - `context`: who runs the address, not how it behaves (GreyNoise RIOT covers cloud and CDN
+ *   ranges); benign only when no other provider flags the IoC. A benign verdict that does not say
+ *   is context.
+ */
+export type BenignSignal = 'known_benign' | 'context';
+
 export type ProviderStatus =
 	| 'ok'
 	| 'not_found'
@@ -32,6 +42,8 @@ export interface ProviderResult {
 	status: ProviderStatus;
 	/** Never `benign` unless the provider says so: not found, errors and skips are `unknown`. */
 	verdict: Verdict;
+	/** Only with a `benign` verdict. */
+	benignSignal?: BenignSignal;
 	score?: number;
 	confidence?: number;
 	tags: string[];
@@ -64,6 +76,7 @@ export interface ProviderHttpResponse {
 export interface ProviderReading {
 	status: 'ok' | 'not_found' | 'error';
 	verdict: Verdict;
+	benignSignal?: BenignSignal;
 	score?: number;
 	confidence?: number;
 	tags?: string[];
@@ -104,6 +117,24 @@ export interface Provider {
 	read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading;
 	/** A 429 that retrying within this run cannot fix (a daily or monthly quota). */
 	quotaExhausted?(response: ProviderHttpResponse): boolean;
+	/**
+	 * A 429 for a quota that may only be the current window's and says nothing of when it clears
+	 * (VirusTotal's QuotaExceededError also covers the per-minute quota): pause the provider
+	 * `pauseMs` and retry once within the deadline; the same answer again switches it off.
+	 */
+	windowQuota?: { pauseMs: number; matches(response: ProviderHttpResponse): boolean };
+	/** HTTP statuses that mean the key is refused (always 401; OTX and abuse.ch also 403). */
+	keyRefused?: readonly number[];
+	/** A second request that completes an `ok` reading (urlscan: the newest scan's result). */
+	followUp?(reading: ProviderReading, ioc: Ioc): FollowUp | undefined;
 	/** Where an analyst looks it up, when the answer has no better link. */
 	link?(ioc: Ioc): string | undefined;
+}
+
+export interface FollowUp {
+	request: IHttpRequestOptions;
+	/** A 200 answer with a JSON body, read on top of the first reading. */
+	read(response: ProviderHttpResponse, first: ProviderReading): ProviderReading;
+	/** The first reading when the follow-up gave no answer; `why` says what happened. */
+	unavailable(first: ProviderReading, why: string): ProviderReading;
 }

@@ -1,7 +1,10 @@
 /**
- * One honest verdict from many providers (reference §7.2):
- * - a known-benign signal (GreyNoise RIOT/benign, AbuseIPDB whitelist, OTX validation) wins and
+ * One honest verdict from many providers:
+ * - a known-benign signal (an OTX allowlist entry, a scanner GreyNoise classifies benign) wins and
  *   caps the verdict at benign, with the outweighed findings kept in the reasons;
+ * - benign context (GreyNoise RIOT: who runs the address, not how it behaves) gives benign only
+ *   when no provider flags the IoC; AbuseIPDB's whitelist is evidence only, never a verdict
+ *   (docs.abuseipdb.com: whitelists give "the benefit of the doubt", the score is the basis for action);
  * - otherwise the strongest provider verdict: malicious > suspicious > unknown;
  * - not found, errors, timeouts and skips say nothing: alone they give `unknown`, never benign.
  * Score 0-100 sits in the verdict's band (malicious 70-100, suspicious 30-69, unknown 0-29,
@@ -34,7 +37,7 @@ export interface Summary {
 }
 
 export interface AggregateOptions {
-	/** Whether a known-benign signal outweighs malicious findings (the default, per §7.2). */
+	/** Whether a known-benign signal outweighs malicious findings (the default). Context never does. */
 	knownBenignWins: boolean;
 }
 
@@ -86,10 +89,12 @@ export function aggregate(results: readonly ProviderResult[], options: Aggregate
 	const benign = answered.filter((r) => r.verdict === 'benign');
 	const sentences = (list: ProviderResult[]) => list.flatMap((r) => (r.reasons.length ? r.reasons : [`${r.name}: ${r.verdict}`]));
 	const bad = [...malicious, ...suspicious];
+	const known = benign.filter((r) => r.benignSignal === 'known_benign');
 
-	if (benign.length > 0 && (options.knownBenignWins || bad.length === 0)) {
-		const reasons = sentences(benign);
-		if (bad.length > 0) reasons.push(...sentences(bad).map((s) => `Outweighed by the known-benign signal: ${s}`));
+	if (benign.length > 0 && bad.length === 0) return { verdict: 'benign', score: 0, reasons: sentences(benign), summary };
+	if (known.length > 0 && options.knownBenignWins) {
+		const reasons = sentences(known);
+		reasons.push(...sentences(bad).map((s) => `Outweighed by the known-benign signal: ${s}`));
 		return { verdict: 'benign', score: 0, reasons, summary };
 	}
 	if (malicious.length > 0) {
@@ -104,7 +109,9 @@ export function aggregate(results: readonly ProviderResult[], options: Aggregate
 }
 
 function benignNote(benign: ProviderResult[]): string[] {
-	return benign.flatMap((r) => r.reasons.map((s) => `Known-benign signal not applied: ${s}`));
+	return benign.flatMap((r) =>
+		r.reasons.map((s) => (r.benignSignal === 'known_benign' ? `Known-benign signal not applied: ${s}` : `Benign context outweighed: ${s}`)),
+	);
 }
 
 function nothingFound(results: readonly ProviderResult[], summary: Summary): string {

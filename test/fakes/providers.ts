@@ -1,17 +1,18 @@
 /**
  * A fake of every threat-intel provider IoC Enrich talks to, on 127.0.0.1 (node:http only).
  *
- * Each provider lives under a path prefix and answers the way the real API does (reference
- * enrichment-and-blocking.md §3): found, not found as 404 (VirusTotal, GreyNoise, Shodan,
- * InternetDB) or as HTTP 200 with a status field (AbuseIPDB, ThreatFox, URLhaus, MalwareBazaar,
- * OTX, urlscan), 401 with the provider's error body for a wrong key, and the provider's 429.
- * Faults are set per provider: rate_limit_once, quota, server_error_once, slow, hang, malformed,
- * echo (a 400 that repeats the request, keys included, to prove the node scrubs them).
- * It can enforce a request rate per provider (429 + Retry-After when exceeded) and records every
+ * Each provider lives under a path prefix and answers the way the real API does, with the source
+ * named beside each handler: found, not found as 404 (VirusTotal, GreyNoise, Shodan, InternetDB)
+ * or as HTTP 200 with a status field (AbuseIPDB, ThreatFox, URLhaus, MalwareBazaar, OTX,
+ * urlscan), the provider's own answer to a wrong key (401, OTX's 403, abuse.ch's three variants)
+ * and the provider's own 429.
+ * Faults are set per provider: rate_limit_once, quota, quota_once, server_error_once, slow, hang,
+ * malformed, echo (a 400 that repeats the request, keys included, to prove the node scrubs them).
+ * It can enforce a request rate per provider (the provider's 429 when exceeded) and records every
  * request so tests can check what left n8n (keys, values).
  *
- * Known differences: the bodies are trimmed to the fields IoC Enrich reads plus a few more;
- * OTX's reaction to a wrong key is emulated as 401 (not re-checked against the live API).
+ * Known differences: the bodies are trimmed to the fields IoC Enrich reads plus a few more; the
+ * wording of OTX's 403 body and of urlscan's 403 on results is not documented (the statuses are).
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -46,6 +47,8 @@ export type Mode =
 	| 'normal'
 	| 'rate_limit_once'
 	| 'quota'
+	/** VirusTotal: one QuotaExceededError (its per-minute quota), then normal answers. */
+	| 'quota_once'
 	| 'server_error_once'
 	| 'slow'
 	| 'hang'
@@ -78,6 +81,18 @@ export const SAMPLES = {
 	badSha1: '3395856ce81f2b7382dee72602f798b642f14140',
 	badSha256: '275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f',
 	unknownSha256: 'a'.repeat(64),
+	/** AbuseIPDB whitelists it (score 0), ThreatFox lists it as a botnet C2. */
+	whitelistedC2Ip: '13.107.4.52',
+	/** In GreyNoise RIOT (a CDN range), and 10 VirusTotal engines flag it. */
+	riotC2Ip: '104.16.132.229',
+	/** A compromised legitimate site: URLhaus hosts, Spamhaus DBL `abused_legit_malware` only. */
+	abusedDomain: 'old-bakery-shop.com',
+	/** A URLhaus URL that is offline, on that compromised site. */
+	offlineUrl: 'http://old-bakery-shop.com/wp-content/inv.zip',
+	/** A subdomain that OTX knows as a hostname (pulses), not as a domain. */
+	badHostname: 'cdn.bad-actor.top',
+	/** A domain the phishing page on bad-actor.top loaded (urlscan `domain:` matches it, `page.domain:` does not). */
+	touchedDomain: 'static-fonts.net',
 };
 
 const BAD = new Set<string>([
@@ -130,6 +145,18 @@ interface Window {
 
 type Answer = { status: number; body?: unknown; text?: string; headers?: Record<string, string> };
 
+export type AbuseChProvider = 'threatfox' | 'urlhaus' | 'malwarebazaar';
+
+/**
+ * How abuse.ch refuses an Auth-Key; all three are seen from its APIs in public clients:
+ * HTTP 401 `{"error":"Unauthorized"}`, HTTP 403 `{"query_status":"unknown_auth_key"}`, and HTTP 200
+ * `{"query_status":"unknown_auth_key"}` (the URLhaus API documents `unknown_auth_key` as a
+ * query_status, urlhaus-api.abuse.ch).
+ */
+export type AbuseChAuthAnswer = '401' | '403' | '200';
+
+const DEFAULT_ABUSECH_AUTH: Record<AbuseChProvider, AbuseChAuthAnswer> = { threatfox: '401', urlhaus: '403', malwarebazaar: '200' };
+
 export class FakeProviders {
 	server: Server | undefined;
 
@@ -145,6 +172,12 @@ export class FakeProviders {
 	private readonly windows = new Map<ProviderId, Window>();
 
 	private readonly sockets = new Set<Socket>();
+
+	/** How each abuse.ch service refuses a wrong key. */
+	readonly abuseChAuth: Record<AbuseChProvider, AbuseChAuthAnswer> = { ...DEFAULT_ABUSECH_AUTH };
+
+	/** Whether the urlscan key's plan may read `/api/v1/result/{uuid}/` (403 when not). */
+	urlscanResults = true;
 
 	async start(): Promise<this> {
 		this.server = createServer((req, res) => {
@@ -173,6 +206,8 @@ export class FakeProviders {
 		this.windows.clear();
 		this.requests.length = 0;
 		for (const key of Object.keys(this.overLimit)) delete this.overLimit[key];
+		Object.assign(this.abuseChAuth, DEFAULT_ABUSECH_AUTH);
+		this.urlscanResults = true;
 		for (const socket of this.sockets) socket.destroy();
 	}
 
@@ -180,7 +215,7 @@ export class FakeProviders {
 		this.faults.set(provider, { mode, delayMs: options.delayMs ?? 500, retryAfterSec: options.retryAfterSec ?? 1 });
 	}
 
-	/** Answers 429 (Retry-After: 1) to any request beyond `max` starts within `windowMs`. */
+	/** Answers the provider's 429 to any request beyond `max` starts within `windowMs` (VirusTotal's is QuotaExceededError, the others' carry Retry-After: 1). */
 	enforce(provider: ProviderId, max: number, windowMs = 1000): void {
 		this.windows.set(provider, { max, windowMs, starts: [] });
 	}
@@ -244,7 +279,7 @@ export class FakeProviders {
 		body: string,
 		record: RecordedRequest,
 	): Promise<Answer | undefined> {
-		if (!this.authorised(provider, req, url)) return unauthorised(provider);
+		if (!this.authorised(provider, req, url)) return this.unauthorised(provider);
 
 		const window = this.windows.get(provider);
 		if (window) {
@@ -252,7 +287,7 @@ export class FakeProviders {
 			window.starts = window.starts.filter((t) => t > now - window.windowMs);
 			if (window.starts.length >= window.max) {
 				this.overLimit[provider] = (this.overLimit[provider] ?? 0) + 1;
-				return tooMany(provider, 1);
+				return provider === 'virustotal' ? quotaExceeded(provider) : tooMany(provider, 1);
 			}
 			window.starts.push(now);
 		}
@@ -273,6 +308,9 @@ export class FakeProviders {
 					return { status: 502, text: '<html><body>502 Bad Gateway</body></html>', headers: { 'Content-Type': 'text/html' } };
 				case 'quota':
 					return quotaExceeded(provider);
+				case 'quota_once':
+					this.faults.delete(provider);
+					return quotaExceeded(provider);
 				case 'echo':
 					return json({ error: `Bad request: ${req.method} ${req.url} ${JSON.stringify(req.headers)}` }, 400);
 				case 'malformed':
@@ -281,7 +319,25 @@ export class FakeProviders {
 					break;
 			}
 		}
+		if (provider === 'urlscan' && /^\/api\/v1\/result\//.test(rest) && !this.urlscanResults) {
+			// A plan without result access: urlscan answers 403 (docs: elastic.co urlscan-io-action-type).
+			return json({ message: 'You are not allowed to access this resource with your plan', status: 403 }, 403);
+		}
 		return ROUTES[provider](req.method ?? 'GET', rest, url.searchParams, body, record);
+	}
+
+	private unauthorised(provider: ProviderId): Answer {
+		if (provider === 'threatfox' || provider === 'urlhaus' || provider === 'malwarebazaar') {
+			switch (this.abuseChAuth[provider]) {
+				case '401':
+					return json({ error: 'Unauthorized' }, 401);
+				case '403':
+					return json({ query_status: 'unknown_auth_key' }, 403);
+				default:
+					return json({ query_status: 'unknown_auth_key' });
+			}
+		}
+		return unauthorised(provider);
 	}
 
 	private authorised(provider: ProviderId, req: IncomingMessage, url: URL): boolean {
@@ -335,12 +391,10 @@ function unauthorised(provider: ProviderId): Answer {
 			);
 		case 'greynoise':
 			return json({ message: 'Unauthorized' }, 401);
-		case 'threatfox':
-		case 'urlhaus':
-		case 'malwarebazaar':
-			return json({ query_status: 'unknown_auth_key' }, 401);
 		case 'otx':
-			return json({ detail: 'Invalid API key' }, 401);
+			// OTX refuses a key with 403: OTX-Python-SDK OTXv2.py `handle_response_errors` raises
+			// InvalidAPIKey on 403 (the body's wording is not documented).
+			return json({ detail: 'Invalid API key' }, 403);
 		case 'urlscan':
 			return json({ message: 'API key supplied but not found in database!', status: 401 }, 401);
 		case 'shodan':
@@ -350,17 +404,17 @@ function unauthorised(provider: ProviderId): Answer {
 	}
 }
 
+/** `rate_limit_once`: the provider's short-window 429; providers that only have a daily allowance answer that. */
 function tooMany(provider: ProviderId, retryAfterSec: number): Answer {
 	const retry = { 'Retry-After': String(retryAfterSec) };
 	switch (provider) {
 		case 'virustotal':
+			// docs.virustotal.com/reference/errors: 429 TooManyRequestsError "Too many requests".
 			return json({ error: { code: 'TooManyRequestsError', message: 'Too many requests' } }, 429, retry);
 		case 'abuseipdb':
-			return json(
-				{ errors: [{ detail: 'Too many requests in a short time.', status: 429 }] },
-				429,
-				{ ...retry, 'X-RateLimit-Limit': '1000', 'X-RateLimit-Remaining': '412' },
-			);
+		case 'greynoise':
+			// Both document a daily (or weekly) allowance only, no short-burst 429.
+			return quotaExceeded(provider);
 		case 'urlscan':
 			return json(
 				{ message: 'Rate limit for search exceeded', status: 429 },
@@ -369,25 +423,37 @@ function tooMany(provider: ProviderId, retryAfterSec: number): Answer {
 			);
 		case 'shodan':
 			return json({ error: 'Request rate limit reached (1/second). Please wait a second and try again.' }, 429, retry);
-		case 'greynoise':
-			return json({ message: 'Too many requests' }, 429, retry);
 		default:
 			return json({ message: 'Too many requests' }, 429, retry);
 	}
 }
 
+/** A used-up allowance, in each provider's words. */
 function quotaExceeded(provider: ProviderId): Answer {
 	switch (provider) {
 		case 'virustotal':
+			// docs.virustotal.com/reference/errors: 429 QuotaExceededError, "You have exceeded one of
+			// your quotas (minute, daily or monthly)"; the public key's 4 a minute is one of them.
 			return json({ error: { code: 'QuotaExceededError', message: 'Quota exceeded' } }, 429);
 		case 'abuseipdb':
+			// docs.abuseipdb.com "Daily Rate Limits": 429 with X-RateLimit-Remaining: 0 and Retry-After.
 			return json(
 				{ errors: [{ detail: 'Daily rate limit of 1000 requests exceeded for this endpoint. See headers for additional details.', status: 429 }] },
 				429,
 				{ 'Retry-After': '29000', 'X-RateLimit-Limit': '1000', 'X-RateLimit-Remaining': '0' },
 			);
 		case 'greynoise':
-			return json({ plan: 'community', rate_limit: '50-lookups/day', message: 'You have hit your daily rate limit of 50 requests' }, 429);
+			// The Community API's 429 (docs.greynoise.io "Using the GreyNoise Community API"; the same
+			// body in public client tests): plan, `rate-limit` with a hyphen, message.
+			return json(
+				{
+					plan: 'unauthenticated',
+					'rate-limit': '100-lookups/day',
+					plan_url: 'https://greynoise.io/pricing',
+					message: 'You have hit your daily rate limit of 100 requests per day. Please create a free account or upgrade your plan at https://greynoise.io/pricing.',
+				},
+				429,
+			);
 		case 'urlscan':
 			return json({ message: 'Rate limit for search exceeded', status: 429 }, 429, {
 				'Retry-After': '40000',
@@ -403,11 +469,17 @@ type Route = (method: string, rest: string, query: URLSearchParams, body: string
 
 const iso = (days: number) => new Date(Date.UTC(2026, 0, 1) - days * 86_400_000).toISOString();
 const abuseDate = (days: number) => iso(days).replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+/** Shodan's form: "2025-12-31T00:00:00.000000", UTC without an offset. */
+const shodanDate = (days: number) => iso(days).replace(/Z$/, '000');
+/** A UTC time without an offset: "2025-12-22 00:00:00". */
+const naiveDate = (days: number) => iso(days).replace('T', ' ').replace(/\.\d+Z$/, '');
 
 function vtStats(malicious: number, suspicious = 0) {
 	return { malicious, suspicious, harmless: 62 - malicious, undetected: 28, timeout: 0 };
 }
 
+// VirusTotal v3 (docs.virustotal.com/reference/ip-info, domain-info, url-info, file-info): 200 with
+// data.attributes, 404 NotFoundError for an unknown resource.
 const virustotal: Route = (method, rest, _query, _body, record) => {
 	const match = /^\/(ip_addresses|domains|urls|files)\/([^/]+)$/.exec(rest);
 	if (method !== 'GET' || !match) return json({ error: { code: 'NotFoundError', message: 'Resource not found' } }, 404);
@@ -418,6 +490,9 @@ const virustotal: Route = (method, rest, _query, _body, record) => {
 	const type = { ip_addresses: 'ip_address', domains: 'domain', urls: 'url', files: 'file' }[kind];
 	if (id === SAMPLES.benignIp) {
 		return json({ data: { id, type, attributes: { last_analysis_stats: vtStats(0), reputation: 540, last_analysis_date: 1767139200 } } });
+	}
+	if (id === SAMPLES.riotC2Ip) {
+		return json({ data: { id, type, attributes: { last_analysis_stats: vtStats(10), reputation: -5, last_analysis_date: 1767139200 } } });
 	}
 	if (!BAD.has(id)) {
 		return json({ error: { code: 'NotFoundError', message: `${type} "${rawId}" not found` } }, 404);
@@ -440,6 +515,8 @@ const virustotal: Route = (method, rest, _query, _body, record) => {
 	return json({ data: { id: kind === 'urls' ? 'f1e2d3c4b5a6978812345678901234567890abcdefabcdefabcdefabcdef1234' : id, type, attributes } });
 };
 
+// AbuseIPDB v2 check (docs.abuseipdb.com "CHECK Endpoint"): always 200; `isWhitelisted` may be
+// true with reports and may be null, and whitelisting says nothing about the score.
 const abuseipdb: Route = (method, rest, query, _body, record) => {
 	if (method !== 'GET' || rest !== '/check') return json({ errors: [{ detail: 'Not found', status: 404 }] }, 404);
 	const ip = query.get('ipAddress') ?? '';
@@ -451,12 +528,17 @@ const abuseipdb: Route = (method, rest, query, _body, record) => {
 	if (ip === SAMPLES.benignIp) {
 		return json({ data: { ...base, isWhitelisted: true, abuseConfidenceScore: 0, usageType: 'Content Delivery Network', isp: 'Google LLC', domain: 'google.com', totalReports: 31, numDistinctUsers: 12, lastReportedAt: iso(3) } });
 	}
+	if (ip === SAMPLES.whitelistedC2Ip) {
+		return json({ data: { ...base, isWhitelisted: true, abuseConfidenceScore: 0, usageType: 'Data Center/Web Hosting/Transit', isp: 'Microsoft Corporation', domain: 'microsoft.com', totalReports: 2, numDistinctUsers: 2, lastReportedAt: iso(40) } });
+	}
 	if (BAD.has(ip)) {
 		return json({ data: { ...base, isWhitelisted: false, abuseConfidenceScore: 100, usageType: 'Data Center/Web Hosting/Transit', isp: 'Bad Hosting Ltd', domain: 'bad-hosting.example', totalReports: 523, numDistinctUsers: 131, lastReportedAt: iso(1) } });
 	}
-	return json({ data: { ...base, isWhitelisted: false, abuseConfidenceScore: 0, usageType: 'Fixed Line ISP', isp: 'Some ISP', domain: 'isp.example', totalReports: 0, numDistinctUsers: 0, lastReportedAt: null } });
+	return json({ data: { ...base, isWhitelisted: null, abuseConfidenceScore: 0, usageType: 'Fixed Line ISP', isp: 'Some ISP', domain: 'isp.example', totalReports: 0, numDistinctUsers: 0, lastReportedAt: null } });
 };
 
+// GreyNoise Community v3 (docs.greynoise.io "Using the GreyNoise Community API"): RIOT answers carry
+// `riot: true, classification: "benign"` and no trust level; 404 when neither noise nor RIOT.
 const greynoise: Route = (method, rest, _query, _body, record) => {
 	const match = /^\/v3\/community\/([^/]+)$/.exec(rest);
 	if (method !== 'GET' || !match) return json({ message: 'Not found' }, 404);
@@ -465,12 +547,17 @@ const greynoise: Route = (method, rest, _query, _body, record) => {
 	if (ip === SAMPLES.benignIp) {
 		return json({ ip, noise: false, riot: true, classification: 'benign', name: 'Google Public DNS', link: `https://viz.greynoise.io/ip/${ip}`, last_seen: '2025-12-30', message: 'Success' });
 	}
+	if (ip === SAMPLES.riotC2Ip) {
+		return json({ ip, noise: false, riot: true, classification: 'benign', name: 'Cloudflare', link: `https://viz.greynoise.io/riot/${ip}`, last_seen: '2025-12-31', message: 'Success' });
+	}
 	if (BAD.has(ip)) {
 		return json({ ip, noise: true, riot: false, classification: 'malicious', name: 'unknown', link: `https://viz.greynoise.io/ip/${ip}`, last_seen: '2025-12-31', message: 'Success' });
 	}
 	return json({ ip, noise: false, riot: false, message: 'IP not observed scanning the internet or contained in RIOT data set.' }, 404);
 };
 
+// ThreatFox search_ioc (threatfox.abuse.ch/api, abusech/ThreatFox threatfox_search_ioc.py): 200 with
+// query_status ok / no_result; IPs listed as ip:port.
 const threatfox: Route = (method, _rest, _query, body, record) => {
 	if (method !== 'POST') return json({ query_status: 'illegal_query' });
 	let request: Record<string, unknown> = {};
@@ -483,7 +570,7 @@ const threatfox: Route = (method, _rest, _query, body, record) => {
 	if (request.query !== 'search_ioc') return json({ query_status: 'unknown_query' });
 	const term = String(request.search_term ?? '');
 	record.value = term;
-	if (!BAD.has(term) || term === SAMPLES.badIpv6 || term === SAMPLES.badSha1) {
+	if ((!BAD.has(term) && term !== SAMPLES.whitelistedC2Ip) || term === SAMPLES.badIpv6 || term === SAMPLES.badSha1) {
 		return json({ query_status: 'no_result', data: 'Your search did not yield any results' });
 	}
 	const isIp = /^\d+\.\d+\.\d+\.\d+$/.test(term);
@@ -512,6 +599,9 @@ function form(body: string): URLSearchParams {
 	return new URLSearchParams(body);
 }
 
+// URLhaus v1 url/host/payload (urlhaus-api.abuse.ch): 200 with query_status; `blacklists` carries
+// Spamhaus DBL values (`*_domain`, `abused_legit_*`, `abused_redirector`, `not listed`) and SURBL
+// (`listed`, `not listed`), as the Cortex XSOAR URLhaus integration reads them.
 const urlhaus: Route = (method, rest, _query, body, record) => {
 	if (method !== 'POST') return json({ query_status: 'http_post_expected' });
 	const fields = form(body);
@@ -519,6 +609,22 @@ const urlhaus: Route = (method, rest, _query, body, record) => {
 		const url = fields.get('url') ?? '';
 		record.value = url;
 		if (!/^(https?|ftp):\/\//.test(url)) return json({ query_status: 'invalid_url' });
+		if (url === SAMPLES.offlineUrl) {
+			return json({
+				query_status: 'ok',
+				id: '2870001',
+				urlhaus_reference: 'https://urlhaus.abuse.ch/url/2870001/',
+				url,
+				url_status: 'offline',
+				host: SAMPLES.abusedDomain,
+				date_added: abuseDate(40),
+				last_online: abuseDate(30),
+				threat: 'malware_download',
+				blacklists: { spamhaus_dbl: 'abused_legit_malware', surbl: 'not listed' },
+				tags: ['zip'],
+				payloads: [],
+			});
+		}
 		if (url !== SAMPLES.badUrl) return json({ query_status: 'no_results' });
 		return json({
 			query_status: 'ok',
@@ -538,6 +644,17 @@ const urlhaus: Route = (method, rest, _query, body, record) => {
 	if (rest === '/host/') {
 		const host = fields.get('host') ?? '';
 		record.value = host;
+		if (host === SAMPLES.abusedDomain) {
+			return json({
+				query_status: 'ok',
+				urlhaus_reference: `https://urlhaus.abuse.ch/host/${host}/`,
+				host,
+				firstseen: abuseDate(40),
+				url_count: '1',
+				blacklists: { spamhaus_dbl: 'abused_legit_malware', surbl: 'not listed' },
+				urls: [{ id: '2870001', url: SAMPLES.offlineUrl, url_status: 'offline', date_added: abuseDate(40), threat: 'malware_download', tags: ['zip'] }],
+			});
+		}
 		if (!BAD.has(host)) return json({ query_status: 'no_results' });
 		return json({
 			query_status: 'ok',
@@ -574,6 +691,8 @@ const urlhaus: Route = (method, rest, _query, body, record) => {
 	return json({ query_status: 'unknown_endpoint' }, 404);
 };
 
+// MalwareBazaar get_info (bazaar.abuse.ch/api): first_seen / last_seen are "YYYY-MM-DD hh:mm:ss"
+// in UTC without an offset.
 const malwarebazaar: Route = (method, _rest, _query, body, record) => {
 	if (method !== 'POST') return json({ query_status: 'http_post_expected' });
 	const fields = form(body);
@@ -590,8 +709,8 @@ const malwarebazaar: Route = (method, _rest, _query, body, record) => {
 				sha256_hash: SAMPLES.badSha256,
 				sha1_hash: SAMPLES.badSha1,
 				md5_hash: SAMPLES.badMd5,
-				first_seen: abuseDate(10),
-				last_seen: abuseDate(1),
+				first_seen: naiveDate(10),
+				last_seen: naiveDate(1),
 				file_name: 'invoice.exe',
 				file_size: 289792,
 				file_type: 'exe',
@@ -604,6 +723,9 @@ const malwarebazaar: Route = (method, _rest, _query, body, record) => {
 	});
 };
 
+// OTX indicators API (OTX-Python-SDK IndicatorTypes.py, OTXv2.py): separate `domain` and
+// `hostname` types; an unknown indicator is 200 with no pulses; pulses for a hostname are filed
+// under `hostname`, not under `domain`.
 const otx: Route = (method, rest, _query, _body, record) => {
 	const match = /^\/api\/v1\/indicators\/(IPv4|IPv6|domain|hostname|url|file)\/(.+)\/general$/.exec(rest);
 	if (method !== 'GET' || !match) return json({ detail: 'Not found.' }, 404);
@@ -613,7 +735,8 @@ const otx: Route = (method, rest, _query, _body, record) => {
 	if (value === SAMPLES.benignIp) {
 		return json({ ...empty, validation: [{ source: 'whitelist', message: 'Whitelisted IP', name: 'Whitelisted IP' }] });
 	}
-	if (!BAD.has(value)) return json(empty);
+	const known = BAD.has(value) || (value === SAMPLES.badHostname && match[1] === 'hostname');
+	if (!known) return json(empty);
 	return json({
 		...empty,
 		pulse_info: {
@@ -629,30 +752,72 @@ const otx: Route = (method, rest, _query, _body, record) => {
 	});
 };
 
-/** The value a urlscan query string asks about: `field:"value"` or `field:value`. */
-function urlscanValue(q: string): string {
-	const quoted = /^[\w.]+:"((?:[^"\\]|\\.)*)"$/.exec(q);
-	if (quoted) return quoted[1].replace(/\\(.)/g, '$1');
-	return q.slice(q.indexOf(':') + 1);
+/** A urlscan query string `field:"value"` or `field:value`, as the fake understands it. */
+function urlscanQuery(q: string): { field: string; value: string } {
+	const quoted = /^([\w.]+):"((?:[^"\\]|\\.)*)"$/.exec(q);
+	if (quoted) return { field: quoted[1], value: quoted[2].replace(/\\(.)/g, '$1') };
+	const colon = q.indexOf(':');
+	return { field: q.slice(0, colon), value: q.slice(colon + 1) };
 }
 
+interface UrlscanScan {
+	id: string;
+	days: number;
+	malicious: boolean;
+	page: Record<string, string>;
+	/** Everything the page loaded: urlscan's `domain:`, `ip:` and `hash:` match any of these. */
+	touched: { domain: string[]; ip: string[]; hash: string[] };
+}
+
+const URLSCAN_PAGE = { url: SAMPLES.badUrl, domain: SAMPLES.badDomain, ip: SAMPLES.badIp, country: 'NL', asnname: 'BAD-HOSTING, NL', status: '200' };
+const URLSCAN_TOUCHED = { domain: [SAMPLES.badDomain, SAMPLES.touchedDomain], ip: [SAMPLES.badIp, '151.101.1.195'], hash: [SAMPLES.badSha256] };
+const URLSCAN_SCANS: UrlscanScan[] = [
+	{ id: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', days: 1, malicious: true, page: URLSCAN_PAGE, touched: URLSCAN_TOUCHED },
+	{ id: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c', days: 6, malicious: false, page: URLSCAN_PAGE, touched: URLSCAN_TOUCHED },
+];
+
+function urlscanMatches(scan: UrlscanScan, field: string, value: string): boolean {
+	if (field.startsWith('page.')) return scan.page[field.slice(5)] === value;
+	if (field === 'domain' || field === 'ip' || field === 'hash') return scan.touched[field].includes(value);
+	return false;
+}
+
+// urlscan.io (docs.urlscan.io search and result APIs; urlscan/urlscan-python client.py):
+// - search: hits are task/page/stats, newest first, and carry no verdicts; `page.*` fields match the
+//   scanned page, `domain:`/`ip:`/`hash:` match anything the page loaded; a miss is total 0;
+// - result `/api/v1/result/{uuid}/`: `verdicts.overall`; 404 while unknown or unfinished; 403 for a
+//   plan without access (see `urlscanResults`);
+// - `/api/v1/quotas`: the key's limits (trimmed here).
 const urlscan: Route = (method, rest, query, _body, record) => {
+	if (method === 'GET' && rest === '/api/v1/quotas') {
+		return json({ limits: { search: { day: { limit: 1000, used: 0, remaining: 1000 }, minute: { limit: 30, used: 0, remaining: 30 } } } });
+	}
+	const resultMatch = /^\/api\/v1\/result\/([0-9a-f-]{36})\/$/.exec(rest);
+	if (method === 'GET' && resultMatch) {
+		record.value = resultMatch[1];
+		const scan = URLSCAN_SCANS.find((s) => s.id === resultMatch[1]);
+		if (!scan) return json({ message: 'Scan is not finished yet', status: 404 }, 404);
+		const verdict = { score: scan.malicious ? 100 : 0, categories: scan.malicious ? ['phishing'] : [], brands: scan.malicious ? ['Microsoft'] : [], tags: [], malicious: scan.malicious, hasVerdicts: scan.malicious };
+		return json({
+			task: { uuid: scan.id, time: iso(scan.days), url: scan.page.url, visibility: 'public' },
+			page: scan.page,
+			verdicts: { overall: verdict, urlscan: verdict, engines: { score: 0, malicious: [], benign: [] }, community: { score: 0, votesTotal: 0 } },
+		});
+	}
 	if (method !== 'GET' || rest !== '/api/v1/search/') return json({ message: 'Not Found', status: 404 }, 404);
-	const value = urlscanValue(query.get('q') ?? '');
+	const { field, value } = urlscanQuery(query.get('q') ?? '');
 	record.value = value;
-	if (!BAD.has(value)) return json({ results: [], total: 0, took: 3, has_more: false });
-	const result = (id: string, days: number, malicious: boolean) => ({
-		_id: id,
-		task: { time: iso(days), method: 'api', visibility: 'public', url: SAMPLES.badUrl, tags: ['phishing'] },
-		page: { url: SAMPLES.badUrl, domain: SAMPLES.badDomain, ip: SAMPLES.badIp, country: 'NL', asnname: 'BAD-HOSTING, NL', status: '200' },
-		stats: { uniqIPs: 3, requests: 7 },
-		verdicts: { malicious, score: malicious ? 100 : 0 },
-		result: `https://urlscan.io/api/v1/result/${id}/`,
-		sort: [Date.UTC(2026, 0, 1) - days * 86_400_000, id],
-	});
+	const hits = URLSCAN_SCANS.filter((scan) => urlscanMatches(scan, field, value));
 	return json({
-		results: [result('0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', 1, true), result('0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c', 6, false)],
-		total: 2,
+		results: hits.map((scan) => ({
+			_id: scan.id,
+			task: { time: iso(scan.days), method: 'api', visibility: 'public', url: scan.page.url, tags: ['phishing'] },
+			page: scan.page,
+			stats: { uniqIPs: 3, requests: 7 },
+			result: `https://urlscan.io/api/v1/result/${scan.id}/`,
+			sort: [Date.UTC(2026, 0, 1) - scan.days * 86_400_000, scan.id],
+		})),
+		total: hits.length,
 		took: 11,
 		has_more: false,
 	});
@@ -664,18 +829,19 @@ function hostRoute(notFound: () => Answer, prefix: RegExp, keyless: boolean): Ro
 		if (method !== 'GET' || !match) return notFound();
 		const ip = decodeURIComponent(match[1]);
 		record.value = ip;
+		// Shodan's last_update is UTC without an offset, with microseconds (achillean/shodan-python).
 		if (ip === SAMPLES.benignIp) {
 			return json(
 				keyless
 					? { ip, ports: [53, 443], hostnames: ['dns.google'], cpes: [], tags: [], vulns: [] }
-					: { ip_str: ip, ports: [53, 443], hostnames: ['dns.google'], org: 'Google LLC', asn: 'AS15169', tags: [], last_update: iso(1) },
+					: { ip_str: ip, ports: [53, 443], hostnames: ['dns.google'], org: 'Google LLC', asn: 'AS15169', tags: [], last_update: shodanDate(1) },
 			);
 		}
 		if (!BAD.has(ip)) return notFound();
 		return json(
 			keyless
 				? { ip, ports: [22, 443, 50050], hostnames: [], cpes: ['cpe:/a:openbsd:openssh'], tags: ['c2', 'self-signed'], vulns: ['CVE-2023-48795'] }
-				: { ip_str: ip, ports: [22, 443, 50050], hostnames: [], org: 'Bad Hosting Ltd', isp: 'Bad Hosting Ltd', asn: 'AS666', os: null, tags: ['c2', 'self-signed'], vulns: ['CVE-2023-48795'], last_update: iso(1) },
+				: { ip_str: ip, ports: [22, 443, 50050], hostnames: [], org: 'Bad Hosting Ltd', isp: 'Bad Hosting Ltd', asn: 'AS666', os: null, tags: ['c2', 'self-signed'], vulns: ['CVE-2023-48795'], last_update: shodanDate(1) },
 		);
 	};
 }

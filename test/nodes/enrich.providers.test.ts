@@ -13,8 +13,14 @@ interface Case {
 	notFound: string;
 	/** A value of a type the provider does not look up, with its declared type. */
 	unsupported: { value: string; type?: string };
-	/** Which credential key to spoil for the 401 case (InternetDB has none). */
+	/** Which credential key to spoil for the wrong-key case (InternetDB has none). */
 	key?: keyof typeof KEYS;
+	/** The HTTP status the provider answers a wrong key with (401 unless said). */
+	refused?: number;
+	/** Every 429 is a used-up daily allowance: not retried, the provider is off for the run. */
+	quotaOnly?: boolean;
+	/** Requests one found lookup takes (urlscan: the search, then the newest scan's result). */
+	requests?: number;
 }
 
 const CASES: Case[] = [
@@ -31,6 +37,7 @@ const CASES: Case[] = [
 		notFound: SAMPLES.unknownIp,
 		unsupported: { value: SAMPLES.badDomain },
 		key: 'abuseipdb',
+		quotaOnly: true,
 	},
 	{
 		provider: 'greynoise',
@@ -38,6 +45,7 @@ const CASES: Case[] = [
 		notFound: SAMPLES.unknownIp,
 		unsupported: { value: SAMPLES.badIpv6 },
 		key: 'greynoise',
+		quotaOnly: true,
 	},
 	{
 		provider: 'threatfox',
@@ -45,6 +53,7 @@ const CASES: Case[] = [
 		notFound: SAMPLES.unknownDomain,
 		unsupported: { value: SAMPLES.badSha1 },
 		key: 'abusech',
+		refused: 401,
 	},
 	{
 		provider: 'urlhaus',
@@ -52,6 +61,7 @@ const CASES: Case[] = [
 		notFound: SAMPLES.unknownUrl,
 		unsupported: { value: SAMPLES.badSha1 },
 		key: 'abusech',
+		refused: 403,
 	},
 	{
 		provider: 'malwarebazaar',
@@ -59,6 +69,7 @@ const CASES: Case[] = [
 		notFound: SAMPLES.unknownSha256,
 		unsupported: { value: SAMPLES.badIp },
 		key: 'abusech',
+		refused: 200,
 	},
 	{
 		provider: 'otx',
@@ -66,13 +77,15 @@ const CASES: Case[] = [
 		notFound: SAMPLES.unknownDomain,
 		unsupported: { value: 'phish@bad-actor.top', type: 'email' },
 		key: 'otx',
+		refused: 403,
 	},
 	{
 		provider: 'urlscan',
-		found: { value: SAMPLES.badUrl, verdict: 'suspicious', reason: /urlscan\.io: 1 of 2 recent scans flagged malicious/ },
+		found: { value: SAMPLES.badUrl, verdict: 'suspicious', reason: /urlscan\.io: its latest scan \(2025-12-31\) was classified malicious \(phishing; Microsoft\)/ },
 		notFound: SAMPLES.unknownDomain,
 		unsupported: { value: SAMPLES.badMd5 },
 		key: 'urlscan',
+		requests: 2,
 	},
 	{
 		provider: 'shodan',
@@ -112,7 +125,7 @@ describe.each(CASES)('$provider', (c) => {
 		expect(typeof result.link).toBe('string');
 		expect(enrichment(items[0]).verdict).toBe(c.found.verdict);
 		expect((enrichment(items[0]).reasons as string[]).join('\n')).toMatch(c.found.reason);
-		expect(fake.requestsTo(c.provider)).toHaveLength(1);
+		expect(fake.requestsTo(c.provider)).toHaveLength(c.requests ?? 1);
 		expect(leakedKeys(items)).toEqual([]);
 	});
 
@@ -136,7 +149,7 @@ describe.each(CASES)('$provider', (c) => {
 
 	if (c.key) {
 		const key = c.key;
-		test('401: error with code auth, no key in output, and the refused key is not sent again', async () => {
+		test(`wrong key (HTTP ${c.refused ?? 401}): error with code auth, no key in output, and the refused key is not sent again`, async () => {
 			const wrong = `WRONG-${key}-3e9d1c7b`;
 			const { items } = await enrich(fake, {
 				providers: [c.provider],
@@ -149,23 +162,33 @@ describe.each(CASES)('$provider', (c) => {
 				expect(result).toMatchObject({ status: 'error', verdict: 'unknown', error: { code: 'auth' } });
 				expect(enrichment(item).verdict).toBe('unknown');
 			}
-			expect(providerResult(items[0], c.provider).error).toMatchObject({ httpStatus: 401 });
+			expect(providerResult(items[0], c.provider).error).toMatchObject({ httpStatus: c.refused ?? 401 });
+			expect((providerResult(items[0], c.provider).error as IDataObject).message).toMatch(/refused the API key/);
 			expect(fake.requestsTo(c.provider)).toHaveLength(1);
 			expect(leakedKeys(items, [...Object.values(KEYS), wrong])).toEqual([]);
 		});
 	}
 
-	test('429 then success: retried after Retry-After, ok', async () => {
-		fake.setMode(c.provider, 'rate_limit_once', { retryAfterSec: 1 });
-		const { items } = await enrich(fake, { providers: [c.provider], input: [{ value: c.found.value }] });
-		const result = providerResult(items[0], c.provider);
-		expect(result).toMatchObject({ status: 'ok', verdict: c.found.verdict, attempts: 2 });
-		const [first, second] = fake.requestsTo(c.provider);
-		expect(first.status).toBe(429);
-		expect(second.status).toBe(200);
-		// Retry-After: 1 was honoured (lower bound only; a little slack for timer granularity).
-		expect(second.at - first.at).toBeGreaterThanOrEqual(950);
-	});
+	if (c.quotaOnly) {
+		test('429: a used-up daily allowance, not retried, off for the rest of the run', async () => {
+			fake.setMode(c.provider, 'rate_limit_once', { retryAfterSec: 1 });
+			const { items } = await enrich(fake, { providers: [c.provider], input: [{ value: c.found.value }, { value: c.notFound }], options: { parallel: 1 } });
+			for (const item of items) expect(providerResult(item, c.provider)).toMatchObject({ status: 'rate_limited', error: { code: 'quota' } });
+			expect(fake.requestsTo(c.provider)).toHaveLength(1);
+		});
+	} else {
+		test('429 then success: retried after Retry-After, ok', async () => {
+			fake.setMode(c.provider, 'rate_limit_once', { retryAfterSec: 1 });
+			const { items } = await enrich(fake, { providers: [c.provider], input: [{ value: c.found.value }] });
+			const result = providerResult(items[0], c.provider);
+			expect(result).toMatchObject({ status: 'ok', verdict: c.found.verdict, attempts: 2 });
+			const [first, second] = fake.requestsTo(c.provider);
+			expect(first.status).toBe(429);
+			expect(second.status).toBe(200);
+			// Retry-After: 1 was honoured (lower bound only; a little slack for timer granularity).
+			expect(second.at - first.at).toBeGreaterThanOrEqual(950);
+		});
+	}
 
 	test('timeout: a provider that never answers is timeout, the item still comes out', async () => {
 		fake.setMode(c.provider, 'hang');

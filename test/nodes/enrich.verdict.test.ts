@@ -61,7 +61,7 @@ describe('aggregate', () => {
 	});
 
 	test('a known-benign signal caps at benign and keeps what it outweighed; it can be switched off', () => {
-		const results = [result('threatfox', 'ok', 'malicious', { score: 75 }), result('greynoise', 'ok', 'benign')];
+		const results = [result('threatfox', 'ok', 'malicious', { score: 75 }), result('greynoise', 'ok', 'benign', { benignSignal: 'known_benign' })];
 		const capped = aggregate(results, benignWins);
 		expect(capped).toMatchObject({ verdict: 'benign', score: 0 });
 		expect(capped.reasons).toEqual(['greynoise: benign signal', 'Outweighed by the known-benign signal: threatfox: malicious signal']);
@@ -69,6 +69,17 @@ describe('aggregate', () => {
 		expect(off.verdict).toBe('malicious');
 		expect(off.reasons).toContain('Known-benign signal not applied: greynoise: benign signal');
 		expect(aggregate([result('greynoise', 'ok', 'benign')], { knownBenignWins: false }).verdict).toBe('benign');
+	});
+
+	test('a benign context signal (or one that does not say) gives benign only when nothing flags the IoC', () => {
+		for (const benignSignal of ['context', undefined] as const) {
+			const riot = result('greynoise', 'ok', 'benign', { benignSignal });
+			expect(aggregate([riot, result('a', 'not_found')], benignWins)).toMatchObject({ verdict: 'benign', score: 0 });
+			const flagged = aggregate([riot, result('virustotal', 'ok', 'malicious', { score: 11 })], benignWins);
+			expect(flagged).toMatchObject({ verdict: 'malicious', score: 70 });
+			expect(flagged.reasons).toEqual(['virustotal: malicious signal', 'Benign context outweighed: greynoise: benign signal']);
+			expect(aggregate([riot, result('urlhaus', 'ok', 'suspicious')], benignWins).verdict).toBe('suspicious');
+		}
 	});
 
 	test('an IoC that was never sent gives its reason', () => {

@@ -1,9 +1,12 @@
 /**
- * AbuseIPDB v2 `check`. An unknown IP is HTTP 200 with no reports (there is no 404).
- * 429 with `X-RateLimit-Remaining: 0` is the daily quota.
+ * AbuseIPDB v2 `check` (docs.abuseipdb.com, "CHECK Endpoint" and "Daily Rate Limits"). An unknown
+ * IP is HTTP 200 with no reports (there is no 404). The verdict comes from `abuseConfidenceScore`
+ * only: `isWhitelisted` (true, false or null) is kept as evidence, because AbuseIPDB's whitelists
+ * give "the benefit of the doubt" and "should not be used as a basis for action" (its API docs).
+ * Its only documented limits are daily, so every 429 is the day's quota.
  */
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import { clampScore, header, isoDate, malformed, notFound, num, obj, said, str, tagList, unexpected } from './util';
+import { clampScore, isoDate, malformed, notFound, num, obj, str, tagList, unexpected } from './util';
 
 const NAME = 'AbuseIPDB';
 export const ABUSEIPDB_MAX_AGE_DAYS = 90;
@@ -18,6 +21,7 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 	const reports = num(data.totalReports) ?? 0;
 	const whitelisted = data.isWhitelisted === true;
 	const usage = str(data.usageType);
+	const note = whitelisted ? `, whitelisted${usage ? ` as ${usage}` : ''}` : '';
 	const evidence = {
 		abuseConfidenceScore: score,
 		totalReports: reports,
@@ -29,26 +33,23 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 		domain: str(data.domain) ?? null,
 		countryCode: str(data.countryCode) ?? null,
 	};
-	if (!whitelisted && reports === 0) return notFound(evidence, link);
+	if (reports === 0 && !whitelisted) return notFound(evidence, link);
 
 	const reading: ProviderReading = {
 		status: 'ok',
 		verdict: 'unknown',
 		score: clampScore(score),
-		tags: tagList([data.isTor === true ? 'tor' : undefined, usage]),
+		tags: tagList([data.isTor === true ? 'tor' : undefined, whitelisted ? 'whitelisted' : undefined, usage]),
 		link,
 		lastSeen: isoDate(data.lastReportedAt),
 		evidence,
 	};
-	if (whitelisted) {
-		reading.verdict = 'benign';
-		reading.reasons = [`${NAME}: whitelisted${usage ? ` (${usage}${data.domain ? `, ${data.domain}` : ''})` : ''}`];
-	} else if (score >= 90) {
+	if (score >= 90) {
 		reading.verdict = 'malicious';
-		reading.reasons = [`${NAME}: abuse confidence ${score}% (${reports} reports)`];
+		reading.reasons = [`${NAME}: abuse confidence ${score}% (${reports} reports${note})`];
 	} else if (score >= 25) {
 		reading.verdict = 'suspicious';
-		reading.reasons = [`${NAME}: abuse confidence ${score}% (${reports} reports)`];
+		reading.reasons = [`${NAME}: abuse confidence ${score}% (${reports} reports${note})`];
 	}
 	return reading;
 }
@@ -69,6 +70,5 @@ export const abuseipdb: Provider = {
 		headers: { Accept: 'application/json' },
 	}),
 	read,
-	quotaExhausted: (response) =>
-		header(response, 'x-ratelimit-remaining') === '0' || /daily/i.test(said(response)),
+	quotaExhausted: () => true,
 };

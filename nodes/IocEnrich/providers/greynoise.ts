@@ -1,6 +1,15 @@
 /**
- * GreyNoise Community (IPv4 only). 404 = not observed scanning and not in RIOT.
- * RIOT or `benign` is a known-benign signal; the community 429 is a daily allowance.
+ * GreyNoise Community v3 (IPv4 only; docs.greynoise.io "Using the GreyNoise Community API").
+ * 404 = not observed scanning and not in RIOT.
+ * - `classification: malicious` → malicious.
+ * - Observed scanning (`noise`) and classified benign: a scanner GreyNoise has identified (a search
+ *   engine, a researcher), a known-benign signal.
+ * - RIOT is context: community answers carry `riot: true` (and `classification: benign`) with no
+ *   trust level, and RIOT's trust level 2 is business infrastructure "where end-user attribution is
+ *   limited", level 3 cloud compute or bulk hosting "with no inherent trust signal" (docs.greynoise.io,
+ *   Business Services data dictionary): a C2 behind a CDN or in a cloud range is in RIOT too. It
+ *   gives benign only when no other provider flags the IoC.
+ * The Community 429 is the plan's allowance: `{"plan", "rate-limit": "100-lookups/day", "message"}`.
  */
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
 import { isoDate, malformed, notFound, obj, said, str, tagList, unexpected } from './util';
@@ -34,11 +43,17 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 	if (classification === 'malicious') {
 		reading.verdict = 'malicious';
 		reading.reasons = [`${NAME}: classified malicious${who}`];
+	} else if (classification === 'benign' && body.noise === true) {
+		reading.verdict = 'benign';
+		reading.benignSignal = 'known_benign';
+		reading.reasons = [`${NAME}: a scanner classified benign${who}`];
 	} else if (body.riot === true) {
 		reading.verdict = 'benign';
-		reading.reasons = [`${NAME}: RIOT, a known benign service${who}`];
+		reading.benignSignal = 'context';
+		reading.reasons = [`${NAME}: RIOT, a common business service${who}`];
 	} else if (classification === 'benign') {
 		reading.verdict = 'benign';
+		reading.benignSignal = 'context';
 		reading.reasons = [`${NAME}: classified benign${who}`];
 	}
 	return reading;
@@ -58,5 +73,6 @@ export const greynoise: Provider = {
 		headers: { Accept: 'application/json' },
 	}),
 	read,
-	quotaExhausted: (response) => /daily|week/i.test(said(response)),
+	quotaExhausted: (response) =>
+		/lookups\/(day|week|month)/i.test(str(obj(response.json)?.['rate-limit']) ?? '') || /daily|week/i.test(said(response)),
 };

@@ -1,9 +1,14 @@
 /**
- * AlienVault OTX indicator `general` section. An unknown indicator is usually HTTP 200 with no
- * pulses (sometimes 404); a non-empty `validation` list is OTX's allowlist.
+ * AlienVault OTX indicator `general` section (OTX-Python-SDK: OTXv2.py, IndicatorTypes.py,
+ * examples/is_malicious/get_malicious.py). An unknown indicator is usually HTTP 200 with no pulses
+ * (sometimes 404); a non-empty `validation` list is OTX's allowlist, a known-benign signal.
+ * - OTX refuses a key with 403 (`handle_response_errors` raises InvalidAPIKey on 403).
+ * - OTX keeps `domain` and `hostname` indicators apart (the SDK's is_malicious example asks both
+ *   for a host): a name longer than its registrable domain is looked up as a `hostname`.
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { parsePsl } from '../../shared/ioc/vendor';
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
 import { arr, latest, isoDate, malformed, notFound, num, obj, str, tagList, unexpected } from './util';
 
@@ -19,8 +24,17 @@ const SECTIONS: Record<string, [string, string]> = {
 	sha256: ['file', 'file'],
 };
 
+/** OTX's [API type, web page type] for an IoC: `hostname` for a name below its registrable domain. */
+function section(ioc: Ioc): [string, string] {
+	if (ioc.type === 'domain') {
+		const registrable = parsePsl(ioc.value).domain;
+		if (registrable && registrable !== ioc.value) return ['hostname', 'hostname'];
+	}
+	return SECTIONS[ioc.type];
+}
+
 function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
-	const link = `https://otx.alienvault.com/indicator/${SECTIONS[ioc.type][1]}/${encodeURIComponent(ioc.value)}`;
+	const link = `https://otx.alienvault.com/indicator/${section(ioc)[1]}/${encodeURIComponent(ioc.value)}`;
 	if (response.statusCode === 404) return notFound({}, link);
 	if (response.statusCode !== 200) return unexpected(NAME, response);
 	const body = obj(response.json);
@@ -48,6 +62,7 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 	};
 	if (validation.length > 0) {
 		reading.verdict = 'benign';
+		reading.benignSignal = 'known_benign';
 		reading.reasons = [`${NAME}: allowlisted (${evidence.validation.slice(0, 3).join('; ')})`];
 	} else {
 		reading.verdict = 'suspicious';
@@ -65,9 +80,10 @@ export const otx: Provider = {
 	defaultBaseUrl: 'https://otx.alienvault.com',
 	supports: ['ipv4', 'ipv6', 'domain', 'url', 'md5', 'sha1', 'sha256'],
 	limits: { concurrency: 2, minIntervalMs: 500 },
+	keyRefused: [403],
 	request: (ioc) => ({
 		method: 'GET',
-		url: `/api/v1/indicators/${SECTIONS[ioc.type][0]}/${encodeURIComponent(ioc.value)}/general`,
+		url: `/api/v1/indicators/${section(ioc)[0]}/${encodeURIComponent(ioc.value)}/general`,
 		headers: { Accept: 'application/json' },
 	}),
 	read,

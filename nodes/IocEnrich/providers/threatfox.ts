@@ -1,11 +1,12 @@
 /**
- * abuse.ch ThreatFox `search_ioc`. HTTP 200 with `query_status` (`ok`, `no_result`); IPs are
- * listed as `ip:port`, so matches are filtered here to the value itself.
+ * abuse.ch ThreatFox `search_ioc` (threatfox.abuse.ch/api; abusech/ThreatFox
+ * threatfox_search_ioc.py). HTTP 200 with `query_status` (`ok`, `no_result`); IPs are listed as
+ * `ip:port`, so matches are filtered here to the value itself. A refused Auth-Key: see util.ts.
  */
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import { arr, earliest, failure, isoDate, latest, malformed, notFound, num, obj, str, tagList, unexpected } from './util';
+import { ABUSECH_KEY_REFUSED, arr, earliest, failure, isoDate, latest, malformed, notFound, num, obj, str, tagList, unexpected } from './util';
 
 const NAME = 'ThreatFox';
 
@@ -66,6 +67,8 @@ export const threatfox: Provider = {
 	defaultBaseUrl: 'https://threatfox-api.abuse.ch/api/v1',
 	supports: ['ipv4', 'domain', 'url', 'md5', 'sha256'],
 	limits: { concurrency: 2, minIntervalMs: 250 },
+	// abuse.ch refuses a key with 401 {"error":"Unauthorized"}, 403 or 200 {"query_status":"unknown_auth_key"}.
+	keyRefused: ABUSECH_KEY_REFUSED,
 	request: (ioc) => ({
 		method: 'POST',
 		url: '/',

@@ -1,17 +1,46 @@
 /**
- * abuse.ch URLhaus: `url/` for URLs, `host/` for domains and IPs, `payload/` for MD5/SHA256.
- * HTTP 200 with `query_status` (`ok`, `no_results`, `invalid_*`).
+ * abuse.ch URLhaus (urlhaus-api.abuse.ch): `url/` for URLs, `host/` for domains and IPs,
+ * `payload/` for MD5/SHA256. HTTP 200 with `query_status` (`ok`, `no_results`, `invalid_*`,
+ * `unknown_auth_key`).
+ * Verdicts follow the Cortex XSOAR URLhaus integration (demisto/content
+ * Packs/URLHaus/Integrations/URLHaus, URLHaus_description.md "How DBot Score is Calculated"):
+ * - Spamhaus DBL `*_domain` or SURBL `listed` → malicious;
+ * - Spamhaus DBL `abused_legit_*` / `abused_redirector` (a compromised legitimate site, which
+ *   XSOAR only counts behind an option that is off by default) → suspicious;
+ * - a URL that is `online` → malicious, `offline` → suspicious (unless a blocklist says malicious);
+ * - a payload hash → malicious.
  */
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import { arr, failure, FORM_HEADERS, formBody, isoDate, malformed, notFound, num, obj, str, tagList, unexpected } from './util';
+import { ABUSECH_KEY_REFUSED, arr, failure, FORM_HEADERS, formBody, isoDate, malformed, notFound, num, obj, str, tagList, unexpected } from './util';
 
 const NAME = 'URLhaus';
 
-function listedOnBlocklists(blacklists: unknown): string[] {
-	const lists = obj(blacklists) ?? {};
-	return Object.entries(lists)
-		.filter(([, state]) => typeof state === 'string' && state !== 'not listed')
-		.map(([list]) => list);
+interface Listing {
+	/** `malicious` (a `*_domain` or `listed` entry), `compromised` (`abused_*`), or `none`. */
+	meaning: 'malicious' | 'compromised' | 'none';
+	/** E.g. "listed on surbl", "spamhaus_dbl abused_legit_malware (a compromised legitimate site)". */
+	words: string[];
+}
+
+function blocklisting(blacklists: unknown): Listing {
+	const words: string[] = [];
+	let malicious = false;
+	let compromised = false;
+	for (const [list, state] of Object.entries(obj(blacklists) ?? {})) {
+		if (typeof state !== 'string' || state === 'not listed') continue;
+		if (state === 'listed' || state.endsWith('_domain')) {
+			malicious = true;
+			words.push(state === 'listed' ? `listed on ${list}` : `${list} ${state}`);
+		} else if (state.startsWith('abused_')) {
+			compromised = true;
+			words.push(`${list} ${state} (a compromised legitimate site)`);
+		}
+	}
+	return { meaning: malicious ? 'malicious' : compromised ? 'compromised' : 'none', words };
+}
+
+function listed(listing: Listing): string {
+	return listing.words.length ? `; ${listing.words.join(', ')}` : '';
 }
 
 function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
@@ -32,15 +61,16 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 	if (ioc.type === 'url') {
 		const urlStatus = str(body.url_status) ?? 'unknown';
 		const threat = str(body.threat) ?? 'malware';
+		const listing = blocklisting(body.blacklists);
 		return {
 			status: 'ok',
-			verdict: 'malicious',
+			verdict: urlStatus === 'online' || listing.meaning === 'malicious' ? 'malicious' : 'suspicious',
 			tags: tagList([threat, ...arr(body.tags)]),
 			link,
 			firstSeen: isoDate(body.date_added),
 			lastSeen: isoDate(body.last_online),
-			reasons: [`${NAME}: ${threat} URL, ${urlStatus}`],
-			evidence: { url_status: urlStatus, threat, blacklists: obj(body.blacklists) ?? null, payloads: arr(body.payloads).length },
+			reasons: [`${NAME}: ${threat} URL, ${urlStatus}${listed(listing)}`],
+			evidence: { url_status: urlStatus, threat, blocklisted: listing.meaning, blacklists: obj(body.blacklists) ?? null, payloads: arr(body.payloads).length },
 		};
 	}
 
@@ -59,21 +89,20 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 		};
 	}
 
-	// Hosts: a listed host may be a shared platform abused once; only blocklists make it malicious.
+	// Hosts: a host of malware URLs may be a shared platform or a compromised site abused once;
+	// only a blocklist entry for the domain itself makes it malicious.
 	const urls = arr(body.urls).map(obj);
 	const online = urls.filter((u) => u?.url_status === 'online').length;
 	const count = num(body.url_count) ?? urls.length;
-	const blocklists = listedOnBlocklists(body.blacklists);
+	const listing = blocklisting(body.blacklists);
 	return {
 		status: 'ok',
-		verdict: blocklists.length > 0 ? 'malicious' : 'suspicious',
+		verdict: listing.meaning === 'malicious' ? 'malicious' : 'suspicious',
 		tags: tagList(urls.flatMap((u) => [u?.threat, ...arr(u?.tags)])),
 		link,
 		firstSeen: isoDate(body.firstseen),
-		reasons: [
-			`${NAME}: host of ${count} malware URLs (${online} online)${blocklists.length ? `, listed on ${blocklists.join(', ')}` : ''}`,
-		],
-		evidence: { url_count: count, online, blacklists: obj(body.blacklists) ?? null },
+		reasons: [`${NAME}: host of ${count} malware URLs (${online} online)${listed(listing)}`],
+		evidence: { url_count: count, online, blocklisted: listing.meaning, blacklists: obj(body.blacklists) ?? null },
 	};
 }
 
@@ -93,6 +122,8 @@ export const urlhaus: Provider = {
 	defaultBaseUrl: 'https://urlhaus-api.abuse.ch/v1',
 	supports: ['ipv4', 'domain', 'url', 'md5', 'sha256'],
 	limits: { concurrency: 2, minIntervalMs: 250 },
+	// abuse.ch refuses a key with 401 {"error":"Unauthorized"}, 403 or 200 {"query_status":"unknown_auth_key"}.
+	keyRefused: ABUSECH_KEY_REFUSED,
 	request,
 	read,
 };

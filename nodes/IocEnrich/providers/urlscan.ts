@@ -1,13 +1,24 @@
 /**
- * urlscan.io search (never a scan submission). Search hits carry no verdict, so a hit is context
- * (`unknown`) unless a hit says malicious; `total: 0` is not found.
+ * urlscan.io search, then the newest matching scan's result; never a scan submission.
+ * Sources: docs.urlscan.io (Search API, Result API, quotas) and urlscan/urlscan-python client.py.
+ * - Search hits carry no verdicts (on the free plan never), and `domain:`, `ip:` and `hash:` match
+ *   anything a scanned page loaded: a phishing page that loaded a font CDN would "flag" the CDN.
+ *   So the query is on `page.url`, `page.domain` or `page.ip`, and a hit counts only when its
+ *   `page.*` equals the IoC.
+ * - The verdict comes from `/api/v1/result/{uuid}/` (`verdicts.overall`) of the newest such scan,
+ *   where the key's plan allows it; otherwise the hits are context (`unknown`) and the output says
+ *   why. A malicious verdict there makes the IoC suspicious: it is urlscan's automatic classification.
+ * - A SHA256 only matches resources some page loaded: context, never a verdict.
+ * `total: 0` is not found.
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
+import { canonicalIPv6 } from '../../shared/ioc/ip';
+import type { FollowUp, Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
 import { arr, header, isoDate, malformed, notFound, num, obj, str, tagList, unexpected } from './util';
 
 const NAME = 'urlscan.io';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** An Elasticsearch query-string phrase: quotes and backslashes escaped. */
 function phrase(value: string): string {
@@ -19,11 +30,32 @@ export function searchQuery(ioc: Ioc): string {
 		case 'url':
 			return `page.url:${phrase(ioc.value)}`;
 		case 'domain':
-			return `domain:${phrase(ioc.value)}`;
+			return `page.domain:${phrase(ioc.value)}`;
 		case 'sha256':
 			return `hash:${ioc.value}`;
 		default:
-			return `ip:${phrase(ioc.value)}`;
+			return `page.ip:${phrase(ioc.value)}`;
+	}
+}
+
+const withoutSlash = (url: string) => (url.endsWith('/') ? url.slice(0, -1) : url);
+
+/** Whether a hit is a scan of the IoC itself (its page), not of a page that merely loaded it. */
+function isScanOf(hit: IDataObject, ioc: Ioc): boolean {
+	const page = obj(hit.page) ?? {};
+	switch (ioc.type) {
+		case 'url':
+			return withoutSlash(str(page.url) ?? '') === withoutSlash(ioc.value);
+		case 'domain':
+			return str(page.domain)?.toLowerCase() === ioc.value;
+		case 'ipv4':
+			return str(page.ip) === ioc.value;
+		case 'ipv6': {
+			const ip = str(page.ip);
+			return !!ip && canonicalIPv6(ip) === canonicalIPv6(ioc.value);
+		}
+		default:
+			return false;
 	}
 }
 
@@ -34,27 +66,55 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 	if (!body || !Array.isArray(body.results)) return malformed(NAME, response);
 	const results = arr(body.results).map(obj).filter((r): r is IDataObject => !!r);
 	const total = num(body.total) ?? results.length;
-	if (total === 0 || results.length === 0) return notFound({ total: 0 }, link);
+	const hash = ioc.type === 'sha256';
+	const hits = hash ? results : results.filter((r) => isScanOf(r, ioc));
+	if (hits.length === 0) return notFound({ total, scans: 0 }, link);
 
-	const newest = results[0];
+	const newest = hits[0];
 	const page = obj(newest.page) ?? {};
 	const task = obj(newest.task) ?? {};
-	const flagged = results.filter((r) => obj(r.verdicts)?.malicious === true || obj(obj(r.verdicts)?.overall)?.malicious === true);
 	const id = str(newest._id);
-	const reading: ProviderReading = {
-		status: 'ok',
-		verdict: flagged.length > 0 ? 'suspicious' : 'unknown',
-		tags: tagList(results.flatMap((r) => arr(obj(r.task)?.tags))),
-		link: id ? `https://urlscan.io/result/${id}/` : link,
-		lastSeen: isoDate(task.time),
-		evidence: {
-			total,
-			flagged_malicious: flagged.length,
-			latest: { time: str(task.time) ?? null, url: str(page.url) ?? null, domain: str(page.domain) ?? null, ip: str(page.ip) ?? null, country: str(page.country) ?? null, asnname: str(page.asnname) ?? null },
-		},
+	const latest = {
+		uuid: id && UUID.test(id) ? id : null,
+		time: str(task.time) ?? null,
+		url: str(page.url) ?? null,
+		domain: str(page.domain) ?? null,
+		ip: str(page.ip) ?? null,
+		country: str(page.country) ?? null,
+		asnname: str(page.asnname) ?? null,
 	};
-	if (flagged.length > 0) reading.reasons = [`${NAME}: ${flagged.length} of ${results.length} recent scans flagged malicious`];
-	return reading;
+	return {
+		status: 'ok',
+		verdict: 'unknown',
+		tags: tagList(hits.flatMap((r) => arr(obj(r.task)?.tags))),
+		link: latest.uuid ? `https://urlscan.io/result/${latest.uuid}/` : link,
+		lastSeen: isoDate(task.time),
+		evidence: hash ? { total, loaded_by: hits.length, latest } : { total, scans: hits.length, latest },
+	};
+}
+
+function followUp(reading: ProviderReading, ioc: Ioc): FollowUp | undefined {
+	const uuid = str(obj(reading.evidence?.latest)?.uuid);
+	if (ioc.type === 'sha256' || !uuid || !UUID.test(uuid)) return undefined;
+	const time = str(obj(reading.evidence?.latest)?.time)?.slice(0, 10);
+	return {
+		request: { method: 'GET', url: `/api/v1/result/${uuid}/`, headers: { Accept: 'application/json' } },
+		read(response, first) {
+			const overall = obj(obj(obj(response.json)?.verdicts)?.overall);
+			if (!overall) return this.unavailable(first, 'the result has no verdicts');
+			const malicious = overall.malicious === true;
+			const labels = tagList([...arr(overall.categories), ...arr(overall.brands)]);
+			const verdicts = { malicious, score: num(overall.score) ?? null, categories: tagList(arr(overall.categories)), brands: tagList(arr(overall.brands)) };
+			const reading: ProviderReading = { ...first, evidence: { ...first.evidence, verdicts } };
+			if (malicious) {
+				reading.verdict = 'suspicious';
+				reading.tags = tagList([...labels, ...(first.tags ?? [])]);
+				reading.reasons = [`${NAME}: its latest scan${time ? ` (${time})` : ''} was classified malicious${labels.length ? ` (${labels.join('; ')})` : ''}`];
+			}
+			return reading;
+		},
+		unavailable: (first, why) => ({ ...first, evidence: { ...first.evidence, verdicts: `not available: ${why}` } }),
+	};
 }
 
 export const urlscan: Provider = {
@@ -73,5 +133,6 @@ export const urlscan: Provider = {
 		headers: { Accept: 'application/json' },
 	}),
 	read,
+	followUp,
 	quotaExhausted: (response) => /^(day|hour)$/i.test(header(response, 'x-rate-limit-window') ?? ''),
 };

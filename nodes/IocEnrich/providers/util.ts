@@ -38,12 +38,15 @@ export function tagList(values: unknown[]): string[] {
 	return out;
 }
 
-/** Unix seconds or a date string → ISO 8601; undefined when unreadable. */
+/** Unix seconds or a date string → ISO 8601; undefined when unreadable. A time without an offset
+ * is UTC: Shodan's `last_update` ("2021-01-21T12:25:37.046447") and MalwareBazaar's `first_seen`
+ * ("2021-07-05 09:11:24") are, and `Date.parse` would read them as the server's local time. */
 export function isoDate(value: unknown): string | undefined {
 	if (typeof value === 'number' && Number.isFinite(value) && value > 0) return new Date(value * 1000).toISOString();
 	if (typeof value !== 'string' || value.trim() === '') return undefined;
 	// abuse.ch writes "2024-01-02 03:04:05 UTC"
-	const text = value.trim().replace(/ UTC$/, 'Z').replace(/^(\d{4}-\d{2}-\d{2}) /, '$1T');
+	let text = value.trim().replace(/ UTC$/, 'Z').replace(/^(\d{4}-\d{2}-\d{2}) /, '$1T');
+	if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)) text += 'Z';
 	const time = Date.parse(text);
 	return Number.isNaN(time) ? undefined : new Date(time).toISOString();
 }
@@ -111,5 +114,8 @@ export function header(response: ProviderHttpResponse, name: string): string | u
 export function formBody(fields: Record<string, string>): string {
 	return new URLSearchParams(fields).toString();
 }
+
+/** abuse.ch answers a refused Auth-Key with 401 or 403 (and sometimes 200 + `unknown_auth_key`, read as `auth`). */
+export const ABUSECH_KEY_REFUSED: readonly number[] = [401, 403];
 
 export const FORM_HEADERS = { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' };

@@ -1,7 +1,10 @@
 /**
- * VirusTotal v3 reports (passive: GET only, nothing is submitted for scanning).
- * 404 NotFoundError = not found. 429 QuotaExceededError = a quota the run cannot wait out
- * (the limiter keeps us under the per-minute one), TooManyRequestsError = retry.
+ * VirusTotal v3 reports (passive: GET only, nothing is submitted for scanning; docs.virustotal.com
+ * reference: ip-info, domain-info, url-info, file-info, errors).
+ * 404 NotFoundError = not found. 429 TooManyRequestsError = retry. 429 QuotaExceededError covers
+ * "one of your quotas (minute, daily or monthly)": unless its message says daily or monthly, it
+ * may be the public key's 4 a minute, so VirusTotal pauses about a minute and is asked once more;
+ * only a second one in a row switches it off for the run.
  */
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
 import { arr, clampScore, isoDate, malformed, notFound, num, obj, said, str, tagList, unexpected } from './util';
@@ -104,6 +107,6 @@ export const virustotal: Provider = {
 		headers: { Accept: 'application/json' },
 	}),
 	read,
-	quotaExhausted: (response) =>
-		errorCode(response) === 'QuotaExceededError' || /daily|monthly/i.test(said(response)),
+	quotaExhausted: (response) => /daily|monthly/i.test(said(response)),
+	windowQuota: { pauseMs: 60_000, matches: (response) => errorCode(response) === 'QuotaExceededError' },
 };
