@@ -54,7 +54,6 @@ export class ConfirmBlockedIocs implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
-		console.log("confirm", items.length);
 		const historySize = this.getNodeParameter('historySize', 0, 10000) as number;
 		if (!Number.isInteger(historySize) || historySize < 1) {
 			throw new NodeOperationError(this.getNode(), `"History Size" must be a whole number ≥ 1, not ${historySize}`);
