@@ -13,9 +13,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-export const N8N_VERSION = '2.41.1';
+// N8N_HOST_VERSION / N8N_HOST_NODE_VERSION select another n8n (npm run test:e2e:oldest); each gets its own cache folder.
+export const N8N_VERSION = process.env.N8N_HOST_VERSION || '2.41.1';
 /** Node for n8n: the registry's platform package (binary + headers, so sqlite3 builds against it). */
-export const NODE_VERSION = '24.21.0';
+export const NODE_VERSION = process.env.N8N_HOST_NODE_VERSION || '24.21.0';
 /** linkedom 0.18.15 depends on a package missing from the registry this machine reaches (DESIGN §6). */
 const OVERRIDES = { linkedom: '0.18.14' };
 const STAMP = '.install-complete.json';
