@@ -13,6 +13,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
+import { restoreSqlite3, saveSqlite3 } from './n8n-sqlite3-cache.ts';
+
 // N8N_HOST_VERSION / N8N_HOST_NODE_VERSION select another n8n (npm run test:e2e:oldest); each gets its own cache folder.
 export const N8N_VERSION = process.env.N8N_HOST_VERSION || '2.41.1';
 /** Node for n8n: the registry's platform package (binary + headers, so sqlite3 builds against it). */
@@ -164,15 +166,20 @@ export async function ensureN8n(opts: { cacheDir?: string; log?: Log } = {}): Pr
 			return n === 0 ? 'resolving and downloading ~2,400 packages' : `unpacking: ${n} top-level packages in node_modules`;
 		},
 	});
-	log(`  npm install done in ${fmtSecs(Date.now() - t0)}; building sqlite3 against Node ${NODE_VERSION}'s headers`);
 	const p = installPaths(tmp);
 	const t1 = Date.now();
-	await runLogged(npmCommand(), ['rebuild', 'sqlite3', `--nodedir=${p.nodeDir}`, '--build-from-source', '--foreground-scripts'], {
-		cwd: tmp, logFile, env: npmEnv(path.dirname(p.node)), log, what: 'build sqlite3',
-	});
-	const binding = findFile(path.join(tmp, 'node_modules', 'sqlite3', 'build'), 'node_sqlite3.node');
-	if (!binding) throw new Error(`sqlite3 did not build (no node_sqlite3.node); log: ${logFile}`);
-	log(`  sqlite3 built in ${fmtSecs(Date.now() - t1)}`);
+	if (restoreSqlite3(path.dirname(dir), tmp, NODE_VERSION, p.node)) {
+		log(`  npm install done in ${fmtSecs(Date.now() - t0)}; sqlite3: the binding built for Node ${NODE_VERSION} before`);
+	} else {
+		log(`  npm install done in ${fmtSecs(Date.now() - t0)}; building sqlite3 against Node ${NODE_VERSION}'s headers`);
+		await runLogged(npmCommand(), ['rebuild', 'sqlite3', `--nodedir=${p.nodeDir}`, '--build-from-source', '--foreground-scripts'], {
+			cwd: tmp, logFile, env: npmEnv(path.dirname(p.node)), log, what: 'build sqlite3',
+		});
+		const binding = findFile(path.join(tmp, 'node_modules', 'sqlite3', 'build'), 'node_sqlite3.node');
+		if (!binding) throw new Error(`sqlite3 did not build (no node_sqlite3.node); log: ${logFile}`);
+		saveSqlite3(path.dirname(dir), tmp, NODE_VERSION, binding);
+		log(`  sqlite3 built in ${fmtSecs(Date.now() - t1)}`);
+	}
 	const version = spawnSync(p.node, [p.n8nBin, '--version'], { cwd: tmp, encoding: 'utf8', env: { ...process.env, N8N_USER_FOLDER: path.join(tmp, 'version-check') } });
 	fs.rmSync(path.join(tmp, 'version-check'), { recursive: true, force: true });
 	if (version.status !== 0 || !version.stdout.includes(N8N_VERSION)) {
