@@ -19,8 +19,9 @@ import { restoreSqlite3, saveSqlite3 } from './n8n-sqlite3-cache.ts';
 export const N8N_VERSION = process.env.N8N_HOST_VERSION || '2.41.1';
 /** Node for n8n: the registry's platform package (binary + headers, so sqlite3 builds against it). */
 export const NODE_VERSION = process.env.N8N_HOST_NODE_VERSION || '24.21.0';
-/** linkedom 0.18.15 depends on a package missing from the registry this machine reaches (DESIGN §6). */
-const OVERRIDES = { linkedom: '0.18.14' };
+/** linkedom 0.18.15 depends on a package missing from the registry this machine reaches; n8n 1.x's
+ * n8n-nodes-base takes xlsx from cdn.sheetjs.com, which it cannot reach either (0.18.5: SheetJS's last npm release). */
+const OVERRIDES = { linkedom: '0.18.14', ...(N8N_VERSION.startsWith('1.') ? { xlsx: '0.18.5' } : {}) };
 const STAMP = '.install-complete.json';
 
 export type Log = (msg: string) => void;
