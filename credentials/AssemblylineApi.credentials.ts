@@ -18,8 +18,7 @@ export class AssemblylineApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/assemblyline.svg', dark: 'file:../icons/assemblyline.dark.svg' };
 
-	documentationUrl =
-		'https://cybercentrecanada.github.io/assemblyline4_docs/integration/rest/';
+	documentationUrl = 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#the-credential-assemblyline-api';
 
 	properties: INodeProperties[] = [
 		{

@@ -19,7 +19,7 @@ export class IocEnrichAbuseChApi implements ICredentialType {
 
 	icon: Icon = ENRICH_ICON;
 
-	documentationUrl = 'https://auth.abuse.ch/';
+	documentationUrl = 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#ioc-enrich-credentials';
 
 	properties: INodeProperties[] = [
 		apiKeyField('abuse.ch', 'the Auth-Key header', 'Auth-Key'),

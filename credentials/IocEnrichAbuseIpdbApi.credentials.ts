@@ -19,7 +19,7 @@ export class IocEnrichAbuseIpdbApi implements ICredentialType {
 
 	icon: Icon = ENRICH_ICON;
 
-	documentationUrl = 'https://docs.abuseipdb.com/';
+	documentationUrl = 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#ioc-enrich-credentials';
 
 	properties: INodeProperties[] = [
 		apiKeyField('AbuseIPDB', 'the Key header'),

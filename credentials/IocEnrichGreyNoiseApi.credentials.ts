@@ -19,7 +19,7 @@ export class IocEnrichGreyNoiseApi implements ICredentialType {
 
 	icon: Icon = ENRICH_ICON;
 
-	documentationUrl = 'https://docs.greynoise.io/reference/getcommunityip';
+	documentationUrl = 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#ioc-enrich-credentials';
 
 	properties: INodeProperties[] = [
 		apiKeyField('GreyNoise', 'the key header'),

@@ -19,7 +19,7 @@ export class IocEnrichShodanApi implements ICredentialType {
 
 	icon: Icon = ENRICH_ICON;
 
-	documentationUrl = 'https://developer.shodan.io/api';
+	documentationUrl = 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#ioc-enrich-credentials';
 
 	properties: INodeProperties[] = [
 		apiKeyField('Shodan', 'the key query parameter, which Shodan requires'),

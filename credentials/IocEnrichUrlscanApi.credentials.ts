@@ -19,7 +19,7 @@ export class IocEnrichUrlscanApi implements ICredentialType {
 
 	icon: Icon = ENRICH_ICON;
 
-	documentationUrl = 'https://docs.urlscan.io/pages/api-best-practices';
+	documentationUrl = 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#ioc-enrich-credentials';
 
 	properties: INodeProperties[] = [
 		apiKeyField('urlscan.io', 'the API-Key header'),

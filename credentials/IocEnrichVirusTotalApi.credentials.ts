@@ -19,7 +19,7 @@ export class IocEnrichVirusTotalApi implements ICredentialType {
 
 	icon: Icon = ENRICH_ICON;
 
-	documentationUrl = 'https://docs.virustotal.com/reference/authentication';
+	documentationUrl = 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#ioc-enrich-credentials';
 
 	properties: INodeProperties[] = [
 		apiKeyField('VirusTotal', 'the x-apikey header'),

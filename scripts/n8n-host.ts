@@ -13,11 +13,15 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-export const N8N_VERSION = '2.41.1';
+import { restoreSqlite3, saveSqlite3 } from './n8n-sqlite3-cache.ts';
+
+// N8N_HOST_VERSION / N8N_HOST_NODE_VERSION select another n8n (npm run test:e2e:oldest); each gets its own cache folder.
+export const N8N_VERSION = process.env.N8N_HOST_VERSION || '2.41.1';
 /** Node for n8n: the registry's platform package (binary + headers, so sqlite3 builds against it). */
-export const NODE_VERSION = '24.21.0';
-/** linkedom 0.18.15 depends on a package missing from the registry this machine reaches (DESIGN §6). */
-const OVERRIDES = { linkedom: '0.18.14' };
+export const NODE_VERSION = process.env.N8N_HOST_NODE_VERSION || '24.21.0';
+/** linkedom 0.18.15 depends on a package missing from the registry this machine reaches; n8n 1.x's
+ * n8n-nodes-base takes xlsx from cdn.sheetjs.com, which it cannot reach either (0.18.5: SheetJS's last npm release). */
+const OVERRIDES = { linkedom: '0.18.14', ...(N8N_VERSION.startsWith('1.') ? { xlsx: '0.18.5' } : {}) };
 const STAMP = '.install-complete.json';
 
 export type Log = (msg: string) => void;
@@ -163,15 +167,20 @@ export async function ensureN8n(opts: { cacheDir?: string; log?: Log } = {}): Pr
 			return n === 0 ? 'resolving and downloading ~2,400 packages' : `unpacking: ${n} top-level packages in node_modules`;
 		},
 	});
-	log(`  npm install done in ${fmtSecs(Date.now() - t0)}; building sqlite3 against Node ${NODE_VERSION}'s headers`);
 	const p = installPaths(tmp);
 	const t1 = Date.now();
-	await runLogged(npmCommand(), ['rebuild', 'sqlite3', `--nodedir=${p.nodeDir}`, '--build-from-source', '--foreground-scripts'], {
-		cwd: tmp, logFile, env: npmEnv(path.dirname(p.node)), log, what: 'build sqlite3',
-	});
-	const binding = findFile(path.join(tmp, 'node_modules', 'sqlite3', 'build'), 'node_sqlite3.node');
-	if (!binding) throw new Error(`sqlite3 did not build (no node_sqlite3.node); log: ${logFile}`);
-	log(`  sqlite3 built in ${fmtSecs(Date.now() - t1)}`);
+	if (restoreSqlite3(path.dirname(dir), tmp, NODE_VERSION, p.node)) {
+		log(`  npm install done in ${fmtSecs(Date.now() - t0)}; sqlite3: the binding built for Node ${NODE_VERSION} before`);
+	} else {
+		log(`  npm install done in ${fmtSecs(Date.now() - t0)}; building sqlite3 against Node ${NODE_VERSION}'s headers`);
+		await runLogged(npmCommand(), ['rebuild', 'sqlite3', `--nodedir=${p.nodeDir}`, '--build-from-source', '--foreground-scripts'], {
+			cwd: tmp, logFile, env: npmEnv(path.dirname(p.node)), log, what: 'build sqlite3',
+		});
+		const binding = findFile(path.join(tmp, 'node_modules', 'sqlite3', 'build'), 'node_sqlite3.node');
+		if (!binding) throw new Error(`sqlite3 did not build (no node_sqlite3.node); log: ${logFile}`);
+		saveSqlite3(path.dirname(dir), tmp, NODE_VERSION, binding);
+		log(`  sqlite3 built in ${fmtSecs(Date.now() - t1)}`);
+	}
 	const version = spawnSync(p.node, [p.n8nBin, '--version'], { cwd: tmp, encoding: 'utf8', env: { ...process.env, N8N_USER_FOLDER: path.join(tmp, 'version-check') } });
 	fs.rmSync(path.join(tmp, 'version-check'), { recursive: true, force: true });
 	if (version.status !== 0 || !version.stdout.includes(N8N_VERSION)) {

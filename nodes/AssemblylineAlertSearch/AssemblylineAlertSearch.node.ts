@@ -44,6 +44,7 @@ export class AssemblylineAlertSearch implements INodeType {
 		group: ['input'],
 		version: 1,
 		subtitle: '={{"search " + $parameter["index"]}}',
+		documentationUrl: 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#al-alert-search',
 		description: 'Search Assemblyline alerts (or another index) with Lucene, every matching document',
 		defaults: { name: 'AL Alert Search' },
 		usableAsTool: true,

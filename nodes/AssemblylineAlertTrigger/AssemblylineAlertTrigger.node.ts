@@ -40,6 +40,7 @@ export class AssemblylineAlertTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["query"]}}',
+		documentationUrl: 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#al-alert-trigger',
 		description:
 			'Starts the workflow for each new or updated Assemblyline alert that matches a Lucene query',
 		defaults: { name: 'AL Alert Trigger' },

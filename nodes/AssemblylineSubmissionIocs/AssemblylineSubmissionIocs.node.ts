@@ -29,6 +29,7 @@ export class AssemblylineSubmissionIocs implements INodeType {
 		group: ['input'],
 		version: 1,
 		subtitle: '={{"from " + $parameter["source"]}}',
+		documentationUrl: 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#al-submission-iocs',
 		description: 'Collect the network IoCs (IPs, domains, URIs) Assemblyline extracted from a submission',
 		defaults: { name: 'AL Submission IoCs' },
 		usableAsTool: true,

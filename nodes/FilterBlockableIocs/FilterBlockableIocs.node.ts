@@ -13,6 +13,7 @@ export class FilterBlockableIocs implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{"at least " + $parameter["minVerdict"]}}',
+		documentationUrl: 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#filter-blockable-iocs',
 		description:
 			'Keep the IPs, domains and URLs that are safe to put on a firewall blocklist, with a reason for every one held back',
 		defaults: { name: 'Filter Blockable IoCs' },

@@ -53,6 +53,7 @@ export class IocEnrich implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{($parameter["providers"] || []).join(", ")}}',
+		documentationUrl: 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#ioc-enrich',
 		description: 'Look up one IoC in many threat-intel services at once and get one verdict',
 		defaults: { name: 'IoC Enrich' },
 		usableAsTool: true,
