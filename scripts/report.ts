@@ -165,7 +165,8 @@ async function runStep(host: N8nHost, id: string, what: string, workflow: Workfl
 	const importMs = Date.now() - t0;
 	const r = await host.execute(id, { what });
 	if (!r.ok) throw failure(what, r);
-	log(`  n8n execution ${r.executionId ?? '?'} finished in ${secs(r.ms)}`);
+	const p = r.phases;
+	log(`  n8n execution ${r.executionId ?? '?'}: ${secs(r.ms)}${p ? ` (n8n start ${secs(p.bootMs)}, run ${secs(p.runMs)}, output ${secs(p.outputMs)})` : ''}`);
 	return { r, timing: { importMs, executeMs: r.ms, ...r.phases, parseMs: r.parseMs ?? 0 } };
 }
 
