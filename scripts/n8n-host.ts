@@ -336,16 +336,36 @@ export interface NodeRun {
 export interface ExecuteResult {
 	ok: boolean;
 	exitCode: number | null;
-	/** The IRun JSON that `--rawOutput` prints, when it printed one. */
+	/** The IRun JSON that `--rawOutput` prints (or, for a failed run, that n8n logs), when there is one. */
 	run?: any;
 	stdout: string;
+	/** n8n's stderr, then the readable lines of its log for this run (info and above, shortened). */
 	stderr: string;
-	/** Top-level error of a failed execution, message + description (n8n's `resultData.error`). */
+	/** Top-level error of a failed execution, message + description (n8n's `resultData.error`), or
+	 * what n8n logged as the reason when it printed no run. Never a piece of the run's data. */
 	error?: { message?: string; description?: string; node?: string; [k: string]: unknown };
+	/** n8n's id of this execution (from its log), when it got that far. */
+	executionId?: string;
+	/** The node that failed, for a failed execution. */
+	failedNode?: string;
+	/** n8n was stopped because it ran longer than the timeout. */
+	timedOut?: boolean;
 	/** Items per node name, first run of that node. */
 	nodes: Record<string, NodeRun>;
 	ms: number;
+	/** Where the time went (from n8n's log): process start until the execution began, the execution,
+	 * and from its end until n8n exited (printing the run). Absent when the log does not say. */
+	phases?: { bootMs: number; runMs: number; outputMs: number };
+	/** n8n's log of this run (JSON lines, debug level), in the user folder. */
+	logFile: string;
+	/** Reading the run and the log after n8n exited. */
+	parseMs?: number;
 }
+
+/** Default for `execute`: long enough for thousands of alerts on a slow instance; a run that is
+ * still going says so on stderr meanwhile. */
+export const EXECUTE_TIMEOUT_MS = 60 * 60 * 1000;
+const BEAT_MS = 15000;
 
 export class N8nHost {
 	readonly install: N8nInstall;
@@ -435,22 +455,41 @@ export class N8nHost {
 		this.log(`Installed ${path.basename(tarball)} into ${this.nodesDir} (${fmtSecs(Date.now() - t0)})`);
 	}
 
-	/** `n8n <args>` to completion; output captured. */
-	async cli(args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+	/** `n8n <args>` to completion; output captured. With `beat`, a "still running" line on the log
+	 * every `everyMs` (15 s) until it exits. */
+	async cli(
+		args: string[],
+		opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv; beat?: { what: string; everyMs?: number } } = {},
+	): Promise<{ code: number | null; stdout: string; stderr: string; ms: number; timedOut: boolean }> {
 		const t0 = Date.now();
 		const child = spawn(this.install.node, [this.install.n8nBin, ...args], {
 			cwd: this.userFolder, env: this.env(opts.env), stdio: ['ignore', 'pipe', 'pipe'], detached: true,
 		});
 		track(child);
-		let stdout = '';
+		// Chunks, joined once at the end: a run of thousands of alerts prints tens of MB.
+		const out: string[] = [];
+		let outChars = 0;
 		let stderr = '';
-		child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+		child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+			out.push(d);
+			outChars += d.length;
+		});
 		child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
 		const timeoutMs = opts.timeoutMs ?? 300000;
+		let timedOut = false;
 		const timer = setTimeout(() => {
-			stderr += `\n[n8n-host] n8n ${args[0]} timed out after ${timeoutMs} ms; stopping it\n`;
+			timedOut = true;
+			stderr += `\n[n8n-host] n8n ${args[0]} timed out after ${fmtSecs(timeoutMs)}; stopping it\n`;
 			void stopChild(child, 5000);
 		}, timeoutMs);
+		const beat = opts.beat;
+		const beatTimer = beat
+			? setInterval(() => {
+				const mb = outChars / 1e6;
+				const output = mb >= 0.1 ? ` (${mb.toFixed(1)} MB of output so far)` : '';
+				this.log(`  … ${beat.what}: still running, ${fmtSecs(Date.now() - t0)}${output}`);
+			}, beat.everyMs ?? BEAT_MS)
+			: undefined;
 		const code = await new Promise<number | null>((resolve) => {
 			child.on('error', (e) => {
 				stderr += String(e);
@@ -459,7 +498,8 @@ export class N8nHost {
 			child.on('close', (c) => resolve(c));
 		});
 		clearTimeout(timer);
-		return { code, stdout, stderr, ms: Date.now() - t0 };
+		if (beatTimer) clearInterval(beatTimer);
+		return { code, stdout: out.join(''), stderr, ms: Date.now() - t0, timedOut };
 	}
 
 	private writeTemp(name: string, data: unknown): string {
@@ -486,12 +526,41 @@ export class N8nHost {
 		this.log(`Imported ${workflows.length} workflow(s): ${workflows.map((w) => `"${w.name}"`).join(', ')} (${fmtSecs(r.ms)})`);
 	}
 
-	/** `n8n execute --id <id> --rawOutput`, parsed. Never throws for a failed execution: see `ok`. */
-	async execute(id: string, opts: { timeoutMs?: number } = {}): Promise<ExecuteResult> {
-		const r = await this.cli(['execute', `--id=${id}`, '--rawOutput'], { timeoutMs: opts.timeoutMs });
-		const run = parseRawOutput(r.stdout);
-		const result: ExecuteResult = { ok: false, exitCode: r.code, run, stdout: r.stdout, stderr: r.stderr, nodes: {}, ms: r.ms };
+	private executions = 0;
+
+	/**
+	 * `n8n execute --id <id> --rawOutput`, parsed. Never throws for a failed execution: see `ok`.
+	 * n8n logs to a file here (debug level), so stdout holds only the run and the log says which
+	 * execution it was, when it started and ended, and why it failed when it printed no run.
+	 */
+	async execute(id: string, opts: { timeoutMs?: number; what?: string; beatMs?: number } = {}): Promise<ExecuteResult> {
+		const logFile = path.join(this.userFolder, 'logs', `execute-${++this.executions}-${id}.log`);
+		fs.mkdirSync(path.dirname(logFile), { recursive: true });
+		const spawnedAt = Date.now();
+		const r = await this.cli(['execute', `--id=${id}`, '--rawOutput'], {
+			timeoutMs: opts.timeoutMs ?? EXECUTE_TIMEOUT_MS,
+			beat: { what: opts.what ?? `workflow ${id}`, everyMs: opts.beatMs },
+			env: {
+				N8N_LOG_OUTPUT: 'file',
+				N8N_LOG_LEVEL: 'debug',
+				N8N_LOG_FILE_LOCATION: logFile,
+				// One file: a failed run is logged as one entry as large as the run itself.
+				N8N_LOG_FILE_SIZE_MAX: '100000',
+			},
+		});
+		const parseStart = Date.now();
+		const log = readExecuteLog(logFile);
+		const run = parseRawOutput(r.stdout) ?? log.run;
+		const result: ExecuteResult = {
+			ok: false, exitCode: r.code, run, stdout: r.stdout, stderr: [r.stderr.trimEnd(), ...log.lines].filter(Boolean).join('\n'),
+			nodes: {}, ms: r.ms, executionId: log.executionId, timedOut: r.timedOut, logFile,
+		};
+		if (log.addedAt !== undefined && log.finishedAt !== undefined) {
+			const exitedAt = spawnedAt + r.ms;
+			result.phases = { bootMs: Math.max(0, log.addedAt - spawnedAt), runMs: log.finishedAt - log.addedAt, outputMs: Math.max(0, exitedAt - log.finishedAt) };
+		}
 		const resultData = run?.data?.resultData;
+		let failedNode: string | undefined;
 		if (resultData?.runData) {
 			for (const [name, runs] of Object.entries(resultData.runData as Record<string, any[]>)) {
 				const first = runs[0] ?? {};
@@ -499,13 +568,19 @@ export class N8nHost {
 					outputs: ((first.data?.main ?? []) as any[]).map((items: any[] | null) => (items ?? []).map((it) => it.json)),
 					error: first.error,
 				};
+				if (first.error && failedNode === undefined) failedNode = name;
 			}
 		}
 		result.error = resultData?.error ?? undefined;
-		result.ok = r.code === 0 && !result.error && run !== undefined;
-		if (!result.error && !result.ok) {
-			result.error = { message: (r.stderr || r.stdout).trim().split('\n').slice(-5).join('\n') };
+		result.ok = r.code === 0 && !result.error && run !== undefined && !r.timedOut;
+		if (!result.ok) {
+			const e = result.error as { node?: { name?: string } | string } | undefined;
+			result.failedNode = (typeof e?.node === 'string' ? e.node : e?.node?.name) ?? failedNode ?? (result.error ? resultData?.lastNodeExecuted : undefined);
 		}
+		if (!result.error && !result.ok) {
+			result.error = { message: whyNoRun(r, log, opts.timeoutMs ?? EXECUTE_TIMEOUT_MS) };
+		}
+		result.parseMs = Date.now() - parseStart;
 		return result;
 	}
 
@@ -578,23 +653,211 @@ function readTail(file: string, lines: number): string {
 	}
 }
 
-/** `--rawOutput` prints the IRun JSON; n8n may log lines before it. */
+/** What n8n's log (N8N_LOG_FORMAT json lines) says about one `n8n execute`. */
+export interface ExecuteLog {
+	executionId?: string;
+	/** When the execution was added and finalized (ms since epoch). */
+	addedAt?: number;
+	finishedAt?: number;
+	/** The run, when n8n logged it (it does so for a failed run instead of printing it). */
+	run?: any;
+	/** Error-level messages, shortened, in order. */
+	errors: string[];
+	/** `level message` for info and above, shortened, for people. */
+	lines: string[];
+}
+
+const LOG_MESSAGE_CHARS = 500;
+
+/** One line of a message, at most LOG_MESSAGE_CHARS characters: never a dump of data. */
+function shorten(message: string): string {
+	const first = message.trim().split('\n')[0] ?? '';
+	return first.length > LOG_MESSAGE_CHARS ? `${first.slice(0, LOG_MESSAGE_CHARS)}…` : first;
+}
+
+/** Reads n8n's JSON-lines log (one entry per line, whatever its size); linear in its size. */
+export function parseExecuteLog(text: string): ExecuteLog {
+	const log: ExecuteLog = { errors: [], lines: [] };
+	for (let start = 0; start < text.length; ) {
+		let end = text.indexOf('\n', start);
+		if (end < 0) end = text.length;
+		const line = text.slice(start, end);
+		start = end + 1;
+		if (!line.startsWith('{')) continue;
+		let entry: { level?: string; message?: unknown; timestamp?: string; metadata?: Record<string, unknown> };
+		try {
+			entry = JSON.parse(line);
+		} catch {
+			continue;
+		}
+		const message = typeof entry.message === 'string' ? entry.message : '';
+		const at = entry.timestamp ? Date.parse(entry.timestamp) : NaN;
+		const executionId = entry.metadata?.executionId;
+		if (message === 'Execution added' && executionId !== undefined) {
+			log.executionId ??= String(executionId);
+			if (!Number.isNaN(at)) log.addedAt ??= at;
+		} else if (message === 'Execution finalized' && !Number.isNaN(at)) {
+			log.finishedAt = at;
+		}
+		if (message.startsWith('{')) {
+			if (log.run === undefined) {
+				try {
+					const value = JSON.parse(message);
+					if (isRun(value)) {
+						log.run = value;
+						continue;
+					}
+				} catch { /* a message that merely starts with "{" */ }
+			}
+		}
+		if (entry.level === 'debug' || entry.level === 'verbose' || entry.level === 'silly') continue;
+		const short = shorten(message);
+		if (!short || /^=+$/.test(short)) continue;
+		if (entry.level === 'error') log.errors.push(short);
+		log.lines.push(`[n8n ${entry.level}] ${short}`);
+	}
+	return log;
+}
+
+export function readExecuteLog(file: string): ExecuteLog {
+	try {
+		return parseExecuteLog(fs.readFileSync(file, 'utf8'));
+	} catch {
+		return { errors: [], lines: [] };
+	}
+}
+
+// Lines `n8n execute` logs around the reason, not the reason itself.
+const BOILERPLATE = /^(Error executing workflow\. See log messages for details\.|Execution error:|Execution was NOT successful\. See log message for details\.)$/;
+
+/** Why `n8n execute` gave no run: the timeout, else n8n's own error message from its log or its
+ * stderr (message lines only, never data), else the exit code. */
+export function whyNoRun(r: { code: number | null; stderr: string; timedOut?: boolean }, log: ExecuteLog, timeoutMs: number): string {
+	if (r.timedOut) return `n8n was still running after ${fmtSecs(timeoutMs)} and was stopped`;
+	const reason = log.errors.find((m) => !BOILERPLATE.test(m) && !/^\s*at /.test(m));
+	if (reason) return reason;
+	// Only lines that read like messages: no JSON, no stack frames, no indented dumps.
+	const said = r.stderr
+		.split('\n')
+		.map((l) => l.trimEnd())
+		.filter((l) => l && !/^[\s{}[\]"]/.test(l) && !l.startsWith('[n8n-host]'))
+		.map(shorten);
+	const last = said.slice(-3).join(' | ');
+	return `n8n exited (${r.code === null ? 'no exit code' : `exit ${r.code}`}) without a result${last ? `: ${last}` : ''}`;
+}
+
+/** An n8n IRun (what `n8n execute` prints): `{data: {resultData: …}, …}`. */
+function isRun(value: unknown): boolean {
+	const data = (value as { data?: unknown } | null)?.data;
+	return typeof data === 'object' && data !== null && 'resultData' in data;
+}
+
+/** Index just past the JSON value that opens with `{` at `start` (strings and escapes respected),
+ * or -1 when it does not close before the end of `text`. One pass over the value. */
+export function endOfObject(text: string, start: number): number {
+	let depth = 0;
+	let inString = false;
+	for (let i = start; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (inString) {
+			if (c === 92 /* backslash: skip the escaped character */) i++;
+			else if (c === 34 /* " */) inString = false;
+			continue;
+		}
+		if (c === 34) inString = true;
+		else if (c === 123 /* { */ || c === 91 /* [ */) depth++;
+		else if (c === 125 /* } */ || c === 93 /* ] */) {
+			depth--;
+			if (depth === 0) return i + 1;
+			if (depth < 0) return -1;
+		}
+	}
+	return -1;
+}
+
+/** Beginning of the next line (after `from`) that starts with `{`, or -1. */
+function nextBraceLine(text: string, from: number): number {
+	if (from === 0 && text.charCodeAt(0) === 123) return 0;
+	const i = text.indexOf('\n{', Math.max(0, from - 1));
+	return i < 0 ? -1 : i + 1;
+}
+
+/**
+ * The run as `JSON.stringify(run, null, 2)` prints it: a line `{`, indented lines, a line `}`.
+ * Strings escape their newlines and every inner line is indented, so the first line `}` after a
+ * line `{` closes it. One pass over the lines; at most two parses per closing line.
+ */
+function prettyRun(text: string): unknown {
+	let first = -1;
+	let last = -1;
+	for (let start = 0; start < text.length; ) {
+		let end = text.indexOf('\n', start);
+		if (end < 0) end = text.length;
+		const lineEnd = text.charCodeAt(end - 1) === 13 /* CR */ ? end - 1 : end;
+		if (lineEnd - start === 1) {
+			const c = text.charCodeAt(start);
+			if (c === 123 /* { */) {
+				if (first < 0) first = start;
+				last = start;
+			} else if (c === 125 /* } */ && first >= 0) {
+				for (const open of first === last ? [first] : [first, last]) {
+					try {
+						const value = JSON.parse(text.slice(open, lineEnd));
+						if (isRun(value)) return value;
+					} catch { /* a lone "{" line of a log message */ }
+				}
+				first = last = -1;
+			}
+		}
+		start = end + 1;
+	}
+	return undefined;
+}
+
+/** Give up after this many lines that open a `{` which never closes (log noise): each costs one
+ * pass over the rest of the output. */
+const MAX_UNCLOSED = 3;
+
+/** Any other layout (a one-line run, a prefixed logger): each line that starts with `{` is matched
+ * to the end of its object in one scan and parsed once; the first IRun wins. */
+function scannedRun(text: string): unknown {
+	let unclosed = 0;
+	for (let start = nextBraceLine(text, 0); start >= 0; ) {
+		const end = endOfObject(text, start);
+		if (end < 0) {
+			if (++unclosed > MAX_UNCLOSED) break;
+		} else {
+			let value: unknown;
+			try {
+				value = JSON.parse(text.slice(start, end));
+			} catch { /* balanced but not JSON, e.g. util.inspect output in a log line */ }
+			if (isRun(value)) return value;
+			// A JSON log line: the run can only come after it.
+			if (value !== undefined) {
+				start = nextBraceLine(text, end);
+				continue;
+			}
+		}
+		start = nextBraceLine(text, start + 1);
+	}
+	return undefined;
+}
+
+/**
+ * The IRun that `n8n execute --rawOutput` prints, with or without n8n log lines before and after
+ * it, in time linear in the output's size (hundreds of thousands of lines for thousands of alerts).
+ * A clean output is one `JSON.parse` (and is returned even when it is not an IRun); otherwise the
+ * first IRun found, or undefined.
+ */
 export function parseRawOutput(stdout: string): any {
 	const trimmed = stdout.trim();
 	if (!trimmed) return undefined;
-	try {
-		return JSON.parse(trimmed);
-	} catch { /* log lines around it */ }
-	const lines = stdout.split('\n');
-	for (let i = 0; i < lines.length; i++) {
-		if (!lines[i].startsWith('{')) continue;
-		for (let j = lines.length; j > i; j--) {
-			try {
-				return JSON.parse(lines.slice(i, j).join('\n'));
-			} catch { /* keep looking */ }
-		}
+	if (trimmed.startsWith('{') && trimmed.endsWith('}')) {
+		try {
+			return JSON.parse(trimmed);
+		} catch { /* log lines around it */ }
 	}
-	return undefined;
+	return prettyRun(stdout) ?? scannedRun(stdout);
 }
 
 export type { ChildProcess };

@@ -5,7 +5,7 @@ import path from 'node:path';
 
 import { startFakeAssemblyline, demoDataset, defaultUsers } from '../test/fakes/assemblyline/index.ts';
 import { stderrLog, stoppingOnSignal, withSignals, type N8nHost } from './n8n-host.ts';
-import { optionsFromEnv, prepareHost, runReport, summarise, targetFromEnv, type AlTarget } from './report.ts';
+import { formatTimings, optionsFromEnv, prepareHost, runReport, summarise, targetFromEnv, type AlTarget, type ReportTimings } from './report.ts';
 
 const repoDir = path.resolve(import.meta.dirname, '..');
 const log = stderrLog;
@@ -29,13 +29,21 @@ async function main(): Promise<void> {
 		} else {
 			log(`Assemblyline: ${target.url} as ${target.user}${target.verifyTls ? '' : ' (TLS certificate not verified)'}`);
 		}
+		const timings: ReportTimings = {};
+		const setupStart = Date.now();
 		const prepared = await prepareHost({ repoDir, target, log });
+		timings.setupMs = Date.now() - setupStart;
 		host = prepared.host;
-		const report = await runReport(host, repoDir, options, log);
+		const report = await runReport(host, repoDir, options, log, timings);
+		const reportStart = Date.now();
+		const summary = summarise(report);
+		const json = JSON.stringify(report, null, 2) + '\n';
+		timings.reportMs = (timings.reportMs ?? 0) + (Date.now() - reportStart);
 		log('');
-		log(summarise(report));
-		log(`\nDone in ${((Date.now() - t0) / 1000).toFixed(0)} s.`);
-		process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+		log(summary);
+		log(`\n${formatTimings(timings)}`);
+		log(`Done in ${((Date.now() - t0) / 1000).toFixed(0)} s.`);
+		process.stdout.write(json);
 	});
 }
 

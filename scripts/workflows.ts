@@ -136,7 +136,7 @@ export function setSubmissionIds(wf: WorkflowJson, sids: string[]): WorkflowJson
 }
 
 /** The npm-start copy of the blocking workflow: manual trigger, the given alert query and limit, no
- * firewall or Slack calls (it reports what would be blocked), no cross-run memory. */
+ * firewall or Slack calls (it reports what would be blocked), no cross-run memory, no cap. */
 export function blockingForReport(example: WorkflowJson, opts: { id: string; query: string; limit: number | 'all' }): WorkflowJson {
 	const wf = withManualTrigger(copyWorkflow(example, opts.id, `${example.name} (report)`));
 	setParams(wf, NODE.search, {
@@ -145,7 +145,8 @@ export function blockingForReport(example: WorkflowJson, opts: { id: string; que
 		returnAll: opts.limit === 'all',
 		...(opts.limit === 'all' ? {} : { limit: opts.limit }),
 	});
-	setParams(wf, NODE.filter, { onlyNew: false });
+	// The report lists every blockable IoC; the cap protects a firewall, and none is called here.
+	setParams(wf, NODE.filter, { onlyNew: false, maxToBlock: 0 });
 	return removeNodes(wf, [NODE.firewall, NODE.aggregate, NODE.slack]);
 }
 
