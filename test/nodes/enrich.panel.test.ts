@@ -92,7 +92,7 @@ describe('the settings are read from their new places', () => {
 		// 4 a minute leaves no slot for the 2nd and 3rd within the 3 s deadline.
 		expect(statuses(paced)).toEqual(['ok', 'rate_limited', 'rate_limited']);
 		fake.reset();
-		const raised = await run(['virustotal'], { rateLimits: fastLimits(['virustotal']) }, values);
+		const raised = await run(['virustotal'], { rateLimits: fastLimits(['virustotal']) as INodeParameters }, values);
 		expect(statuses(raised)).toEqual(['ok', 'ok', 'not_found']);
 		fake.reset();
 		const viaProviderOptions = await run(['virustotal'], { providerOptions: { virusTotalRequestsPerMinute: 0 } }, values);
