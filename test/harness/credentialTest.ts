@@ -1,6 +1,6 @@
 /**
  * n8n's credential test, as its CLI runs it (packages/cli/src/services/credentials-tester.service.ts,
- * `testCredentials`): `test.request` becomes the routing of a one-property declarative node, run by
+ * `testCredentials` → `runRequestTest` with the "default" verdict, read in n8n 2.41.1's dist): `test.request` becomes the routing of a one-property declarative node, run by
  * n8n-core's RoutingNode on an ExecuteContext in "internal" mode (expressions resolved by n8n's
  * engine, `authenticate` applied by the harness's credentials helper, HTTP by n8n-core). The CLI turns
  * the outcome into what the dialog shows, with `test.rules` (repeated here in a few lines):
@@ -83,6 +83,7 @@ export async function runCredentialTest(type: ICredentialType, data: IDataObject
 	const rules = (type.test?.rules ?? []) as Array<{ type: string; properties: { value?: unknown; key?: string; message: string } }>;
 	let response: INodeExecutionData[][] | null | undefined;
 	try {
+		await workflow.expression.acquireIsolate();
 		response = await new RoutingNode(context, nodeType, credentialsDecrypted).runNode();
 	} catch (caught) {
 		const error = caught as { cause?: { response?: { status?: number; statusText?: string }; code?: string }; message?: string };
@@ -98,6 +99,8 @@ export async function runCredentialTest(type: ICredentialType, data: IDataObject
 			return shown(error.cause.code);
 		}
 		return shown(String(error.message));
+	} finally {
+		await workflow.expression.releaseIsolate();
 	}
 	for (const rule of rules) {
 		if (rule.type === 'responseSuccessBody' && at(response![0][0].json, rule.properties.key!) === rule.properties.value) {
