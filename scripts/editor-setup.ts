@@ -4,7 +4,8 @@
 import path from 'node:path';
 
 import { defaultUsers, demoDataset, startFakeAssemblyline, type FakeAssemblyline } from '../test/fakes/assemblyline/index.ts';
-import { stderrLog, type Log, type N8nHost, type WorkflowJson } from './n8n-host.ts';
+import { FakeProviders } from '../test/fakes/providers.ts';
+import { stderrLog, type CredentialImport, type Log, type N8nHost, type WorkflowJson } from './n8n-host.ts';
 import { optionsFromEnv, prepareHost, resolveAlHost, targetFromEnv, type AlTarget } from './report.ts';
 import { EXAMPLE_FILES, loadExamples, setSubmissionIds, type ExampleKey } from './workflows.ts';
 
@@ -23,10 +24,12 @@ export async function startEditor(opts: { repoDir: string; log?: Log; env?: Node
 	const log = opts.log ?? stderrLog;
 	const env = opts.env ?? process.env;
 	let fake: FakeAssemblyline | undefined;
+	let providers: FakeProviders | undefined;
 	let host: N8nHost | undefined;
 	const close = async () => {
 		await host?.dispose();
 		await fake?.close();
+		await providers?.stop();
 	};
 	try {
 		let target = await targetFromEnv(env, log);
@@ -43,6 +46,14 @@ export async function startEditor(opts: { repoDir: string; log?: Log; env?: Node
 		const workflows = loadExamples(path.join(opts.repoDir, 'examples'));
 		const sids = optionsFromEnv(env).sids ?? (await alertSids(target));
 		if (sids.length) setSubmissionIds(workflows.submission, sids);
+		if (fake) {
+			// The demo's threat intel: fake abuse.ch (and the other providers) on 127.0.0.1, under the
+			// credential the Enrich example references, so that IoC Enrich runs against the demo too.
+			providers = await new FakeProviders().start();
+			const credentials = demoIntelCredentials(workflows.enrich, providers);
+			await host.importCredentials(credentials);
+			log(`Demo threat intel on http://127.0.0.1:${providers.port}: ${credentials.map((c) => `"${c.name}"`).join(', ')}`);
+		}
 		await host.importWorkflows(Object.values(workflows));
 
 		const url = await host.start();
@@ -57,6 +68,18 @@ export async function startEditor(opts: { repoDir: string; log?: Log; env?: Node
 		await close();
 		throw e;
 	}
+}
+
+/** The threat-intel credentials the IoC Enrich nodes of `workflow` reference, filled in for the fake providers. */
+function demoIntelCredentials(workflow: WorkflowJson, providers: FakeProviders): CredentialImport[] {
+	const data = providers.credentials() as Record<string, Record<string, unknown>>;
+	const found = new Map<string, CredentialImport>();
+	for (const node of workflow.nodes) {
+		for (const [type, ref] of Object.entries((node as { credentials?: Record<string, { id: string; name: string }> }).credentials ?? {})) {
+			if (data[type] && ref?.id) found.set(ref.id, { id: ref.id, name: ref.name, type, data: data[type] });
+		}
+	}
+	return [...found.values()];
 }
 
 /** The sids of the newest alerts with network IoCs (up to 10), for the submission example. */

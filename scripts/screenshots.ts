@@ -1,5 +1,6 @@
 // npm run screenshots: the example workflows open in the n8n editor, photographed with headless
-// Chromium (Debian's `chromium` package, driven by playwright-core) into docs/*.png for the README.
+// Chromium (Debian's `chromium` package, driven by playwright-core) into docs/*.png for the README;
+// then the panels of Filter Blockable IoCs and IoC Enrich, and the Filter's Skipped output as a table.
 // Generated once and committed; not part of CI. Needs: apt-get install -y chromium.
 //   SCREENSHOT_URL=http://127.0.0.1:<port> reuses an editor that `npm run editor` keeps open.
 import fs from 'node:fs';
@@ -23,6 +24,14 @@ export const SCREENSHOT_FILES: Record<ExampleKey, string> = {
 	enrich: 'example-enrich-before-blocking.png',
 };
 
+/** Node panels: which example, which node, and whether to run the step and show one of its outputs in Table view. */
+export const PANEL_SHOTS: Array<{ file: string; example: ExampleKey; node: string; output?: string }> = [
+	{ file: 'panel-filter-blockable-iocs.png', example: 'blockSearch', node: 'Filter Blockable IoCs' },
+	{ file: 'panel-ioc-enrich.png', example: 'enrich', node: 'IoC Enrich' },
+	// Runs AL Alert Search and the Filter on the demo Assemblyline, then shows the Skipped output.
+	{ file: 'panel-filter-skipped-table.png', example: 'blockSearch', node: 'Filter Blockable IoCs', output: 'Skipped' },
+];
+
 async function shoot(url: string): Promise<void> {
 	if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium (or set CHROMIUM_PATH)`);
 	const browser = await chromium.launch({
@@ -44,6 +53,14 @@ async function shoot(url: string): Promise<void> {
 			await openWorkflow(page, `${url}/workflow/${wf.id}`, wf.nodes.length);
 			await page.screenshot({ path: file });
 			log(`  ${path.relative(repoDir, file)}: "${wf.name}"`);
+		}
+		for (const shot of PANEL_SHOTS) {
+			const wf = workflows[shot.example];
+			const file = path.join(docsDir, shot.file);
+			await openWorkflow(page, `${url}/workflow/${wf.id}`, wf.nodes.length);
+			await openPanel(page, shot.node, shot.output);
+			await page.screenshot({ path: file });
+			log(`  ${path.relative(repoDir, file)}: "${shot.node}" in "${wf.name}"${shot.output ? `, output ${shot.output}` : ''}`);
 		}
 	} finally {
 		await browser.close();
@@ -70,6 +87,28 @@ async function openWorkflow(page: Page, url: string, nodeCount: number): Promise
 		}
 		document.querySelectorAll('.el-notification, .el-message').forEach((e) => e.remove());
 	});
+}
+
+/** Opens a node's panel (double-click on the canvas); optionally runs the step and shows one output as a table. */
+async function openPanel(page: Page, nodeName: string, output?: string): Promise<void> {
+	const node = page.locator('[data-test-id="canvas-node"]').filter({ hasText: nodeName }).first();
+	await node.dblclick();
+	const ndv = page.locator('[data-test-id="ndv"]');
+	await ndv.first().waitFor({ state: 'visible', timeout: 30000 });
+	await page.waitForTimeout(1000);
+	if (output) {
+		await page.locator('[data-test-id="node-execute-button"]').first().click();
+		// The step and its parents run on the demo Assemblyline; wait for the output's items.
+		const outputPanel = page.locator('[data-test-id="output-panel"]');
+		await outputPanel.locator('[data-test-id="branches"]').first().waitFor({ state: 'visible', timeout: 120000 });
+		await outputPanel.locator('[data-test-id="branches"]').getByText(output, { exact: false }).first().click();
+		const table = outputPanel.locator('[data-test-id="ndv-run-data-display-mode"]').getByText('Table', { exact: true });
+		if (await table.count()) await table.first().click();
+		await outputPanel.locator('table').first().waitFor({ state: 'visible', timeout: 30000 });
+	}
+	await page.mouse.move(5, 890);
+	await page.waitForTimeout(1500);
+	await page.evaluate(() => document.querySelectorAll('.el-notification, .el-message').forEach((e) => e.remove()));
 }
 
 let editor: Editor | undefined;

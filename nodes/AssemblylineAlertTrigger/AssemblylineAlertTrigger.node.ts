@@ -48,14 +48,17 @@ export class AssemblylineAlertTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'assemblylineApi', required: true }],
-		properties: [
+		// What the output carries, said where the output is shown (an info hint, not a warning notice).
+		hints: [
 			{
-				displayName:
+				message:
 					'Each alert comes out once, oldest first, with "_trigger.event" set to "new". Assemblyline updates alerts in place (extended scan, resubmission: new reporting time, sometimes more IoCs); an updated alert comes out again with "_trigger.event" set to "updated".',
-				name: 'notice',
-				type: 'notice',
-				default: '',
+				type: 'info',
+				location: 'outputPane',
+				whenToDisplay: 'always',
 			},
+		],
+		properties: [
 			ALERT_QUERY,
 			{
 				displayName: 'Options',
@@ -78,6 +81,8 @@ export class AssemblylineAlertTrigger implements INodeType {
 						name: 'fields',
 						type: 'string',
 						default: DEFAULT_ALERT_FIELDS,
+						// Two rows: the default list shows whole instead of cut off at the panel's width.
+						typeOptions: { rows: 2 },
 						description:
 							'Comma-separated alert fields to emit (wildcards allowed; * for the whole alert). alert_id and reporting_ts are always added.',
 					},

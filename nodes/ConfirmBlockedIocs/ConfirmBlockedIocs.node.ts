@@ -12,7 +12,7 @@ export class ConfirmBlockedIocs implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Confirm Blocked IoCs',
 		name: 'confirmBlockedIocs',
-		icon: { light: 'file:../../icons/filter.svg', dark: 'file:../../icons/filter.dark.svg' },
+		icon: { light: 'file:../../icons/confirm.svg', dark: 'file:../../icons/confirm.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: 'Record as blocked',

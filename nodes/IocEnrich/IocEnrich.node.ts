@@ -34,9 +34,10 @@ const PROVIDER_OPTIONS = [
 ];
 
 const TYPE_OPTIONS = [
+	// The default first, then the rest alphabetically.
+	{ name: 'From Item Type Field, Else Detect', value: 'auto', description: 'Use the "type" field of the item (ip, domain, uri, md5…) when it has one' },
 	{ name: 'Detect From Value', value: 'detect', description: 'Ignore the item\'s type field' },
 	{ name: 'Domain', value: 'domain' },
-	{ name: 'From Item Type Field, Else Detect', value: 'auto', description: 'Use the "type" field of the item (ip, domain, uri, md5…) when it has one' },
 	{ name: 'IPv4', value: 'ipv4' },
 	{ name: 'IPv6', value: 'ipv6' },
 	{ name: 'MD5', value: 'md5' },
@@ -134,13 +135,6 @@ export class IocEnrich implements INodeType {
 							'The item is output by then at the latest; providers still busy are reported as timeout, and providers whose rate limit leaves no slot as rate_limited',
 					},
 					{
-						displayName: 'InternetDB Base URL',
-						name: 'internetDbUrl',
-						type: 'string',
-						default: DEFAULT_INTERNETDB_URL,
-						description: 'Keyless InternetDB has no credential; point this at a mirror or test server if needed',
-					},
-					{
 						displayName: 'IoCs in Parallel',
 						name: 'parallel',
 						type: 'number',
@@ -173,45 +167,6 @@ export class IocEnrich implements INodeType {
 						description: 'How long one request may take',
 					},
 					{
-						displayName: 'Rate Limits',
-						name: 'rateLimits',
-						type: 'fixedCollection',
-						typeOptions: { multipleValues: true },
-						default: {},
-						placeholder: 'Add Rate Limit',
-						description: 'Override a provider\'s default pace, e.g. for a paid plan',
-						options: [
-							{
-								displayName: 'Limit',
-								name: 'limit',
-								values: [
-									{
-										displayName: 'Provider',
-										name: 'provider',
-										type: 'options',
-										options: PROVIDER_OPTIONS.map(({ name, value }) => ({ name, value })),
-										default: 'virustotal',
-									},
-									{
-										displayName: 'Requests per Minute',
-										name: 'requestsPerMinute',
-										type: 'number',
-										typeOptions: { minValue: 0 },
-										default: 60,
-										description: 'Spacing between request starts; 0 means no spacing',
-									},
-									{
-										displayName: 'Concurrent Requests',
-										name: 'concurrency',
-										type: 'number',
-										typeOptions: { minValue: 1 },
-										default: 1,
-									},
-								],
-							},
-						],
-					},
-					{
 						displayName: 'Retries',
 						name: 'retries',
 						type: 'number',
@@ -219,13 +174,72 @@ export class IocEnrich implements INodeType {
 						default: 2,
 						description: 'Retries of a 429 (honouring Retry-After), a 5xx or a dropped connection; other errors are not retried',
 					},
+				],
+			},
+			{
+				displayName: 'Provider Options',
+				name: 'providerOptions',
+				type: 'collection',
+				placeholder: 'Add Provider Option',
+				default: {},
+				// Only providers that have settings of their own; each shows while its provider is picked.
+				displayOptions: { show: { providers: ['internetdb', 'virustotal'] } },
+				options: [
+					{
+						displayName: 'InternetDB Base URL',
+						name: 'internetDbUrl',
+						type: 'string',
+						default: DEFAULT_INTERNETDB_URL,
+						displayOptions: { show: { '/providers': ['internetdb'] } },
+						description: 'Keyless InternetDB has no credential; point this at a mirror or test server if needed',
+					},
 					{
 						displayName: 'VirusTotal Requests per Minute',
 						name: 'virusTotalRequestsPerMinute',
 						type: 'number',
 						typeOptions: { minValue: 0 },
 						default: 4,
+						displayOptions: { show: { '/providers': ['virustotal'] } },
 						description: 'The public API allows 4. Raise it for a premium key; 0 means no spacing.',
+					},
+				],
+			},
+			{
+				displayName: 'Rate Limits',
+				name: 'rateLimits',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true },
+				default: {},
+				placeholder: 'Add Rate Limit',
+				description: 'Override a provider\'s default pace, e.g. for a paid plan',
+				options: [
+					{
+						displayName: 'Limit',
+						name: 'limit',
+						values: [
+							{
+								displayName: 'Provider',
+								name: 'provider',
+								type: 'options',
+								options: PROVIDER_OPTIONS.map(({ name, value }) => ({ name, value })),
+								default: 'virustotal',
+							},
+							{
+								displayName: 'Requests per Minute',
+								name: 'requestsPerMinute',
+								type: 'number',
+								typeOptions: { minValue: 0 },
+								default: 60,
+								description: 'Spacing between request starts; 0 means no spacing',
+							},
+							{
+								displayName: 'Concurrent Requests',
+								name: 'concurrency',
+								type: 'number',
+								typeOptions: { minValue: 1 },
+								default: 1,
+							},
+						],
 					},
 				],
 			},
@@ -235,14 +249,15 @@ export class IocEnrich implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const providers = readProviders(this);
 		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+		const providerOptions = readProviderOptions(this, options);
 		const simplify = this.getNodeParameter('simplify', 0, false) as boolean;
 		const includeRaw = this.getNodeParameter('includeRaw', 0, false) as boolean;
 		const credentials = await loadCredentials(this, providers);
 		const scrub = scrubberFor(credentials);
 		const engine = new EnrichmentEngine({
-			send: sender(this, credentials, String(options.internetDbUrl || DEFAULT_INTERNETDB_URL), scrub),
+			send: sender(this, credentials, String(providerOptions.internetDbUrl || DEFAULT_INTERNETDB_URL), scrub),
 			scrub,
-			limits: effectiveLimits(providers, options),
+			limits: effectiveLimits(providers, providerOptions),
 			timeoutMs: seconds(options.timeout, 15),
 			maxRetries: Math.max(0, Math.floor(Number(options.retries ?? 2))),
 			maxRetryWaitMs: seconds(options.maxRetryWait, 30),
@@ -435,6 +450,21 @@ function bodyText(body: unknown): string {
 function seconds(value: unknown, fallback: number): number {
 	const number = Number(value ?? fallback);
 	return Math.round((Number.isFinite(number) && number >= 0 ? number : fallback) * 1000);
+}
+
+/**
+ * InternetDB Base URL, VirusTotal Requests per Minute and Rate Limits. They sat under "Options"
+ * before they got their own place in the panel; a value still stored there is honoured.
+ */
+function readProviderOptions(context: IExecuteFunctions, options: IDataObject): IDataObject {
+	const own = context.getNodeParameter('providerOptions', 0, {}) as IDataObject;
+	const rateLimits = context.getNodeParameter('rateLimits', 0, {}) as IDataObject;
+	const hasLimits = Array.isArray(rateLimits?.limit) && rateLimits.limit.length > 0;
+	return {
+		internetDbUrl: own.internetDbUrl ?? options.internetDbUrl,
+		virusTotalRequestsPerMinute: own.virusTotalRequestsPerMinute ?? options.virusTotalRequestsPerMinute,
+		rateLimits: hasLimits ? rateLimits : options.rateLimits,
+	};
 }
 
 function effectiveLimits(providers: Provider[], options: IDataObject): Record<string, RateLimit> {

@@ -54,7 +54,7 @@ const KNOWN_BAD = [
 const EXPECTED_BLOCK = [
 	['ip', '91.214.124.19'],
 	['ip', '45.133.1.87'],
-	['ip', '2a01:4f8:c17:b8f::2'],
+	['ip', '3a0c:51e7:2200:1f::2'],
 	['domain', 'login-microsoftonline-secure.top'],
 	['domain', 'payroll-sync.duckdns.org'],
 	['domain', 'parcel-track-express.xyz'],
@@ -62,7 +62,16 @@ const EXPECTED_BLOCK = [
 	['uri', 'http://91.214.124.19:8443/api/v2/beacon?id=7f3a9c21'],
 	['uri', 'https://login-microsoftonline-secure.top/common/oauth2/authorize'],
 	['uri', 'https://parcel-track-express.xyz/track?id=58213'],
-	['uri', 'http://[2a01:4f8:c17:b8f::2]:8080/stage2.bin'],
+	['uri', 'http://[3a0c:51e7:2200:1f::2]:8080/stage2.bin'],
+	// fixture alerts, renamed out of the documentation ranges for the demo (DEMO_RENAMES)
+	['ip', '91.214.124.45'],
+	['ip', '45.133.1.23'],
+	['domain', 'cdn-update-inv8841.top'],
+	['domain', 'telemetry-sync8841.xyz'],
+	['domain', 'portal-login-owa8841.top'],
+	['uri', 'http://91.214.124.45:8080/gate.php'],
+	['uri', 'http://cdn-update-inv8841.top/files/inv_8841.exe'],
+	['uri', 'https://portal-login-owa8841.top/owa/auth.php'],
 ].map(([type, value]) => `${type} ${value}`);
 
 /** Every other IoC of the demo alerts, with the reason it is held back. */
@@ -79,22 +88,14 @@ const EXPECTED_SKIPPED: Record<string, string> = {
 	'domain tracking.example.com': 'special_use_domain',
 	'domain nas.home.arpa': 'special_use_domain',
 	'domain fonts.googleapis.com': 'below_threshold',
-	// fixture alerts (TEST-NET addresses, example.* domains, safe/info verdicts)
-	'ip 203.0.113.45': 'non_global_ip',
-	'ip 198.51.100.23': 'non_global_ip',
-	'ip 192.0.2.53': 'non_global_ip',
-	'ip 192.0.2.77': 'non_global_ip',
-	'ip 192.0.2.200': 'non_global_ip',
-	'domain cdn-update.example.net': 'special_use_domain',
-	'domain telemetry.example.org': 'special_use_domain',
-	'domain portal-login.example.com': 'special_use_domain',
-	'domain update.example.org': 'special_use_domain',
+	// fixture alerts (safe/info verdicts)
+	'ip 9.9.9.9': 'below_threshold',
+	'ip 45.133.1.77': 'below_threshold',
+	'ip 91.214.124.200': 'below_threshold',
+	'domain update-check8841.xyz': 'below_threshold',
 	'domain ctldl.windowsupdate.com': 'below_threshold',
-	'uri http://203.0.113.45:8080/gate.php': 'non_global_ip',
-	'uri http://cdn-update.example.net/files/inv_8841.exe': 'special_use_domain',
-	'uri https://portal-login.example.com/owa/auth.php': 'special_use_domain',
 	'uri https://fonts.googleapis.com/css?family=Roboto': 'below_threshold',
-	'uri http://update.example.org/check?v=2': 'special_use_domain',
+	'uri http://update-check8841.xyz/check?v=2': 'below_threshold',
 };
 
 let fake: FakeAssemblyline;

@@ -71,7 +71,7 @@ e2e('npm start in a real n8n', () => {
 		for (const sid of sids) expect(report.submission_iocs[sid]).toEqual(await exerciseMapping(sid));
 
 		// Every IoC of the alerts leaves the filter once; the blockable ones are really blockable.
-		expect(report.blockable).toHaveLength(11);
+		expect(report.blockable).toHaveLength(19);
 		for (const ioc of report.blockable) expect(['suspicious', 'highly suspicious', 'malicious']).toContain(ioc.verdict);
 		expect(report.skipped.length).toBeGreaterThan(0);
 		for (const ioc of report.skipped) expect(typeof ioc.reason).toBe('string');
@@ -79,7 +79,7 @@ e2e('npm start in a real n8n', () => {
 		expect(new Set(values).size).toBe(values.length);
 
 		// The human summary is on stderr, not stdout.
-		expect(stderr).toMatch(/Blockable: 11 /);
+		expect(stderr).toMatch(/Blockable: 19 /);
 		expect(stderr).toMatch(/Skipped: \d+ \(/);
 	});
 

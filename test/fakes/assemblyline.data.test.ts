@@ -201,6 +201,16 @@ describe('demo and mutations', () => {
 		expect(values.get('duckdns.org')).toBe('suspicious');
 		expect(values.get('time.windows.com')).toBe('safe');
 		expect(values.has('www.w3.org')).toBe(false); // safelisted
+		// The fixture story's C2 is renamed out of the documentation ranges; one TEST-NET address and
+		// one example.* name stay as held-back examples.
+		expect(values.get('91.214.124.45')).toBe('malicious');
+		expect(values.get('cdn-update-inv8841.top')).toBe('malicious');
+		const documentation = [...values.keys()].filter((v) => /\b(192\.0\.2|198\.51\.100|203\.0\.113)\.\d+|example\.(com|net|org)\b|2001:db8:/.test(v));
+		expect(documentation.sort()).toEqual(['198.51.100.99', 'tracking.example.com']);
+		// The served summary and ontology of the fixture sid are renamed the same way.
+		const summary = JSON.stringify(ds.summaryFor('ushStdLVanDgTCEgfcfS3'));
+		expect(summary).toContain('91.214.124.45');
+		expect(summary).not.toContain('203.0.113.45');
 	});
 
 	test('makeAlert, updateAlert (reporting_ts forward, new sid, union), completeSubmission', () => {

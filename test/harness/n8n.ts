@@ -241,7 +241,7 @@ class InputNode implements INodeType {
 	}
 }
 
-function nodeTypesFor(types: Record<string, INodeType>): INodeTypes {
+export function nodeTypesFor(types: Record<string, INodeType>): INodeTypes {
 	return {
 		getByName: (name) => types[name],
 		getByNameAndVersion: (name) => types[name],
@@ -249,7 +249,7 @@ function nodeTypesFor(types: Record<string, INodeType>): INodeTypes {
 	};
 }
 
-function additionalDataFor(
+export function additionalDataFor(
 	credentials: Record<string, ICredentialDataDecryptedObject>,
 ): IWorkflowExecuteAdditionalData {
 	return {

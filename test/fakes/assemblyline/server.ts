@@ -28,6 +28,8 @@ export interface FakeUser {
 	dailyQuota?: number;
 	/** Concurrent API call quota (overrides the server default). */
 	concurrencyQuota?: number;
+	/** When the user accepted the Terms of Service (ISO date); matters only with `FakeOptions.tos`. */
+	agreesWithTos?: string;
 }
 
 export interface FakeOptions {
@@ -50,6 +52,11 @@ export interface FakeOptions {
 	maxRecorded?: number;
 	/** sids whose summary/ontology is refused with the classification 403. */
 	restrictedSids?: string[];
+	/**
+	 * The server has Terms of Service (`ui.tos` set): a user without `agreesWithTos` gets 403 on every
+	 * call but whoami, help/tos, user/tos/<own name> and logout (UI api/base.py api_login).
+	 */
+	tos?: boolean;
 	log?: (msg: string) => void;
 }
 
@@ -223,9 +230,30 @@ export async function startFakeAssemblyline(options: FakeOptions = {}): Promise<
 			re: /^\/api\/v4\/user\/whoami\/$/, methods: ['GET'], auth: true,
 			handle: (_m, ctx) => {
 				const u = ctx.user!;
+				const configuration = whoamiBase.configuration as Rec;
 				return envelope(200, {
 					...whoamiBase, username: u.name, name: u.fullName ?? u.name, email: u.email ?? `${u.name}@corp.example.com`, roles: u.roles ?? [],
 					is_admin: !!u.isAdmin, type: u.isAdmin ? ['admin', 'user'] : ['user'], api_daily_quota: dailyQuotaOf(u),
+					agrees_with_tos: u.agreesWithTos ?? null,
+					configuration: { ...configuration, ui: { ...(configuration.ui as Rec), tos: !!options.tos } },
+				});
+			},
+		},
+		{
+			// UI api/v4/user.py get_user_account: no role; another user's account needs administration.
+			re: /^\/api\/v4\/user\/([^/]+)\/$/, methods: ['GET'], auth: true,
+			handle: (m, ctx) => {
+				const u = ctx.user!;
+				const name = decodeURIComponent(m[1]);
+				if (name !== u.name && !u.isAdmin) return envelope(403, {}, 'Your username does not match requested username');
+				const who = users.find((x) => x.name === name);
+				if (!who) return envelope(404, {}, `User ${name} does not exists`);
+				return envelope(200, {
+					uname: who.name, name: who.fullName ?? who.name, email: who.email ?? `${who.name}@corp.example.com`,
+					type: who.isAdmin ? ['admin', 'user'] : ['user'], roles: who.roles ?? [], classification: whoamiBase.classification,
+					groups: whoamiBase.groups ?? [], is_active: true, agrees_with_tos: who.agreesWithTos ?? null,
+					api_quota: concurrencyQuotaOf(who), api_daily_quota: dailyQuotaOf(who), '2fa_enabled': false, has_password: false,
+					security_tokens: [], security_token_enabled: false,
 				});
 			},
 		},
@@ -412,6 +440,10 @@ export async function startFakeAssemblyline(options: FakeOptions = {}): Promise<
 				if (!route.methods.includes(method)) return html(405, WERKZEUG_405);
 				if (route.auth) {
 					if (!user) return envelope(401, UNAUTH_BODY, xuser && xkey ? 'Invalid user or APIKey' : 'Session not found');
+					const tosExempt = ['/api/v4/help/tos/', '/api/v4/user/whoami/', `/api/v4/user/tos/${user.name}/`, '/api/v4/auth/logout/'];
+					if (options.tos && !user.agreesWithTos && !tosExempt.includes(path)) {
+						return envelope(403, { ...FORBIDDEN_BODY, ui: { ...FORBIDDEN_BODY.ui, tos: true } }, `Access Denied (${path}) [Agree to Terms of Service before you can make any API calls]`);
+					}
 					const n = (inflight.get(user.name) ?? 0) + 1;
 					inflight.set(user.name, n);
 					counted = user.name;
