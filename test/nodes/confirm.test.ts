@@ -16,6 +16,8 @@ const CONFIRM_MODE = { onlyNew: true, remember: 'confirmed' };
 // In a workflow the defaults reach back to the Filter's item; here the Confirm node's input
 // items are the Filter's Block items themselves.
 const FROM_INPUT = { iocType: '={{ $json.type }}', iocValue: '={{ $json.value }}' };
+// Executions of the active workflow: test runs record nothing (see the test-run describe below).
+const ACTIVE = 'trigger' as const;
 
 const A = { value: '45.83.0.1', type: 'ip', verdict: 'malicious' };
 const B = { value: '45.83.0.2', type: 'ip', verdict: 'malicious' };
@@ -28,13 +30,13 @@ interface Split {
 	skipped: INodeExecutionData[];
 }
 
-async function filter(dedup: MemoryDeduplicator, parameters: INodeParameters, input: IDataObject[]): Promise<Split> {
-	const result = await runNode({ node: filterNode, parameters, input, nodeId: 'filter', workflow: { id: WORKFLOW, deduplicator: dedup } });
+async function filter(dedup: MemoryDeduplicator, parameters: INodeParameters, input: IDataObject[], mode: 'trigger' | 'manual' = ACTIVE): Promise<Split> {
+	const result = await runNode({ node: filterNode, parameters, input, nodeId: 'filter', workflow: { id: WORKFLOW, deduplicator: dedup }, mode });
 	if (result.error) throw result.error;
 	return { block: result.outputs[0], skipped: result.outputs[1] };
 }
 
-async function confirm(dedup: MemoryDeduplicator, input: IDataObject[], parameters: INodeParameters = {}, continueOnFail = false) {
+async function confirm(dedup: MemoryDeduplicator, input: IDataObject[], parameters: INodeParameters = {}, continueOnFail = false, mode: 'trigger' | 'manual' = ACTIVE) {
 	return await runNode({
 		node: confirmNode,
 		parameters: { ...FROM_INPUT, ...parameters },
@@ -42,6 +44,7 @@ async function confirm(dedup: MemoryDeduplicator, input: IDataObject[], paramete
 		continueOnFail,
 		nodeId: 'confirm',
 		workflow: { id: WORKFLOW, deduplicator: dedup },
+		mode,
 	});
 }
 
@@ -283,6 +286,7 @@ describe('Confirm Blocked IoCs: default expressions', () => {
 			input: run1.block.map((item) => item.json),
 			inputName: 'Filter Blockable IoCs',
 			workflow: { id: WORKFLOW, deduplicator: dedup },
+			mode: ACTIVE,
 		});
 		expect(result.error).toBeUndefined();
 		const run2 = await filter(dedup, CONFIRM_MODE, [A, B, C]);

@@ -16,7 +16,8 @@ async function filter(
 	input: IDataObject[],
 	workflow?: { deduplicator?: MemoryDeduplicator },
 ): Promise<Split> {
-	const result = await runNode({ node, parameters, input, workflow });
+	// With a history, the run is an execution of the active workflow (test runs record nothing).
+	const result = await runNode({ node, parameters, input, workflow, mode: workflow ? 'trigger' : 'manual' });
 	if (result.error) throw result.error;
 	expect(result.outputs).toHaveLength(2);
 	return { block: result.outputs[0], skipped: result.outputs[1] };
@@ -72,9 +73,10 @@ describe('fixture page of alerts (search_alert_page1.json) as three input items'
 			sources: [{ alert_id: 'SDu3clC22x3tKZ6MOaE1B', sid: 'ushStdLVanDgTCEgfcfS3' }],
 			tag_types: ['network.dynamic.ip', 'network.static.ip'],
 			tag_type: 'network.dynamic.ip',
-			original: '203.0.113.45',
 		});
 		for (const item of skipped) expect(item.json).not.toHaveProperty('itemIndexes');
+		// The value as Assemblyline wrote it is the value: no `original` to repeat it.
+		expect(skipped[0].json).not.toHaveProperty('original');
 	});
 
 	it('minimum verdict safe: the four public IoCs go to Block, highest verdict first', async () => {
@@ -141,14 +143,14 @@ describe('items from AL Submission IoCs', () => {
 		['domain', 'c2.evil-updates.com', 'no-idea', 1, 'block', [10], 'an unknown verdict ranks with malicious, never as safe'],
 		['uri', 'https://evil-updates.com/payload.bin', 'highly suspicious', 1, 'block', [6], 'refanged URL, public host'],
 		['ip', '185.220.101.4', 'highly suspicious', 1, 'block', [9], 'Highly_Suspicious spelled the AL way'],
-		['ip', '91.219.236.18', null, 1, 'block', [11], 'no verdict, and the default blocks those'],
-		// Skipped, in first-seen order.
+		// Skipped, in first-seen order, then the IoCs Assemblyline did not score.
 		['ip', '8.8.8.8', 'info', 1, 'below_threshold', [3], 'info < suspicious'],
 		['domain', 'microsoft.com', 'suspicious', 1, 'safelisted', [4], 'Assemblyline safelisted it'],
 		['email', 'ceo@evil-updates.com', 'malicious', 1, 'unsupported_type', [5], 'an email address cannot go on a firewall'],
 		['ip', '10.1.2.3', 'malicious', 1, 'non_global_ip', [7], 'RFC 1918'],
 		['ip', '999.1.1.1', 'malicious', 1, 'invalid', [8], 'octet out of range'],
 		['uri', 'http://co.uk/x', null, 1, 'public_suffix', [11], 'the URI host is a bare public suffix'],
+		['ip', '91.219.236.18', null, 1, 'no_verdict', [11], 'a grouped item without "details": Assemblyline did not score it, so the default skips it'],
 	];
 
 	it('one-IoC items and a grouped item, auto-detected, give the hand-derived split', async () => {
@@ -158,7 +160,11 @@ describe('items from AL Submission IoCs', () => {
 		const domain = split.block[1].json;
 		expect(domain.sources).toEqual([{ sid: 'S1' }, { sid: 'S2' }]);
 		expect(domain.tag_types).toEqual(['network.static.domain', 'network.dynamic.domain']);
-		expect(domain.original).toBe('evil-updates[.]com');
+		// Both spellings Assemblyline showed stay searchable.
+		expect(domain.originals).toEqual(['evil-updates[.]com', 'EVIL-UPDATES.com']);
+		expect(domain).not.toHaveProperty('original');
+		expect(split.block[3].json.original).toBe('hxxps://evil-updates[.]com/payload.bin'); // differs from the value: kept
+		expect(split.block[4].json).not.toHaveProperty('original'); // equals the value: dropped
 	});
 
 	it('forcing "AL Submission IoCs" reads both kinds the same', async () => {
@@ -171,9 +177,18 @@ describe('items from AL Submission IoCs', () => {
 		expect(values(split.block)).toContain('45.83.122.10');
 	});
 
+	it('items without a verdict: Block sends them to Block with a warning field and a notice', async () => {
+		const result = await runNode({ node, parameters: { noVerdict: 'block' }, input: [...perIoc, grouped] });
+		const unscored = result.outputs[0].find((item) => item.json.value === '91.219.236.18');
+		expect(unscored?.json.verdict).toBeNull();
+		expect(unscored?.json.warning).toMatch(/No verdict came with this IoC/);
+		expect(result.outputs[0].filter((item) => item.json.warning !== undefined)).toHaveLength(1);
+		expect(result.hints).toEqual([{ type: 'warning', message: expect.stringMatching(/^1 IoC on Block came without a verdict/) }]);
+	});
+
 	it('minimum verdict malicious keeps highly suspicious and unknown apart', async () => {
 		const split = await filter({ minVerdict: 'malicious' }, [...perIoc, grouped]);
-		expect(values(split.block)).toEqual(['45.83.122.10', 'evil-updates.com', 'c2.evil-updates.com', '91.219.236.18']);
+		expect(values(split.block)).toEqual(['45.83.122.10', 'evil-updates.com', 'c2.evil-updates.com']);
 		expect(split.skipped.filter((item) => item.json.reason === 'below_threshold').map((item) => item.json.value)).toEqual([
 			'8.8.8.8',
 			'https://evil-updates.com/payload.bin',
@@ -209,8 +224,24 @@ describe('custom fields (a CSV-like feed)', () => {
 		expect(occurrencesOut(split)).toBe(7);
 	});
 
-	it('auto-detect falls back to the value field for items it does not recognise', async () => {
-		expect(rows(await filter({ inputShape: 'auto', ...fields }, rowsIn))).toEqual(withoutWhy(expected));
+	it('auto-detect reads only the shapes it knows: a custom item is an error that names Custom Fields', async () => {
+		const result = await runNode({ node, parameters: { inputShape: 'auto' }, input: rowsIn });
+		expect(result.error?.message).toMatch(/^Input item 0: .*"Input Shape" to Custom Fields/);
+	});
+
+	it('custom items without a verdict go to Block by default, each with a warning, and a notice says how many', async () => {
+		const feed = [{ indicator: '91.219.236.18' }, { indicator: 'evil-shop.org', severity: 'malicious' }, { indicator: 'fonts.googleapis.com', severity: 'info' }];
+		const result = await runNode({ node, parameters: { inputShape: 'field', valueField: 'indicator', verdictField: 'severity' }, input: feed });
+		const [block, skipped] = result.outputs;
+		expect(block.map((item) => [item.json.value, item.json.verdict, item.json.warning ?? null])).toEqual([
+			['evil-shop.org', 'malicious', null],
+			['91.219.236.18', null, expect.stringMatching(/"Items Without a Verdict"/)],
+		]);
+		expect(values(skipped)).toEqual(['fonts.googleapis.com']);
+		expect(result.hints).toEqual([{ type: 'warning', message: expect.stringMatching(/^1 IoC on Block came without a verdict/) }]);
+		// No notice when every blocked IoC had a verdict.
+		const scored = await runNode({ node, parameters: { inputShape: 'field', valueField: 'indicator', verdictField: 'severity' }, input: feed.slice(1) });
+		expect(scored.hints).toEqual([]);
 	});
 
 	it('nested value fields use dots', async () => {
@@ -351,7 +382,7 @@ describe('only IoCs not passed on before (n8n dedup helpers, across executions)'
 			throw new Error('disk full');
 		});
 		try {
-			const failed = await runNode({ node, parameters: params, input: [A, B], workflow: { deduplicator: dedup } });
+			const failed = await runNode({ node, parameters: params, input: [A, B], workflow: { deduplicator: dedup }, mode: 'trigger' });
 			expect(failed.error?.message).toBe('disk full');
 		} finally {
 			spy.mockRestore();
@@ -363,8 +394,8 @@ describe('only IoCs not passed on before (n8n dedup helpers, across executions)'
 
 	it('different nodes of one workflow keep separate histories', async () => {
 		const dedup = new MemoryDeduplicator();
-		await runNode({ node, parameters: { onlyNew: true }, input: [A], workflow: { deduplicator: dedup }, nodeId: 'one' });
-		const other = await runNode({ node, parameters: { onlyNew: true }, input: [A], workflow: { deduplicator: dedup }, nodeId: 'two' });
+		await runNode({ node, parameters: { onlyNew: true }, input: [A], workflow: { deduplicator: dedup }, nodeId: 'one', mode: 'trigger' });
+		const other = await runNode({ node, parameters: { onlyNew: true }, input: [A], workflow: { deduplicator: dedup }, nodeId: 'two', mode: 'trigger' });
 		expect(values(other.outputs[0])).toEqual(['45.83.0.1']);
 	});
 });
