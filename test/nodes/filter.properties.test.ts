@@ -57,9 +57,10 @@ const custom = fc
 	.map((json) => ({ json: json as IDataObject, count: Array.isArray(json.ioc) ? json.ioc.length : 1 }));
 // Auto-Detect reads the Assemblyline shapes; custom items need the Custom Fields shape, so a case
 // holds one kind or the other.
+type Case = { json: IDataObject; count: number };
 const batch = fc.oneof(
-	fc.array(fc.oneof(alert, oneIoc, grouped), { maxLength: 8 }).map((items) => ({ items, custom: false })),
-	fc.array(custom, { maxLength: 8 }).map((items) => ({ items, custom: true })),
+	fc.array(fc.oneof(alert, oneIoc, grouped), { maxLength: 8 }).map((items: Case[]) => ({ items, custom: false })),
+	fc.array(custom, { maxLength: 8 }).map((items: Case[]) => ({ items, custom: true })),
 );
 
 const settings = fc.record({

@@ -400,6 +400,96 @@ describe('only IoCs not passed on before (n8n dedup helpers, across executions)'
 	});
 });
 
+describe('test runs (manual executions) record nothing', () => {
+	const table = (dedup: MemoryDeduplicator) => dedup.tables.get('wf-test|n:node-under-test') ?? [];
+	const A = { value: '45.83.0.1', type: 'ip', verdict: 'malicious' };
+	const B = { value: '45.83.0.2', type: 'ip', verdict: 'malicious' };
+	const run = (mode: 'manual' | 'trigger', dedup: MemoryDeduplicator, input: IDataObject[]) =>
+		runNode({ node, parameters: { onlyNew: true }, input, workflow: { deduplicator: dedup }, mode });
+
+	it('two test runs send the same IoCs to Block, and the history stays empty', async () => {
+		const dedup = new MemoryDeduplicator();
+		const first = await run('manual', dedup, [A, B]);
+		const second = await run('manual', dedup, [A, B]);
+		expect(values(first.outputs[0])).toEqual(['45.83.0.1', '45.83.0.2']);
+		expect(values(second.outputs[0])).toEqual(values(first.outputs[0]));
+		expect(table(dedup)).toHaveLength(0);
+		expect(first.hints).toEqual([{ type: 'info', message: expect.stringMatching(/^Test run: IoCs sent to Block are not remembered/) }]);
+	});
+
+	it('a test run still holds back what an active execution recorded, and adds nothing', async () => {
+		const dedup = new MemoryDeduplicator();
+		await run('trigger', dedup, [A]);
+		expect(table(dedup)).toHaveLength(1);
+		const test = await run('manual', dedup, [A, B]);
+		expect(values(test.outputs[0])).toEqual(['45.83.0.2']);
+		expect(test.outputs[1].map((item) => [item.json.value, item.json.reason])).toEqual([['45.83.0.1', 'already_blocked']]);
+		expect(table(dedup)).toHaveLength(1);
+		// The next active execution sends B, which the test run did not use up.
+		const active = await run('trigger', dedup, [A, B]);
+		expect(values(active.outputs[0])).toEqual(['45.83.0.2']);
+		expect(active.hints).toEqual([]);
+	});
+
+	it('the option says so', () => {
+		const onlyNew = node.description.properties.find((p) => p.name === 'onlyNew');
+		expect(onlyNew?.description).toMatch(/Test runs in the editor .* record nothing/);
+	});
+});
+
+describe('output items', () => {
+	it('lead with type, value, verdict, reason, reason_text', async () => {
+		const { block, skipped } = await filter({}, [
+			{ sid: 'S1', type: 'ip', value: '45.83.122.10', verdict: 'malicious', tag_type: 'network.dynamic.ip' },
+			{ sid: 'S1', type: 'ip', value: '8.8.8.8', verdict: 'info', tag_type: 'network.dynamic.ip' },
+		]);
+		expect(Object.keys(block[0].json).slice(0, 3)).toEqual(['type', 'value', 'verdict']);
+		expect(Object.keys(skipped[0].json).slice(0, 5)).toEqual(['type', 'value', 'verdict', 'reason', 'reason_text']);
+	});
+
+	it('a merged IoC keeps every distinct spelling, capped at 20 with the count of the rest', async () => {
+		// The two URLs of issue 14 (point 10): one IoC, both spellings searchable.
+		const two = await filter({}, [
+			{ sid: 'S1', type: 'uri', value: 'http://lummondax46.xyz:80/load/1RiLD3Z8.bin', verdict: 'malicious' },
+			{ sid: 'S1', type: 'uri', value: 'http://lummondax46.xyz/load/1RiLD3Z8.bin', verdict: 'malicious' },
+		]);
+		expect(two.block).toHaveLength(1);
+		expect(two.block[0].json).toMatchObject({
+			value: 'http://lummondax46.xyz/load/1RiLD3Z8.bin',
+			originals: ['http://lummondax46.xyz:80/load/1RiLD3Z8.bin', 'http://lummondax46.xyz/load/1RiLD3Z8.bin'],
+		});
+		expect(two.block[0].json).not.toHaveProperty('original');
+		expect(two.block[0].json).not.toHaveProperty('originals_more');
+
+		const spellings = Array.from({ length: 25 }, (_, i) => 'evilshop.org'.split('').map((c, j) => ((i >> j) & 1 ? c.toUpperCase() : c)).join(''));
+		const many = await filter({}, [...spellings, ...spellings].map((value) => ({ type: 'domain', value, verdict: 'malicious' })));
+		expect(many.block).toHaveLength(1);
+		expect(many.block[0].json.originals).toEqual(spellings.slice(0, 20));
+		expect(many.block[0].json.originals_more).toBe(5);
+		expect(many.block[0].json.occurrences).toBe(50);
+	});
+});
+
+describe('panel', () => {
+	const props = Object.fromEntries(node.description.properties.map((p) => [p.name, p]));
+
+	it('Value, Type and Verdict Field show only for Custom Fields', () => {
+		for (const name of ['valueField', 'typeField', 'verdictField']) {
+			expect(props[name].displayOptions).toEqual({ show: { inputShape: ['field'] } });
+		}
+	});
+
+	it('"Items Without a Verdict" defaults to skipping what Assemblyline did not score', () => {
+		expect(props.noVerdict.default).toBe('auto');
+		expect((props.noVerdict.options as Array<{ value: string }>).map((o) => o.value)).toEqual(['auto', 'block', 'skip']);
+	});
+
+	it('the subtitle no longer claims "at least"', () => {
+		expect(node.description.subtitle).not.toMatch(/at least/);
+		expect(node.description.subtitle).toMatch(/"block ≥ " \+ \$parameter\["minVerdict"\]/);
+	});
+});
+
 describe('blocklist files', () => {
 	const input: IDataObject[] = [
 		{ sid: 'S1', type: 'ip', value: '45.83.122.10', verdict: '=1+2', tag_type: '=HYPERLINK("http://x")', classification: '+cmd' },
