@@ -49,9 +49,22 @@ const alert = fc
 const oneIoc = fc
 	.record({ sid: id, type: typeWord, value, verdict, safelisted: fc.boolean() })
 	.map((json) => ({ json: { ...json, type: json.type ?? 'unknown' } as IDataObject, count: 1 }));
+// Grouped items as AL Submission IoCs makes them (verdicts in `details`), or without `details`.
 const grouped = fc
-	.record({ sid: id, iocs: fc.dictionary(fc.constantFrom('network.dynamic.ip', 'network.static.domain', 'network.static.uri', 'network.email.address'), fc.array(value, { maxLength: 3 })) })
-	.map((json) => ({ json: json as IDataObject, count: Object.values(json.iocs).reduce((sum, list) => sum + list.length, 0) }));
+	.record({
+		sid: id,
+		iocs: fc.dictionary(fc.constantFrom('network.dynamic.ip', 'network.static.domain', 'network.static.uri', 'network.email.address'), fc.array(value, { maxLength: 3 })),
+		verdicts: fc.option(fc.array(verdict, { minLength: 1, maxLength: 3 })),
+	})
+	.map(({ sid, iocs, verdicts }) => {
+		const json: IDataObject = { sid, iocs };
+		if (verdicts) {
+			json.details = Object.fromEntries(
+				Object.entries(iocs).map(([tag, list]) => [tag, list.map((v, i) => ({ value: v, verdict: verdicts[i % verdicts.length], safelisted: false, classification: 'TLP:C' }))]),
+			);
+		}
+		return { json, count: Object.values(iocs).reduce((sum, list) => sum + list.length, 0) };
+	});
 const custom = fc
 	.record({ ioc: fc.oneof(value, fc.array(value, { maxLength: 3 })), kind: typeWord, sev: verdict, alert_id: id }, { requiredKeys: ['ioc'] })
 	.map((json) => ({ json: json as IDataObject, count: Array.isArray(json.ioc) ? json.ioc.length : 1 }));
