@@ -223,6 +223,9 @@ e2e('example workflows in a real n8n', () => {
 		chain.connections[NODE.submission] = { main: [[{ node: NODE.filter, type: 'main', index: 0 }]] };
 		const failing = withManualTrigger(blockingForRecorder(examples.blockSearch, IDS.failing, '/failing'));
 		setParams(failing, NODE.firewall, { url: `${brokenFirewall.url}/failing/api/v1/blocklist` });
+		// n8n saves static data after failed executions too, so the search's cursor would move past these
+		// alerts; every run reads them all, and only the Filter's memory decides what is sent again.
+		setParams(failing, NODE.search, { onlyNew: false });
 		const manual = withManualTrigger(blockingForRecorder(examples.blockSearch, IDS.manual, '/manual'));
 		await host.importWorkflows([submission, search, wrongKey, enrich, trigger, chain, failing, manual]);
 	});
@@ -356,13 +359,16 @@ e2e('example workflows in a real n8n', () => {
 		expect(first.ok).toBe(false);
 		expect(first.nodes[NODE.firewall]?.error).toBeDefined();
 		expect(first.nodes['Confirm Blocked IoCs']).toBeUndefined();
+		const ran = Object.keys(first.nodes);
 		// The Skipped branch sits above the Block branch, so n8n ran it before the firewall step.
+		expect(ran).toContain(NODE.reasons);
 		const summary = Object.fromEntries(first.nodes[NODE.reasons].outputs[0].map((i) => [i.reason, i.count_value]));
 		expect(Object.keys(summary).length).toBeGreaterThan(0);
 		const firstBlock = first.nodes[NODE.filter].outputs[0].map(key).sort();
 		expect(firstBlock).toEqual([...EXPECTED_BLOCK].sort());
 		// No firewall took them, so the next run sends the same IoCs again.
 		const second = await host.execute(IDS.failing);
+		expect(Object.keys(second.nodes)).toContain(NODE.filter);
 		expect(second.nodes[NODE.filter].outputs[0].map(key).sort()).toEqual(firstBlock);
 		expect(brokenFirewall.callsTo('/failing/api/v1/blocklist').length).toBeGreaterThanOrEqual(2);
 	});
