@@ -64,12 +64,12 @@ export class AssemblylineSubmissionIocs implements INodeType {
 						name: 'Ontology API',
 						value: 'ontology',
 						description:
-							'Every tag each service wrote, without verdicts; can be narrowed to services or files',
+							'Every tag each service wrote, without verdicts (Filter Blockable IoCs skips values without a verdict by default); can be narrowed to services or files',
 					},
 					{
 						name: 'Both',
 						value: 'both',
-						description: 'Ontology values, with the verdicts the summary knows for them',
+						description: 'Ontology values, with the verdicts the summary knows for them (values the summary does not score stay without a verdict)',
 					},
 				],
 			},
@@ -136,7 +136,7 @@ export class AssemblylineSubmissionIocs implements INodeType {
 						name: 'Grouped by Tag Type',
 						value: 'grouped',
 						description:
-							'One item per submission: {sid, partial, iocs: {"network.static.ip": [...], ...}}',
+							'One item per submission: {sid, partial, iocs: {"network.static.ip": [...], ...}, details}. "iocs" is the exercise\'s mapping; "details" lists the same values, index for index, with their verdict, safelisted flag and classification.',
 					},
 					{
 						name: 'One Item per IoC',
@@ -234,7 +234,10 @@ async function collectForItem(context: IExecuteFunctions, itemIndex: number): Pr
 
 	const iocs =
 		source === 'summary' ? summaryIocs : source === 'ontology' ? ontologyIocs : combine(summaryIocs, ontologyIocs);
-	if (output === 'grouped') return [{ sid, partial, iocs: groupByTagType(iocs) }];
+	if (output === 'grouped') {
+		const { iocs: mapping, details } = groupByTagType(iocs);
+		return [{ sid, partial, iocs: mapping, details }];
+	}
 	return iocs.map((ioc) => ({
 		sid,
 		type: typeFromWord(ioc.tag_type) ?? 'unknown',

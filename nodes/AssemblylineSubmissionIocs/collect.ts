@@ -85,10 +85,38 @@ export function combine(fromSummary: CollectedIoc[], fromOntology: CollectedIoc[
 	];
 }
 
-/** `{"network.static.ip": [...], ...}`: the exercise's mapping. */
-export function groupByTagType(iocs: CollectedIoc[]): Record<string, TagValue[]> {
-	const grouped: Record<string, TagValue[]> = {};
-	for (const ioc of iocs) (grouped[ioc.tag_type] ??= []).push(ioc.value);
+/** What Assemblyline said about one value, next to the exercise's mapping. `verdict: null` with
+ * `source: "ontology"` means Assemblyline's ontology lists the value but nothing scored it. */
+export interface TagDetail {
+	value: TagValue;
+	verdict: string | null;
+	safelisted: boolean | null;
+	classification: string | null;
+	source: CollectedIoc['source'];
+}
+
+export interface Grouped {
+	/** `{"network.static.ip": [...], ...}`: the exercise's mapping, exactly. */
+	iocs: Record<string, TagValue[]>;
+	/** The same tag types, each list index for index with `iocs`: the value and its verdict. */
+	details: Record<string, TagDetail[]>;
+}
+
+// Tag types are Assemblyline's names, but a key such as "__proto__" must stay a plain key.
+function put<T>(map: Record<string, T[]>, key: string, value: T): void {
+	if (!Object.prototype.hasOwnProperty.call(map, key)) {
+		Object.defineProperty(map, key, { value: [], enumerable: true, writable: true, configurable: true });
+	}
+	map[key].push(value);
+}
+
+export function groupByTagType(iocs: CollectedIoc[]): Grouped {
+	const grouped: Grouped = { iocs: {}, details: {} };
+	for (const ioc of iocs) {
+		put(grouped.iocs, ioc.tag_type, ioc.value);
+		const { value, verdict, safelisted, classification, source } = ioc;
+		put(grouped.details, ioc.tag_type, { value, verdict, safelisted, classification, source });
+	}
 	return grouped;
 }
 

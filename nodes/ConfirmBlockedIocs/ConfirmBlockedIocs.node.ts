@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { confirmedKey, HISTORY_SIZE, normaliseIoc, recordConfirmed } from '../shared/blockedHistory';
+import { confirmedKey, HISTORY_SIZE, isTestRun, normaliseIoc, recordConfirmed } from '../shared/blockedHistory';
 import { asNodeError } from '../shared/items';
 
 const FILTER_NODE = 'Filter Blockable IoCs';
@@ -26,7 +26,7 @@ export class ConfirmBlockedIocs implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Place after the step that blocks (firewall API). An IoC counts as blocked only once this node has run for it; if the execution dies before, the next run or a replay sends it again. Set "Remember an IoC" in Filter Blockable IoCs to "When Confirm Blocked IoCs Records It".',
+					'Place after the step that blocks (firewall API). An IoC counts as blocked only once this node has run for it; if the execution dies before, the next run or a replay sends it again. Set "Remember an IoC" in Filter Blockable IoCs to "When Confirm Blocked IoCs Records It". Test runs in the editor record nothing, so trying the workflow does not use up its IoCs.',
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -76,7 +76,16 @@ export class ConfirmBlockedIocs implements INodeType {
 				output.push({ json: errorJson(failure), pairedItem: { item: itemIndex } });
 			}
 		}
-		if (keys.size > 0) {
+		if (isTestRun(this)) {
+			// Checked after the loop, so a test run still shows which items could not be read.
+			if (keys.size > 0 && typeof this.addExecutionHints === 'function') {
+				this.addExecutionHints({
+					message: `Test run: ${keys.size} IoC${keys.size === 1 ? '' : 's'} not recorded as blocked (only executions of the active workflow record them).`,
+					type: 'info',
+					location: 'outputPane',
+				});
+			}
+		} else if (keys.size > 0) {
 			try {
 				await recordConfirmed(this, [...keys], historySize);
 			} catch (error) {

@@ -12,7 +12,9 @@ export class FilterBlockableIocs implements INodeType {
 		icon: { light: 'file:../../icons/filter.svg', dark: 'file:../../icons/filter.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{"at least " + $parameter["minVerdict"]}}',
+		// What goes to Block by verdict (the allowlist and network rules still hold IoCs back).
+		subtitle:
+			'={{"block ≥ " + $parameter["minVerdict"] + ($parameter["noVerdict"] === "block" || ($parameter["noVerdict"] !== "skip" && $parameter["inputShape"] === "field") ? " or no verdict" : "")}}',
 		documentationUrl: 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#filter-blockable-iocs',
 		description:
 			'Keep the IPs, domains and URLs that are safe to put on a firewall blocklist, with a reason for every one held back',

@@ -14,7 +14,8 @@ const VERDICT_OPTIONS: INodePropertyOptions[] = [
 	{ name: 'Malicious', value: 'malicious', description: 'Block only IoCs Assemblyline scored malicious' },
 ];
 
-const CUSTOM_OR_AUTO = { show: { inputShape: ['auto', 'field'] } };
+// Only Custom Fields reads them; Auto-Detect and the Assemblyline shapes know their fields.
+const CUSTOM = { show: { inputShape: ['field'] } };
 
 export const properties: INodeProperties[] = [
 	{
@@ -28,7 +29,7 @@ export const properties: INodeProperties[] = [
 				name: 'Auto-Detect',
 				value: 'auto',
 				description:
-					'Recognise Assemblyline alerts and AL Submission IoCs items by their fields; other items are read with "Value Field" if you set it',
+					'Recognise Assemblyline alerts, AL Submission IoCs items and submission summaries by their fields; any other item is an error (choose Custom Fields for those)',
 			},
 			{
 				name: 'Assemblyline Alert',
@@ -54,10 +55,11 @@ export const properties: INodeProperties[] = [
 		name: 'valueField',
 		type: 'string',
 		default: '',
+		required: true,
 		placeholder: 'e.g. indicator or attribute.value',
 		description:
-			'Field that holds the IoC (an IP, domain or URL, defanged or not), or a list of them. Use dots for nested fields. With Auto-Detect it is only used for items that are neither alerts nor AL Submission IoCs items; leave it empty to treat such items as errors.',
-		displayOptions: CUSTOM_OR_AUTO,
+			'Field that holds the IoC (an IP, domain or URL, defanged or not), or a list of them. Use dots for nested fields.',
+		displayOptions: CUSTOM,
 	},
 	{
 		displayName: 'Type Field',
@@ -67,7 +69,7 @@ export const properties: INodeProperties[] = [
 		placeholder: 'e.g. type',
 		description:
 			'Optional field saying what the value is: an IP, a domain or a URL, in common words (ip, ip-dst, domain, hostname, URL, uri) or as an Assemblyline tag type such as network.dynamic.ip. Empty means the type is worked out from the value. Other types (email, md5…) go to Skipped as "unsupported_type".',
-		displayOptions: CUSTOM_OR_AUTO,
+		displayOptions: CUSTOM,
 	},
 	{
 		displayName: 'Verdict Field',
@@ -77,7 +79,7 @@ export const properties: INodeProperties[] = [
 		placeholder: 'e.g. verdict',
 		description:
 			'Optional field with a verdict in Assemblyline\'s words (safe, info, suspicious, highly suspicious, malicious). Empty means the IoCs have no verdict; see "Items Without a Verdict".',
-		displayOptions: CUSTOM_OR_AUTO,
+		displayOptions: CUSTOM,
 	},
 	{
 		displayName: 'Minimum Verdict',
@@ -94,12 +96,18 @@ export const properties: INodeProperties[] = [
 		name: 'noVerdict',
 		type: 'options',
 		noDataExpression: true,
-		default: 'block',
+		default: 'auto',
 		options: [
+			{
+				name: 'Skip if From Assemblyline, Else Block',
+				value: 'auto',
+				description:
+					'Assemblyline tags every network value a service saw, harmless ones too, and scores most of them: a value it did not score (an Ontology API value, an alert without "al.detailed") goes to Skipped as "no_verdict". Custom Fields items without a verdict (a feed you chose to block from) go to Block, with a warning.',
+			},
 			{
 				name: 'Block',
 				value: 'block',
-				description: 'A missing verdict is not a sign of safety; the other rules still apply',
+				description: 'Every IoC without a verdict goes to Block (with a warning); the other rules still apply',
 			},
 			{
 				name: 'Skip',
@@ -108,7 +116,7 @@ export const properties: INodeProperties[] = [
 			},
 		],
 		description:
-			'What to do with IoCs that come without any verdict (grouped AL Submission IoCs items, alerts fetched without "al.detailed", custom items without a verdict field)',
+			'What to do with IoCs that come without any verdict. Items from AL Submission IoCs carry their verdicts (also when grouped, in "details"); only its Ontology API values can lack one.',
 	},
 	{
 		displayName: 'Allowlist',
@@ -126,7 +134,7 @@ export const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether to send to Block only IoCs not sent to Block in an earlier execution of this workflow. Repeats go to Skipped as "already_blocked". Test runs in the editor count too; turn this off for one run to send everything again.',
+			'Whether to send to Block only IoCs not sent to Block in an earlier execution of this workflow. Repeats go to Skipped as "already_blocked". Test runs in the editor ("Execute workflow", "Execute step") record nothing, the way AL Alert Search\'s "Only Alerts Not Returned Before" stays put: only executions of the active workflow count.',
 	},
 	{
 		displayName: 'Remember an IoC',
@@ -139,13 +147,13 @@ export const properties: INodeProperties[] = [
 				name: 'When Confirm Blocked IoCs Records It',
 				value: 'confirmed',
 				description:
-					'Place a Confirm Blocked IoCs node after the step that blocks (firewall API). An IoC counts as blocked only once that node has run for it; if the execution dies before, the next run or a replay sends it again. Its History Size applies.',
+					'Recommended. Place a Confirm Blocked IoCs node after the step that blocks (firewall API). An IoC counts as blocked only once that node has run for it in an execution of the active workflow; if the firewall step fails or the execution dies before, the next run sends it again. Its History Size applies.',
 			},
 			{
 				name: 'When It Goes to Block',
 				value: 'passedOn',
 				description:
-					'This node remembers an IoC as soon as it passes it on, even if a later node fails or the execution dies; such an IoC is not sent again',
+					'This node remembers an IoC as soon as it passes it on (in executions of the active workflow), even if a later node fails or the execution dies; such an IoC is not sent again',
 			},
 		],
 		description: 'When an IoC counts as blocked for later runs',

@@ -5,7 +5,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPairedItemData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { ExportFormat, InputShape, IocItem, IocOccurrence, SkippedIoc } from '../shared/ioc';
+import type { ExportFormat, FilterResult, InputShape, IocItem, IocOccurrence, SkippedIoc } from '../shared/ioc';
 import {
 	applyCap,
 	compileAllowlist,
@@ -20,7 +20,7 @@ import {
 } from '../shared/ioc';
 import { asNodeError } from '../shared/items';
 import type { OutputChoice, ShapeChoice } from './description';
-import { confirmedAmong, confirmedKey, type RememberChoice } from '../shared/blockedHistory';
+import { confirmedAmong, confirmedKey, isTestRun, recordedAmong, type RememberChoice } from '../shared/blockedHistory';
 
 const SUBMISSION_SHAPES: ReadonlySet<string | null> = new Set(['submissionIoc', 'grouped', 'summary']);
 
@@ -34,8 +34,12 @@ const FILE_TYPES: Readonly<Record<ExportFormat, { extension: string; mimeType: s
 	stix: { extension: 'json', mimeType: 'application/json' },
 };
 
+/** `auto`: values Assemblyline did not score are skipped, custom items without a verdict blocked. */
+export type NoVerdictChoice = 'auto' | 'block' | 'skip';
+
 export interface Settings {
 	decide: DecideOptions;
+	noVerdict: NoVerdictChoice;
 	onlyNew: boolean;
 	remember: RememberChoice;
 	historySize: number;
@@ -60,12 +64,15 @@ export function readSettings(context: IExecuteFunctions): Settings {
 		throw new NodeOperationError(context.getNode(), `"History Size" must be a whole number ≥ 1, not ${historySize}`);
 	}
 	const output = context.getNodeParameter('output', 0, 'items') as OutputChoice;
+	const noVerdict = context.getNodeParameter('noVerdict', 0, 'auto') as NoVerdictChoice;
 	return {
 		decide: {
 			minVerdict: context.getNodeParameter('minVerdict', 0, 'suspicious') as DecideOptions['minVerdict'],
-			noVerdict: context.getNodeParameter('noVerdict', 0, 'block') as DecideOptions['noVerdict'],
+			// `auto` is decided after the merge (skipUnscored), when each IoC's input items are known.
+			noVerdict: noVerdict === 'skip' ? 'skip' : 'block',
 			allowlist: readAllowlist(context),
 		},
+		noVerdict,
 		onlyNew,
 		remember,
 		historySize,
@@ -95,9 +102,10 @@ function readAllowlist(context: IExecuteFunctions): Allowlist | undefined {
 /** The whole run; the node turns a failure into Skipped items when "On Error" says continue. */
 export async function filterItems(context: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const settings = readSettings(context);
-	const { occurrences, errors } = extractAll(context, items);
+	const { occurrences, errors, shapes } = extractAll(context, items);
 	// All items are decided together: duplicates across items merge into one IoC.
 	const decided = decideIocs(occurrences, settings.decide);
+	if (settings.noVerdict === 'auto') skipUnscored(decided, shapes);
 	const routed = await dedupAndCap(context, decided.block, settings);
 	let block: INodeExecutionData[];
 	try {
@@ -107,7 +115,55 @@ export async function filterItems(context: IExecuteFunctions, items: INodeExecut
 		await forget(context, routed.recorded);
 		throw asNodeError(context, error);
 	}
+	warnUnscoredBlocked(context, routed.block);
+	if (routed.testRun) {
+		hint(context, 'info', 'Test run: IoCs sent to Block are not remembered as blocked (only executions of the active workflow record them).');
+	}
 	return [block, [...iocItems(decided.skipped), ...iocItems(routed.skipped), ...errors]];
+}
+
+const UNSCORED_TEXT: Readonly<Record<string, string>> = {
+	alert:
+		'Assemblyline gave no verdict with this value: the alert was fetched without "al.detailed" (add it to the search\'s Fields). Values Assemblyline did not score go to Skipped, since most tags are not malicious; set "Items Without a Verdict" to Block to send them anyway.',
+	submission:
+		'Assemblyline gave no verdict with this value (an Ontology API value the submission summary does not score, or an item without "details"). Values Assemblyline did not score go to Skipped, since most tags are not malicious; set "Items Without a Verdict" to Block to send them anyway.',
+};
+
+/**
+ * `Items Without a Verdict: Skip if From Assemblyline`. Assemblyline tags every network value a
+ * service saw (fonts, update servers, XML schemas), so a value it did not score is no sign of
+ * malice: such IoCs go to Skipped. An IoC with any occurrence from a custom item (a feed the user
+ * chose to block from) stays on Block, where the output warns about it.
+ */
+function skipUnscored(decided: FilterResult, shapes: readonly (InputShape | undefined)[]): void {
+	const block: IocItem[] = [];
+	for (const item of decided.block) {
+		const from = (item.itemIndexes ?? []).map((index) => shapes[index]);
+		if (item.verdict !== null || from.length === 0 || from.some((shape) => shape === 'field' || shape === undefined)) {
+			block.push(item);
+			continue;
+		}
+		decided.skipped.push(holdBack(item, 'no_verdict', UNSCORED_TEXT[from[0] === 'alert' ? 'alert' : 'submission']));
+	}
+	decided.block = block;
+}
+
+const UNSCORED_WARNING = 'No verdict came with this IoC; it is on Block because "Items Without a Verdict" blocks such IoCs.';
+
+/** The user sees blocked IoCs that had no verdict: a field on each, and a notice over the output. */
+function warnUnscoredBlocked(context: IExecuteFunctions, block: readonly IocItem[]): void {
+	const count = block.filter((item) => item.verdict === null).length;
+	if (count === 0) return;
+	hint(
+		context,
+		'warning',
+		`${count} IoC${count === 1 ? '' : 's'} on Block came without a verdict (see their "warning" field). If that is not meant, set "Items Without a Verdict" to Skip, or give a Verdict Field.`,
+	);
+}
+
+/** A notice over the node's output in the editor (n8n's execution hints). */
+function hint(context: IExecuteFunctions, type: 'info' | 'warning', message: string): void {
+	if (typeof context.addExecutionHints === 'function') context.addExecutionHints({ message, type, location: 'outputPane' });
 }
 
 /** A Skipped item for an input item that could not be filtered (the If node's pattern), in
@@ -124,6 +180,8 @@ export interface Extracted {
 	occurrences: IocOccurrence[];
 	/** Items that could not be read, already turned into Skipped items (continueOnFail only). */
 	errors: INodeExecutionData[];
+	/** The shape each input item was read as (by item index). */
+	shapes: Array<InputShape | undefined>;
 }
 
 /** Reads every input item; an unreadable one fails the node, or with continueOnFail becomes a
@@ -131,9 +189,12 @@ export interface Extracted {
 export function extractAll(context: IExecuteFunctions, items: INodeExecutionData[]): Extracted {
 	const occurrences: IocOccurrence[] = [];
 	const errors: INodeExecutionData[] = [];
+	const shapes: Array<InputShape | undefined> = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			for (const occurrence of extractItem(context, items[itemIndex].json, itemIndex)) occurrences.push(occurrence);
+			const read = extractItem(context, items[itemIndex].json, itemIndex);
+			shapes[itemIndex] = read.shape;
+			for (const occurrence of read.occurrences) occurrences.push(occurrence);
 		} catch (error) {
 			const failure =
 				error instanceof IocInputError
@@ -143,15 +204,23 @@ export function extractAll(context: IExecuteFunctions, items: INodeExecutionData
 			errors.push(errorItem(failure, itemIndex));
 		}
 	}
-	return { occurrences, errors };
+	return { occurrences, errors, shapes };
 }
 
-function extractItem(context: IExecuteFunctions, json: IDataObject, itemIndex: number): IocOccurrence[] {
+function extractItem(context: IExecuteFunctions, json: IDataObject, itemIndex: number): { shape: InputShape; occurrences: IocOccurrence[] } {
 	const choice = context.getNodeParameter('inputShape', itemIndex, 'auto') as ShapeChoice;
-	const fields = choice === 'auto' || choice === 'field';
+	const fields = choice === 'field';
 	const field = (name: string) => (fields ? String(context.getNodeParameter(name, itemIndex, '') ?? '').trim() : '');
 	let shape: InputShape;
-	if (choice !== 'submission') shape = choice;
+	if (choice === 'auto') {
+		const detected = detectShape(json);
+		if (detected === null) {
+			throw new IocInputError(
+				'This item is not an Assemblyline alert, an AL Submission IoCs item or a submission summary. For other items (a feed, a CSV row), set "Input Shape" to Custom Fields and name the Value Field.',
+			);
+		}
+		shape = detected;
+	} else if (choice !== 'submission') shape = choice;
 	else {
 		const detected = detectShape(json);
 		if (!SUBMISSION_SHAPES.has(detected)) {
@@ -161,13 +230,14 @@ function extractItem(context: IExecuteFunctions, json: IDataObject, itemIndex: n
 		}
 		shape = detected as InputShape;
 	}
-	return extractOccurrences(json, {
+	const occurrences = extractOccurrences(json, {
 		shape,
 		valueField: field('valueField') || undefined,
 		typeField: field('typeField') || undefined,
 		verdictField: field('verdictField') || undefined,
 		itemIndex,
 	});
+	return { shape, occurrences };
 }
 
 const dedupKey = (item: IocItem) => `${item.type}:${item.value}`;
@@ -177,6 +247,8 @@ export interface Routed {
 	skipped: SkippedIoc[];
 	/** Keys recorded as blocked in this run, to forget again if the output cannot be built. */
 	recorded: string[];
+	/** A test run that would have recorded, and did not. */
+	testRun?: boolean;
 }
 
 /**
@@ -197,6 +269,15 @@ export async function dedupAndCap(context: IExecuteFunctions, candidates: IocIte
 	if (settings.remember === 'confirmed') return await capUnconfirmed(context, candidates, settings.cap);
 	const ordered = applyCap(candidates, Infinity).block; // cap order: highest verdict first
 	const keys = ordered.map(dedupKey);
+	if (isTestRun(context)) {
+		const remembered = await recordedAmong(context, keys, DEDUP.scope);
+		const held = ordered.filter((item) => remembered.has(dedupKey(item))).map((item) => holdBack(item, 'already_blocked'));
+		const capped = applyCap(
+			ordered.filter((item) => !remembered.has(dedupKey(item))),
+			settings.cap,
+		);
+		return { block: capped.block, skipped: [...held, ...capped.skipped], recorded: [], testRun: true };
+	}
 	const mayOverflow = ordered.length > settings.cap;
 	const { processed } = await context.helpers.checkProcessedAndRecord(keys, DEDUP.scope, {
 		mode: DEDUP.mode,
@@ -239,10 +320,21 @@ function pairedItems(indexes: readonly number[] | undefined): IPairedItemData[] 
 	return (indexes ?? []).map((item) => ({ item }));
 }
 
-function iocJson(ioc: IocItem): IDataObject {
-	const json: IDataObject & { itemIndexes?: number[] } = { ...ioc } as IDataObject;
-	delete json.itemIndexes;
-	return json;
+/** The columns an analyst reads first (n8n's Table view follows key order). */
+const LEADING_KEYS = ['type', 'value', 'verdict', 'reason', 'reason_text'] as const;
+
+function iocJson(ioc: IocItem | SkippedIoc): IDataObject {
+	const json: IDataObject = {};
+	const rest: IDataObject & Partial<IocItem> = { ...ioc } as IDataObject;
+	for (const key of LEADING_KEYS) {
+		if (key in rest) json[key] = rest[key as keyof typeof rest] as IDataObject[string];
+		delete rest[key];
+	}
+	if (ioc.verdict === null && !('reason' in ioc)) json.warning = UNSCORED_WARNING;
+	delete rest.itemIndexes;
+	// `original` only says something when it differs from the value; merged spellings are all in `originals`.
+	if (rest.original === ioc.value || rest.originals !== undefined) delete rest.original;
+	return Object.assign(json, rest);
 }
 
 export function iocItems(iocs: readonly IocItem[]): INodeExecutionData[] {

@@ -51,10 +51,24 @@ export function normaliseIoc(typeWord: string, raw: string): Normalised {
  * worker dying exactly then leaves them recorded.
  */
 export async function confirmedAmong(context: IExecuteFunctions, keys: string[]): Promise<Set<string>> {
+	return await recordedAmong(context, keys, CONFIRMED.scope);
+}
+
+/** Which keys a history (`scope`, "entries" mode) holds, without adding any: see confirmedAmong. */
+export async function recordedAmong(context: IExecuteFunctions, keys: string[], scope: 'node' | 'workflow'): Promise<Set<string>> {
 	if (keys.length === 0) return new Set();
-	const result = await context.helpers.checkProcessedAndRecord(keys, CONFIRMED.scope, { mode: CONFIRMED.mode });
-	if (result.new.length > 0) await context.helpers.removeProcessed(result.new, CONFIRMED.scope, { mode: CONFIRMED.mode });
+	const result = await context.helpers.checkProcessedAndRecord(keys, scope, { mode: 'entries' });
+	if (result.new.length > 0) await context.helpers.removeProcessed(result.new, scope, { mode: 'entries' });
 	return new Set(result.processed.map(String));
+}
+
+/**
+ * A test run ("Execute workflow" or "Execute step" in the editor) records nothing, the way n8n
+ * keeps the static data (AL Alert Search's cursor) of manual executions: trying a workflow must
+ * not use up its IoCs. It still reads the history, so it shows what a real run would hold back.
+ */
+export function isTestRun(context: IExecuteFunctions): boolean {
+	return context.getMode() === 'manual';
 }
 
 /** Records confirmed keys; the history keeps the newest `historySize` (FIFO). */

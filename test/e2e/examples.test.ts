@@ -7,6 +7,7 @@
  *
  * Run with `npm run test:e2e` (sets N8N_E2E=1); plain `npm test` skips this file.
  */
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 import { ensureN8n, N8nHost, packPackage, type ExecuteResult, type WorkflowJson } from '../../scripts/n8n-host.ts';
@@ -22,6 +23,7 @@ import {
 	setParams,
 	setSubmissionIds,
 	useAlCredential,
+	MANUAL_TRIGGER,
 	withManualTrigger,
 } from '../../scripts/workflows.ts';
 import { defaultUsers, demoDataset, startFakeAssemblyline, type FakeAssemblyline } from '../fakes/assemblyline/index.ts';
@@ -40,7 +42,12 @@ const IDS = {
 	trigger: 'E2eBlockTrigger1',
 	wrongKey: 'E2eWrongApiKey01',
 	enrich: 'E2eEnrichBlock01',
+	chain: 'E2eSubmFilterDef',
+	failing: 'E2eFirewallFails',
+	manual: 'E2eManualTwice01',
 };
+/** The editor's owner account for the manual (test-run) executions through n8n's REST API. */
+const OWNER = { email: 'soc@example.com', password: 'E2e-manual-runs-1', firstName: 'SOC', lastName: 'Analyst' };
 const ENRICH_AL_CREDENTIAL = { id: 'alEnrichCred0001', name: 'Assemblyline API (enrich e2e)' };
 /** An alert added for the enrichment test: values the fake threat-intel providers know as bad. */
 const KNOWN_BAD = [
@@ -102,6 +109,9 @@ let fake: FakeAssemblyline;
 let enrichFake: FakeAssemblyline;
 let providers: FakeProviders;
 let firewall: FakeFirewall;
+/** A firewall API that answers 500 to every call. */
+let brokenFirewall: FakeFirewall;
+let install: Awaited<ReturnType<typeof ensureN8n>>;
 let host: N8nHost;
 const users = defaultUsers();
 let sids: string[];
@@ -168,9 +178,10 @@ function describeFailure(r: ExecuteResult): string {
 
 e2e('example workflows in a real n8n', () => {
 	beforeAll(async () => {
-		const install = await ensureN8n();
+		install = await ensureN8n();
 		fake = await startFakeAssemblyline({ dataset: demoDataset(), users });
 		firewall = await startFakeFirewall();
+		brokenFirewall = await startFakeFirewall({ status: 500 });
 		providers = await new FakeProviders().start();
 		// The demo data plus one alert whose IoCs the threat-intel fakes know as malicious.
 		enrichFake = await startFakeAssemblyline({ dataset: demoDataset(), users });
@@ -199,12 +210,31 @@ e2e('example workflows in a real n8n', () => {
 		// The demo alerts are from March 2025: reach back to them on the first poll.
 		setParams(trigger, NODE.trigger, { options: { backfillHours: 24 * 365 * 5 } });
 		const enrich = useAlCredential(withManualTrigger(blockingForRecorder(examples.enrich, IDS.enrich, '/enrich')), ENRICH_AL_CREDENTIAL);
-		await host.importWorkflows([submission, search, wrongKey, enrich, trigger]);
+		// The chain a new user builds first: the submission example plus Filter Blockable IoCs, all defaults.
+		const chain = withManualTrigger(copyWorkflow(examples.submission, IDS.chain, 'AL Submission IoCs → Filter (defaults)'));
+		setSubmissionIds(chain, sids);
+		chain.nodes.push({
+			id: 'e2e00000-0000-4000-8000-0000000000f1',
+			name: NODE.filter,
+			type: 'n8n-nodes-assemblyline.filterBlockableIocs',
+			typeVersion: 1,
+			position: [660, 80],
+			parameters: {},
+		});
+		chain.connections[NODE.submission] = { main: [[{ node: NODE.filter, type: 'main', index: 0 }]] };
+		const failing = withManualTrigger(blockingForRecorder(examples.blockSearch, IDS.failing, '/failing'));
+		setParams(failing, NODE.firewall, { url: `${brokenFirewall.url}/failing/api/v1/blocklist` });
+		// n8n saves static data after failed executions too, so the search's cursor would move past these
+		// alerts; every run reads them all, and only the Filter's memory decides what is sent again.
+		setParams(failing, NODE.search, { onlyNew: false });
+		const manual = withManualTrigger(blockingForRecorder(examples.blockSearch, IDS.manual, '/manual'));
+		await host.importWorkflows([submission, search, wrongKey, enrich, trigger, chain, failing, manual]);
 	});
 
 	afterAll(async () => {
 		await host?.dispose();
 		await firewall?.close();
+		await brokenFirewall?.close();
 		await providers?.stop();
 		await enrichFake?.close();
 		await fake?.close();
@@ -294,6 +324,111 @@ e2e('example workflows in a real n8n', () => {
 		const text = String((review[0].body as any).text);
 		expect(text).toContain(`${EXPECTED_BLOCK.length} IoC(s)`);
 		for (const k of EXPECTED_BLOCK) expect(text).toContain(k.slice(k.indexOf(' ') + 1));
+	});
+
+	test('AL Submission IoCs → Filter Blockable IoCs with every default blocks nothing Assemblyline scored safe or info', async () => {
+		const r = await host.execute(IDS.chain);
+		if (!r.ok) throw new Error(describeFailure(r));
+		const [block, skipped] = r.nodes[NODE.filter].outputs;
+		// The highest verdict the summaries give each value, read from the fake's API (not the nodes).
+		const RANK = ['safe', 'info', 'suspicious', 'highly suspicious', 'malicious'];
+		const highest = new Map<string, string>();
+		for (const sid of sids) {
+			const summary = await alApi(`/api/v4/submission/summary/${sid}/`);
+			for (const [tag, tuples] of Object.entries(summary.tags.ioc as Record<string, [string, string][]>)) {
+				if (!tag.startsWith('network.')) continue;
+				for (const [value, verdict] of tuples) {
+					const before = highest.get(value);
+					if (before === undefined || RANK.indexOf(verdict) > RANK.indexOf(before)) highest.set(value, verdict);
+				}
+			}
+		}
+		const low = [...highest].filter(([, verdict]) => verdict === 'safe' || verdict === 'info').map(([value]) => value);
+		// The harmless domains of issue 23 that the demo data holds.
+		expect(low).toEqual(expect.arrayContaining(['fonts.googleapis.com', 'time.windows.com']));
+		const onBlock = new Set(block.flatMap((i) => [i.value, i.original, ...((i.originals as string[] | undefined) ?? [])]));
+		for (const value of low) expect(onBlock.has(value)).toBe(false);
+		expect(block.length).toBeGreaterThan(0);
+		for (const i of block) expect(['suspicious', 'highly suspicious', 'malicious']).toContain(i.verdict);
+		// Every value reached the Filter with its verdict.
+		expect(skipped.filter((i) => i.reason === 'no_verdict')).toEqual([]);
+		expect(skipped.find((i) => i.value === 'time.windows.com')?.reason).toBe('below_threshold');
+	});
+
+	test('a failing firewall step: "Skipped: Count by Reason" still runs and nothing is recorded as blocked', async () => {
+		const first = await host.execute(IDS.failing);
+		expect(first.ok).toBe(false);
+		expect(first.nodes[NODE.firewall]?.error).toBeDefined();
+		expect(first.nodes['Confirm Blocked IoCs']).toBeUndefined();
+		const ran = Object.keys(first.nodes);
+		// The Skipped branch sits above the Block branch, so n8n ran it before the firewall step.
+		expect(ran).toContain(NODE.reasons);
+		const summary = Object.fromEntries(first.nodes[NODE.reasons].outputs[0].map((i) => [i.reason, i.count_value]));
+		expect(Object.keys(summary).length).toBeGreaterThan(0);
+		const firstBlock = first.nodes[NODE.filter].outputs[0].map(key).sort();
+		expect(firstBlock).toEqual([...EXPECTED_BLOCK].sort());
+		// No firewall took them, so the next run sends the same IoCs again.
+		const second = await host.execute(IDS.failing);
+		expect(Object.keys(second.nodes)).toContain(NODE.filter);
+		expect(second.nodes[NODE.filter].outputs[0].map(key).sort()).toEqual(firstBlock);
+		expect(brokenFirewall.callsTo('/failing/api/v1/blocklist').length).toBeGreaterThanOrEqual(2);
+	});
+
+	test('"Block IoCs from new alerts (scheduled search)" run twice as test runs in the editor: both put the same IoCs on Block', async () => {
+		const url = await host.start();
+		try {
+			const setup = await fetch(`${url}/rest/owner/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(OWNER) });
+			expect(setup.ok).toBe(true);
+			const login = await fetch(`${url}/rest/login`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
+			});
+			expect(login.ok).toBe(true);
+			const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+			const headers = { 'content-type': 'application/json', cookie };
+			// flatted is how n8n stores execution data; it comes with n8n.
+			const flatted = createRequire(install.n8nBin)('flatted') as { parse(text: string): any };
+
+			/** "Execute workflow" in the editor: a manual execution from the Manual Trigger. */
+			const runManually = async (): Promise<{ status: string; runData: Record<string, any[]> }> => {
+				const started = await fetch(`${url}/rest/workflows/${IDS.manual}/run`, {
+					method: 'POST',
+					headers,
+					body: JSON.stringify({ triggerToStartFrom: { name: MANUAL_TRIGGER } }),
+				});
+				const body = (await started.json()) as any;
+				expect(started.ok).toBe(true);
+				const executionId = body.data.executionId as string;
+				const deadline = Date.now() + 120_000;
+				for (;;) {
+					const res = await fetch(`${url}/rest/executions/${executionId}`, { headers });
+					const execution = ((await res.json()) as any).data;
+					if (execution && execution.mode === 'manual' && execution.stoppedAt) {
+						return { status: execution.status, runData: flatted.parse(execution.data).resultData.runData };
+					}
+					if (Date.now() > deadline) throw new Error(`execution ${executionId} did not finish: ${JSON.stringify(execution).slice(0, 500)}`);
+					await new Promise((r) => setTimeout(r, 1000));
+				}
+			};
+			const blockOf = (runData: Record<string, any[]>) =>
+				(runData[NODE.filter][0].data.main[0] as { json: Record<string, any> }[]).map((i) => key(i.json)).sort();
+
+			const first = await runManually();
+			expect(first.status).toBe('success');
+			expect(first.runData['Confirm Blocked IoCs'][0].data.main[0]).toHaveLength(EXPECTED_BLOCK.length);
+			const second = await runManually();
+			expect(second.status).toBe('success');
+			expect(blockOf(first.runData)).toEqual([...EXPECTED_BLOCK].sort());
+			expect(blockOf(second.runData)).toEqual(blockOf(first.runData));
+			const already = (second.runData[NODE.filter][0].data.main[1] as { json: Record<string, any> }[]).filter((i) => i.json.reason === 'already_blocked');
+			expect(already).toEqual([]);
+			// The firewall got the same IoCs in each run.
+			const received = firewall.callsTo('/manual/api/v1/blocklist').map((c) => key(c.body as Record<string, any>));
+			expect(received.sort()).toEqual([...EXPECTED_BLOCK, ...EXPECTED_BLOCK].sort());
+		} finally {
+			await host.stop();
+		}
 	});
 
 	test('"Block IoCs from new alerts" (AL Alert Trigger), published in a running n8n, blocks the same IoCs', async () => {

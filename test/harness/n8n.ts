@@ -289,6 +289,8 @@ export interface RunNodeOptions {
 	nodeId?: string;
 	/** Name of the feeder node, so `$('<name>').item` expressions can reach its items (default "Input"). */
 	inputName?: string;
+	/** The execution mode: "manual" (default) is a test run in the editor; "trigger" an active workflow's. */
+	mode?: 'manual' | 'trigger';
 }
 
 export interface RunNodeResult {
@@ -296,13 +298,16 @@ export interface RunNodeResult {
 	outputs: INodeExecutionData[][];
 	/** The node's error when it failed (continueOnFail off). */
 	error?: Error & { description?: string; context?: IDataObject; httpCode?: string };
+	/** The node's execution hints (the notices n8n shows over its output). */
+	hints: Array<{ message: string; type?: string }>;
 	run: IRun;
 }
 
 const NODE_NAME = 'Under Test';
 
-/** Executes `Input → node` on n8n-core's WorkflowExecute, as a manual execution. */
+/** Executes `Input → node` on n8n-core's WorkflowExecute, as a manual execution unless `mode` says otherwise. */
 export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
+	const mode = options.mode ?? 'manual';
 	await ensureDeduplication(options.workflow?.deduplicator);
 	const typeName = `test.${options.node.description.name}`;
 	const input = new InputNode((options.input ?? [{}]).map((json) => ({ json })));
@@ -338,7 +343,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		staticData: options.workflow?.staticData,
 	});
 	const additionalData = additionalDataFor(options.credentials ?? {});
-	additionalData.hooks = new ExecutionLifecycleHooks('manual', 'test-execution', {
+	additionalData.hooks = new ExecutionLifecycleHooks(mode, 'test-execution', {
 		id: workflow.id,
 		name: 'test',
 		active: false,
@@ -349,7 +354,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		updatedAt: new Date(),
 		activeVersionId: null,
 	} as never);
-	const execute = new WorkflowExecute(additionalData, 'manual');
+	const execute = new WorkflowExecute(additionalData, mode);
 	const run = await execute.run({
 		workflow,
 		startNode: workflow.getNode(inputName) ?? undefined,
@@ -359,6 +364,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	return {
 		outputs: (task?.data?.main ?? []).map((items) => items ?? []),
 		error: (task?.error ?? run.data.resultData.error) as RunNodeResult['error'],
+		hints: (task?.hints ?? []).map((hint) => ({ message: hint.message, type: hint.type })),
 		run,
 	};
 }

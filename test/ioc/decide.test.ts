@@ -104,6 +104,7 @@ describe('merging duplicates within a call', () => {
 				type: 'domain',
 				value: 'evil.com',
 				original: 'evil[.]com',
+				originals: ['evil[.]com', 'EVIL.com.', 'evil.com'],
 				verdict: 'malicious',
 				tag_type: 'network.static.domain',
 				tag_types: ['network.static.domain', 'network.dynamic.domain'],

@@ -16,6 +16,8 @@ const CONFIRM_MODE = { onlyNew: true, remember: 'confirmed' };
 // In a workflow the defaults reach back to the Filter's item; here the Confirm node's input
 // items are the Filter's Block items themselves.
 const FROM_INPUT = { iocType: '={{ $json.type }}', iocValue: '={{ $json.value }}' };
+// Executions of the active workflow: test runs record nothing (see the test-run describe below).
+const ACTIVE = 'trigger' as const;
 
 const A = { value: '45.83.0.1', type: 'ip', verdict: 'malicious' };
 const B = { value: '45.83.0.2', type: 'ip', verdict: 'malicious' };
@@ -28,13 +30,13 @@ interface Split {
 	skipped: INodeExecutionData[];
 }
 
-async function filter(dedup: MemoryDeduplicator, parameters: INodeParameters, input: IDataObject[]): Promise<Split> {
-	const result = await runNode({ node: filterNode, parameters, input, nodeId: 'filter', workflow: { id: WORKFLOW, deduplicator: dedup } });
+async function filter(dedup: MemoryDeduplicator, parameters: INodeParameters, input: IDataObject[], mode: 'trigger' | 'manual' = ACTIVE): Promise<Split> {
+	const result = await runNode({ node: filterNode, parameters, input, nodeId: 'filter', workflow: { id: WORKFLOW, deduplicator: dedup }, mode });
 	if (result.error) throw result.error;
 	return { block: result.outputs[0], skipped: result.outputs[1] };
 }
 
-async function confirm(dedup: MemoryDeduplicator, input: IDataObject[], parameters: INodeParameters = {}, continueOnFail = false) {
+async function confirm(dedup: MemoryDeduplicator, input: IDataObject[], parameters: INodeParameters = {}, continueOnFail = false, mode: 'trigger' | 'manual' = ACTIVE) {
 	return await runNode({
 		node: confirmNode,
 		parameters: { ...FROM_INPUT, ...parameters },
@@ -42,6 +44,7 @@ async function confirm(dedup: MemoryDeduplicator, input: IDataObject[], paramete
 		continueOnFail,
 		nodeId: 'confirm',
 		workflow: { id: WORKFLOW, deduplicator: dedup },
+		mode,
 	});
 }
 
@@ -271,6 +274,37 @@ describe('Confirm Blocked IoCs: errors', () => {
 	});
 });
 
+describe('test runs (manual executions) record nothing', () => {
+	it('Confirm in a test run passes the items on, records nothing, and says so', async () => {
+		const dedup = new MemoryDeduplicator();
+		const first = await filter(dedup, CONFIRM_MODE, [A, B], 'manual');
+		const confirmed = await confirm(dedup, first.block.map((item) => item.json), {}, false, 'manual');
+		expect(confirmed.error).toBeUndefined();
+		expect(confirmed.outputs[0]).toHaveLength(2);
+		expect(history(dedup)).toHaveLength(0);
+		expect(confirmed.hints).toEqual([{ type: 'info', message: expect.stringMatching(/^Test run: 2 IoCs not recorded as blocked/) }]);
+		// So a second test run sends the same IoCs again.
+		const second = await filter(dedup, CONFIRM_MODE, [A, B], 'manual');
+		expect(values(second.block)).toEqual(values(first.block));
+	});
+
+	it('a test run still checks its items, and the Filter still holds back what active executions confirmed', async () => {
+		const dedup = new MemoryDeduplicator();
+		await confirm(dedup, [A]); // an active execution
+		const bad = await confirm(dedup, [{ type: 'ip', value: 'nope' }], {}, false, 'manual');
+		expect(bad.error?.message).toMatch(/^Item 0: IoC Value "nope"/);
+		const test = await filter(dedup, CONFIRM_MODE, [A, B], 'manual');
+		expect(values(test.block)).toEqual(['45.83.0.2']);
+		expect(reasons(test.skipped)).toEqual([['45.83.0.1', 'already_blocked']]);
+		expect(history(dedup)).toHaveLength(1);
+	});
+
+	it('the notice says so', () => {
+		const notice = confirmNode.description.properties.find((p) => p.name === 'notice');
+		expect(notice?.displayName).toMatch(/Test runs in the editor record nothing/);
+	});
+});
+
 describe('Confirm Blocked IoCs: default expressions', () => {
 	it('read type and value from the "Filter Blockable IoCs" item through pairedItem', async () => {
 		const dedup = new MemoryDeduplicator();
@@ -283,6 +317,7 @@ describe('Confirm Blocked IoCs: default expressions', () => {
 			input: run1.block.map((item) => item.json),
 			inputName: 'Filter Blockable IoCs',
 			workflow: { id: WORKFLOW, deduplicator: dedup },
+			mode: ACTIVE,
 		});
 		expect(result.error).toBeUndefined();
 		const run2 = await filter(dedup, CONFIRM_MODE, [A, B, C]);

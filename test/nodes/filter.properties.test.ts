@@ -49,17 +49,36 @@ const alert = fc
 const oneIoc = fc
 	.record({ sid: id, type: typeWord, value, verdict, safelisted: fc.boolean() })
 	.map((json) => ({ json: { ...json, type: json.type ?? 'unknown' } as IDataObject, count: 1 }));
+// Grouped items as AL Submission IoCs makes them (verdicts in `details`), or without `details`.
 const grouped = fc
-	.record({ sid: id, iocs: fc.dictionary(fc.constantFrom('network.dynamic.ip', 'network.static.domain', 'network.static.uri', 'network.email.address'), fc.array(value, { maxLength: 3 })) })
-	.map((json) => ({ json: json as IDataObject, count: Object.values(json.iocs).reduce((sum, list) => sum + list.length, 0) }));
+	.record({
+		sid: id,
+		iocs: fc.dictionary(fc.constantFrom('network.dynamic.ip', 'network.static.domain', 'network.static.uri', 'network.email.address'), fc.array(value, { maxLength: 3 })),
+		verdicts: fc.option(fc.array(verdict, { minLength: 1, maxLength: 3 })),
+	})
+	.map(({ sid, iocs, verdicts }) => {
+		const json: IDataObject = { sid, iocs };
+		if (verdicts) {
+			json.details = Object.fromEntries(
+				Object.entries(iocs).map(([tag, list]) => [tag, list.map((v, i) => ({ value: v, verdict: verdicts[i % verdicts.length], safelisted: false, classification: 'TLP:C' }))]),
+			);
+		}
+		return { json, count: Object.values(iocs).reduce((sum, list) => sum + list.length, 0) };
+	});
 const custom = fc
 	.record({ ioc: fc.oneof(value, fc.array(value, { maxLength: 3 })), kind: typeWord, sev: verdict, alert_id: id }, { requiredKeys: ['ioc'] })
 	.map((json) => ({ json: json as IDataObject, count: Array.isArray(json.ioc) ? json.ioc.length : 1 }));
-const item = fc.oneof(alert, oneIoc, grouped, custom);
+// Auto-Detect reads the Assemblyline shapes; custom items need the Custom Fields shape, so a case
+// holds one kind or the other.
+type Case = { json: IDataObject; count: number };
+const batch = fc.oneof(
+	fc.array(fc.oneof(alert, oneIoc, grouped), { maxLength: 8 }).map((items: Case[]) => ({ items, custom: false })),
+	fc.array(custom, { maxLength: 8 }).map((items: Case[]) => ({ items, custom: true })),
+);
 
 const settings = fc.record({
 	minVerdict: fc.constantFrom('safe', 'info', 'suspicious', 'highly suspicious', 'malicious'),
-	noVerdict: fc.constantFrom('block', 'skip'),
+	noVerdict: fc.constantFrom('auto', 'block', 'skip'),
 	maxToBlock: fc.integer({ min: 0, max: 8 }),
 	onlyNew: fc.boolean(),
 });
@@ -85,14 +104,15 @@ function allowlisted(type: string, value: string): boolean {
 		? address.match(ipaddr.parseCIDR('8.8.0.0/16') as [ipaddr.IPv4, number])
 		: address.match(ipaddr.parseCIDR('2606:4700::/32') as [ipaddr.IPv6, number]);
 }
-function assertSafeToBlock(json: IDataObject, minVerdict: string, noVerdict: string): void {
+function assertSafeToBlock(json: IDataObject, minVerdict: string, noVerdict: string, custom: boolean): void {
 	const type = json.type as string;
 	const value = json.value as string;
 	expect(['ip', 'domain', 'uri']).toContain(type);
 	expect(value).not.toMatch(/[\s\0*\u202A-\u202E\u2066-\u2069]/);
 	expect(json.safelisted).toBe(false);
 	expect(allowlisted(type, value)).toBe(false);
-	if (json.verdict === null) expect(noVerdict).toBe('block');
+	// Without a verdict only when the user blocks those, or (the default) for custom items.
+	if (json.verdict === null) expect(noVerdict === 'block' || (noVerdict === 'auto' && custom)).toBe(true);
 	else expect(verdictRank(json.verdict as string)).toBeGreaterThanOrEqual(verdictRank(minVerdict));
 	const host = hostOf(type, value);
 	if (ipaddr.isValid(host)) {
@@ -113,12 +133,13 @@ const key = (out: INodeExecutionData) => `${out.json.type} ${out.json.value}`;
 describe('properties through the node', () => {
 	it('nothing unsafe reaches Block, every occurrence leaves once, and a second run only sends what the first held over the cap', async () => {
 		await fc.assert(
-			fc.asyncProperty(fc.array(item, { maxLength: 8 }), settings, async (items, options) => {
+			fc.asyncProperty(batch, settings, async ({ items, custom }, options) => {
 				const deduplicator = new MemoryDeduplicator();
-				const parameters = { ...options, allowlist: ALLOWLIST, valueField: 'ioc', typeField: 'kind', verdictField: 'sev' };
+				const fields = custom ? { inputShape: 'field', valueField: 'ioc', typeField: 'kind', verdictField: 'sev' } : {};
+				const parameters = { ...options, allowlist: ALLOWLIST, ...fields };
 				const input = items.map((one) => one.json);
 				const run = async () => {
-					const result = await runNode({ node, parameters, input, workflow: { deduplicator } });
+					const result = await runNode({ node, parameters, input, workflow: { deduplicator }, mode: 'trigger' });
 					expect(result.error).toBeUndefined();
 					// With no input items n8n does not run the node at all.
 					const [block = [], skipped = []] = result.outputs;
@@ -128,7 +149,7 @@ describe('properties through the node', () => {
 				const expected = items.reduce((sum, one) => sum + one.count, 0);
 				expect(occurrencesOf(first.block) + occurrencesOf(first.skipped)).toBe(expected);
 				if (options.maxToBlock > 0) expect(first.block.length).toBeLessThanOrEqual(options.maxToBlock);
-				for (const out of first.block) assertSafeToBlock(out.json, options.minVerdict, options.noVerdict);
+				for (const out of first.block) assertSafeToBlock(out.json, options.minVerdict, options.noVerdict, custom);
 				for (const out of [...first.block, ...first.skipped]) {
 					expect(out.json).not.toHaveProperty('itemIndexes');
 					expect(Array.isArray(out.pairedItem) && out.pairedItem.length > 0).toBe(true);

@@ -16,7 +16,8 @@ async function filter(
 	input: IDataObject[],
 	workflow?: { deduplicator?: MemoryDeduplicator },
 ): Promise<Split> {
-	const result = await runNode({ node, parameters, input, workflow });
+	// With a history, the run is an execution of the active workflow (test runs record nothing).
+	const result = await runNode({ node, parameters, input, workflow, mode: workflow ? 'trigger' : 'manual' });
 	if (result.error) throw result.error;
 	expect(result.outputs).toHaveLength(2);
 	return { block: result.outputs[0], skipped: result.outputs[1] };
@@ -72,9 +73,10 @@ describe('fixture page of alerts (search_alert_page1.json) as three input items'
 			sources: [{ alert_id: 'SDu3clC22x3tKZ6MOaE1B', sid: 'ushStdLVanDgTCEgfcfS3' }],
 			tag_types: ['network.dynamic.ip', 'network.static.ip'],
 			tag_type: 'network.dynamic.ip',
-			original: '203.0.113.45',
 		});
 		for (const item of skipped) expect(item.json).not.toHaveProperty('itemIndexes');
+		// The value as Assemblyline wrote it is the value: no `original` to repeat it.
+		expect(skipped[0].json).not.toHaveProperty('original');
 	});
 
 	it('minimum verdict safe: the four public IoCs go to Block, highest verdict first', async () => {
@@ -141,14 +143,14 @@ describe('items from AL Submission IoCs', () => {
 		['domain', 'c2.evil-updates.com', 'no-idea', 1, 'block', [10], 'an unknown verdict ranks with malicious, never as safe'],
 		['uri', 'https://evil-updates.com/payload.bin', 'highly suspicious', 1, 'block', [6], 'refanged URL, public host'],
 		['ip', '185.220.101.4', 'highly suspicious', 1, 'block', [9], 'Highly_Suspicious spelled the AL way'],
-		['ip', '91.219.236.18', null, 1, 'block', [11], 'no verdict, and the default blocks those'],
-		// Skipped, in first-seen order.
+		// Skipped, in first-seen order, then the IoCs Assemblyline did not score.
 		['ip', '8.8.8.8', 'info', 1, 'below_threshold', [3], 'info < suspicious'],
 		['domain', 'microsoft.com', 'suspicious', 1, 'safelisted', [4], 'Assemblyline safelisted it'],
 		['email', 'ceo@evil-updates.com', 'malicious', 1, 'unsupported_type', [5], 'an email address cannot go on a firewall'],
 		['ip', '10.1.2.3', 'malicious', 1, 'non_global_ip', [7], 'RFC 1918'],
 		['ip', '999.1.1.1', 'malicious', 1, 'invalid', [8], 'octet out of range'],
 		['uri', 'http://co.uk/x', null, 1, 'public_suffix', [11], 'the URI host is a bare public suffix'],
+		['ip', '91.219.236.18', null, 1, 'no_verdict', [11], 'a grouped item without "details": Assemblyline did not score it, so the default skips it'],
 	];
 
 	it('one-IoC items and a grouped item, auto-detected, give the hand-derived split', async () => {
@@ -158,7 +160,11 @@ describe('items from AL Submission IoCs', () => {
 		const domain = split.block[1].json;
 		expect(domain.sources).toEqual([{ sid: 'S1' }, { sid: 'S2' }]);
 		expect(domain.tag_types).toEqual(['network.static.domain', 'network.dynamic.domain']);
-		expect(domain.original).toBe('evil-updates[.]com');
+		// Both spellings Assemblyline showed stay searchable.
+		expect(domain.originals).toEqual(['evil-updates[.]com', 'EVIL-UPDATES.com']);
+		expect(domain).not.toHaveProperty('original');
+		expect(split.block[3].json.original).toBe('hxxps://evil-updates[.]com/payload.bin'); // differs from the value: kept
+		expect(split.block[4].json).not.toHaveProperty('original'); // equals the value: dropped
 	});
 
 	it('forcing "AL Submission IoCs" reads both kinds the same', async () => {
@@ -171,9 +177,18 @@ describe('items from AL Submission IoCs', () => {
 		expect(values(split.block)).toContain('45.83.122.10');
 	});
 
+	it('items without a verdict: Block sends them to Block with a warning field and a notice', async () => {
+		const result = await runNode({ node, parameters: { noVerdict: 'block' }, input: [...perIoc, grouped] });
+		const unscored = result.outputs[0].find((item) => item.json.value === '91.219.236.18');
+		expect(unscored?.json.verdict).toBeNull();
+		expect(unscored?.json.warning).toMatch(/No verdict came with this IoC/);
+		expect(result.outputs[0].filter((item) => item.json.warning !== undefined)).toHaveLength(1);
+		expect(result.hints).toEqual([{ type: 'warning', message: expect.stringMatching(/^1 IoC on Block came without a verdict/) }]);
+	});
+
 	it('minimum verdict malicious keeps highly suspicious and unknown apart', async () => {
 		const split = await filter({ minVerdict: 'malicious' }, [...perIoc, grouped]);
-		expect(values(split.block)).toEqual(['45.83.122.10', 'evil-updates.com', 'c2.evil-updates.com', '91.219.236.18']);
+		expect(values(split.block)).toEqual(['45.83.122.10', 'evil-updates.com', 'c2.evil-updates.com']);
 		expect(split.skipped.filter((item) => item.json.reason === 'below_threshold').map((item) => item.json.value)).toEqual([
 			'8.8.8.8',
 			'https://evil-updates.com/payload.bin',
@@ -209,8 +224,24 @@ describe('custom fields (a CSV-like feed)', () => {
 		expect(occurrencesOut(split)).toBe(7);
 	});
 
-	it('auto-detect falls back to the value field for items it does not recognise', async () => {
-		expect(rows(await filter({ inputShape: 'auto', ...fields }, rowsIn))).toEqual(withoutWhy(expected));
+	it('auto-detect reads only the shapes it knows: a custom item is an error that names Custom Fields', async () => {
+		const result = await runNode({ node, parameters: { inputShape: 'auto' }, input: rowsIn });
+		expect(result.error?.message).toMatch(/^Input item 0: .*"Input Shape" to Custom Fields/);
+	});
+
+	it('custom items without a verdict go to Block by default, each with a warning, and a notice says how many', async () => {
+		const feed = [{ indicator: '91.219.236.18' }, { indicator: 'evil-shop.org', severity: 'malicious' }, { indicator: 'fonts.googleapis.com', severity: 'info' }];
+		const result = await runNode({ node, parameters: { inputShape: 'field', valueField: 'indicator', verdictField: 'severity' }, input: feed });
+		const [block, skipped] = result.outputs;
+		expect(block.map((item) => [item.json.value, item.json.verdict, item.json.warning ?? null])).toEqual([
+			['evil-shop.org', 'malicious', null],
+			['91.219.236.18', null, expect.stringMatching(/"Items Without a Verdict"/)],
+		]);
+		expect(values(skipped)).toEqual(['fonts.googleapis.com']);
+		expect(result.hints).toEqual([{ type: 'warning', message: expect.stringMatching(/^1 IoC on Block came without a verdict/) }]);
+		// No notice when every blocked IoC had a verdict.
+		const scored = await runNode({ node, parameters: { inputShape: 'field', valueField: 'indicator', verdictField: 'severity' }, input: feed.slice(1) });
+		expect(scored.hints).toEqual([]);
 	});
 
 	it('nested value fields use dots', async () => {
@@ -351,7 +382,7 @@ describe('only IoCs not passed on before (n8n dedup helpers, across executions)'
 			throw new Error('disk full');
 		});
 		try {
-			const failed = await runNode({ node, parameters: params, input: [A, B], workflow: { deduplicator: dedup } });
+			const failed = await runNode({ node, parameters: params, input: [A, B], workflow: { deduplicator: dedup }, mode: 'trigger' });
 			expect(failed.error?.message).toBe('disk full');
 		} finally {
 			spy.mockRestore();
@@ -363,9 +394,99 @@ describe('only IoCs not passed on before (n8n dedup helpers, across executions)'
 
 	it('different nodes of one workflow keep separate histories', async () => {
 		const dedup = new MemoryDeduplicator();
-		await runNode({ node, parameters: { onlyNew: true }, input: [A], workflow: { deduplicator: dedup }, nodeId: 'one' });
-		const other = await runNode({ node, parameters: { onlyNew: true }, input: [A], workflow: { deduplicator: dedup }, nodeId: 'two' });
+		await runNode({ node, parameters: { onlyNew: true }, input: [A], workflow: { deduplicator: dedup }, nodeId: 'one', mode: 'trigger' });
+		const other = await runNode({ node, parameters: { onlyNew: true }, input: [A], workflow: { deduplicator: dedup }, nodeId: 'two', mode: 'trigger' });
 		expect(values(other.outputs[0])).toEqual(['45.83.0.1']);
+	});
+});
+
+describe('test runs (manual executions) record nothing', () => {
+	const table = (dedup: MemoryDeduplicator) => dedup.tables.get('wf-test|n:node-under-test') ?? [];
+	const A = { value: '45.83.0.1', type: 'ip', verdict: 'malicious' };
+	const B = { value: '45.83.0.2', type: 'ip', verdict: 'malicious' };
+	const run = (mode: 'manual' | 'trigger', dedup: MemoryDeduplicator, input: IDataObject[]) =>
+		runNode({ node, parameters: { onlyNew: true }, input, workflow: { deduplicator: dedup }, mode });
+
+	it('two test runs send the same IoCs to Block, and the history stays empty', async () => {
+		const dedup = new MemoryDeduplicator();
+		const first = await run('manual', dedup, [A, B]);
+		const second = await run('manual', dedup, [A, B]);
+		expect(values(first.outputs[0])).toEqual(['45.83.0.1', '45.83.0.2']);
+		expect(values(second.outputs[0])).toEqual(values(first.outputs[0]));
+		expect(table(dedup)).toHaveLength(0);
+		expect(first.hints).toEqual([{ type: 'info', message: expect.stringMatching(/^Test run: IoCs sent to Block are not remembered/) }]);
+	});
+
+	it('a test run still holds back what an active execution recorded, and adds nothing', async () => {
+		const dedup = new MemoryDeduplicator();
+		await run('trigger', dedup, [A]);
+		expect(table(dedup)).toHaveLength(1);
+		const test = await run('manual', dedup, [A, B]);
+		expect(values(test.outputs[0])).toEqual(['45.83.0.2']);
+		expect(test.outputs[1].map((item) => [item.json.value, item.json.reason])).toEqual([['45.83.0.1', 'already_blocked']]);
+		expect(table(dedup)).toHaveLength(1);
+		// The next active execution sends B, which the test run did not use up.
+		const active = await run('trigger', dedup, [A, B]);
+		expect(values(active.outputs[0])).toEqual(['45.83.0.2']);
+		expect(active.hints).toEqual([]);
+	});
+
+	it('the option says so', () => {
+		const onlyNew = node.description.properties.find((p) => p.name === 'onlyNew');
+		expect(onlyNew?.description).toMatch(/Test runs in the editor .* record nothing/);
+	});
+});
+
+describe('output items', () => {
+	it('lead with type, value, verdict, reason, reason_text', async () => {
+		const { block, skipped } = await filter({}, [
+			{ sid: 'S1', type: 'ip', value: '45.83.122.10', verdict: 'malicious', tag_type: 'network.dynamic.ip' },
+			{ sid: 'S1', type: 'ip', value: '8.8.8.8', verdict: 'info', tag_type: 'network.dynamic.ip' },
+		]);
+		expect(Object.keys(block[0].json).slice(0, 3)).toEqual(['type', 'value', 'verdict']);
+		expect(Object.keys(skipped[0].json).slice(0, 5)).toEqual(['type', 'value', 'verdict', 'reason', 'reason_text']);
+	});
+
+	it('a merged IoC keeps every distinct spelling, capped at 20 with the count of the rest', async () => {
+		// The two URLs of issue 14 (point 10): one IoC, both spellings searchable.
+		const two = await filter({}, [
+			{ sid: 'S1', type: 'uri', value: 'http://lummondax46.xyz:80/load/1RiLD3Z8.bin', verdict: 'malicious' },
+			{ sid: 'S1', type: 'uri', value: 'http://lummondax46.xyz/load/1RiLD3Z8.bin', verdict: 'malicious' },
+		]);
+		expect(two.block).toHaveLength(1);
+		expect(two.block[0].json).toMatchObject({
+			value: 'http://lummondax46.xyz/load/1RiLD3Z8.bin',
+			originals: ['http://lummondax46.xyz:80/load/1RiLD3Z8.bin', 'http://lummondax46.xyz/load/1RiLD3Z8.bin'],
+		});
+		expect(two.block[0].json).not.toHaveProperty('original');
+		expect(two.block[0].json).not.toHaveProperty('originals_more');
+
+		const spellings = Array.from({ length: 25 }, (_, i) => 'evilshop.org'.split('').map((c, j) => ((i >> j) & 1 ? c.toUpperCase() : c)).join(''));
+		const many = await filter({}, [...spellings, ...spellings].map((value) => ({ type: 'domain', value, verdict: 'malicious' })));
+		expect(many.block).toHaveLength(1);
+		expect(many.block[0].json.originals).toEqual(spellings.slice(0, 20));
+		expect(many.block[0].json.originals_more).toBe(5);
+		expect(many.block[0].json.occurrences).toBe(50);
+	});
+});
+
+describe('panel', () => {
+	const props = Object.fromEntries(node.description.properties.map((p) => [p.name, p]));
+
+	it('Value, Type and Verdict Field show only for Custom Fields', () => {
+		for (const name of ['valueField', 'typeField', 'verdictField']) {
+			expect(props[name].displayOptions).toEqual({ show: { inputShape: ['field'] } });
+		}
+	});
+
+	it('"Items Without a Verdict" defaults to skipping what Assemblyline did not score', () => {
+		expect(props.noVerdict.default).toBe('auto');
+		expect((props.noVerdict.options as Array<{ value: string }>).map((o) => o.value)).toEqual(['auto', 'block', 'skip']);
+	});
+
+	it('the subtitle no longer claims "at least"', () => {
+		expect(node.description.subtitle).not.toMatch(/at least/);
+		expect(node.description.subtitle).toMatch(/"block ≥ " \+ \$parameter\["minVerdict"\]/);
 	});
 });
 

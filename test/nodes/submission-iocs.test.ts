@@ -16,8 +16,11 @@ import {
 	type FakeAssemblyline,
 } from '../fakes/assemblyline/index.ts';
 import { runNode } from '../harness/n8n.ts';
+import { groupByTagType } from '../../nodes/AssemblylineSubmissionIocs/collect';
+import { FilterBlockableIocs } from '../../nodes/FilterBlockableIocs/FilterBlockableIocs.node';
 
 const node = new AssemblylineSubmissionIocs();
+const filterNode = new FilterBlockableIocs();
 const USER = 'svc_soc';
 
 let fake: FakeAssemblyline;
@@ -71,6 +74,28 @@ async function exerciseOntologyMapping(sid: string): Promise<Record<string, unkn
 	return dedupe(collected);
 }
 
+/** `details` as the summary gives it: each value's verdict, safelisted flag and classification,
+ * first tuple of a value wins (the node de-duplicates the same way). */
+async function summaryDetails(sid: string): Promise<Record<string, unknown[]>> {
+	const summary = (await (await api(`/api/v4/submission/summary/${sid}/`)).json()).api_response;
+	const details: Record<string, Array<Record<string, unknown>>> = {};
+	for (const [tagName, tagValues] of Object.entries(summary.tags.ioc as Record<string, unknown[][]>)) {
+		if (!tagName.startsWith('network')) continue;
+		for (const [value, verdict, safelisted, classification] of tagValues) {
+			const list = (details[tagName] ??= []);
+			if (!list.some((d) => d.value === value)) list.push({ value, verdict, safelisted, classification, source: 'summary' });
+		}
+	}
+	return details;
+}
+
+/** The ontology has no verdicts: every value says so. */
+function ontologyDetails(mapping: Record<string, unknown[]>): Record<string, unknown[]> {
+	return Object.fromEntries(
+		Object.entries(mapping).map(([tag, values]) => [tag, values.map((value) => ({ value, verdict: null, safelisted: null, classification: null, source: 'ontology' }))]),
+	);
+}
+
 /** The node de-duplicates values, keeping Assemblyline's order. */
 function dedupe(mapping: Record<string, unknown[]>): Record<string, unknown[]> {
 	return Object.fromEntries(Object.entries(mapping).map(([tag, values]) => [tag, [...new Set(values)]]));
@@ -91,7 +116,12 @@ describe('grouped output equals the exercise mapping', () => {
 		const { outputs, error } = await collect([FIXTURE_SID]);
 		expect(error).toBeUndefined();
 		const [item] = outputs[0];
-		expect(item.json).toEqual({ sid: FIXTURE_SID, partial: false, iocs: await exerciseSummaryMapping(FIXTURE_SID) });
+		expect(item.json).toEqual({
+			sid: FIXTURE_SID,
+			partial: false,
+			iocs: await exerciseSummaryMapping(FIXTURE_SID),
+			details: await summaryDetails(FIXTURE_SID),
+		});
 		// Spelled out once, so a regression in the fake cannot hide a regression in the node.
 		expect((item.json.iocs as IDataObject)['network.dynamic.ip']).toEqual(['203.0.113.45', '198.51.100.23', '192.0.2.53']);
 		expect((item.json.iocs as IDataObject)['network.email.address']).toEqual(['billing@example.com']);
@@ -107,7 +137,7 @@ describe('grouped output equals the exercise mapping', () => {
 		for (const [index, sid] of generatedSids.entries()) {
 			const expected = await exerciseSummaryMapping(sid);
 			values += Object.values(expected).flat().length;
-			expect(outputs[0][index].json).toEqual({ sid, partial: false, iocs: expected });
+			expect(outputs[0][index].json).toEqual({ sid, partial: false, iocs: expected, details: await summaryDetails(sid) });
 			expect(outputs[0][index].pairedItem).toEqual({ item: index });
 		}
 		expect(values).toBeGreaterThan(100);
@@ -118,7 +148,8 @@ describe('grouped output equals the exercise mapping', () => {
 		const { outputs, error } = await collect([FIXTURE_SID, ...generatedSids], parameters);
 		expect(error).toBeUndefined();
 		for (const [index, sid] of [FIXTURE_SID, ...generatedSids].entries()) {
-			expect(outputs[0][index].json).toEqual({ sid, partial: false, iocs: await exerciseOntologyMapping(sid) });
+			const mapping = await exerciseOntologyMapping(sid);
+			expect(outputs[0][index].json).toEqual({ sid, partial: false, iocs: mapping, details: ontologyDetails(mapping) });
 		}
 		// The ontology keeps what the summary safelisted and the integer port tag.
 		const fixture = outputs[0][0].json.iocs as IDataObject;
@@ -139,6 +170,88 @@ describe('grouped output equals the exercise mapping', () => {
 		expect(outputs[0][0].json.iocs).toEqual({ 'network.static.ip': ['203.0.113.45'] });
 		const ontologyCall = fake.requests.find((request) => request.path.startsWith('/api/v4/ontology/'));
 		expect(ontologyCall?.query).toMatchObject({ service: 'ConfigExtractor' });
+	});
+});
+
+describe('grouped output keeps the verdicts beside the mapping ("details")', () => {
+	it('Both: the ontology mapping, with the summary\'s verdicts where it knows them and null where it does not', async () => {
+		const { outputs } = await collect([FIXTURE_SID], { source: 'both', tags: 'custom', tagPrefixes: 'network' });
+		const json = outputs[0][0].json as { iocs: Record<string, unknown[]>; details: Record<string, Array<Record<string, unknown>>> };
+		const scored = await summaryDetails(FIXTURE_SID);
+		for (const [tag, values] of Object.entries(json.iocs)) {
+			// Index for index with the mapping.
+			expect(json.details[tag].map((detail) => detail.value)).toEqual(values);
+			for (const detail of json.details[tag]) {
+				const known = (scored[tag] ?? []).find((d) => (d as IDataObject).value === detail.value) as IDataObject | undefined;
+				if (known) expect(detail).toEqual({ ...known, source: 'both' });
+				else expect(detail).toMatchObject({ verdict: null, safelisted: null, classification: null, source: 'ontology' });
+			}
+		}
+		expect(json.details['network.port']).toEqual([{ value: 8080, verdict: null, safelisted: null, classification: null, source: 'ontology' }]);
+	});
+
+	it('a hostile tag type stays a plain key', () => {
+		const grouped = groupByTagType([
+			{ tag_type: '__proto__', value: 'evil.com', verdict: 'malicious', safelisted: false, classification: 'TLP:C', source: 'summary' },
+			{ tag_type: 'constructor', value: 'x.com', verdict: 'info', safelisted: false, classification: null, source: 'summary' },
+		]);
+		expect(Object.getPrototypeOf(grouped.iocs)).toBe(Object.prototype);
+		expect(Object.keys(grouped.iocs)).toEqual(['__proto__', 'constructor']);
+		expect(JSON.parse(JSON.stringify(grouped.details))).toEqual({
+			['__proto__']: [{ value: 'evil.com', verdict: 'malicious', safelisted: false, classification: 'TLP:C', source: 'summary' }],
+			constructor: [{ value: 'x.com', verdict: 'info', safelisted: false, classification: null, source: 'summary' }],
+		});
+	});
+});
+
+describe('AL Submission IoCs → Filter Blockable IoCs, every default', () => {
+	const RANK = ['safe', 'info', 'suspicious', 'highly suspicious', 'malicious'];
+
+	/** The highest verdict the summary gives each network value, over all its tag types. */
+	async function highestVerdicts(sids: string[]): Promise<Map<string, string>> {
+		const highest = new Map<string, string>();
+		for (const sid of sids) {
+			for (const list of Object.values(await summaryDetails(sid))) {
+				for (const { value, verdict } of list as Array<{ value: string; verdict: string }>) {
+					const before = highest.get(value);
+					if (before === undefined || RANK.indexOf(verdict) > RANK.indexOf(before)) highest.set(value, verdict);
+				}
+			}
+		}
+		return highest;
+	}
+
+	it('grouped (the default output): nothing Assemblyline scored safe or info reaches Block', async () => {
+		const sids = [FIXTURE_SID, ...generatedSids.slice(0, 20)];
+		const collected = await collect(sids);
+		expect(collected.error).toBeUndefined();
+		const filtered = await runNode({ node: filterNode, parameters: {}, input: collected.outputs[0].map((item) => item.json) });
+		expect(filtered.error).toBeUndefined();
+		const [block, skipped] = filtered.outputs;
+		const highest = await highestVerdicts(sids);
+		const low = [...highest].filter(([, verdict]) => verdict === 'safe' || verdict === 'info').map(([value]) => value);
+		expect(low.length).toBeGreaterThan(5);
+		expect(low).toEqual(expect.arrayContaining(['schemas.openxmlformats.org', 'ocsp.digicert.com']));
+		const blocked = new Set(block.flatMap((item) => [item.json.value, item.json.original, ...((item.json.originals as string[]) ?? [])]));
+		for (const value of low) expect(blocked.has(value)).toBe(false);
+		expect(block.length).toBeGreaterThan(0);
+		for (const item of block) expect(['suspicious', 'highly suspicious', 'malicious']).toContain(item.json.verdict);
+		// The Filter saw the verdicts: none of the summary's values is "no_verdict".
+		expect(skipped.filter((item) => item.json.reason === 'no_verdict')).toEqual([]);
+		expect(filtered.hints).toEqual([]);
+	});
+
+	it('ontology only (no verdicts at all): nothing goes to Block, each value says Assemblyline did not score it', async () => {
+		const collected = await collect([FIXTURE_SID], { source: 'ontology' });
+		const filtered = await runNode({ node: filterNode, parameters: {}, input: collected.outputs[0].map((item) => item.json) });
+		const [block, skipped] = filtered.outputs;
+		expect(block).toEqual([]);
+		const unscored = skipped.filter((item) => item.json.reason === 'no_verdict');
+		expect(unscored.length).toBeGreaterThan(0);
+		// The others are held back by a rule that comes before the verdict.
+		const before = ['invalid', 'safelisted', 'non_global_ip', 'special_use_domain', 'public_suffix', 'unsupported_type'];
+		for (const item of skipped) if (item.json.reason !== 'no_verdict') expect(before).toContain(item.json.reason);
+		for (const item of unscored) expect(item.json.reason_text).toMatch(/Assemblyline gave no verdict/);
 	});
 });
 

@@ -14,6 +14,8 @@ export interface DecideOptions {
 }
 
 export const DEFAULT_MIN_VERDICT: KnownVerdict = 'suspicious';
+/** Distinct raw values listed per merged IoC; enough for real spellings, bounded for hostile input. */
+export const ORIGINALS_CAP = 20;
 export const DEFAULT_CAP = 1000;
 
 /** One distinct (type word, raw string) of the call, parsed once. */
@@ -106,6 +108,13 @@ function addOccurrence(merged: Merged, occurrence: IocOccurrence): void {
 	}
 }
 
+function addOriginal(item: IocItem, original: string): void {
+	const originals = (item.originals ??= [item.original]);
+	if (originals.includes(original)) return;
+	if (originals.length < ORIGINALS_CAP) originals.push(original);
+	else item.originals_more = (item.originals_more ?? 0) + 1;
+}
+
 /** Marks an item as held back (also for the node's `already_blocked`). */
 export function holdBack(item: IocItem, reason: ReasonCode, reasonText?: string): SkippedIoc {
 	return { ...item, reason, reason_text: reasonText ?? REASON_TEXT[reason] ?? reason };
@@ -117,7 +126,8 @@ type Check = (merged: Merged) => string | null;
  * Merging: the highest verdict wins (with its classification; when they differ, all are listed in
  * `classifications`); `safelisted` if any occurrence was (Assemblyline safelisted it somewhere,
  * which is a statement about the value); sources, tag types and item indexes are unions;
- * `original` is the first raw value seen. No cap here: see applyCap. */
+ * `original` is the first raw value seen, and `originals` lists every distinct one when they differ
+ * (capped). No cap on Block here: see applyCap. */
 export function decideIocs(occurrences: Iterable<IocOccurrence>, options: DecideOptions = {}): FilterResult {
 	const minVerdict = options.minVerdict ?? DEFAULT_MIN_VERDICT;
 	if (!isKnownVerdict(minVerdict)) throw new RangeError(`Unknown minimum verdict ${JSON.stringify(minVerdict)}`);
@@ -149,6 +159,8 @@ export function decideIocs(occurrences: Iterable<IocOccurrence>, options: Decide
 				mergedInOrder.push(merged);
 			}
 			parsed.merged = merged;
+			// Runs once per distinct raw value of this IoC (the parse cache keys on it).
+			if (parsed.original !== merged.item.original) addOriginal(merged.item, parsed.original);
 		}
 		addOccurrence(merged, occurrence);
 	}

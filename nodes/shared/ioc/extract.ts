@@ -68,13 +68,36 @@ function fromAlert(al: Json, source: IocSource | undefined, itemIndex: number | 
 	}
 }
 
-// `{tag_type: [value…]}` (grouped output) or `{tag_type: [[value, verdict, safelisted, classification]…]}` (summary).
-function fromTagMap(map: Json, source: IocSource | undefined, itemIndex: number | undefined, out: IocOccurrence[]): void {
+/** The grouped output's `details[tag_type]`: value → what Assemblyline said about it. */
+function detailsOf(details: unknown, tagType: string): Map<unknown, Json> | undefined {
+	if (!isObject(details) || !Object.prototype.hasOwnProperty.call(details, tagType)) return undefined;
+	const list = details[tagType];
+	if (!Array.isArray(list)) return undefined;
+	const byValue = new Map<unknown, Json>();
+	for (const detail of list) if (isObject(detail) && !byValue.has(detail.value)) byValue.set(detail.value, detail);
+	return byValue;
+}
+
+// `{tag_type: [value…]}` (grouped output, its verdicts in `details`, matched by value so an edited
+// `iocs` list still finds them) or `{tag_type: [[value, verdict, safelisted, classification]…]}` (summary).
+function fromTagMap(map: Json, source: IocSource | undefined, itemIndex: number | undefined, out: IocOccurrence[], details?: unknown): void {
 	for (const tagType of Object.keys(map)) {
 		const entries = map[tagType];
 		if (!Array.isArray(entries)) continue;
+		const known = detailsOf(details, tagType);
 		for (const entry of entries) {
-			if (Array.isArray(entry)) {
+			const detail = known?.get(entry);
+			if (detail) {
+				out.push({
+					value: entry,
+					tag_type: tagType,
+					verdict: detail.verdict,
+					safelisted: detail.safelisted === true,
+					classification: asString(detail.classification),
+					source,
+					itemIndex,
+				});
+			} else if (Array.isArray(entry)) {
 				out.push({
 					value: entry[0],
 					tag_type: tagType,
@@ -129,7 +152,7 @@ export function extractOccurrences(json: unknown, options: ExtractOptions = {}):
 			fromAlert(item.al as Json, source, itemIndex, out);
 			break;
 		case 'grouped':
-			fromTagMap(item.iocs as Json, source, itemIndex, out);
+			fromTagMap(item.iocs as Json, source, itemIndex, out, item.details);
 			break;
 		case 'summary':
 			fromTagMap((item.tags as Json).ioc as Json, source, itemIndex, out);

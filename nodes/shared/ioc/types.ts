@@ -41,6 +41,11 @@ export interface IocItem {
 	type: string;
 	value: string;
 	original: string;
+	/** Every distinct raw value merged into this IoC, first-seen order, when there is more than
+	 * one (capped at ORIGINALS_CAP; `originals_more` counts the rest), so each spelling
+	 * Assemblyline showed can still be searched for. */
+	originals?: string[];
+	originals_more?: number;
 	verdict: string | null;
 	tag_type: string | null;
 	tag_types: string[];
