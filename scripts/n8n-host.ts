@@ -530,8 +530,13 @@ export class N8nHost {
 
 	/**
 	 * `n8n execute --id <id> --rawOutput`, parsed. Never throws for a failed execution: see `ok`.
-	 * n8n logs to a file here (debug level), so stdout holds only the run and the log says which
-	 * execution it was, when it started and ended, and why it failed when it printed no run.
+	 *
+	 * n8n 2.x prints the run through its logger (BaseCommand.log is logger.info, see
+	 * packages/cli/src/commands/base-command.ts), so on the console it is one message among other log
+	 * lines. Here n8n logs to a file instead (N8N_LOG_OUTPUT=file, winston's JSON lines): every entry
+	 * is one line, so the run is one line to parse, found in linear time without guessing where it
+	 * starts, and the same file names the execution, when it started and ended, and why it failed.
+	 * stdout is still read first (parseRawOutput), for an n8n that prints the run there.
 	 */
 	async execute(id: string, opts: { timeoutMs?: number; what?: string; beatMs?: number } = {}): Promise<ExecuteResult> {
 		const logFile = path.join(this.userFolder, 'logs', `execute-${++this.executions}-${id}.log`);
@@ -684,6 +689,7 @@ export function parseExecuteLog(text: string): ExecuteLog {
 		const line = text.slice(start, end);
 		start = end + 1;
 		if (!line.startsWith('{')) continue;
+		// winston's json format with n8n's metadata(): {level, message, metadata: {timestamp, executionId, file, …}}
 		let entry: { level?: string; message?: unknown; timestamp?: string; metadata?: Record<string, unknown> };
 		try {
 			entry = JSON.parse(line);
@@ -691,13 +697,15 @@ export function parseExecuteLog(text: string): ExecuteLog {
 			continue;
 		}
 		const message = typeof entry.message === 'string' ? entry.message : '';
-		const at = entry.timestamp ? Date.parse(entry.timestamp) : NaN;
+		const stamp = entry.timestamp ?? entry.metadata?.timestamp;
+		const at = typeof stamp === 'string' ? Date.parse(stamp) : NaN;
 		const executionId = entry.metadata?.executionId;
+		// n8n's ActiveExecutions (packages/cli/src/active-executions.ts) logs these at debug level.
 		if (message === 'Execution added' && executionId !== undefined) {
 			log.executionId ??= String(executionId);
 			if (!Number.isNaN(at)) log.addedAt ??= at;
-		} else if (message === 'Execution finalized' && !Number.isNaN(at)) {
-			log.finishedAt = at;
+		} else if ((message === 'Execution finalized' || message === 'Execution removed') && !Number.isNaN(at)) {
+			log.finishedAt ??= at;
 		}
 		if (message.startsWith('{')) {
 			if (log.run === undefined) {

@@ -177,7 +177,7 @@ e2e('npm start at the size of a real instance', () => {
 		});
 		// For docs/benchmarks.md: the wall time and the script's own split.
 		// eslint-disable-next-line no-console
-		console.log(`npm start, ${big.dataset.alertCount()} alerts, ${completed.length} submissions: ${(ms / 1000).toFixed(1)} s wall\n${stderr.split('\n').filter((l) => /^Timing:|still running|alert\(s\) →|mapped|execution \d+ finished/.test(l.trim())).join('\n')}`);
+		console.log(`npm start, ${big.dataset.alertCount()} alerts, ${completed.length} submissions: ${(ms / 1000).toFixed(1)} s wall\n${stderr.split('\n').filter((l) => /^Timing:|still running|alert\(s\) →|mapped|n8n execution \d+:/.test(l.trim())).join('\n')}`);
 		if (code !== 0) throw new Error(`npm start exited ${code}:\n${stderr.slice(-4000)}`);
 		const report = JSON.parse(stdout);
 		expect(Object.keys(report)).toEqual(['submission_iocs', 'blockable', 'skipped']);
@@ -194,7 +194,7 @@ e2e('npm start at the size of a real instance', () => {
 		expect(got.size).toBe(report.blockable.length);
 		expect([...got.keys()].sort()).toEqual([...expected.keys()].sort());
 		expect(Object.fromEntries(got)).toEqual(Object.fromEntries(expected));
-		expect(report.blockable.length).toBeGreaterThan(1000);
+		expect(report.blockable.length).toBeGreaterThan(300);
 
 		// submission_iocs: the exercise's mapping for each requested submission, and only those.
 		expect(Object.keys(report.submission_iocs).sort()).toEqual([...completed].sort());

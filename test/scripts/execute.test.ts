@@ -1,8 +1,9 @@
 /**
  * N8nHost.execute (scripts/n8n-host.ts) against a stand-in for the n8n binary that behaves like
- * `n8n execute --rawOutput` of n8n 2.41 (packages/cli/src/commands/execute.ts): the run on stdout
- * when it succeeds; when it fails, the run and the error only in n8n's log (N8N_LOG_OUTPUT=file,
- * winston JSON lines with `metadata`). The real n8n is exercised by test/e2e/start.test.ts.
+ * `n8n execute --rawOutput` of n8n 2.41 (packages/cli/src/commands/execute.ts): the run and the
+ * error go through n8n's logger (BaseCommand.log is logger.info), here to its log file
+ * (N8N_LOG_OUTPUT=file: winston JSON lines, the timestamp inside `metadata`). The real n8n is
+ * exercised by test/e2e/start.test.ts.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,7 +17,7 @@ const fs = require('node:fs');
 const id = (process.argv.find((a) => a.startsWith('--id=')) || '').slice(5);
 const file = process.env.N8N_LOG_FILE_LOCATION;
 const log = (level, message, metadata = {}) =>
-	fs.appendFileSync(file, JSON.stringify({ level, message, metadata, timestamp: new Date().toISOString() }) + '\n');
+	fs.appendFileSync(file, JSON.stringify({ level, message, metadata: { ...metadata, timestamp: new Date().toISOString() } }) + '\n');
 log('info', 'Loading nodes');
 log('debug', 'Execution added', { executionId: '42', file: 'active-executions.js' });
 const run = { data: { resultData: { runData: { 'AL Alert Search': [{ data: { main: [[{ json: { alert_id: 'a1', al: { ip: ['45.83.1.1'] } } }]] } }] }, lastNodeExecuted: 'AL Alert Search' } }, status: 'success' };
@@ -43,7 +44,10 @@ setTimeout(() => {
 	}
 	if (id === 'hang') return setInterval(() => {}, 1000);
 	log('debug', 'Execution finalized', { executionId: '42' });
-	process.stdout.write('a stray console line\n' + JSON.stringify(run, null, 2) + '\n');
+	// An n8n that prints the run on the console: log lines around it.
+	if (id === 'console') return process.stdout.write('a stray console line\n' + JSON.stringify(run, null, 2) + '\nbye\n');
+	log('info', JSON.stringify(run, null, 2));
+	log('debug', 'Execution removed', { executionId: '42' });
 }, id === 'slow' ? 800 : 10);
 `;
 
@@ -75,6 +79,13 @@ test('a run: its items, the execution id and where the time went', async () => {
 	expect(r.phases).toBeDefined();
 	expect(r.phases!.runMs).toBeGreaterThanOrEqual(0);
 	expect(r.stderr).toContain('[n8n info] Loading nodes');
+	expect(r.stderr).not.toContain('45.83.1.1');
+});
+
+test('a run printed on stdout between log lines is read too', async () => {
+	const r = await host.execute('console');
+	expect(r.ok).toBe(true);
+	expect(r.nodes['AL Alert Search'].outputs[0]).toEqual([{ alert_id: 'a1', al: { ip: ['45.83.1.1'] } }]);
 });
 
 test('a long run says it is still running', async () => {

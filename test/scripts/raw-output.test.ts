@@ -1,11 +1,12 @@
 /**
- * parseRawOutput (scripts/n8n-host.ts): the IRun that `n8n execute --rawOutput` prints, found in
- * linear time in outputs of real size (issue 12: the old pairwise search took 16.7 s on 12,000 lines).
- * Correctness only here; the time is printed, the goal lives in the issue note / docs/benchmarks.md.
+ * How scripts/n8n-host.ts reads the IRun of `n8n execute --rawOutput` at real size (issue 12: the old
+ * pairwise search took 16.7 s on 12,000 lines): from n8n's JSON-lines log file (parseExecuteLog, what
+ * npm start uses) and from console output with log lines around it (parseRawOutput, the fallback).
+ * Correctness only here; the time is printed, docs/benchmarks.md has the figures.
  */
 import assert from 'node:assert';
 
-import { endOfObject, parseRawOutput } from '../../scripts/n8n-host.ts';
+import { endOfObject, parseExecuteLog, parseRawOutput } from '../../scripts/n8n-host.ts';
 
 const LINES = 500_000;
 
@@ -121,5 +122,31 @@ describe('endOfObject', () => {
 		['{"a":', -1],
 	])('%j ends at %i', (text, end) => {
 		expect(endOfObject(text, 0)).toBe(end);
+	});
+});
+
+describe('parseExecuteLog', () => {
+	const { run, text } = bigRun(LINES);
+	const entry = (level: string, message: string, metadata: Record<string, unknown> = {}) =>
+		JSON.stringify({ level, message, metadata: { ...metadata, file: 'x.js', timestamp: '2026-12-02T05:37:32.588Z' } });
+
+	test('the run of 500,000 lines as one log entry, with n8n log entries before and after it', () => {
+		const log = [
+			entry('info', 'User settings loaded from: /tmp/x/.n8n/config'),
+			entry('debug', 'Execution added', { executionId: '7' }),
+			entry('info', '{ not the run'),
+			entry('debug', 'Execution finalized', { executionId: '7' }).replace('05:37:32.588Z', '05:38:02.588Z'),
+			entry('info', text),
+			entry('error', 'Error executing workflow. See log messages for details.'),
+			'not a JSON line',
+			'',
+		].join('\n');
+		const parsed = timed('n8n log with the run', () => parseExecuteLog(log));
+		assert.deepStrictEqual(parsed.run, run);
+		expect(parsed.executionId).toBe('7');
+		expect(parsed.finishedAt! - parsed.addedAt!).toBe(30000);
+		expect(parsed.errors).toEqual(['Error executing workflow. See log messages for details.']);
+		// The readable lines never carry the run.
+		expect(parsed.lines.join('\n')).not.toContain('alert_id');
 	});
 });
