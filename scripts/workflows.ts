@@ -30,6 +30,7 @@ export const NODE = {
 	aggregate: 'All Blocked IoCs',
 	slack: 'Tell the SOC on Slack',
 	reasons: 'Skipped: Count by Reason',
+	confirm: 'Confirm Blocked IoCs',
 	enrich: 'IoC Enrich',
 	confirms: 'Threat Intel Confirms?',
 	review: 'IoCs to Review',
@@ -147,7 +148,7 @@ export function blockingForReport(example: WorkflowJson, opts: { id: string; que
 	});
 	// The report lists every blockable IoC; the cap protects a firewall, and none is called here.
 	setParams(wf, NODE.filter, { onlyNew: false, maxToBlock: 0 });
-	return removeNodes(wf, [NODE.firewall, NODE.aggregate, NODE.slack]);
+	return removeNodes(wf, [NODE.firewall, NODE.confirm, NODE.aggregate, NODE.slack]);
 }
 
 export function submissionForReport(example: WorkflowJson, opts: { id: string; sids: string[] }): WorkflowJson {
