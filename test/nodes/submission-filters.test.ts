@@ -44,7 +44,7 @@ test('a service filter that matched nothing (wrong case) is warned about in the 
 	expect(error).toBeUndefined();
 	const item = outputs[0][0].json;
 	expect(item.iocs).toEqual({});
-	expect(item.warnings).toEqual([expect.stringMatching(/service "cape" matched no result.*case-sensitive/)]);
+	expect(item.warnings).toEqual([expect.stringMatching(/^Service "cape" matched no result.*case-sensitive/)]);
 });
 
 test('a summary with results hidden by classification says filtered, and is not passed off as complete', async () => {
