@@ -51,7 +51,7 @@ export class AssemblylineAlertTrigger implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["query"]}}',
 		description:
-			'Starts the workflow for each new or updated Assemblyline alert that matches a Lucene query',
+			'Starts the workflow for each new or updated Assemblyline alert matching a Lucene query, once Assemblyline is done with it, or for each new triage change',
 		defaults: { name: 'AL Alert Trigger' },
 		polling: true,
 		inputs: [],
