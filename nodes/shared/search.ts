@@ -116,10 +116,9 @@ export async function* searchPages(
 		const out: IDataObject[] = [];
 		for (const doc of docs) {
 			const key = documentKey(request.index, doc);
-			if (addedId) delete doc.id;
 			if (yielded.has(key)) continue;
 			yielded.add(key);
-			out.push(doc);
+			out.push(addedId ? withoutId(doc) : doc);
 		}
 		return out;
 	};
@@ -212,6 +211,12 @@ const LOST_CURSOR = /search_context_missing_exception|No search context found/i;
 
 function isLostCursor(error: unknown): boolean {
 	return LOST_CURSOR.test(error instanceof Error ? error.message : String(error));
+}
+
+/** A copy without `id` (a copy, not `delete`: an object that loses a key gets slower to copy and serialize downstream). */
+function withoutId(doc: IDataObject): IDataObject {
+	const { id: _id, ...rest } = doc;
+	return rest;
 }
 
 function reportDate(headers: IDataObject, report: (ms: number) => void): void {
