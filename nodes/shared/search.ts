@@ -215,7 +215,8 @@ function isLostCursor(error: unknown): boolean {
 
 /** A copy without `id` (a copy, not `delete`: an object that loses a key gets slower to copy and serialize downstream). */
 function withoutId(doc: IDataObject): IDataObject {
-	const { id: _id, ...rest } = doc;
+	const rest: IDataObject = {};
+	for (const key of Object.keys(doc)) if (key !== 'id') rest[key] = doc[key];
 	return rest;
 }
 
