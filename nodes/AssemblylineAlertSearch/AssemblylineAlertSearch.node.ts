@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { ALERT_QUERY, FILTERS } from '../shared/descriptions';
+import { ALERT_DELAY, ALERT_QUERY, FILTERS, TIMEOUT, timeoutMsOf, WAIT_FOR } from '../shared/descriptions';
 import { mapItems } from '../shared/items';
 import type { AlertCursor, SearchIndex, SearchRequest } from '../shared/search';
 import {
@@ -20,6 +20,7 @@ import {
 	newCursor,
 	projection,
 	readCursor,
+	readinessFilters,
 	reportingRange,
 	searchAll,
 	searchPages,
@@ -111,6 +112,10 @@ export class AssemblylineAlertSearch implements INodeType {
 				displayOptions: ALERT,
 			},
 			{
+				...WAIT_FOR,
+				displayOptions: { show: { index: ['alert'], onlyNew: [true] } },
+			},
+			{
 				displayName: 'Return All',
 				name: 'returnAll',
 				type: 'boolean',
@@ -133,6 +138,7 @@ export class AssemblylineAlertSearch implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
+					{ ...ALERT_DELAY, displayOptions: ALERT_OPTION },
 					FILTERS,
 					{
 						displayName: 'Page Size',
@@ -170,6 +176,7 @@ export class AssemblylineAlertSearch implements INodeType {
 						description:
 							'Field and direction, e.g. "reporting_ts desc" or "al.score desc, reporting_ts asc". Without this option the index\'s default sort applies (alerts: newest first). Ignored with "Only Alerts Not Returned Before", which goes oldest first.',
 					},
+					TIMEOUT,
 				],
 			},
 		],
@@ -208,6 +215,9 @@ async function searchForItem(context: IExecuteFunctions, itemIndex: number): Pro
 	const pageSize = typeof options.pageSize === 'number' ? options.pageSize : undefined;
 	const sort = typeof options.sort === 'string' && options.sort.trim() !== '' ? options.sort.trim() : undefined;
 
+	if (onlyNew) {
+		filters.push(...readinessFilters(context.getNodeParameter('waitFor', itemIndex, 'delay'), options.alertDelaySeconds));
+	}
 	const request: SearchRequest = {
 		index,
 		query,
@@ -215,6 +225,7 @@ async function searchForItem(context: IExecuteFunctions, itemIndex: number): Pro
 		fl: projection(index, fields, onlyNew ? ['reporting_ts'] : []),
 		sort,
 		itemIndex,
+		timeoutMs: timeoutMsOf(options.timeoutSeconds),
 	};
 	if (!onlyNew) return await searchAll(context, request, { limit, pageSize });
 	return await notReturnedBefore(context, request, key, limit, pageSize);

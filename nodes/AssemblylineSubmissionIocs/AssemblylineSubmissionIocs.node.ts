@@ -13,7 +13,16 @@ import { typeFromWord } from '../shared/ioc';
 import { mapItems } from '../shared/items';
 import { assemblylineRequest } from '../shared/transport';
 import type { CollectedIoc, TagSelection } from './collect';
-import { combine, groupByTagType, iocsFromOntology, iocsFromSummary, parseNdjson } from './collect';
+import {
+	combine,
+	groupByTagType,
+	iocsFromOntology,
+	iocsFromSummary,
+	ontologySha256s,
+	ontologyServices,
+	parseNdjson,
+	unmatchedFilterWarnings,
+} from './collect';
 
 type Source = 'summary' | 'ontology' | 'both';
 
@@ -80,7 +89,7 @@ export class AssemblylineSubmissionIocs implements INodeType {
 				default: '',
 				placeholder: 'CAPE, Oletools',
 				description:
-					'Only results of these services (comma-separated, as Assemblyline names them). Empty means all.',
+					'Only results of these services (comma-separated, exactly as Assemblyline names them: case-sensitive, e.g. CAPE, Extract). Empty means all.',
 				displayOptions: { show: { source: ['ontology', 'both'] } },
 			},
 			{
@@ -186,6 +195,9 @@ async function collectForItem(context: IExecuteFunctions, itemIndex: number): Pr
 	}
 
 	let partial = false;
+	// A summary the user's classification may not see whole (assemblyline-base datastore/helper.py).
+	let filtered = false;
+	let warnings: string[] = [];
 	let summaryIocs: CollectedIoc[] = [];
 	let ontologyIocs: CollectedIoc[] = [];
 	if (source !== 'ontology') {
@@ -196,16 +208,22 @@ async function collectForItem(context: IExecuteFunctions, itemIndex: number): Pr
 			notFoundHint,
 		});
 		partial = summary.partial === true;
+		filtered = summary.filtered === true;
 		summaryIocs = iocsFromSummary(summary, selection);
 	}
 	if (source !== 'summary') {
+		const { sha256, invalid } = ontologySha256s(splitList(context.getNodeParameter('sha256s', itemIndex, '') as string));
+		if (invalid.length > 0) {
+			throw new NodeOperationError(context.getNode(), `"${invalid[0]}" is not a SHA256`, {
+				itemIndex,
+				description: 'File SHA256s takes the full 64-character hex SHA256 of files of the submission, comma-separated.',
+			});
+		}
+		const service = ontologyServices(splitList(context.getNodeParameter('services', itemIndex, '') as string));
 		const text = await assemblylineRequest<string>(context, {
 			method: 'GET',
 			path: `/api/v4/ontology/submission/${sid}/`,
-			qs: {
-				sha256: splitList(context.getNodeParameter('sha256s', itemIndex, '') as string),
-				service: splitList(context.getNodeParameter('services', itemIndex, '') as string),
-			},
+			qs: { sha256, service },
 			raw: true,
 			itemIndex,
 			notFoundHint,
@@ -224,6 +242,7 @@ async function collectForItem(context: IExecuteFunctions, itemIndex: number): Pr
 			);
 		}
 		ontologyIocs = iocsFromOntology(records, selection);
+		warnings = unmatchedFilterWarnings(records, sha256, service);
 		// The ontology does not say whether the submission is finished; ask, so partial is honest.
 		if (source === 'ontology') {
 			complete ??= await isCompleted(context, sid, itemIndex, notFoundHint);
@@ -231,12 +250,16 @@ async function collectForItem(context: IExecuteFunctions, itemIndex: number): Pr
 		}
 	}
 	if (complete === false) partial = true;
+	// Results hidden by classification: the IoCs are a lower bound, like those of an unfinished submission.
+	if (filtered) partial = true;
+	// Only when set, so that complete answers keep their shape.
+	const flags = { ...(filtered ? { filtered } : {}), ...(warnings.length ? { warnings } : {}) };
 
 	const iocs =
 		source === 'summary' ? summaryIocs : source === 'ontology' ? ontologyIocs : combine(summaryIocs, ontologyIocs);
 	if (output === 'grouped') {
 		const { iocs: mapping, details } = groupByTagType(iocs);
-		return [{ sid, partial, iocs: mapping, details }];
+		return [{ sid, partial, ...flags, iocs: mapping, details }];
 	}
 	return iocs.map((ioc) => ({
 		sid,
@@ -248,6 +271,7 @@ async function collectForItem(context: IExecuteFunctions, itemIndex: number): Pr
 		classification: ioc.classification,
 		source: ioc.source,
 		partial,
+		...flags,
 	}));
 }
 

@@ -151,3 +151,47 @@ function unique(iocs: CollectedIoc[]): CollectedIoc[] {
 		return true;
 	});
 }
+
+/**
+ * The ontology's `sha256` filter keeps result keys that start with the value, case-sensitively,
+ * and Assemblyline stores lower-case hex (assemblyline-ui api/v4/ontology.py): an upper-case hash
+ * would match nothing. Values are lower-cased and de-duplicated (a value given twice makes the
+ * server write the records twice); `invalid` lists what is not a SHA256.
+ */
+export function ontologySha256s(values: string[]): { sha256: string[]; invalid: string[] } {
+	const sha256: string[] = [];
+	const invalid: string[] = [];
+	for (const value of values) {
+		const hash = value.trim().toLowerCase();
+		if (!/^[0-9a-f]{64}$/.test(hash)) invalid.push(value);
+		else if (!sha256.includes(hash)) sha256.push(hash);
+	}
+	return { sha256, invalid };
+}
+
+/** De-duplicated service names, as given: the server matches them case-sensitively. */
+export function ontologyServices(values: string[]): string[] {
+	return [...new Set(values.map((v) => v.trim()).filter(Boolean))];
+}
+
+/**
+ * One warning per filter value that no ontology record answers: a wrong-case service name or a
+ * hash of a file outside the submission gives an empty answer, not an error.
+ */
+export function unmatchedFilterWarnings(records: OntologyRecord[], sha256: string[], services: string[]): string[] {
+	const warnings: string[] = [];
+	for (const hash of sha256) {
+		if (!records.some((r) => String(r.file?.sha256 ?? '').startsWith(hash))) {
+			warnings.push(`File SHA256 "${hash}" matched no result of this submission that has an ontology.`);
+		}
+	}
+	for (const service of services) {
+		// Result keys write a dot in a service name as "_".
+		if (!records.some((r) => String(r.service?.name ?? '').replace(/\./g, '_') === service.replace(/\./g, '_'))) {
+			warnings.push(
+				`Service "${service}" matched no result of this submission that has an ontology. Service names are case-sensitive (e.g. CAPE, Extract).`,
+			);
+		}
+	}
+	return warnings;
+}

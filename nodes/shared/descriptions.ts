@@ -1,7 +1,7 @@
 /** Parameters that AL Alert Search and AL Alert Trigger both offer, defined once. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_ALERT_QUERY } from './search';
+import { DEFAULT_ALERT_DELAY_SECONDS, DEFAULT_ALERT_QUERY } from './search';
 
 export const ALERT_QUERY: INodeProperties = {
 	displayName: 'Query',
@@ -20,7 +20,62 @@ export const FILTERS: INodeProperties = {
 	type: 'string',
 	default: [],
 	typeOptions: { multipleValues: true, multipleValueButtonText: 'Add Filter' },
-	placeholder: 'priority:HIGH',
+	placeholder: 'al.score:>=1000',
 	description:
-		'Extra Lucene filters; a result must match the query and every filter (e.g. owner:svc_soc, priority:HIGH)',
+		'Extra Lucene filters; a result must match the query and every filter (e.g. al.score:>=1000, NOT status:NON-MALICIOUS). Status, label, priority and owner are matched as they are when the alert is read; an analyst who changes them later does not bring the alert back (use the trigger\'s "Triage Changes" mode for that).',
 };
+
+/** When a reader of new alerts may act on one (see readinessFilters in search.ts). */
+export const WAIT_FOR: INodeProperties = {
+	displayName: 'Wait For',
+	name: 'waitFor',
+	type: 'options',
+	default: 'delay',
+	options: [
+		{
+			name: 'Assemblyline to Finish (Alert Delay)',
+			value: 'delay',
+			description:
+				'Emit an alert once no extended scan is pending and it is older than the alert delay (by the server\'s clock), like Assemblyline\'s own alert list: its workflows have run by then',
+		},
+		{
+			name: 'Workflows Completed',
+			value: 'workflows',
+			description:
+				'Emit an alert once Assemblyline\'s workflows have run on it and no extended scan is pending: usually within a minute. Emits nothing where the workflow manager is not deployed.',
+		},
+		{
+			name: 'Nothing (Fastest)',
+			value: 'searchable',
+			description:
+				'Emit an alert as soon as it can be found. Risk: a workflow may mark it NON-MALICIOUS or label it a false positive seconds later, after you acted on it.',
+		},
+	],
+	description:
+		'Assemblyline keeps changing a new alert for a while: its workflows (every 30 s) set status and labels, and an extended scan can add IoCs. Acting earlier may block IoCs Assemblyline would have cleared.',
+};
+
+export const ALERT_DELAY: INodeProperties = {
+	displayName: 'Alert Delay (Seconds)',
+	name: 'alertDelaySeconds',
+	type: 'number',
+	default: DEFAULT_ALERT_DELAY_SECONDS,
+	typeOptions: { minValue: 0 },
+	description:
+		'With "Wait For: Assemblyline to Finish", how old an alert must be before it is emitted. Match your server\'s core.alerter.delay (default 300).',
+};
+
+export const TIMEOUT: INodeProperties = {
+	displayName: 'Timeout (Seconds)',
+	name: 'timeoutSeconds',
+	type: 'number',
+	default: 300,
+	typeOptions: { minValue: 1 },
+	description:
+		'How long to wait for each answer from Assemblyline. A request that times out is not sent again: Assemblyline keeps working on it and counts it against the user\'s concurrent API calls.',
+};
+
+export function timeoutMsOf(value: unknown): number | undefined {
+	const n = Number(value);
+	return Number.isFinite(n) && n > 0 ? Math.round(n * 1000) : undefined;
+}

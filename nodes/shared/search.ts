@@ -40,6 +40,8 @@ export const DEFAULT_ALERT_FIELDS = 'alert_id,sid,reporting_ts,al.detailed,file,
 
 /** Assemblyline's MAX_SEARCH_ROWS; not enforced by the server, but larger pages only cost memory. */
 export const MAX_PAGE_SIZE = 500;
+/** Elasticsearch's max_result_window, which Assemblyline does not raise: offset + rows must stay within it. */
+export const MAX_RESULT_WINDOW = 10_000;
 
 type SearchContext = IExecuteFunctions | IPollFunctions;
 
@@ -52,6 +54,10 @@ export interface SearchRequest {
 	/** `"field asc|desc[, ...]"`; undefined = the index's default sort. */
 	sort?: string;
 	itemIndex?: number;
+	/** Per request; default: the transport's long timeout for searches. */
+	timeoutMs?: number;
+	/** Gets the server's clock (its `Date` header, in ms) from each answer that has one. */
+	onServerDate?: (ms: number) => void;
 }
 
 export interface PagingOptions {
@@ -68,10 +74,17 @@ interface SearchResponse {
 }
 
 /**
- * Yields the result pages of a search. A limit that fits one page is one request for exactly that
- * many rows; anything larger deep-pages (`deep_paging_id: '*'`, then `next_deep_paging_id`) and asks
- * for no more rows than it still needs. A failure on a later page throws: callers must never pass
- * the pages they already have off as the whole result.
+ * Yields the result pages of a search.
+ *
+ * - A limit within Elasticsearch's result window (offset + rows ≤ 10,000) pages with offsets and
+ *   opens no point-in-time cursor: a deep-paging cursor is closed only by a short page, so stopping at
+ *   a limit would leave it open on the server for 5 minutes.
+ * - Anything else deep-pages (`deep_paging_id: '*'`, then `next_deep_paging_id`), asking for no more
+ *   rows than it still needs.
+ *
+ * The document `id` is asked for (`fl` must name it) so that a search that restarts, or offset pages
+ * that shift, never yield a document twice; it is removed again unless the caller named it. A failure
+ * on a later page throws: callers must never pass the pages they already have off as the whole result.
  */
 export async function* searchPages(
 	context: SearchContext,
@@ -84,36 +97,61 @@ export async function* searchPages(
 	const path = `/api/v4/search/${request.index}/`;
 	const base: IDataObject = { query: request.query, offset: 0 };
 	if (request.filters?.length) base.filters = request.filters;
-	if (request.fl) base.fl = request.fl;
+	// Without fl the server adds the id itself; with fl only when the exact token "id" is in the list.
+	const addedId = request.fl !== undefined && !request.fl.split(',').includes('id');
+	if (request.fl) base.fl = addedId ? `${request.fl},id` : request.fl;
 	if (request.sort) base.sort = request.sort;
-
-	if (limit !== undefined && limit <= pageSize) {
-		const response = await assemblylineRequest<SearchResponse>(context, {
+	const send = (body: IDataObject) =>
+		assemblylineRequest<SearchResponse>(context, {
 			method: 'POST',
 			path,
-			body: { ...base, rows: limit },
+			body,
 			itemIndex: request.itemIndex,
+			timeoutMs: request.timeoutMs,
+			onHeaders: request.onServerDate ? (headers) => reportDate(headers, request.onServerDate!) : undefined,
 		});
-		const items = itemsOf(context, response, request);
-		if (items.length) yield items.length > limit ? items.slice(0, limit) : items;
+	const yielded = new Set<string>();
+	/** The documents of a page not yielded before, their keys recorded, the added id removed. */
+	const fresh = (docs: IDataObject[]) => {
+		const out: IDataObject[] = [];
+		for (const doc of docs) {
+			const key = documentKey(request.index, doc);
+			if (yielded.has(key)) continue;
+			yielded.add(key);
+			out.push(addedId ? withoutId(doc) : doc);
+		}
+		return out;
+	};
+
+	if (limit !== undefined && limit <= MAX_RESULT_WINDOW) {
+		let received = 0;
+		for (let offset = 0, page = 1; received < limit; page++) {
+			const rows = Math.min(pageSize, limit - received, MAX_RESULT_WINDOW - offset);
+			if (rows <= 0) return;
+			let response: SearchResponse;
+			try {
+				response = await send({ ...base, offset, rows });
+			} catch (error) {
+				throw page === 1 ? error : midPagingError(context, error, page, received, request);
+			}
+			const fetched = itemsOf(context, response, request);
+			const items = fresh(fetched).slice(0, limit - received);
+			received += items.length;
+			if (items.length) yield items;
+			if (fetched.length < rows) return;
+			offset += fetched.length;
+		}
 		return;
 	}
 
 	let deepPagingId = '*';
 	let received = 0;
-	// What was yielded, so that a restart after a lost cursor yields nothing twice.
-	const yielded = new Set<string>();
 	let restarted = false;
 	for (let page = 1; ; page++) {
 		const rows = limit === undefined ? pageSize : Math.min(pageSize, limit - received);
 		let response: SearchResponse;
 		try {
-			response = await assemblylineRequest<SearchResponse>(context, {
-				method: 'POST',
-				path,
-				body: { ...base, rows, deep_paging_id: deepPagingId },
-				itemIndex: request.itemIndex,
-			});
+			response = await send({ ...base, rows, deep_paging_id: deepPagingId });
 		} catch (error) {
 			if (page > 1 && !restarted && isLostCursor(error)) {
 				// Assemblyline closes the point in time after a short (last) page, so the retry of a last
@@ -126,8 +164,8 @@ export async function* searchPages(
 			throw page === 1 ? error : midPagingError(context, error, page, received, request);
 		}
 		const fetched = itemsOf(context, response, request);
-		const items = restarted ? fetched.filter((doc) => !yielded.has(documentKey(request.index, doc))) : fetched;
-		for (const doc of items) yielded.add(documentKey(request.index, doc));
+		// What was yielded is skipped, so that a restart after a lost cursor yields nothing twice.
+		const items = fresh(fetched);
 		received += items.length;
 		if (items.length) yield items;
 		const next = response.next_deep_paging_id;
@@ -175,8 +213,25 @@ function isLostCursor(error: unknown): boolean {
 	return LOST_CURSOR.test(error instanceof Error ? error.message : String(error));
 }
 
-/** A document's identity in its index (its id fields), or its whole text when they were not fetched. */
+/** A copy without `id` (a copy, not `delete`: an object that loses a key gets slower to copy and serialize downstream). */
+function withoutId(doc: IDataObject): IDataObject {
+	const rest: IDataObject = {};
+	for (const key of Object.keys(doc)) if (key !== 'id') rest[key] = doc[key];
+	return rest;
+}
+
+function reportDate(headers: IDataObject, report: (ms: number) => void): void {
+	const ms = Date.parse(String(headers.date ?? headers.Date ?? ''));
+	if (!Number.isNaN(ms)) report(ms);
+}
+
+/**
+ * A document's identity: the Elasticsearch id that `fl` returns when it names `id` (unique even where
+ * the id fields are not, e.g. two results with the same sha256, service and version), else its id
+ * fields, else its whole text.
+ */
 function documentKey(index: SearchIndex, doc: IDataObject): string {
+	if (typeof doc.id === 'string' && doc.id !== '') return `id:${doc.id}`;
 	const parts = ID_FIELDS[index].map((field) => valueAt(doc, field));
 	return parts.some((part) => part !== undefined) ? JSON.stringify(parts) : JSON.stringify(doc);
 }
@@ -380,4 +435,68 @@ export function advanceCursor(state: AlertCursor, emitted: Iterable<IDataObject>
 	const keepFrom = cursorMs - lookbackMs;
 	for (const [id, ts] of Object.entries(recent)) if (!(Date.parse(ts) >= keepFrom)) delete recent[id];
 	return { floor: state.floor, ...(cursor !== undefined ? { cursor } : {}), recent };
+}
+
+// --- when an alert is ready ----------------------------------------------------------------------
+
+/**
+ * When a reader of new alerts may act on one:
+ * - `delay` (default): once no extended scan is pending and its reporting time is older than the
+ *   alert delay, measured by Assemblyline's clock (date math). Assemblyline's own alert list hides
+ *   younger alerts for the same reason: core.alerter.delay (default 300 s) "gives extended scans and
+ *   workflows time to complete" (assemblyline-base odm/models/config.py). Workflows run every 30 s and
+ *   may mark an alert NON-MALICIOUS or label it a false positive without moving its reporting time.
+ * - `workflows`: once the workflow manager has run on its latest version (`workflows_completed`) and
+ *   no extended scan is pending: the filters of Assemblyline's own replay creator. Usually within a
+ *   minute; never, where the workflow manager is not deployed.
+ * - `searchable`: as soon as Assemblyline can find it. Fastest; a workflow or an extended scan may
+ *   change the alert after it was emitted.
+ */
+export type AlertReadiness = 'delay' | 'workflows' | 'searchable';
+export const DEFAULT_ALERT_DELAY_SECONDS = 300;
+
+export function readinessFilters(readiness: unknown, delaySeconds?: unknown): string[] {
+	switch (readiness) {
+		case 'searchable':
+			return [];
+		case 'workflows':
+			return ['NOT extended_scan:submitted', 'workflows_completed:true'];
+		default: {
+			const n = Number(delaySeconds ?? DEFAULT_ALERT_DELAY_SECONDS);
+			const seconds = Number.isFinite(n) && n >= 0 ? Math.floor(n) : DEFAULT_ALERT_DELAY_SECONDS;
+			return ['NOT extended_scan:submitted', ...(seconds > 0 ? [`reporting_ts:[* TO now-${seconds}s]`] : [])];
+		}
+	}
+}
+
+// --- triage events -------------------------------------------------------------------------------
+
+/** One `events[]` entry of an alert (assemblyline-base odm/models/alert.py Event). */
+export interface TriageEvent extends IDataObject {
+	entity_type: string;
+	entity_id: string;
+	ts: string;
+}
+
+export function eventsOf(alert: IDataObject): TriageEvent[] {
+	const list = alert.events;
+	if (!Array.isArray(list)) return [];
+	return list.filter(
+		(e): e is TriageEvent =>
+			!!e && typeof e === 'object' && typeof (e as IDataObject).ts === 'string' && !Number.isNaN(Date.parse(String((e as IDataObject).ts))),
+	);
+}
+
+/** An event's identity: alert, time, who, and what it changed (two calls at once are two events). */
+export function eventKey(alertId: string, event: TriageEvent): string {
+	return JSON.stringify([
+		alertId,
+		event.ts,
+		event.entity_type,
+		event.entity_id,
+		event.status ?? null,
+		event.priority ?? null,
+		event.labels ?? [],
+		event.labels_removed ?? [],
+	]);
 }

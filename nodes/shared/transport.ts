@@ -35,7 +35,10 @@ export interface AssemblylineRequest {
 	itemIndex?: number;
 	/** What a 404 means for this call, e.g. "Check the submission ID". */
 	notFoundHint?: string;
+	/** Default: LONG_TIMEOUT_MS for searches and raw downloads (the ontology), DEFAULT_TIMEOUT_MS otherwise. */
 	timeoutMs?: number;
+	/** Sees the headers of the successful answer (e.g. `date`, the server's clock). */
+	onHeaders?: (headers: IDataObject) => void;
 }
 
 /**
@@ -48,6 +51,16 @@ export interface AssemblylineRequest {
  */
 export const RETRY = Object.freeze({ attempts: 12, otherAttempts: 6, baseDelayMs: 200, maxDelayMs: 2000 });
 export const DEFAULT_TIMEOUT_MS = 60_000;
+/**
+ * Searches and ontology downloads can take minutes on a large Assemblyline. A read timeout is not
+ * retried (see networkFailure), so it must be long enough for the slow but healthy case.
+ */
+export const LONG_TIMEOUT_MS = 300_000;
+
+/** The timeout a request gets unless the caller sets one. */
+export function defaultTimeoutMs(request: Pick<AssemblylineRequest, 'path' | 'raw'>): number {
+	return request.raw || request.path.startsWith('/api/v4/search/') ? LONG_TIMEOUT_MS : DEFAULT_TIMEOUT_MS;
+}
 
 /** Accepts `al.example.org`, `https://al.example.org/`, `http://127.0.0.1:8443`. */
 export function normaliseServerUrl(url: string): string {
@@ -84,10 +97,13 @@ export async function assemblylineRequest<T = unknown>(
 				options,
 			)) as IN8nHttpFullResponse;
 			const outcome = readResponse(response, request);
-			if (!('failure' in outcome)) return outcome.value as T;
+			if (!('failure' in outcome)) {
+				request.onHeaders?.((response.headers ?? {}) as IDataObject);
+				return outcome.value as T;
+			}
 			failure = outcome.failure;
 		} catch (error) {
-			failure = networkFailure(error);
+			failure = networkFailure(error, options.timeout ?? DEFAULT_TIMEOUT_MS);
 		}
 
 		const cancelled = isCancelled(context);
@@ -135,7 +151,7 @@ function buildOptions(
 		ignoreHttpStatusErrors: true,
 		encoding: 'text',
 		json: false,
-		timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+		timeout: request.timeoutMs ?? defaultTimeoutMs(request),
 		skipSslCertificateValidation: credentials.ignoreSslIssues === true,
 		// Repeated keys (`filters=a&filters=b`, `sha256=..&sha256=..`) as Flask reads them.
 		arrayFormat: 'repeat',
@@ -205,6 +221,10 @@ function unreadableBody(status: number, text: string): Failure {
 }
 
 const ROLE_PATTERN = /requires one of the following roles: ([\w, ]+)/;
+// assemblyline-ui api/v4/search.py check_role_for_index
+const INDEX_ROLE_PATTERN = /requires the role '([^']+)' for request on index '([^']+)'/;
+// assemblyline-ui api/base.py api_login: every call but whoami is refused until the user agrees
+const TOS_PATTERN = /Terms of Service/i;
 
 function fromStatus(status: number, serverMessage: string, request: AssemblylineRequest): Failure {
 	const said = serverMessage ? `: ${serverMessage}` : '';
@@ -226,6 +246,23 @@ function fromStatus(status: number, serverMessage: string, request: Assemblyline
 					'Check the username and API key in the "Assemblyline API" credential. The key must be the whole "key_name:secret" string, belong to that user, and the user must be allowed to use API keys.',
 			};
 		case 403: {
+			const onIndex = INDEX_ROLE_PATTERN.exec(serverMessage);
+			if (onIndex) {
+				return {
+					retryable: false,
+					httpCode: status,
+					message: `The Assemblyline API key lacks the role "${onIndex[1]}" needed to search the ${onIndex[2]} index`,
+					description: `Assemblyline says: ${serverMessage}. Give the user the "${onIndex[1]}" role, or create a key whose ACL includes it (R gives the read roles).`,
+				};
+			}
+			if (TOS_PATTERN.test(serverMessage)) {
+				return {
+					retryable: false,
+					httpCode: status,
+					message: 'The Assemblyline user has not accepted the Terms of Service',
+					description: `Assemblyline says: ${serverMessage}. Log in to the Assemblyline web UI once as this user and accept the Terms of Service; until then Assemblyline refuses every API call except whoami.`,
+				};
+			}
 			const role = ROLE_PATTERN.exec(serverMessage)?.[1];
 			return {
 				retryable: false,
@@ -239,6 +276,16 @@ function fromStatus(status: number, serverMessage: string, request: Assemblyline
 			};
 		}
 		case 404:
+			if (/^Api does not exist/.test(serverMessage)) {
+				// The route itself is unknown (assemblyline-ui error.py handle_404), not the object.
+				return {
+					retryable: false,
+					httpCode: status,
+					message: `Assemblyline has no such API${said}`,
+					description:
+						'Check the Server URL in the "Assemblyline API" credential: it should be the address of the Assemblyline UI without a path (not ending in /api or /api/v4).',
+				};
+			}
 			return {
 				retryable: false,
 				httpCode: status,
@@ -284,7 +331,7 @@ function fromStatus(status: number, serverMessage: string, request: Assemblyline
 
 const NETWORK_CODES = /ECONNRESET|ECONNREFUSED|ETIMEDOUT|ECONNABORTED|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|socket hang up|aborted|timeout/i;
 
-function networkFailure(error: unknown): Failure {
+function networkFailure(error: unknown, timeoutMs: number): Failure {
 	// Only the code and message are kept: the original error carries the request config,
 	// whose headers hold the API key.
 	const err = (error ?? {}) as { code?: string; message?: string; cause?: { code?: string } };
@@ -292,6 +339,17 @@ function networkFailure(error: unknown): Failure {
 	const text = `${code} ${err.message ?? ''}`;
 	const timedOut = /timeout|ETIMEDOUT|ECONNABORTED/i.test(text);
 	const tlsProblem = /certificate|self.signed|SSL|TLS/i.test(text);
+	if (timedOut && !tlsProblem) {
+		// Not retried, like the official client does not retry a read timeout: Assemblyline keeps
+		// running the abandoned request to the end and holds one of the user's concurrent-call slots
+		// until then (assemblyline-ui api/base.py), so an immediate retry only adds load.
+		return {
+			retryable: false,
+			message: `Assemblyline did not answer within ${Number((timeoutMs / 1000).toFixed(1))} s`,
+			description:
+				'The request was not sent again: Assemblyline keeps working on it (and counts it against the user\'s concurrent API calls) even after n8n stops waiting. Raise the Timeout option of the node, or narrow the query.',
+		};
+	}
 	return {
 		retryable: NETWORK_CODES.test(text) && !tlsProblem && !/ENOTFOUND/.test(text),
 		message: tlsProblem

@@ -91,7 +91,31 @@ describe('AL Alert Search: paging over 2,345 alerts', () => {
 			expect(item.json).toHaveProperty('al.detailed');
 			expect(item.json).not.toHaveProperty('sid');
 		}
-		expect(bodyOf(searchRequests(fake)[0]).fl).toBe('alert_id,al.detailed.*');
+		// the document id is asked for (the key that de-duplicates pages), and not passed on
+		expect(bodyOf(searchRequests(fake)[0]).fl).toBe('alert_id,al.detailed.*,id');
+		for (const item of outputs[0]) expect(item.json).not.toHaveProperty('id');
+	});
+
+	test('a limit within the result window pages with offsets and leaves no cursor open on the server', async () => {
+		const { outputs, error } = await search(fake, { query: '*', limit: 1200 });
+		expect(error).toBeUndefined();
+		expect(outputs[0]).toHaveLength(1200);
+		expectDistinct(ids(outputs[0]));
+		const reqs = searchRequests(fake).map(bodyOf);
+		expect(reqs.map((b) => [b.offset, b.rows])).toEqual([[0, 500], [500, 500], [1000, 200]]);
+		for (const b of reqs) expect(b).not.toHaveProperty('deep_paging_id');
+		expect(fake.search.pits.size).toBe(0);
+	});
+
+	test('a search that times out is not sent again while the first still runs; the quota is never exceeded', async () => {
+		fake.faults.add({ kind: 'slow', path: '^/api/v4/search/', once: true, delayMs: 2500 });
+		const { error } = await search(fake, { query: '*', limit: 5, options: { timeoutSeconds: 0.5 } });
+		expect(error?.message).toBe('Assemblyline did not answer within 0.5 s');
+		expect(fake.inFlight('svc_soc')).toBe(1); // the server still works on it
+		await new Promise((resolve) => setTimeout(resolve, 2500));
+		expect(searchRequests(fake)).toHaveLength(1);
+		expect(fake.inFlight('svc_soc')).toBe(0);
+		expect(fake.maxInFlight('svc_soc')).toBeLessThanOrEqual(10);
 	});
 
 	test('a cursor lost once: the search starts over and still returns every alert once', async () => {
@@ -194,7 +218,7 @@ describe('AL Alert Search: edges and parameters', () => {
 		expect(error).toBeUndefined();
 		expect(outputs[0]).toHaveLength(3);
 		for (const item of outputs[0]) expect(typeof item.json.sid).toBe('string');
-		expect(bodyOf(searchRequests(fake, 'submission')[0]).fl).toBe('sid,max_score');
+		expect(bodyOf(searchRequests(fake, 'submission')[0]).fl).toBe('sid,max_score,id');
 	});
 });
 
@@ -233,8 +257,9 @@ describe('AL Alert Search: time range and "only alerts not returned before"', ()
 
 	test('only alerts not returned before, across runs sharing static data', async () => {
 		const staticData: IDataObject = {};
+		// Cursor mechanics, on alerts stamped "now": without waiting for Assemblyline to finish.
 		const run = async (params: IDataObject = {}) =>
-			ids((await search(fake, { returnAll: true, onlyNew: true, ...params }, { workflow: { staticData } })).outputs[0]);
+			ids((await search(fake, { returnAll: true, onlyNew: true, waitFor: 'searchable', ...params }, { workflow: { staticData } })).outputs[0]);
 
 		expect(await run()).toEqual(['A100h', 'A50h', 'A30h', 'A2h']); // oldest first
 		expect(await run()).toEqual([]);
@@ -259,5 +284,66 @@ describe('AL Alert Search: time range and "only alerts not returned before"', ()
 		// another query has a cursor of its own
 		expect(await run({ query: 'al.domain:*' })).toEqual(['A50h']);
 		expect(Object.keys((staticData['node:Under Test'] as IDataObject).searchCursors as IDataObject)).toHaveLength(2);
+	});
+});
+
+describe('AL Alert Search: "only alerts not returned before" waits until Assemblyline is done with an alert', () => {
+	const T0 = Date.parse('2026-03-02T10:00:00.000Z');
+	let fake: FakeAssemblyline;
+	beforeEach(async () => {
+		fake = await startFake({ workflowManager: true, now: () => T0 });
+		fake.setClock({ now: T0 });
+	});
+	afterEach(() => fake.close());
+
+	test('by default an alert comes out only after the alert delay (server clock), as the workflows left it', async () => {
+		fake.dataset.addWorkflow({ name: 'Known FP', query: 'al.domain:cdn.benign.example', status: 'NON-MALICIOUS' });
+		const staticData: IDataObject = {};
+		const run = async (params: IDataObject = {}) =>
+			(await search(fake, { returnAll: true, onlyNew: true, query: '* AND NOT status:NON-MALICIOUS', ...params }, { workflow: { staticData } })).outputs[0] ?? [];
+		fake.dataset.makeAlert({ alert_id: 'Fp1', domains: ['cdn.benign.example'] });
+		fake.dataset.makeAlert({ alert_id: 'Bad1', domains: ['evil.example.net'] });
+		expect(ids(await run())).toEqual([]); // younger than 300 s
+		fake.setClock({ advanceMs: 30_000 }); // a workflow pass: Fp1 → NON-MALICIOUS
+		expect(ids(await run())).toEqual([]);
+		fake.setClock({ advanceMs: 280_000 });
+		const out = await run();
+		expect(ids(out)).toEqual(['Bad1']);
+		expect(out[0].json.status).toBe('TRIAGE');
+		expect(bodyOf(searchRequests(fake).at(-1)!).filters).toEqual(expect.arrayContaining(['NOT extended_scan:submitted', 'reporting_ts:[* TO now-300s]']));
+		expect(ids(await run())).toEqual([]);
+	});
+});
+
+describe('a merged alert: al.detailed in set order, the same value twice', () => {
+	test('the alert comes out as Assemblyline sends it, and Filter Blockable IoCs takes the highest verdict whatever the order', async () => {
+		const fake = await startFake();
+		try {
+			const item = (type: string, value: string, verdict: string) => ({ subtype: null, type, value, verdict });
+			const made = fake.dataset.makeAlert({ alert_id: 'Merged1', ips: ['45.83.10.1'] });
+			// list(set(old + new)) after an extended scan: static before dynamic, the lower verdict first
+			const ip = [
+				item('network.static.ip', '45.83.10.1', 'info'),
+				item('network.dynamic.ip', '45.83.10.1', 'suspicious'),
+				item('network.dynamic.ip', '91.92.10.2', 'info'),
+				item('network.dynamic.ip', '45.83.10.1', 'malicious'),
+				item('network.static.ip', '91.92.10.2', 'suspicious'),
+			];
+			const al = made.al as IDataObject;
+			fake.dataset.addAlerts([{ ...made, al: { ...al, detailed: { ...(al.detailed as IDataObject), ip } } }]);
+			const { outputs } = await search(fake, { query: 'alert_id:Merged1', limit: 1 });
+			expect(((outputs[0][0].json.al as IDataObject).detailed as IDataObject).ip).toEqual(ip);
+			const { FilterBlockableIocs } = await import('../../nodes/FilterBlockableIocs/FilterBlockableIocs.node');
+			const filtered = await runNode({
+				node: new FilterBlockableIocs(),
+				parameters: { inputShape: 'alert', minVerdict: 'malicious', onlyNew: false, output: 'items' } as never,
+				input: outputs[0].map((i) => i.json),
+			});
+			const [block, skipped] = filtered.outputs;
+			expect(block.map((i) => [i.json.value, i.json.verdict])).toEqual([['45.83.10.1', 'malicious']]);
+			expect(skipped.map((i) => [i.json.value, i.json.verdict, i.json.reason])).toEqual([['91.92.10.2', 'suspicious', 'below_threshold']]);
+		} finally {
+			await fake.close();
+		}
 	});
 });

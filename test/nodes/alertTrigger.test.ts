@@ -7,8 +7,12 @@ import { bodyOf, credentialsFor, expectDistinct, iso, searchRequests, startFake 
 const node = new AssemblylineAlertTrigger();
 const NODE_KEY = 'node:Under Test';
 
-/** One workflow's polls: the same static data every time, everything emitted collected. */
-function trigger(fake: FakeAssemblyline, parameters: IDataObject = {}) {
+/**
+ * One workflow's polls: the same static data every time, everything emitted collected. The cursor
+ * tests stamp alerts "now", so they do not wait for Assemblyline to finish (waitFor: searchable)
+ * unless `defaults` is set; the timing tests below use the defaults and the fake's clock.
+ */
+function trigger(fake: FakeAssemblyline, parameters: IDataObject = {}, defaults = false) {
 	const staticData: IDataObject = {};
 	const emitted: INodeExecutionData[] = [];
 	return {
@@ -16,7 +20,8 @@ function trigger(fake: FakeAssemblyline, parameters: IDataObject = {}) {
 		emitted,
 		state: () => staticData[NODE_KEY] as IDataObject,
 		async poll(extra: { mode?: 'trigger' | 'manual'; pollBudgetMs?: number } = {}) {
-			const out = await poll({ node, parameters: { query: '*', ...parameters } as never, credentials: credentialsFor(fake), staticData, ...extra });
+			const base = defaults ? { query: '*' } : { query: '*', waitFor: 'searchable' };
+			const out = await poll({ node, parameters: { ...base, ...parameters } as never, credentials: credentialsFor(fake), staticData, ...extra });
 			const items = out?.[0] ?? [];
 			if (extra.mode !== 'manual') emitted.push(...items);
 			return out === null ? null : items;
@@ -199,5 +204,111 @@ describe('AL Alert Trigger', () => {
 	test('a bad Lucene query fails the poll with Assemblyline\'s reason', async () => {
 		const t = trigger(fake, { query: 'al.ip:(' });
 		await expect(t.poll()).rejects.toThrow(/SearchException/);
+	});
+});
+
+describe('AL Alert Trigger: acting only on alerts Assemblyline has finished with', () => {
+	const T0 = Date.parse('2026-03-02T10:00:00.000Z');
+	let fake: FakeAssemblyline;
+	beforeEach(async () => {
+		fake = await startFake({ workflowManager: true });
+		fake.setClock({ now: T0 });
+	});
+	afterEach(() => fake.close());
+	const later = (ms: number) => fake.setClock({ advanceMs: ms });
+	const query = '(al.ip:* OR al.domain:* OR al.uri:*) AND NOT status:NON-MALICIOUS';
+
+	test('default: an alert a workflow marks NON-MALICIOUS 30 s after creation is never emitted; the fast option emits it at once', async () => {
+		fake.dataset.addWorkflow({ name: 'Known FP', query: 'al.domain:cdn.benign.example', status: 'NON-MALICIOUS', labels: ['FALSE_POSITIVE'] });
+		const slow = trigger(fake, { query }, true);
+		const fast = trigger(fake, { query, waitFor: 'searchable' }, true);
+		expect(await slow.poll()).toBeNull();
+		expect(await fast.poll()).toBeNull();
+		later(1000);
+		fake.dataset.makeAlert({ alert_id: 'Fp1', domains: ['cdn.benign.example'] });
+		fake.dataset.makeAlert({ alert_id: 'Bad1', domains: ['evil.example.net'] });
+		expect(idsOf(await fast.poll()).sort()).toEqual(['Bad1', 'Fp1']); // before the workflows ran: the risk
+		expect(await slow.poll()).toBeNull();
+		later(30_000);
+		expect(await slow.poll()).toBeNull();
+		later(300_000);
+		const out = await slow.poll();
+		expect(idsOf(out)).toEqual(['Bad1']);
+		expect(out![0].json.status).toBe('TRIAGE');
+		later(3_600_000);
+		expect(await slow.poll()).toBeNull();
+		expect(idsOf(slow.emitted)).toEqual(['Bad1']);
+		const filters = bodyOf(searchRequests(fake).at(-1)!).filters as string[];
+		expect(filters).toEqual(expect.arrayContaining(['NOT extended_scan:submitted', 'reporting_ts:[* TO now-300s]']));
+	});
+
+	test('an alert with an extended scan pending waits for the merge; Workflows Completed waits for the pass after it', async () => {
+		const t = trigger(fake, { waitFor: 'workflows' }, true);
+		await t.poll();
+		later(1000);
+		fake.dataset.makeAlert({ alert_id: 'X1', ips: ['203.0.113.7'], extended_scan: 'submitted' });
+		fake.dataset.makeAlert({ alert_id: 'Y1', ips: ['203.0.113.8'] });
+		expect(await t.poll()).toBeNull(); // no workflow pass yet
+		later(30_000);
+		expect(idsOf(await t.poll())).toEqual(['Y1']); // X1: extended scan pending
+		later(60_000);
+		fake.dataset.updateAlert('X1', { ips: ['203.0.113.9'], extended_scan: 'completed' });
+		expect(await t.poll()).toBeNull(); // the merge reset workflows_completed
+		later(30_000);
+		const out = await t.poll();
+		expect(idsOf(out)).toEqual(['X1']);
+		expect(eventsOf(out)).toEqual({ X1: 'new' });
+	});
+
+	test('first activation takes "now" from Assemblyline: with its clock 2 minutes behind, no later alert is lost', async () => {
+		fake.setClock({ now: Date.now() - 120_000 });
+		const t = trigger(fake, {}, true);
+		expect(await t.poll()).toBeNull();
+		later(5_000);
+		fake.dataset.makeAlert({ alert_id: 'Skew1', ips: ['203.0.113.10'] }); // stamped by the server's clock
+		later(301_000);
+		expect(idsOf(await t.poll())).toEqual(['Skew1']);
+		const first = bodyOf(searchRequests(fake)[0]).filters as string[];
+		expect(first).toContain('reporting_ts:[now TO *]');
+	});
+
+	test('Triage Changes: an alert triaged MALICIOUS an hour after creation fires exactly once, with the event', async () => {
+		fake.dataset.makeAlert({ alert_id: 'Tri1', ips: ['203.0.113.11'] });
+		fake.dataset.makeAlert({ alert_id: 'Tri2', ips: ['203.0.113.12'] });
+		later(30_000); // DEFAULT workflow: TRIAGE (a workflow event, not an analyst's)
+		const t = trigger(fake, { mode: 'triage', query: 'status:MALICIOUS' }, true);
+		expect(await t.poll()).toBeNull();
+		later(3_600_000);
+		const setStatus = (id: string, status: string) =>
+			fetch(`${fake.url}/api/v4/alert/status/${id}/`, {
+				method: 'POST',
+				headers: { 'X-USER': 'svc_soc', 'X-APIKEY': fake.users[0].apikey, 'Content-Type': 'application/json' },
+				body: JSON.stringify(status),
+			});
+		await setStatus('Tri1', 'MALICIOUS');
+		await setStatus('Tri2', 'ASSESS');
+		const out = await t.poll();
+		expect(idsOf(out)).toEqual(['Tri1']);
+		const trig = out![0].json._trigger as IDataObject;
+		expect(trig.event).toBe('triage');
+		expect(trig.triage).toMatchObject({ entity_type: 'user', entity_id: 'svc_soc', status: 'MALICIOUS' });
+		expect(out![0].json).not.toHaveProperty('events');
+		expect(await t.poll()).toBeNull();
+		later(60_000);
+		expect(await t.poll()).toBeNull();
+		// a later change to the same alert is a new event: it fires once more
+		await fetch(`${fake.url}/api/v4/alert/label/Tri1/`, {
+			method: 'POST',
+			headers: { 'X-USER': 'svc_soc', 'X-APIKEY': fake.users[0].apikey, 'Content-Type': 'application/json' },
+			body: JSON.stringify(['blocked']),
+		});
+		const again = await t.poll();
+		expect(idsOf(again)).toEqual(['Tri1']);
+		expect((again![0].json._trigger as IDataObject).triage).toMatchObject({ labels: ['BLOCKED'] });
+		expect(await t.poll()).toBeNull();
+		expect(t.emitted).toHaveLength(2);
+		const body = bodyOf(searchRequests(fake).at(-1)!);
+		expect(String(body.fl).split(',')).toContain('events');
+		expect(body.filters).toEqual(expect.arrayContaining(['events.entity_type:user', expect.stringMatching(/^events\.ts:\[/)]));
 	});
 });

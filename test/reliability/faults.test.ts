@@ -47,6 +47,8 @@ const fails = (message: RegExp, fires: Fires = 1): Expectation => ({ outcome: 'f
 
 const SLOW = { delayMs: 1500 };
 const TIMEOUT_MS = 400;
+/** A read timeout is not retried: Assemblyline keeps running the request and holds a quota slot. */
+const READ_TIMEOUT = /did not answer within/;
 /** A retryable fault that does not clear: given up after RETRY.otherAttempts (the concurrency quota's own, longer bound is in transport.test.ts and retry-budget.test.ts). */
 const PROXY_DOWN_TO_THE_BOUND = new RegExp(`unavailable \\(HTTP 502\\) \\(tried ${RETRY.otherAttempts} times\\)`);
 
@@ -88,7 +90,7 @@ const SEARCH_ROWS: Row[] = [
 	{ fault: 'connection reset on the last page (its retry finds no cursor: the search starts over once)', rule: { kind: 'reset', path: SEARCH, after: 6, once: true }, expect: complete(1) },
 	{ fault: 'HTML page with status 200 (page 3)', rule: { kind: 'html-200', path: SEARCH, after: 2 }, expect: fails(/HTML page \(HTTP 200\) instead of JSON/) },
 	{ fault: 'HTML error page with status 500, not retried (DESIGN.md §4) (page 3)', rule: { kind: 'html-500', path: SEARCH, after: 2, once: true }, expect: fails(/answered HTTP 500/) },
-	{ fault: 'slower than the timeout, once (page 4)', rule: { kind: 'slow', path: SEARCH, after: 3, once: true, ...SLOW }, expect: complete(1), timeoutMs: TIMEOUT_MS },
+	{ fault: 'slower than the timeout, once (page 4): not sent again, the server still runs it', rule: { kind: 'slow', path: SEARCH, after: 3, once: true, ...SLOW }, expect: fails(READ_TIMEOUT), timeoutMs: TIMEOUT_MS },
 	{ fault: '401 in the middle of paging (page 4)', rule: { kind: '401', path: SEARCH, after: 3 }, expect: fails(/refused the credentials: Invalid user or APIKey/) },
 	{ fault: 'deep-paging cursor that keeps expiring (from page 3)', rule: { kind: 'expire-cursor', path: SEARCH, after: 1 }, expect: fails(/search cursor expired on page \d+/, 2) },
 ];
@@ -173,7 +175,7 @@ function submissionRows(sids: string[]): Row[] {
 		{ fault: 'truncated NDJSON (ontology)', rule: { kind: 'truncated-json', path: ontology, once: true }, expect: fails(/ontology of submission ".*" could not be read/) },
 		{ fault: 'HTML page with status 200 (ontology)', rule: { kind: 'html-200', path: ontology }, expect: fails(/HTML page \(HTTP 200\) instead of JSON/) },
 		{ fault: 'HTML error page with status 500, not retried (DESIGN.md §4)', rule: { kind: 'html-500', after: 2, once: true }, expect: fails(/answered HTTP 500/) },
-		{ fault: 'slower than the timeout, once', rule: { kind: 'slow', path: summary, once: true, ...SLOW }, expect: complete(1), timeoutMs: TIMEOUT_MS },
+		{ fault: 'slower than the timeout, once: not sent again, the server still runs it', rule: { kind: 'slow', path: summary, once: true, ...SLOW }, expect: fails(READ_TIMEOUT), timeoutMs: TIMEOUT_MS },
 		{ fault: '401 half-way (key revoked from the 6th call)', rule: { kind: '401', after: 5 }, expect: fails(/refused the credentials: Invalid user or APIKey/, 'once per call') },
 		// expire-cursor: not applicable (no deep paging in this node).
 	];
@@ -270,7 +272,7 @@ const TRIGGER_ROWS: Row[] = [
 	{ fault: 'truncated JSON on the last page (its retry finds no cursor: the search starts over once)', rule: { kind: 'truncated-json', path: SEARCH, after: 2, once: true }, expect: complete(1) },
 	{ fault: 'HTML page with status 200 (page 2)', rule: { kind: 'html-200', path: SEARCH, after: 1 }, expect: fails(/HTML page \(HTTP 200\) instead of JSON/) },
 	{ fault: 'HTML error page with status 500, not retried (DESIGN.md §4) (page 2)', rule: { kind: 'html-500', path: SEARCH, after: 1, once: true }, expect: fails(/answered HTTP 500/) },
-	{ fault: 'slower than the timeout, once (page 3)', rule: { kind: 'slow', path: SEARCH, after: 2, once: true, ...SLOW }, expect: complete(1), timeoutMs: TIMEOUT_MS },
+	{ fault: 'slower than the timeout, once (page 3): not sent again, the server still runs it', rule: { kind: 'slow', path: SEARCH, after: 2, once: true, ...SLOW }, expect: fails(READ_TIMEOUT), timeoutMs: TIMEOUT_MS },
 	{ fault: '401 in the middle of paging (page 3)', rule: { kind: '401', path: SEARCH, after: 2 }, expect: fails(/refused the credentials: Invalid user or APIKey/) },
 	{ fault: 'deep-paging cursor that keeps expiring (from page 2)', rule: { kind: 'expire-cursor', path: SEARCH }, expect: fails(/search cursor expired on page \d+/, 2) },
 ];

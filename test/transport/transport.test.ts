@@ -95,10 +95,42 @@ describe('fails at once, with what to do', () => {
 
 	it('403: names the missing role', async () => {
 		const viewer = fake.users.find((user) => user.name === 'viewer')!;
-		const { error } = await call({ path: '/api/v4/search/signature/', method: 'POST', body: { query: '*' } }, { name: viewer.name, key: viewer.apikey });
-		expect(error?.message).toMatch(/lacks the role "signature_view"/);
-		expect(error?.description).toMatch(/requires one of the following roles: signature_view/);
+		const { error } = await call({ path: '/api/v4/alert/status/x/', method: 'POST', body: 'MALICIOUS' as never }, { name: viewer.name, key: viewer.apikey });
+		expect(error?.message).toMatch(/lacks the role "alert_manage"/);
+		expect(error?.description).toMatch(/requires one of the following roles: alert_manage/);
 		expect(fake.requests).toHaveLength(1);
+	});
+
+	it('403 on a search index: names the role and the index, not a classification hint', async () => {
+		const viewer = fake.users.find((user) => user.name === 'viewer')!;
+		const { error } = await call({ path: '/api/v4/search/signature/', method: 'POST', body: { query: '*' } }, { name: viewer.name, key: viewer.apikey });
+		expect(error?.message).toBe('The Assemblyline API key lacks the role "signature_view" needed to search the signature index');
+		expect(error?.description).toMatch(/requires the role 'signature_view' for request on index 'signature'/);
+		expect(error?.description).not.toMatch(/classification/);
+		expect(fake.requests).toHaveLength(1);
+	});
+
+	it('404 "Api does not exist" (a Server URL ending in /api) says to check the Server URL', async () => {
+		const { error } = await call({ path: WHOAMI }, undefined, `${fake.url}/api`);
+		expect(fake.requests[0].path).toBe('/api/api/v4/user/whoami/');
+		expect(error?.message).toMatch(/Api does not exist \(\/api\/api\/v4\/user\/whoami\/\)/);
+		expect(error?.description).toMatch(/Check the Server URL/);
+		expect(error?.description).not.toMatch(/identifier|submission/i);
+	});
+
+	it('403 for Terms of Service not accepted says to accept them in the web UI', async () => {
+		const server = createServer((req, res) => {
+			res.writeHead(403, { 'content-type': 'application/json' });
+			res.end(JSON.stringify({ api_response: {}, api_error_message: `Access Denied (${req.url}) [Agree to Terms of Service before you can make any API calls]`, api_status_code: 403 }));
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		try {
+			const { error } = await call({ path: '/api/v4/search/alert/', method: 'POST', body: { query: '*' } }, undefined, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+			expect(error?.message).toBe('The Assemblyline user has not accepted the Terms of Service');
+			expect(error?.description).toMatch(/accept the Terms of Service/);
+		} finally {
+			server.close();
+		}
 	});
 
 	it('400: quotes Assemblyline (a Lucene error)', async () => {
@@ -123,10 +155,16 @@ describe('fails at once, with what to do', () => {
 		expect(fake.requests).toHaveLength(1);
 	});
 
-	it('a response slower than the timeout is retried, then reported as a timeout', async () => {
+	it('a read timeout is not sent again: the server is still running the first request', async () => {
 		fake.faults.add({ kind: 'slow', delayMs: 1500 });
 		const { error } = await call({ path: WHOAMI, timeoutMs: 200 });
-		expect(error?.message).toMatch(/did not answer in time/);
+		expect(error?.message).toBe('Assemblyline did not answer within 0.2 s');
+		expect(error?.description).toMatch(/not sent again.*Timeout option/);
+		// the abandoned request still holds its slot on the server until it finishes
+		expect(fake.inFlight('svc_soc')).toBe(1);
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		expect(fake.requests).toHaveLength(1);
+		expect(fake.inFlight('svc_soc')).toBe(0);
 	});
 
 	it('an unreachable server says to check the URL', async () => {

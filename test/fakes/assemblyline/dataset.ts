@@ -6,7 +6,8 @@ import type { DetailedItem, SectionSpec, SubmissionSpec, TagSpec, Verdict } from
 import { fixtureJsSpec, fixturePhishSpec, fixtureStorySpec, FIXTURE_SID, loadFixtureFiles } from './fixtures.ts';
 import { generatedAlertCore } from './generator.ts';
 import type { DatasetInput, GeneratedAlerts } from './generator.ts';
-import { base62Id, hex, isoMicro, normIso, parseDate, rngFor, DAY_MS } from './util.ts';
+import { compileLucene } from './lucene.ts';
+import { base62Id, hex, isoMicro, normIso, parseDate, rngFor, sha256Hex, DAY_MS } from './util.ts';
 import type { Rec, SearchSource } from './search.ts';
 
 export interface AlertEntry {
@@ -48,6 +49,21 @@ export interface MakeAlertOptions {
 	label?: string[];
 	/** Default true: the submission is completed. */
 	completed?: boolean;
+	/** Default 'skipped'; 'submitted' while an extended scan is pending. */
+	extended_scan?: 'submitted' | 'skipped' | 'incomplete' | 'completed';
+	/** Default false: set by the workflow manager's pass (FakeOptions.workflowManager). */
+	workflows_completed?: boolean;
+	events?: Rec[];
+}
+
+/** A stored workflow (assemblyline-base odm/models/workflow.py): query and the changes it makes. */
+export interface FakeWorkflow {
+	workflow_id?: string;
+	name?: string;
+	query: string;
+	labels?: string[];
+	status?: string | null;
+	priority?: string | null;
 }
 
 export interface AlertChanges {
@@ -60,6 +76,8 @@ export interface AlertChanges {
 	priority?: string | null;
 	owner?: string | null;
 	label?: string[];
+	/** After the merge (default 'completed' when the IoCs or sid change). */
+	extended_scan?: string;
 	[key: string]: unknown;
 }
 
@@ -150,6 +168,10 @@ export class Dataset {
 	private seq = 0;
 	private made = 0;
 	private input: DatasetInput;
+	/** sid → tag values hidden from the caller's classification (summary `filtered: true`). */
+	filtered = new Map<string, string[]>();
+	workflows: Required<FakeWorkflow>[] = [];
+	private manager?: { intervalMs: number; nextPass: number; startTs: number };
 
 	constructor(input: DatasetInput, now: () => number = Date.now) {
 		this.input = input;
@@ -168,7 +190,89 @@ export class Dataset {
 		this.seq = 0;
 		this.made = 0;
 		this.version++;
+		this.workflows = [];
+		if (this.manager) this.startWorkflowManager(this.manager.intervalMs);
 		this.loadInput();
+	}
+
+	// --- workflow manager (assemblyline-core workflow/run_workflow.py) -------------------------------
+
+	/** Starts the pass loop on the fake's clock: the first pass now, then one every intervalMs. */
+	startWorkflowManager(intervalMs = 30_000): void {
+		const now = this.now();
+		// The first start_ts is now-1d/d when no alert has status TRIAGE.
+		const day = Math.floor((now - DAY_MS) / DAY_MS) * DAY_MS;
+		this.manager = { intervalMs, nextPass: now, startTs: day };
+	}
+
+	addWorkflow(w: FakeWorkflow): string {
+		const id = w.workflow_id ?? base62Id(rngFor(0xf10, 5, this.workflows.length));
+		this.workflows.push({ workflow_id: id, name: w.name ?? id, query: w.query, labels: (w.labels ?? []).map((l) => l.toUpperCase()), status: w.status ?? null, priority: w.priority ?? null });
+		return id;
+	}
+
+	/** Runs the workflow passes that are due by the clock. Called before every request. */
+	tick(): void {
+		const m = this.manager;
+		if (!m) return;
+		const now = this.now();
+		// A clock set back before the schedule (a test fixing "now") starts the manager over from there.
+		if (m.nextPass - now > m.intervalMs) this.startWorkflowManager(m.intervalMs);
+		while (this.manager!.nextPass <= now) {
+			this.workflowPass(this.manager!.nextPass);
+			this.manager!.nextPass += this.manager!.intervalMs;
+		}
+	}
+
+	/**
+	 * One pass: the alerts reported in [start_ts, newest], the DEFAULT workflow ("NOT status:*" →
+	 * TRIAGE) then the stored ones, each appending a workflow event; reporting_ts is left alone.
+	 * Finally every alert of the window gets workflows_completed: true.
+	 */
+	private workflowPass(passMs: number): void {
+		const m = this.manager!;
+		const window = this.alerts.filter((e) => e.ms >= m.startTs && e.ms <= passMs);
+		if (!window.length) return;
+		const endTs = Math.max(...window.map((e) => e.ms));
+		const flows = [
+			{ workflow_id: 'DEFAULT', name: 'Triage all with no status', query: 'NOT status:*', labels: [] as string[], status: 'TRIAGE', priority: null },
+			...this.workflows.filter((w) => w.status === null || ['MALICIOUS', 'NON-MALICIOUS', 'ASSESS'].includes(w.status)),
+		];
+		for (const w of flows) {
+			const match = compileLucene(w.query, passMs);
+			for (const e of window) {
+				const doc = this.load(this.byId.get(e.id)!);
+				if (doc.extended_scan === 'submitted' || !match(doc)) continue;
+				const labels = w.labels.filter((l) => !((doc.label as string[]) ?? []).includes(l));
+				const status = w.status && doc.status !== w.status ? w.status : null;
+				const priority = w.priority && doc.priority !== w.priority ? w.priority : null;
+				if (!labels.length && !status && !priority) continue;
+				const next = structuredClone(doc);
+				next.label = [...((doc.label as string[]) ?? []), ...labels];
+				if (status) next.status = status;
+				if (priority) next.priority = priority;
+				next.events = [...((doc.events as Rec[]) ?? []), {
+					entity_id: w.workflow_id, entity_name: w.name, entity_type: 'workflow', labels: w.labels, labels_removed: [],
+					priority: w.priority, status: w.status, ts: isoMicro(passMs),
+				}];
+				this.replaceInPlace(this.byId.get(e.id)!, next);
+			}
+		}
+		for (const e of window) {
+			const cur = this.byId.get(e.id)!;
+			const doc = this.load(cur);
+			if (doc.workflows_completed === true) continue;
+			this.replaceInPlace(cur, { ...structuredClone(doc), workflows_completed: true });
+		}
+		m.startTs = endTs;
+	}
+
+	/** A new version of an alert that keeps its reporting_ts and sort position (triage, workflows). */
+	private replaceInPlace(e: AlertEntry, doc: Rec): void {
+		const ne: AlertEntry = { id: e.id, ms: e.ms, seq: 0, pos: 0, doc };
+		const seq = e.seq;
+		this.pushEntry(ne);
+		ne.seq = seq;
 	}
 
 	private loadInput(): void {
@@ -241,8 +345,19 @@ export class Dataset {
 	summaryFor(sid: string): unknown {
 		const b = this.submissions.get(sid);
 		if (!b) return undefined;
-		if (b.completed && this.summaryOverrides.has(sid)) return structuredClone(this.summaryOverrides.get(sid));
-		return b.summary();
+		const summary = (b.completed && this.summaryOverrides.has(sid) ? structuredClone(this.summaryOverrides.get(sid)) : b.summary()) as Rec;
+		const hidden = this.filtered.get(sid);
+		if (hidden) {
+			// Sections the caller may not see are skipped whole, and the flag says so.
+			summary.filtered = true;
+			for (const group of Object.values(summary.tags as Record<string, Record<string, unknown[][]>>)) {
+				for (const [type, tuples] of Object.entries(group)) {
+					group[type] = tuples.filter((t) => !hidden.includes(String(t[0])));
+					if (!group[type].length) delete group[type];
+				}
+			}
+		}
+		return summary;
 	}
 
 	/** NDJSON body ('' for no records). */
@@ -319,6 +434,7 @@ export class Dataset {
 		const nb = this.putSubmission(spec);
 		if (opts.alert === false || !spec.generateAlert) return undefined;
 		const doc = alertFromSubmission(nb, { alert_id: spec.ingestId ?? this.nextId(), reporting_ts: isoMicro(at + 1000) });
+		doc.workflows_completed = !this.manager;
 		this.pushDoc(doc);
 		return structuredClone(doc);
 	}
@@ -331,8 +447,11 @@ export class Dataset {
 		const b = this.putSubmission(specFromIocs({ ...o, sid, ingestId: alert_id, submittedMs: ms, completed: true }, this.made));
 		const doc = alertFromSubmission(b, {
 			alert_id, reporting_ts: normIso(o.reporting_ts ?? ms), ts: o.ts,
-			status: o.status, priority: o.priority, owner: o.owner, label: o.label,
+			status: o.status, priority: o.priority, owner: o.owner, label: o.label, events: o.events,
 		});
+		if (o.extended_scan !== undefined) doc.extended_scan = o.extended_scan;
+		// A fake without a workflow manager stands for one whose pass already ran.
+		doc.workflows_completed = o.workflows_completed ?? !this.manager;
 		this.pushDoc(doc);
 		return structuredClone(doc);
 	}
@@ -382,9 +501,15 @@ export class Dataset {
 			for (const f of ['attrib', 'av', 'behavior', 'domain', 'domain_dynamic', 'domain_static', 'ip', 'ip_dynamic', 'ip_static', 'uri', 'uri_dynamic', 'uri_static', 'yara']) {
 				nal[f] = [...new Set([...((oal[f] as string[]) ?? []), ...((nal[f] as string[]) ?? [])])].sort();
 			}
+			// DetailedResults.update: every list becomes list(set(old + new)): an arbitrary order, and the
+			// same (type, value) twice when the two scans gave it different verdicts.
+			const od = oal.detailed as Record<string, DetailedItem[]>;
+			const nd = nal.detailed as Record<string, DetailedItem[]>;
+			for (const k of new Set([...Object.keys(od ?? {}), ...Object.keys(nd ?? {})])) nd[k] = setOrder([...(od?.[k] ?? []), ...(nd?.[k] ?? [])]);
 			doc = { ...old, al: nal, attack: fresh.attack, heuristic: fresh.heuristic, sid: sub.sid, submission_relations: fresh.submission_relations, extended_scan: 'completed' };
 		}
-		doc = { ...doc, ...rest, reporting_ts: normIso(changes.reporting_ts ?? newMs), expiry_ts: isoMicro(newMs + 90 * DAY_MS) };
+		// A merge always resets workflows_completed (Alert.update and create_or_update_alert).
+		doc = { ...doc, ...rest, workflows_completed: false, reporting_ts: normIso(changes.reporting_ts ?? newMs), expiry_ts: isoMicro(newMs + 90 * DAY_MS) };
 		this.pushDoc(doc);
 		return structuredClone(doc);
 	}
@@ -406,12 +531,16 @@ export class Dataset {
 			priority: change.priority ?? null, status: change.status ?? null, ts: isoMicro(this.now()),
 		});
 		// triage does not move reporting_ts, so the entry keeps its sort position
-		const ne: AlertEntry = { id, ms: e.ms, seq: 0, pos: 0, doc };
-		const seq = e.seq;
-		this.pushEntry(ne);
-		ne.seq = seq;
+		this.replaceInPlace(e, doc);
 		return true;
 	}
+}
+
+/** Python's list(set(...)) over DetailedItems: distinct by all four fields, in a hash order. */
+function setOrder(items: DetailedItem[]): DetailedItem[] {
+	const seen = new Map<string, DetailedItem>();
+	for (const d of items) seen.set(JSON.stringify([d.type, d.value, d.verdict, d.subtype ?? null]), d);
+	return [...seen.entries()].sort(([a], [b]) => (sha256Hex(a) < sha256Hex(b) ? -1 : 1)).map(([, d]) => d);
 }
 
 export { VERDICT_RANK };

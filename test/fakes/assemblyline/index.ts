@@ -2,7 +2,7 @@
 export { startFakeAssemblyline, defaultUsers, DEFAULT_APIKEY, API_SERVER_VERSION } from './server.ts';
 export type { FakeAssemblyline, FakeOptions, FakeUser, RecordedRequest } from './server.ts';
 export { Dataset, fixturesDataset, mergeDatasets, specFromIocs } from './dataset.ts';
-export type { AlertChanges, AlertEntry, IocArg, MakeAlertOptions } from './dataset.ts';
+export type { AlertChanges, AlertEntry, FakeWorkflow, IocArg, MakeAlertOptions } from './dataset.ts';
 export { generateDataset, generateSubmission, generatedAlertCore } from './generator.ts';
 export type { DatasetInput, GenerateOptions, GeneratedAlerts } from './generator.ts';
 export { demoDataset, DEMO_ALERTS } from './demo.ts';

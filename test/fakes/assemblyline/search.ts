@@ -241,7 +241,7 @@ function totalOf(n: number, tth: unknown): number {
 	return Math.min(n, lim);
 }
 
-/** §4.3: no fl → stored fields + id; "*" → whole source, no id; otherwise only the named paths. */
+/** §4.3: no fl → stored fields + id; "*" → whole source; otherwise only the named paths; id only if named. */
 export function project<T extends { seq: number }>(src: SearchSource<T>, doc: Rec, fl: string | undefined): Rec {
 	if (fl === undefined || fl === null || fl.trim() === '') {
 		const out = pick(doc, '', src.stored);
@@ -249,8 +249,10 @@ export function project<T extends { seq: number }>(src: SearchSource<T>, doc: Re
 		return out;
 	}
 	const pats = fl.split(',').map((s) => s.trim()).filter(Boolean);
-	if (pats.includes('*')) return structuredClone(doc);
-	return pick(doc, '', pats);
+	const out = pats.includes('*') ? structuredClone(doc) : pick(doc, '', pats);
+	// _format_output adds the document id only when the exact token "id" is named (no trimming).
+	if (fl.split(',').includes('id')) out.id = src.idOf(doc);
+	return out;
 }
 
 function pick(obj: Rec, prefix: string, pats: string[]): Rec {

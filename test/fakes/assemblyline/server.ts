@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { Dataset, fixturesDataset, mergeDatasets } from './dataset.ts';
-import type { AlertChanges, MakeAlertOptions } from './dataset.ts';
+import type { AlertChanges, FakeWorkflow, MakeAlertOptions } from './dataset.ts';
 import type { DatasetInput } from './generator.ts';
 import { loadFixtureFiles } from './fixtures.ts';
 import { Faults, HTML_200, NGINX_502, NGINX_504, WERKZEUG_405, WERKZEUG_500 } from './faults.ts';
@@ -57,6 +57,19 @@ export interface FakeOptions {
 	 * call but whoami, help/tos, user/tos/<own name> and logout (UI api/base.py api_login).
 	 */
 	tos?: boolean;
+	/**
+	 * sids whose summary hides sections from the caller's classification: `filtered: true`, and the
+	 * IoCs of the listed tag values are dropped (assemblyline-base datastore/helper.py get_summary_from_keys).
+	 */
+	filteredSids?: Record<string, string[]>;
+	/**
+	 * Run Assemblyline's workflow manager (assemblyline-core workflow/run_workflow.py) on the fake's
+	 * clock: a pass every 30 s that applies the DEFAULT workflow and the stored ones, then sets
+	 * workflows_completed. Off by default (true also starts it; a number is the pass interval in ms).
+	 */
+	workflowManager?: boolean | number;
+	/** core.alerter.delay in seconds (default 300): /api/v4/alert/list/ hides younger alerts. */
+	alerterDelaySec?: number;
 	log?: (msg: string) => void;
 }
 
@@ -84,6 +97,8 @@ export interface FakeAssemblyline {
 	now(): number;
 	setClock(c: { now?: string | number; advanceMs?: number }): number;
 	inFlight(user: string): number;
+	/** The most requests of this user in flight at once since the start (or the last reset). */
+	maxInFlight(user: string): number;
 	clearRequests(): void;
 	/** Data set, faults, requests, cursors, quotas and clock back to the start. */
 	reset(): void;
@@ -164,11 +179,15 @@ export async function startFakeAssemblyline(options: FakeOptions = {}): Promise<
 	const now = () => (clock.fixed !== undefined ? clock.fixed : baseNow() + clock.offset);
 	const input = options.dataset === undefined ? fixturesDataset(fixturesDir) : Array.isArray(options.dataset) ? mergeDatasets(...options.dataset) : options.dataset;
 	const dataset = new Dataset(input, now);
+	for (const [sid, values] of Object.entries(options.filteredSids ?? {})) dataset.filtered.set(sid, values);
+	if (options.workflowManager) dataset.startWorkflowManager(typeof options.workflowManager === 'number' ? options.workflowManager : 30_000);
+	const alerterDelayMs = (options.alerterDelaySec ?? 300) * 1000;
 	const faults = new Faults();
 	const engine = new SearchEngine(options.deepPagingKeepAliveMs ?? 300_000, now);
 	const requests: RecordedRequest[] = [];
 	const maxRecorded = options.maxRecorded ?? 10_000;
 	const inflight = new Map<string, number>();
+	const maxInflight = new Map<string, number>();
 	const daily = new Map<string, { day: number; count: number }>();
 	const sessions = new Map<string, FakeUser>();
 	const restricted = new Set(options.restrictedSids ?? []);
@@ -338,6 +357,28 @@ export async function startFakeAssemblyline(options: FakeOptions = {}): Promise<
 			},
 		})),
 		{
+			// alert.py list_alerts: without tc_start or no_delay, alerts younger than core.alerter.delay are hidden.
+			re: /^\/api\/v4\/alert\/list\/$/, methods: ['GET'], auth: true, role: () => 'alert_view',
+			handle: (_m, ctx) => {
+				const q = ctx.query;
+				const filters = q.getAll('fq').filter((f) => f.trim() !== '');
+				let tcStart = q.get('tc_start') ?? undefined;
+				if (tcStart === undefined && !q.has('no_delay') && alerterDelayMs) tcStart = isoMicro(now() - alerterDelayMs);
+				if (tcStart !== undefined) filters.push(q.get('tc') ? `reporting_ts:[${tcStart}||-${q.get('tc')} TO ${tcStart}]` : `reporting_ts:[* TO ${tcStart}]`);
+				const sort = [q.get('sort'), 'reporting_ts desc'].filter(Boolean).join(',');
+				try {
+					const r = engine.search(dataset.alertSource() as unknown as SearchSource<{ seq: number }>, {
+						query: q.get('q') || 'alert_id:*', filters, offset: Number(q.get('offset') ?? 0), rows: Number(q.get('rows') ?? 100), sort, fl: '*',
+						track_total_hits: q.get('track_total_hits') ?? undefined,
+					}, dataset.version);
+					return envelope(200, { offset: r.offset, rows: r.rows, total: r.total, items: r.items });
+				} catch (e) {
+					if (e instanceof SearchError) return envelope(400, '', e.message);
+					throw e;
+				}
+			},
+		},
+		{
 			re: /^\/api\/v4\/alert\/([^/]+)\/$/, methods: ['GET'], auth: true, role: () => 'alert_view',
 			handle: (m) => {
 				const a = dataset.getAlert(m[1]);
@@ -378,6 +419,7 @@ export async function startFakeAssemblyline(options: FakeOptions = {}): Promise<
 			const all = url.searchParams.getAll(k);
 			query[k] = all.length > 1 ? all : all[0];
 		}
+		dataset.tick();
 		const xuser = req.headers['x-user'] as string | undefined;
 		const xkey = req.headers['x-apikey'] as string | undefined;
 		const rec: RecordedRequest = { n: ++recCounter, method, path, query, body, status: 0, user: xuser ?? null, ts: isoMicro(now()) };
@@ -399,9 +441,12 @@ export async function startFakeAssemblyline(options: FakeOptions = {}): Promise<
 
 		let counted: string | null = null;
 		let reply: Reply;
+		// A slow answer holds its quota slot while it runs, like the real handler: the slot is taken in
+		// api_login and released only when the response is built (assemblyline-ui api/base.py).
+		let slept = false;
 		try {
 			reply = await (async (): Promise<Reply> => {
-				if (slow) await sleep(slow);
+				if (fault && fault.kind !== 'expire-cursor' && fault.kind !== 'reset' && fault.kind !== 'truncated-json' && slow) { slept = true; await sleep(slow); }
 				if (fault) {
 					switch (fault.kind) {
 						case '503-concurrency':
@@ -438,6 +483,7 @@ export async function startFakeAssemblyline(options: FakeOptions = {}): Promise<
 					return envelope(404, '', `Api does not exist (${path})`);
 				}
 				if (!route.methods.includes(method)) return html(405, WERKZEUG_405);
+				if (!route.auth && slow && !slept) { slept = true; await sleep(slow); }
 				if (route.auth) {
 					if (!user) return envelope(401, UNAUTH_BODY, xuser && xkey ? 'Invalid user or APIKey' : 'Session not found');
 					const tosExempt = ['/api/v4/help/tos/', '/api/v4/user/whoami/', `/api/v4/user/tos/${user.name}/`, '/api/v4/auth/logout/'];
@@ -446,6 +492,7 @@ export async function startFakeAssemblyline(options: FakeOptions = {}): Promise<
 					}
 					const n = (inflight.get(user.name) ?? 0) + 1;
 					inflight.set(user.name, n);
+					maxInflight.set(user.name, Math.max(maxInflight.get(user.name) ?? 0, n));
 					counted = user.name;
 					const cq = concurrencyQuotaOf(user);
 					if (cq > 0 && n > cq) return envelope(503, '', `You've exceeded your maximum concurrent API calls quota of ${cq}`);
@@ -459,9 +506,12 @@ export async function startFakeAssemblyline(options: FakeOptions = {}): Promise<
 						if (cur.count > dq) return envelope(503, '', `You've exceeded your daily maximum API calls quota of ${dq}`);
 					}
 					if (options.latencyMs) await sleep(options.latencyMs);
+					if (slow && !slept) { slept = true; await sleep(slow); }
 					const role = route.role?.(m, { method, path, query: url.searchParams, body, bodyError, rawBody: raw, contentType, user });
 					if (role && !hasRole(user, role)) {
-						return envelope(403, FORBIDDEN_BODY, `Access Denied (${path}) [API ${path} requires one of the following roles: ${role}]`);
+						// search.py check_role_for_index words its refusal differently from the decorator's
+						const reason = sm ? `API ${path} requires the role '${role}' for request on index '${sm[1]}'` : `API ${path} requires one of the following roles: ${role}`;
+						return envelope(403, FORBIDDEN_BODY, `Access Denied (${path}) [${reason}]`);
 					}
 				}
 				if (route.json && method === 'POST' && raw.length) {
@@ -483,11 +533,12 @@ export async function startFakeAssemblyline(options: FakeOptions = {}): Promise<
 			extra['x-remaining-quota-api'] = String(Math.max(0, dailyQuotaOf(user) - (d?.count ?? 0)));
 		}
 		rec.status = reply.status;
-		const release = () => {
-			if (counted) inflight.set(counted, (inflight.get(counted) ?? 1) - 1);
-			counted = null;
-		};
-		res.once('close', release);
+		// The server finishes a request whether or not the client still waits (nothing in api/base.py
+		// watches for a disconnect), and frees the slot then.
+		if (counted) inflight.set(counted, (inflight.get(counted) ?? 1) - 1);
+		counted = null;
+		// The Date header comes from the server's clock, which need not agree with the client's.
+		extra.date = new Date(now()).toUTCString();
 		if (fault?.kind === 'truncated-json') {
 			const b = typeof reply.body === 'string' ? Buffer.from(reply.body) : reply.body;
 			send(res, { ...reply, status: 200, body: b.subarray(0, Math.floor(b.length / 2)) }, extra);
@@ -544,6 +595,14 @@ export async function startFakeAssemblyline(options: FakeOptions = {}): Promise<
 			if ((m = /^\/__fake\/submissions\/([^/]+)\/complete$/.exec(p)) && method === 'POST') {
 				return json(200, { alert: dataset.completeSubmission(m[1], (body ?? {}) as { alert?: boolean }) ?? null });
 			}
+			if (p === '/__fake/workflows' && method === 'POST') {
+				const list = (Array.isArray(body) ? body : [body]) as FakeWorkflow[];
+				return json(200, { workflow_ids: list.map((w) => dataset.addWorkflow(w)) });
+			}
+			if (p === '/__fake/workflow-manager' && method === 'POST') {
+				dataset.startWorkflowManager(Number((body as Rec | undefined)?.intervalMs ?? 30_000));
+				return json(200, { ok: true });
+			}
 			if (p === '/__fake/clock' && method === 'POST') return json(200, { now: isoMicro(fake.setClock((body ?? {}) as { now?: string; advanceMs?: number })) });
 			if (p === '/__fake/reset' && method === 'POST') { fake.reset(); return json(200, { ok: true }); }
 			return json(404, { error: `unknown control route ${method} ${p}` });
@@ -594,9 +653,11 @@ export async function startFakeAssemblyline(options: FakeOptions = {}): Promise<
 				if (clock.fixed !== undefined) clock.fixed += c.advanceMs;
 				else clock.offset += c.advanceMs;
 			}
+			dataset.tick();
 			return now();
 		},
 		inFlight: (u) => inflight.get(u) ?? 0,
+		maxInFlight: (u) => maxInflight.get(u) ?? 0,
 		clearRequests() {
 			requests.length = 0;
 		},
@@ -606,6 +667,7 @@ export async function startFakeAssemblyline(options: FakeOptions = {}): Promise<
 			requests.length = 0;
 			engine.clear();
 			daily.clear();
+			maxInflight.clear();
 			sessions.clear();
 			clock.fixed = undefined;
 			clock.offset = 0;
