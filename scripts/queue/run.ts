@@ -19,7 +19,7 @@ import path from 'node:path';
 
 import { ensureN8n, packPackage, stderrLog, withSignals, type WorkflowJson } from '../n8n-host.ts';
 import { alCredential } from '../report.ts';
-import { copyWorkflow, FIREWALL_CREDENTIAL, getNode, loadExample, NODE, replaceNode, setParams } from '../workflows.ts';
+import { copyWorkflow, FIREWALL_CREDENTIAL, getNode, loadExample, NODE, removeNodes, replaceNode, setParams } from '../workflows.ts';
 import { defaultUsers, startFakeAssemblyline, type FakeAssemblyline } from '../../test/fakes/assemblyline/index.ts';
 import { QueueCluster, nodeItems } from './cluster.ts';
 import { startHoldingFirewall, type HoldingFirewall } from './firewall.ts';
@@ -76,8 +76,13 @@ const EVERY_10_S = { item: [0, 10, 20, 30, 40, 50].map((s) => ({ mode: 'custom',
 
 function queueCopy(example: WorkflowJson, id: string, name: string, fw: HoldingFirewall, settings: Record<string, unknown> = {}): WorkflowJson {
 	const wf = copyWorkflow(example, id, name);
-	setParams(wf, NODE.trigger, { pollTimes: EVERY_10_S });
-	setParams(wf, NODE.filter, { onlyNew: true });
+	// The test adds alerts as it goes and asserts on each poll: emit them as soon as they are searchable
+	// instead of after Assemblyline's alert delay (the example's default, 300 s).
+	setParams(wf, NODE.trigger, { pollTimes: EVERY_10_S, waitFor: 'searchable' });
+	// Cross-worker dedup is asserted while two executions overlap, so the Filter records what it passes on
+	// (the example records only what Confirm Blocked IoCs confirms, which an overlapping run cannot see yet).
+	setParams(wf, NODE.filter, { onlyNew: true, remember: 'passedOn' });
+	removeNodes(wf, [NODE.confirm]);
 	setParams(wf, NODE.firewall, { url: `${fw.url}/${id}/api/v1/blocklist` });
 	const slack = getNode(wf, NODE.slack);
 	replaceNode(wf, NODE.slack, {

@@ -186,7 +186,9 @@ e2e('example workflows in a real n8n', () => {
 		// The demo data plus one alert whose IoCs the threat-intel fakes know as malicious.
 		enrichFake = await startFakeAssemblyline({ dataset: demoDataset(), users });
 		enrichFake.dataset.addAlerts([
-			{ ips: [SAMPLES.badIp], domains: [SAMPLES.badDomain], uris: [SAMPLES.badUrl], verdict: 'malicious', file_name: 'invoice_0325.js' },
+			{ ips: [SAMPLES.badIp], domains: [SAMPLES.badDomain], uris: [SAMPLES.badUrl], verdict: 'malicious', file_name: 'invoice_0325.js',
+				// Older than the default alert delay (300 s), so the search's "Wait For" lets it through.
+				reporting_ts: Date.now() - 10 * 60_000 },
 		]);
 		host = await N8nHost.create({ install });
 		const tarball = await packPackage({ repoDir, outDir: path.join(host.userFolder, 'pack'), build: process.env.E2E_SKIP_BUILD !== '1' });
