@@ -9,6 +9,7 @@
 import { childMain, measure } from '../lib/measure.ts';
 import { require, DIST } from '../lib/paths.ts';
 import { makeAlerts, makeAllowlist } from '../lib/iocs.ts';
+import type { IDataObject } from 'n8n-workflow';
 
 interface Args {
 	side: 'library' | 'node';
@@ -71,7 +72,7 @@ async function viaNode(alerts: Record<string, unknown>[], allowlistText: string)
 		const { outputs, error } = await harness.runNode({
 			node,
 			parameters: { inputShape: 'alert', allowlist: allowlistText, minVerdict: 'suspicious', noVerdict: 'block', maxToBlock: CAP, onlyNew: false, output: 'items' },
-			input: alerts,
+			input: alerts as IDataObject[],
 		});
 		if (error) throw error;
 		return { items: outputs[0].length + outputs[1].length, extra: { executeMs, n8nRunMs: performance.now() - t0 } };
