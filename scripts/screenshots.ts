@@ -68,8 +68,9 @@ async function shoot(url: string): Promise<void> {
 }
 
 async function openWorkflow(page: Page, url: string, nodeCount: number): Promise<void> {
-	await page.goto(url, { waitUntil: 'domcontentloaded' });
-	await page.waitForSelector('[data-test-id="canvas-node"]', { timeout: 60000 });
+	// Generous: the first load compiles the editor's assets, slow on a busy machine.
+	await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 180000 });
+	await page.waitForSelector('[data-test-id="canvas-node"]', { timeout: 180000 });
 	await page.waitForFunction((n) => document.querySelectorAll('[data-test-id="canvas-node"]').length >= n, nodeCount - 1, { timeout: 30000 });
 	// Close whatever n8n opens on first visit (tours, "what's new", toasts).
 	for (let i = 0; i < 3; i++) await page.keyboard.press('Escape');
