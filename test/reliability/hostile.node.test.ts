@@ -91,3 +91,29 @@ describe(`Filter Blockable IoCs on hostile alerts (${NUM_RUNS} cases, two workfl
 		);
 	});
 });
+
+// Named regression (issue 20, fuzz seed 633044083): one planted URL whose host kept a trailing dot
+// after refanging and IDN mapping reached Block, and the export re-check then failed the whole
+// "blocklist files" run. Now it is Skipped as invalid and the rest of the run is exported.
+describe('regression: one hostile URL among good IoCs, blocklist files', () => {
+	test.each(['plain', 'paloalto_edl', 'fortigate', 'csv', 'stix'])('%s: the node exports the good IoCs and skips the hostile one', async (fmt) => {
+		const input = [
+			{ sid: 'S1', type: 'uri', value: 'https://аco.uk(dot)．', verdict: 'malicious' },
+			{ sid: 'S1', type: 'uri', value: 'hxxps://evil[.]com[.]。/x', verdict: 'malicious' },
+			{ sid: 'S2', type: 'uri', value: 'https://evil-updates.com/a', verdict: 'malicious' },
+			{ sid: 'S2', type: 'domain', value: 'evil-updates.com', verdict: 'malicious' },
+		];
+		const run = await runNode({ node, parameters: { output: 'files', blocklistFormat: fmt }, input });
+		expect(run.error).toBeUndefined();
+		const [lists = [], skipped = []] = run.outputs;
+		const uri = fmt === 'paloalto_edl' || fmt === 'fortigate' ? 'evil-updates.com/a' : 'https://evil-updates.com/a';
+		expect(lists.map((list) => [list.json.iocType, entriesOf(fileText(list), fmt)])).toEqual([
+			['domain', ['evil-updates.com']],
+			['uri', [uri]],
+		]);
+		expect(skipped.map((out) => [out.json.original, out.json.reason])).toEqual([
+			['https://аco.uk(dot)．', 'invalid'],
+			['hxxps://evil[.]com[.]。/x', 'invalid'],
+		]);
+	});
+});
