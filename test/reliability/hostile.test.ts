@@ -15,13 +15,12 @@
 import fc from 'fast-check';
 
 import {
-	exportBlocklists,
 	filterBlockableIocs,
 	inspectIoc,
 	type IocItem,
 	type IocOccurrence,
 } from '../../nodes/shared/ioc';
-import { occurrenceCount, parseCsvStrict, stixPatternLiteral, unguardCell } from '../ioc/helpers';
+import { listsOfBlock, occurrenceCount, parseCsvStrict, stixPatternLiteral, unguardCell } from '../ioc/helpers';
 import { declaredType, HOSTILE_CORPUS, hostileValue, verdict } from './hostile.arbitraries.ts';
 import { isBlockableDomain, isGlobalIp, unsafeOnBlock } from './oracle.ts';
 
@@ -35,17 +34,17 @@ function expectSafeBlock(block: IocItem[]): void {
 /** Every export format parses back to exactly the Block values, one entry each. */
 function expectExportsParse(block: IocItem[]): void {
 	const byType = (type: string) => block.filter((item) => item.type === type).map((item) => item.value);
-	for (const list of exportBlocklists(block, 'csv')) {
+	for (const list of listsOfBlock(block, 'csv')) {
 		const rows = parseCsvStrict(list.text);
 		expect(rows.slice(1).map((row) => unguardCell(row[1]))).toEqual(byType(list.iocType));
 		for (const row of rows) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
 	}
-	for (const list of exportBlocklists(block, 'stix', { timestamp: '2026-01-01T00:00:00Z' })) {
+	for (const list of listsOfBlock(block, 'stix', { timestamp: '2026-01-01T00:00:00Z' })) {
 		const bundle = JSON.parse(list.text);
 		expect(bundle.objects.map((object: { pattern: string }) => stixPatternLiteral(object.pattern).value)).toEqual(byType(list.iocType));
 	}
 	for (const format of ['plain', 'paloalto_edl', 'fortigate'] as const) {
-		for (const list of exportBlocklists(block, format)) {
+		for (const list of listsOfBlock(block, format)) {
 			expect(list.text.endsWith('\n')).toBe(true);
 			const lines = list.text.slice(0, -1).split('\n');
 			// EDL and FortiGate drop the scheme, so http:// and https:// of one URL may share a line.
