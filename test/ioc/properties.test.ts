@@ -12,11 +12,12 @@ import {
 	type IocOccurrence,
 	type NetworkType,
 } from '../../nodes/shared/ioc';
+import { fuzzParams } from './fuzz';
 import { listsOfBlock, occurrenceCount, parseCsvStrict, stixPatternLiteral, unguardCell } from './helpers';
 
-// `npm test` runs a few hundred per property; a fuzz run sets FUZZ_RUNS=100000.
-const NUM_RUNS = Number(process.env.FUZZ_RUNS ?? 300);
-const params = { numRuns: NUM_RUNS };
+// `npm test` runs a few hundred per property with a fixed seed; a fuzz run sets FUZZ_RUNS=100000
+// and a random FUZZ_SEED (fuzz.ts).
+const params = fuzzParams(300);
 
 const HOSTILE_PIECES = [
 	'а', 'ı', 'ѕ', '。', '．', '\u202E', '\u2066', '\u200B', '\uFEFF', '\0', '\n', '\r', ' ', '\t', '/', '*', '-', ':', '[', ']', '%', '@', '\\',

@@ -14,12 +14,14 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { FilterBlockableIocs } from '../../nodes/FilterBlockableIocs/FilterBlockableIocs.node';
 import * as blockable from '../../nodes/shared/ioc/blockable';
+import { fuzzParams } from '../ioc/fuzz';
 import { parseCsvStrict, stixPatternLiteral, unguardCell } from '../ioc/helpers';
 import { MemoryDeduplicator, runNode } from '../harness/n8n.ts';
 import { HOSTILE_CORPUS, hostileValue, verdict } from './hostile.arbitraries.ts';
 import { unsafeOnBlock } from './oracle.ts';
 
-const NUM_RUNS = process.env.FUZZ_RUNS ? Math.max(1, Math.ceil(Number(process.env.FUZZ_RUNS) / 100)) : 25;
+const params = fuzzParams(25, 100);
+const NUM_RUNS = params.numRuns;
 
 const node = new FilterBlockableIocs();
 
@@ -88,7 +90,7 @@ describe(`Filter Blockable IoCs on hostile alerts (${NUM_RUNS} cases, two workfl
 				}
 				expect(lists.map((list) => list.json.iocType)).toEqual(['ip', 'domain', 'uri'].filter((type) => block.some((out) => out.json.type === type)));
 			}),
-			{ numRuns: NUM_RUNS },
+			params,
 		);
 	});
 });

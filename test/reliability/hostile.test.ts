@@ -20,11 +20,13 @@ import {
 	type IocItem,
 	type IocOccurrence,
 } from '../../nodes/shared/ioc';
+import { fuzzParams } from '../ioc/fuzz';
 import { listsOfBlock, occurrenceCount, parseCsvStrict, stixPatternLiteral, unguardCell } from '../ioc/helpers';
 import { declaredType, HOSTILE_CORPUS, hostileValue, verdict } from './hostile.arbitraries.ts';
 import { isBlockableDomain, isGlobalIp, unsafeOnBlock } from './oracle.ts';
 
-const NUM_RUNS = Number(process.env.FUZZ_RUNS ?? 300);
+const params = fuzzParams(300);
+const NUM_RUNS = params.numRuns;
 
 function expectSafeBlock(block: IocItem[]): void {
 	const unsafe = block.map((item) => [item.type, item.value, unsafeOnBlock(item.type, item.value)]).filter(([, , why]) => why !== null);
@@ -199,7 +201,7 @@ describe(`properties over hostile values (${NUM_RUNS} cases each)`, () => {
 				for (const item of result.skipped) expect(item.reason_text).toEqual(expect.any(String));
 				if (result.block.length > 0) blocked++;
 			}),
-			{ numRuns: NUM_RUNS },
+			params,
 		);
 		// The generators are not so hostile that Block is always empty (which would prove nothing).
 		expect(blocked).toBeGreaterThan(NUM_RUNS / 8);
@@ -211,7 +213,7 @@ describe(`properties over hostile values (${NUM_RUNS} cases each)`, () => {
 				const { block } = filterBlockableIocs(occurrences, { cap: 10_000, noVerdict: 'block', minVerdict: 'safe' });
 				expectExportsParse(block);
 			}),
-			{ numRuns: NUM_RUNS },
+			params,
 		);
 	});
 
@@ -224,7 +226,7 @@ describe(`properties over hostile values (${NUM_RUNS} cases each)`, () => {
 				if (inspection.iocType === 'domain') expect(isBlockableDomain(inspection.value)).toBe(true);
 				if (inspection.iocType === 'url') expect(unsafeOnBlock('uri', inspection.value)).toBeNull();
 			}),
-			{ numRuns: NUM_RUNS },
+			params,
 		);
 	});
 });
