@@ -108,18 +108,23 @@ export async function filterItems(context: IExecuteFunctions, items: INodeExecut
 	if (settings.noVerdict === 'auto') skipUnscored(decided, shapes);
 	const routed = await dedupAndCap(context, decided.block, settings);
 	let block: INodeExecutionData[];
+	let refused: SkippedIoc[] = [];
 	try {
-		block = settings.output === 'files' ? await blocklistItems(context, routed.block, settings.format) : iocItems(routed.block);
+		if (settings.output === 'files') ({ block, refused } = await blocklistItems(context, routed.block, settings.format));
+		else block = iocItems(routed.block);
 	} catch (error) {
 		// Nothing was passed on, so nothing may stay remembered as blocked.
 		await forget(context, routed.recorded);
 		throw asNodeError(context, error);
 	}
+	// An item the exporters refused was not passed on: forget it too, so a later run may send it.
+	const recorded = new Set(routed.recorded);
+	await forget(context, refused.map(dedupKey).filter((key) => recorded.has(key)));
 	warnUnscoredBlocked(context, routed.block);
 	if (routed.testRun) {
 		hint(context, 'info', 'Test run: IoCs sent to Block are not remembered as blocked (only executions of the active workflow record them).');
 	}
-	return [block, [...iocItems(decided.skipped), ...iocItems(routed.skipped), ...errors]];
+	return [block, [...iocItems(decided.skipped), ...iocItems(routed.skipped), ...iocItems(refused), ...errors]];
 }
 
 const UNSCORED_TEXT: Readonly<Record<string, string>> = {
@@ -342,17 +347,19 @@ export function iocItems(iocs: readonly IocItem[]): INodeExecutionData[] {
 }
 
 /** One item per IoC type, with the list as text and as a binary file; paired with every input
- * item that contributed an IoC of that type. */
+ * item that contributed an IoC of that type. An IoC the exporters refuse comes back in `refused`
+ * (reason `not_exportable`) and the others are still exported. */
 export async function blocklistItems(
 	context: IExecuteFunctions,
 	block: readonly IocItem[],
 	format: ExportFormat,
-): Promise<INodeExecutionData[]> {
-	const lists = exportBlocklists(block, format, { timestamp: new Date() });
+): Promise<{ block: INodeExecutionData[]; refused: SkippedIoc[] }> {
+	const { lists, skipped } = exportBlocklists(block, format, { timestamp: new Date() });
+	const refused = new Set(skipped.map(dedupKey));
 	const { extension, mimeType } = FILE_TYPES[format];
 	const result: INodeExecutionData[] = [];
 	for (const list of lists) {
-		const ofType = block.filter((item) => item.type === list.iocType);
+		const ofType = block.filter((item) => item.type === list.iocType && !refused.has(dedupKey(item)));
 		const indexes = [...new Set(ofType.flatMap((item) => item.itemIndexes ?? []))].sort((a, b) => a - b);
 		const fileName = `blocklist-${list.iocType}.${extension}`;
 		const data = await context.helpers.prepareBinaryData(Buffer.from(list.text, 'utf8'), fileName, mimeType);
@@ -362,5 +369,5 @@ export async function blocklistItems(
 			pairedItem: pairedItems(indexes),
 		});
 	}
-	return result;
+	return { block: result, refused: skipped };
 }

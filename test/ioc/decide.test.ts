@@ -85,6 +85,7 @@ describe('reason precedence', () => {
 			'below_threshold',
 			'already_blocked',
 			'over_cap',
+			'not_exportable',
 		]);
 	});
 });

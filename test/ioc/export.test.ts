@@ -7,6 +7,8 @@ import {
 	exportPlain,
 	exportStix,
 	filterBlockableIocs,
+	isExportable,
+	partitionExportable,
 	stixLiteral,
 	type IocItem,
 	type IocOccurrence,
@@ -114,13 +116,53 @@ describe('STIX 2.1', () => {
 
 describe('exportBlocklists', () => {
 	it('gives one blocklist per IoC type present', () => {
-		const lists = exportBlocklists(block, 'paloalto_edl');
+		const { lists, skipped } = exportBlocklists(block, 'paloalto_edl');
 		expect(lists.map((list) => [list.iocType, list.format, list.text.split('\n').length - 1])).toEqual([
 			['ip', 'paloalto_edl', 2],
 			['domain', 'paloalto_edl', 1],
 			['uri', 'paloalto_edl', 2],
 		]);
-		expect(exportBlocklists(ofType('domain'), 'stix', { timestamp: '2026-01-01T00:00:00Z' }).map((list) => list.iocType)).toEqual(['domain']);
-		expect(() => exportBlocklists([{ ...block[0], type: 'email', value: 'a@b.c' }], 'plain')).toThrow(/Cannot export/);
+		expect(skipped).toEqual([]);
+		expect(exportBlocklists(ofType('domain'), 'stix', { timestamp: '2026-01-01T00:00:00Z' }).lists.map((list) => list.iocType)).toEqual(['domain']);
+	});
+
+	// Issue 20: one item the re-check refuses (edited between nodes, another type) must not fail
+	// the export of the others.
+	it.each(['plain', 'paloalto_edl', 'fortigate', 'csv', 'stix'] as const)('%s: a refused item goes to skipped as not_exportable, the rest are exported', (format) => {
+		const tampered: IocItem[] = [
+			{ ...ofType('domain')[0], value: 'EVIL.com' }, // not normalised
+			{ ...ofType('uri')[0], value: 'https://xn--co-6kc.uk./' }, // the issue 20 value
+			{ ...ofType('ip')[0], value: '10.0.0.1' }, // held back (non-global)
+			{ ...ofType('ip')[0], type: 'email', value: 'a@b.c' }, // not a network type
+			{ ...ofType('ip')[0], type: 'url' }, // a type word, not the normalised type
+			{ ...ofType('ip')[0], value: 42 as unknown as string },
+		];
+		const { lists, skipped } = exportBlocklists([...tampered, ...block], format, { timestamp: '2026-01-01T00:00:00Z' });
+		expect(lists).toEqual(exportBlocklists(block, format, { timestamp: '2026-01-01T00:00:00Z' }).lists);
+		expect(skipped.map((item) => [item.type, item.value, item.reason])).toEqual(tampered.map((item) => [item.type, item.value, 'not_exportable']));
+		for (const item of skipped) expect(item.reason_text).toMatch(new RegExp(`^Cannot export .* as ${format}: it is not a normalised, blockable IP, domain or URI`));
+	});
+
+	it('nothing exportable: no lists, everything skipped', () => {
+		const { lists, skipped } = exportBlocklists([{ ...block[0], value: '10.0.0.0/8' }], 'csv');
+		expect(lists).toEqual([]);
+		expect(skipped.map((item) => item.reason)).toEqual(['not_exportable']);
+	});
+});
+
+describe('partitionExportable and isExportable', () => {
+	it('accept exactly the normalised, blockable values, as written, under their normalised type', () => {
+		expect(isExportable('uri', 'https://xn--co-6kc.uk/')).toBe(true);
+		expect(isExportable('uri', 'https://xn--co-6kc.uk./')).toBe(false);
+		expect(isExportable('uri', 'https://аco.uk/')).toBe(false); // valid, but not normalised
+		expect(isExportable('url', 'https://xn--co-6kc.uk/')).toBe(false);
+		expect(isExportable('domain', 'evil.com')).toBe(true);
+		expect(isExportable('domain', 'evil.com.')).toBe(false);
+		expect(isExportable('ip', '8.8.8.8')).toBe(true);
+		expect(isExportable('ip', '10.0.0.1')).toBe(false);
+		expect(isExportable(undefined, '8.8.8.8')).toBe(false);
+		const { exportable, skipped } = partitionExportable([block[0], { ...block[0], value: '8.8.8.8.' }], 'plain');
+		expect(exportable).toEqual([block[0]]);
+		expect(skipped.map((item) => item.reason)).toEqual(['not_exportable']);
 	});
 });

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type { FilterResult } from '../../nodes/shared/ioc';
+import { exportBlocklists, type Blocklist, type ExportFormat, type ExportOptions, type FilterResult, type IocItem } from '../../nodes/shared/ioc';
 
 export function readFixture(name: string): any {
 	return JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', name), 'utf8'));
@@ -63,4 +63,11 @@ export function occurrenceCount(result: FilterResult): number {
 	let total = 0;
 	for (const item of [...result.block, ...result.skipped]) total += item.occurrences;
 	return total;
+}
+
+/** exportBlocklists for values that came off Block: every one must be exported, none refused. */
+export function listsOfBlock(block: readonly IocItem[], format: ExportFormat, options?: ExportOptions): Blocklist[] {
+	const { lists, skipped } = exportBlocklists(block, format, options);
+	expect(skipped.map((item) => [item.type, item.value, item.reason_text])).toEqual([]);
+	return lists;
 }

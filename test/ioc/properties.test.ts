@@ -3,7 +3,6 @@ import ipaddr from 'ipaddr.js';
 import { parse as tldtsParse } from 'tldts';
 import {
 	compileAllowlistOrThrow,
-	exportBlocklists,
 	extractOccurrences,
 	filterBlockableIocs,
 	inspectIoc,
@@ -13,11 +12,12 @@ import {
 	type IocOccurrence,
 	type NetworkType,
 } from '../../nodes/shared/ioc';
-import { occurrenceCount, parseCsvStrict, stixPatternLiteral, unguardCell } from './helpers';
+import { fuzzParams } from './fuzz';
+import { listsOfBlock, occurrenceCount, parseCsvStrict, stixPatternLiteral, unguardCell } from './helpers';
 
-// `npm test` runs a few hundred per property; a fuzz run sets FUZZ_RUNS=100000.
-const NUM_RUNS = Number(process.env.FUZZ_RUNS ?? 300);
-const params = { numRuns: NUM_RUNS };
+// `npm test` runs a few hundred per property with a fixed seed; a fuzz run sets FUZZ_RUNS=100000
+// and a random FUZZ_SEED (fuzz.ts).
+const params = fuzzParams(300);
 
 const HOSTILE_PIECES = [
 	'а', 'ı', 'ѕ', '。', '．', '\u202E', '\u2066', '\u200B', '\uFEFF', '\0', '\n', '\r', ' ', '\t', '/', '*', '-', ':', '[', ']', '%', '@', '\\',
@@ -161,18 +161,18 @@ describe('properties', () => {
 		fc.assert(
 			fc.property(fc.array(occurrence, { maxLength: 40 }), (occurrences) => {
 				const { block } = filterBlockableIocs(occurrences, { noVerdict: 'block', minVerdict: 'safe' });
-				for (const list of exportBlocklists(block, 'csv')) {
+				for (const list of listsOfBlock(block, 'csv')) {
 					const rows = parseCsvStrict(list.text);
 					const values = block.filter((item) => item.type === list.iocType).map((item) => item.value);
 					expect(rows.slice(1).map((row) => unguardCell(row[1]))).toEqual(values);
 				}
-				for (const list of exportBlocklists(block, 'stix', { timestamp: '2026-01-01T00:00:00Z' })) {
+				for (const list of listsOfBlock(block, 'stix', { timestamp: '2026-01-01T00:00:00Z' })) {
 					const values = block.filter((item) => item.type === list.iocType).map((item) => item.value);
 					const bundle = JSON.parse(list.text);
 					expect(bundle.objects.map((object: { pattern: string }) => stixPatternLiteral(object.pattern).value)).toEqual(values);
 				}
 				for (const format of ['plain', 'paloalto_edl', 'fortigate'] as const) {
-					for (const list of exportBlocklists(block, format)) {
+					for (const list of listsOfBlock(block, format)) {
 						for (const line of list.text.split('\n').slice(0, -1)) {
 							expect(line).toMatch(/^[^\s*]+$/);
 							if (format !== 'plain') expect(line).not.toMatch(/^[a-z]+:\/\//);

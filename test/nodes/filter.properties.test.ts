@@ -5,10 +5,11 @@ import { parse as tldtsParse } from 'tldts';
 import { FilterBlockableIocs } from '../../nodes/FilterBlockableIocs/FilterBlockableIocs.node';
 import { verdictRank } from '../../nodes/shared/ioc';
 import { MemoryDeduplicator, runNode } from '../harness/n8n.ts';
+import { fuzzParams } from '../ioc/fuzz';
 
 // Each case runs whole workflows on n8n's engine, so far fewer than the library's properties:
 // 100 by default, a tenth of FUZZ_RUNS when a fuzz run sets it.
-const NUM_RUNS = process.env.FUZZ_RUNS ? Math.max(1, Math.ceil(Number(process.env.FUZZ_RUNS) / 10)) : 100;
+const params = fuzzParams(100, 10);
 
 const node = new FilterBlockableIocs();
 
@@ -166,7 +167,7 @@ describe('properties through the node', () => {
 				const already = new Set(second.skipped.filter((out) => out.json.reason === 'already_blocked').map(key));
 				for (const out of first.block) expect(already.has(key(out))).toBe(true);
 			}),
-			{ numRuns: NUM_RUNS },
+			params,
 		);
 	});
 });

@@ -13,12 +13,15 @@ import fc from 'fast-check';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { FilterBlockableIocs } from '../../nodes/FilterBlockableIocs/FilterBlockableIocs.node';
+import * as blockable from '../../nodes/shared/ioc/blockable';
+import { fuzzParams } from '../ioc/fuzz';
 import { parseCsvStrict, stixPatternLiteral, unguardCell } from '../ioc/helpers';
-import { runNode } from '../harness/n8n.ts';
+import { MemoryDeduplicator, runNode } from '../harness/n8n.ts';
 import { HOSTILE_CORPUS, hostileValue, verdict } from './hostile.arbitraries.ts';
 import { unsafeOnBlock } from './oracle.ts';
 
-const NUM_RUNS = process.env.FUZZ_RUNS ? Math.max(1, Math.ceil(Number(process.env.FUZZ_RUNS) / 100)) : 25;
+const params = fuzzParams(25, 100);
+const NUM_RUNS = params.numRuns;
 
 const node = new FilterBlockableIocs();
 
@@ -87,7 +90,72 @@ describe(`Filter Blockable IoCs on hostile alerts (${NUM_RUNS} cases, two workfl
 				}
 				expect(lists.map((list) => list.json.iocType)).toEqual(['ip', 'domain', 'uri'].filter((type) => block.some((out) => out.json.type === type)));
 			}),
-			{ numRuns: NUM_RUNS },
+			params,
 		);
+	});
+});
+
+// Named regression (issue 20, fuzz seed 633044083): one planted URL whose host kept a trailing dot
+// after refanging and IDN mapping reached Block, and the export re-check then failed the whole
+// "blocklist files" run. Now it is Skipped as invalid and the rest of the run is exported.
+describe('regression: one hostile URL among good IoCs, blocklist files', () => {
+	test.each(['plain', 'paloalto_edl', 'fortigate', 'csv', 'stix'])('%s: the node exports the good IoCs and skips the hostile one', async (fmt) => {
+		const input = [
+			{ sid: 'S1', type: 'uri', value: 'https://аco.uk(dot)．', verdict: 'malicious' },
+			{ sid: 'S1', type: 'uri', value: 'hxxps://evil[.]com[.]。/x', verdict: 'malicious' },
+			{ sid: 'S2', type: 'uri', value: 'https://evil-updates.com/a', verdict: 'malicious' },
+			{ sid: 'S2', type: 'domain', value: 'evil-updates.com', verdict: 'malicious' },
+		];
+		const run = await runNode({ node, parameters: { output: 'files', blocklistFormat: fmt }, input });
+		expect(run.error).toBeUndefined();
+		const [lists = [], skipped = []] = run.outputs;
+		const uri = fmt === 'paloalto_edl' || fmt === 'fortigate' ? 'evil-updates.com/a' : 'https://evil-updates.com/a';
+		expect(lists.map((list) => [list.json.iocType, entriesOf(fileText(list), fmt)])).toEqual([
+			['domain', ['evil-updates.com']],
+			['uri', [uri]],
+		]);
+		expect(skipped.map((out) => [out.json.original, out.json.reason])).toEqual([
+			['https://аco.uk(dot)．', 'invalid'],
+			['hxxps://evil[.]com[.]。/x', 'invalid'],
+		]);
+	});
+});
+
+// The Filter and the exporters share one definition, so the exporters cannot refuse what the Filter
+// blocks; should they ever (a future bug), the refused IoC goes to Skipped as `not_exportable`, the
+// rest are exported, and the refused one is not remembered as blocked.
+describe('an IoC the exporters refuse, through the node', () => {
+	test('goes to Skipped as not_exportable, the others are exported, and a later run sends it', async () => {
+		const deduplicator = new MemoryDeduplicator();
+		const input = [
+			{ sid: 'S1', type: 'ip', value: '45.83.0.1', verdict: 'malicious' },
+			{ sid: 'S1', type: 'ip', value: '45.83.0.2', verdict: 'malicious' },
+			{ sid: 'S2', type: 'domain', value: 'evil-updates.com', verdict: 'malicious' },
+		];
+		const parameters = { output: 'files', blocklistFormat: 'plain', onlyNew: true };
+		const real = blockable.isExportable;
+		const spy = jest.spyOn(blockable, 'isExportable').mockImplementation((type, value) => value !== '45.83.0.2' && real(type, value));
+		let first;
+		try {
+			first = await runNode({ node, parameters, input, workflow: { deduplicator } });
+		} finally {
+			spy.mockRestore();
+		}
+		expect(first.error).toBeUndefined();
+		const [lists = [], skipped = []] = first.outputs;
+		expect(lists.map((list) => [list.json.iocType, list.json.count, list.json.text, list.pairedItem])).toEqual([
+			['ip', 1, '45.83.0.1\n', [{ item: 0 }]],
+			['domain', 1, 'evil-updates.com\n', [{ item: 2 }]],
+		]);
+		expect(skipped.map((out) => [out.json.value, out.json.reason, out.pairedItem])).toEqual([['45.83.0.2', 'not_exportable', [{ item: 1 }]]]);
+		expect(String(skipped[0].json.reason_text)).toMatch(/^Cannot export "45\.83\.0\.2" \(ip\) as plain/);
+
+		const second = await runNode({ node, parameters, input, workflow: { deduplicator } });
+		const [again = [], held = []] = second.outputs;
+		expect(again.map((list) => list.json.text)).toEqual(['45.83.0.2\n']);
+		expect(held.map((out) => [out.json.value, out.json.reason])).toEqual([
+			['45.83.0.1', 'already_blocked'],
+			['evil-updates.com', 'already_blocked'],
+		]);
 	});
 });

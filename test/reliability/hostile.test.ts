@@ -15,17 +15,18 @@
 import fc from 'fast-check';
 
 import {
-	exportBlocklists,
 	filterBlockableIocs,
 	inspectIoc,
 	type IocItem,
 	type IocOccurrence,
 } from '../../nodes/shared/ioc';
-import { occurrenceCount, parseCsvStrict, stixPatternLiteral, unguardCell } from '../ioc/helpers';
+import { fuzzParams } from '../ioc/fuzz';
+import { listsOfBlock, occurrenceCount, parseCsvStrict, stixPatternLiteral, unguardCell } from '../ioc/helpers';
 import { declaredType, HOSTILE_CORPUS, hostileValue, verdict } from './hostile.arbitraries.ts';
 import { isBlockableDomain, isGlobalIp, unsafeOnBlock } from './oracle.ts';
 
-const NUM_RUNS = Number(process.env.FUZZ_RUNS ?? 300);
+const params = fuzzParams(300);
+const NUM_RUNS = params.numRuns;
 
 function expectSafeBlock(block: IocItem[]): void {
 	const unsafe = block.map((item) => [item.type, item.value, unsafeOnBlock(item.type, item.value)]).filter(([, , why]) => why !== null);
@@ -35,17 +36,17 @@ function expectSafeBlock(block: IocItem[]): void {
 /** Every export format parses back to exactly the Block values, one entry each. */
 function expectExportsParse(block: IocItem[]): void {
 	const byType = (type: string) => block.filter((item) => item.type === type).map((item) => item.value);
-	for (const list of exportBlocklists(block, 'csv')) {
+	for (const list of listsOfBlock(block, 'csv')) {
 		const rows = parseCsvStrict(list.text);
 		expect(rows.slice(1).map((row) => unguardCell(row[1]))).toEqual(byType(list.iocType));
 		for (const row of rows) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
 	}
-	for (const list of exportBlocklists(block, 'stix', { timestamp: '2026-01-01T00:00:00Z' })) {
+	for (const list of listsOfBlock(block, 'stix', { timestamp: '2026-01-01T00:00:00Z' })) {
 		const bundle = JSON.parse(list.text);
 		expect(bundle.objects.map((object: { pattern: string }) => stixPatternLiteral(object.pattern).value)).toEqual(byType(list.iocType));
 	}
 	for (const format of ['plain', 'paloalto_edl', 'fortigate'] as const) {
-		for (const list of exportBlocklists(block, format)) {
+		for (const list of listsOfBlock(block, format)) {
 			expect(list.text.endsWith('\n')).toBe(true);
 			const lines = list.text.slice(0, -1).split('\n');
 			// EDL and FortiGate drop the scheme, so http:// and https:// of one URL may share a line.
@@ -200,7 +201,7 @@ describe(`properties over hostile values (${NUM_RUNS} cases each)`, () => {
 				for (const item of result.skipped) expect(item.reason_text).toEqual(expect.any(String));
 				if (result.block.length > 0) blocked++;
 			}),
-			{ numRuns: NUM_RUNS },
+			params,
 		);
 		// The generators are not so hostile that Block is always empty (which would prove nothing).
 		expect(blocked).toBeGreaterThan(NUM_RUNS / 8);
@@ -212,7 +213,7 @@ describe(`properties over hostile values (${NUM_RUNS} cases each)`, () => {
 				const { block } = filterBlockableIocs(occurrences, { cap: 10_000, noVerdict: 'block', minVerdict: 'safe' });
 				expectExportsParse(block);
 			}),
-			{ numRuns: NUM_RUNS },
+			params,
 		);
 	});
 
@@ -225,7 +226,7 @@ describe(`properties over hostile values (${NUM_RUNS} cases each)`, () => {
 				if (inspection.iocType === 'domain') expect(isBlockableDomain(inspection.value)).toBe(true);
 				if (inspection.iocType === 'url') expect(unsafeOnBlock('uri', inspection.value)).toBeNull();
 			}),
-			{ numRuns: NUM_RUNS },
+			params,
 		);
 	});
 });

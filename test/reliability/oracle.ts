@@ -23,10 +23,12 @@ export function isGlobalIp(text: string): boolean {
 	return ipaddr.fromByteArray(embedded).range() === 'unicast';
 }
 
-/** A registrable-or-deeper DNS name that is not special-use, in lower-case ASCII (punycode). */
+/** A registrable-or-deeper DNS name that is not special-use, in lower-case ASCII (punycode).
+ * `_` is allowed inside a label (not first or last), as in Assemblyline's Domain type: malware
+ * hostnames use it and resolvers accept it (RFC 2181 §11). */
 export function isBlockableDomain(name: string): boolean {
-	if (!/^[a-z0-9.-]+$/.test(name) || name.length > 253 || !name.includes('.')) return false;
-	if (name.split('.').some((l) => l.length === 0 || l.length > 63 || l.startsWith('-') || l.endsWith('-'))) return false;
+	if (!/^[a-z0-9._-]+$/.test(name) || name.length > 253 || !name.includes('.')) return false;
+	if (name.split('.').some((l) => l.length === 0 || l.length > 63 || /^[-_]|[-_]$/.test(l))) return false;
 	const psl = tldtsParse(name, { allowPrivateDomains: true, detectSpecialUse: true });
 	return !psl.isIp && !psl.isSpecialUse && psl.publicSuffix !== name && psl.domain !== null;
 }

@@ -1,7 +1,7 @@
 import type { Allowlist } from './allowlist';
-import { parseNetworkValue, typeFromWord, type ParsedIoc } from './parse';
+import { checkBlockable, type Blockable, type ValueReason } from './blockable';
 import { REASON_PRECEDENCE, REASON_TEXT } from './reasons';
-import { quote, rawText } from './text';
+import { quote } from './text';
 import type { FilterResult, IocItem, IocOccurrence, IocSource, ReasonCode, SkippedIoc } from './types';
 import { isKnownVerdict, normaliseVerdict, verdictRank, type KnownVerdict } from './verdict';
 
@@ -18,13 +18,13 @@ export const DEFAULT_MIN_VERDICT: KnownVerdict = 'suspicious';
 export const ORIGINALS_CAP = 20;
 export const DEFAULT_CAP = 1000;
 
-/** One distinct (type word, raw string) of the call, parsed once. */
+/** One distinct (type word, raw string) of the call, checked once. */
 interface Parsed {
 	type: string;
 	value: string;
 	original: string;
-	ioc: ParsedIoc | null;
-	problem: string | null;
+	/** The value-level verdict (checkBlockable): the same definition the exporters re-check with. */
+	check: Blockable;
 	merged?: Merged;
 }
 
@@ -38,21 +38,9 @@ interface Merged {
 	classifications: string[];
 }
 
-const NETWORK_TYPES: ReadonlySet<string | undefined> = new Set(['ip', 'domain', 'uri', undefined]);
-
-function parseOccurrence(value: unknown, typeWord: unknown): Parsed {
-	const type = typeFromWord(typeWord);
-	const network = NETWORK_TYPES.has(type);
-	if (typeof value !== 'string') {
-		const text = rawText(value);
-		const problem = value === undefined || value === null ? 'is missing' : `is not a text value (got ${Array.isArray(value) ? 'an array' : typeof value})`;
-		return { type: type ?? 'unknown', value: text, original: text, ioc: null, problem };
-	}
-	if (!network) return { type: type as string, value, original: value, ioc: null, problem: null };
-	const outcome = parseNetworkValue(value, type as ParsedIoc['type'] | undefined);
-	return outcome.ok
-		? { type: outcome.ioc.type, value: outcome.ioc.value, original: value, ioc: outcome.ioc, problem: null }
-		: { type: type ?? 'unknown', value, original: value, ioc: null, problem: outcome.problem };
+function parseOccurrence(value: unknown, typeWord: unknown, allowlist: Allowlist | undefined): Parsed {
+	const check = checkBlockable(typeWord, value, allowlist);
+	return { type: check.type, value: check.value, original: typeof value === 'string' ? value : check.value, check };
 }
 
 function newMerged(parsed: Parsed): Merged {
@@ -145,13 +133,14 @@ export function decideIocs(occurrences: Iterable<IocOccurrence>, options: Decide
 			let byValue = parsedByType.get(typeWord);
 			if (!byValue) parsedByType.set(typeWord, (byValue = new Map()));
 			parsed = byValue.get(occurrence.value);
-			if (!parsed) byValue.set(occurrence.value, (parsed = parseOccurrence(occurrence.value, typeWord)));
+			if (!parsed) byValue.set(occurrence.value, (parsed = parseOccurrence(occurrence.value, typeWord, allowlist)));
 		} else {
-			parsed = parseOccurrence(occurrence.value, typeWord);
+			parsed = parseOccurrence(occurrence.value, typeWord, allowlist);
 		}
 		let merged = parsed.merged;
 		if (!merged) {
-			const key = `${parsed.problem === null ? '' : '!'}${parsed.type}\u0000${parsed.value}`;
+			const invalid = !parsed.check.ok && parsed.check.reason === 'invalid';
+			const key = `${invalid ? '!' : ''}${parsed.type}\u0000${parsed.value}`;
 			merged = mergedByKey.get(key);
 			if (!merged) {
 				merged = newMerged(parsed);
@@ -165,18 +154,18 @@ export function decideIocs(occurrences: Iterable<IocOccurrence>, options: Decide
 		addOccurrence(merged, occurrence);
 	}
 
-	const checks: Record<Exclude<ReasonCode, 'already_blocked' | 'over_cap'>, Check> = {
-		invalid: ({ parsed }) => (parsed.problem === null ? null : `${quote(parsed.value)} ${parsed.problem}.`),
-		allowlisted: ({ parsed }) => {
-			const entry = parsed.ioc && allowlist ? allowlist.match(parsed.ioc) : null;
-			return entry === null ? null : `Matches your allowlist entry ${quote(entry)}.`;
-		},
+	const valueCheck =
+		(code: ValueReason): Check =>
+		({ parsed: { check } }) =>
+			!check.ok && check.reason === code ? check.text : null;
+	const checks: Record<Exclude<ReasonCode, 'already_blocked' | 'over_cap' | 'not_exportable'>, Check> = {
+		invalid: valueCheck('invalid'),
+		allowlisted: valueCheck('allowlisted'),
 		safelisted: ({ item }) => (item.safelisted ? (REASON_TEXT.safelisted as string) : null),
-		non_global_ip: ({ parsed }) => (parsed.ioc?.hold?.reason === 'non_global_ip' ? parsed.ioc.hold.text : null),
-		special_use_domain: ({ parsed }) => (parsed.ioc?.hold?.reason === 'special_use_domain' ? parsed.ioc.hold.text : null),
-		public_suffix: ({ parsed }) => (parsed.ioc?.hold?.reason === 'public_suffix' ? parsed.ioc.hold.text : null),
-		unsupported_type: ({ parsed }) =>
-			parsed.ioc === null ? `A ${parsed.type} IoC cannot go on a firewall blocklist: only IP addresses, domains and URLs can.` : null,
+		non_global_ip: valueCheck('non_global_ip'),
+		special_use_domain: valueCheck('special_use_domain'),
+		public_suffix: valueCheck('public_suffix'),
+		unsupported_type: valueCheck('unsupported_type'),
 		no_verdict: ({ item }) => (item.verdict === null && skipNoVerdict ? (REASON_TEXT.no_verdict as string) : null),
 		below_threshold: ({ item, rank }) =>
 			item.verdict !== null && rank < minRank ? `Verdict ${quote(item.verdict)} is below the minimum verdict ${quote(minVerdict)} for blocking.` : null,

@@ -1,7 +1,8 @@
 import { createHash } from 'crypto';
-import { parseNetworkValue } from './parse';
+import { isExportable } from './blockable';
+import { holdBack } from './decide';
 import { quote } from './text';
-import type { IocItem, NetworkType } from './types';
+import type { IocItem, NetworkType, SkippedIoc } from './types';
 
 export type ExportFormat = 'plain' | 'paloalto_edl' | 'fortigate' | 'csv' | 'stix';
 export type LineFormat = Extract<ExportFormat, 'plain' | 'paloalto_edl' | 'fortigate'>;
@@ -17,21 +18,39 @@ export interface Blocklist {
 	text: string;
 }
 
+/** What exportBlocklists made: the lists, and every item it left out with the reason. */
+export interface ExportResult {
+	lists: Blocklist[];
+	/** Items the re-check refused, with reason `not_exportable`; the others were exported. */
+	skipped: SkippedIoc[];
+}
+
 const NETWORK_TYPES: readonly NetworkType[] = ['ip', 'domain', 'uri'];
 
+function refusal(item: IocItem, format: ExportFormat): string {
+	return `Cannot export ${quote(String(item.value))} (${String(item.type)}) as ${format}: it is not a normalised, blockable IP, domain or URI. Send IoCs through Filter Blockable IoCs first.`;
+}
+
 /** Exporters re-check what they are given: items may have been edited between nodes, and a
- * malformed entry can do harm on a firewall (PAN-OS once hung commits on bad URL entries). */
+ * malformed entry can do harm on a firewall (PAN-OS once hung commits on bad URL entries).
+ * The re-check is checkBlockable, the definition the Filter decides with, so what the Filter puts
+ * on Block always passes. One refused item is left out with a reason; the rest are exported. */
+export function partitionExportable(items: readonly IocItem[], format: ExportFormat): { exportable: IocItem[]; skipped: SkippedIoc[] } {
+	const exportable: IocItem[] = [];
+	const skipped: SkippedIoc[] = [];
+	for (const item of items) {
+		if (isExportable(item.type, item.value)) exportable.push(item);
+		else skipped.push(holdBack(item, 'not_exportable', refusal(item, format)));
+	}
+	return { exportable, skipped };
+}
+
+/** For the single-format functions, whose callers promise checked items: a refused item throws. */
 function assertBlockable(items: readonly IocItem[], format: ExportFormat, oneType: boolean): void {
 	for (const item of items) {
-		const type = item.type as NetworkType;
-		const outcome = typeof item.value === 'string' && NETWORK_TYPES.includes(type) ? parseNetworkValue(item.value, type) : null;
-		if (!outcome?.ok || outcome.ioc.value !== item.value || outcome.ioc.hold) {
-			throw new Error(
-				`Cannot export ${quote(String(item.value))} (${String(item.type)}) as ${format}: it is not a normalised, blockable IP, domain or URI. Send IoCs through Filter Blockable IoCs first.`,
-			);
-		}
-		if (oneType && type !== items[0].type) {
-			throw new Error(`A ${format} list holds one IoC type; got both ${items[0].type} and ${type}.`);
+		if (!isExportable(item.type, item.value)) throw new Error(refusal(item, format));
+		if (oneType && item.type !== items[0].type) {
+			throw new Error(`A ${format} list holds one IoC type; got both ${items[0].type} and ${item.type}.`);
 		}
 	}
 }
@@ -42,6 +61,10 @@ const SCHEME = /^[a-z]+:\/\//;
  * we never emit wildcards, ranges or CIDRs, and domains are at most 253 characters (PAN: 255). */
 export function exportLines(items: readonly IocItem[], format: LineFormat): string {
 	assertBlockable(items, format, true);
+	return linesOf(items, format);
+}
+
+function linesOf(items: readonly IocItem[], format: LineFormat): string {
 	const lines = new Set<string>();
 	for (const item of items) lines.add(format !== 'plain' && item.type === 'uri' ? item.value.replace(SCHEME, '') : item.value);
 	return lines.size === 0 ? '' : `${[...lines].join('\n')}\n`;
@@ -64,6 +87,10 @@ export function csvCell(text: string): string {
 /** RFC 4180 CSV with a header row, CRLF line ends. */
 export function exportCsv(items: readonly IocItem[]): string {
 	assertBlockable(items, 'csv', false);
+	return csvOf(items);
+}
+
+function csvOf(items: readonly IocItem[]): string {
 	const rows = [CSV_COLUMNS.join(',')];
 	for (const item of items) {
 		const sources = item.sources.map((source) => [source.alert_id && `alert=${source.alert_id}`, source.sid && `sid=${source.sid}`].filter(Boolean).join(' '));
@@ -103,6 +130,10 @@ function stixTimestamp(timestamp: Date | string | undefined): string {
  * pattern, the bundle id of the indicator ids and the timestamp, so equal input gives equal output. */
 export function exportStix(items: readonly IocItem[], options: ExportOptions = {}): string {
 	assertBlockable(items, 'stix', false);
+	return stixOf(items, options);
+}
+
+function stixOf(items: readonly IocItem[], options: ExportOptions): string {
 	const time = stixTimestamp(options.timestamp);
 	const objects = items.map((item) => {
 		const pattern = `[${stixObjectPath(item)} = ${stixLiteral(item.value)}]`;
@@ -124,17 +155,16 @@ export function exportStix(items: readonly IocItem[], options: ExportOptions = {
 	return JSON.stringify({ type: 'bundle', id: bundleId, objects });
 }
 
-/** One blocklist per IoC type present (ip, domain, uri), so the node emits one item per type. */
-export function exportBlocklists(items: readonly IocItem[], format: ExportFormat, options: ExportOptions = {}): Blocklist[] {
-	const result: Blocklist[] = [];
+/** One blocklist per IoC type present (ip, domain, uri), so the node emits one item per type.
+ * Never fails because of one item: what the re-check refuses goes to `skipped`. */
+export function exportBlocklists(items: readonly IocItem[], format: ExportFormat, options: ExportOptions = {}): ExportResult {
+	const { exportable, skipped } = partitionExportable(items, format);
+	const lists: Blocklist[] = [];
 	for (const iocType of NETWORK_TYPES) {
-		const ofType = items.filter((item) => item.type === iocType);
+		const ofType = exportable.filter((item) => item.type === iocType);
 		if (ofType.length === 0) continue;
-		const text =
-			format === 'csv' ? exportCsv(ofType) : format === 'stix' ? exportStix(ofType, options) : exportLines(ofType, format);
-		result.push({ iocType, format, text });
+		const text = format === 'csv' ? csvOf(ofType) : format === 'stix' ? stixOf(ofType, options) : linesOf(ofType, format);
+		lists.push({ iocType, format, text });
 	}
-	const other = items.find((item) => !NETWORK_TYPES.includes(item.type as NetworkType));
-	if (other) assertBlockable([other], format, false);
-	return result;
+	return { lists, skipped };
 }

@@ -1,16 +1,20 @@
 /**
  * Pure IoC library behind "Filter Blockable IoCs" and "IoC Enrich" (no n8n imports).
  *
- * Pipeline: extractOccurrences (one n8n item → IoC occurrences) → decideIocs (refang, strict
- * parse, merge duplicates by type and normalised value, decide Block or Skipped with a reason;
- * precedence in reasons.ts) → [the node's cross-run dedup, holdBack(item, 'already_blocked')]
- * → applyCap → exportBlocklists (plain, Palo Alto EDL, FortiGate, CSV, STIX 2.1).
+ * Pipeline: extractOccurrences (one n8n item → IoC occurrences) → decideIocs (checkBlockable on
+ * each value, merge duplicates by type and normalised value, decide Block or Skipped with a
+ * reason; precedence in reasons.ts) → [the node's cross-run dedup, holdBack(item,
+ * 'already_blocked')] → applyCap → exportBlocklists (plain, Palo Alto EDL, FortiGate, CSV,
+ * STIX 2.1; re-checks with isExportable, an item it refuses goes to Skipped as `not_exportable`).
+ * checkBlockable is the one definition of "blockable" (refang, parse, normalise, allowlist and
+ * hold-back rules): every step that puts IoCs on a list calls it, so they cannot disagree.
  * inspectIoc / detectIocType serve enrichment: type detection plus the non-global and
  * special-use checks, so nothing internal is sent to a third party.
  */
 export type { FilterResult, IocItem, IocOccurrence, IocSource, NetworkType, ReasonCode, SkippedIoc } from './types';
 export { refang } from './refang';
 export { parseNetworkValue, typeFromWord, type ParsedIoc, type ParseOutcome } from './parse';
+export { checkBlockable, isExportable, type Blockable, type ValueReason } from './blockable';
 export { VERDICTS, normaliseVerdict, verdictRank, isKnownVerdict, type KnownVerdict } from './verdict';
 export { REASON_PRECEDENCE } from './reasons';
 export { compileAllowlist, compileAllowlistOrThrow, type Allowlist, type AllowlistError } from './allowlist';
@@ -19,6 +23,7 @@ export { decideIocs, applyCap, filterBlockableIocs, holdBack, DEFAULT_CAP, DEFAU
 export { inspectIoc, detectIocType, type DetectedIocType, type IocInspection } from './inspect';
 export {
 	exportBlocklists,
+	partitionExportable,
 	exportLines,
 	exportPlain,
 	exportPaloAltoEdl,
@@ -29,6 +34,7 @@ export {
 	stixLiteral,
 	type Blocklist,
 	type ExportFormat,
+	type ExportResult,
 	type ExportOptions,
 	type LineFormat,
 } from './export';

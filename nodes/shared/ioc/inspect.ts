@@ -1,4 +1,4 @@
-import { parseNetworkValue } from './parse';
+import { checkBlockable } from './blockable';
 import { refang } from './refang';
 import { quote, rawText } from './text';
 import type { ReasonCode } from './types';
@@ -28,16 +28,17 @@ export function inspectIoc(raw: unknown): IocInspection {
 	const text = refang(raw);
 	const hashType = HASH_TYPES[text.length];
 	if (hashType && HEX.test(text)) return { iocType: hashType, value: text.toLowerCase(), original };
-	const outcome = parseNetworkValue(raw, undefined);
-	if (!outcome.ok) {
-		return { iocType: 'unknown', value: raw, original, reason: 'invalid', reason_text: `${quote(raw)} ${outcome.problem}.` };
+	// The same definition the Filter and the exporters use, without an allowlist.
+	const outcome = checkBlockable(undefined, raw);
+	if (!outcome.ok && outcome.ioc === null) {
+		return { iocType: 'unknown', value: raw, original, reason: 'invalid', reason_text: outcome.text };
 	}
-	const { ioc } = outcome;
+	const ioc = outcome.ioc as NonNullable<typeof outcome.ioc>;
 	const iocType: DetectedIocType = ioc.type === 'uri' ? 'url' : ioc.type === 'domain' ? 'domain' : ioc.host.kind;
 	const inspection: IocInspection = { iocType, value: ioc.value, original };
-	if (ioc.hold) {
-		inspection.reason = ioc.hold.reason;
-		inspection.reason_text = ioc.hold.text;
+	if (!outcome.ok) {
+		inspection.reason = outcome.reason as NonNullable<IocInspection['reason']>;
+		inspection.reason_text = outcome.text;
 	}
 	return inspection;
 }

@@ -90,6 +90,7 @@ function finish(type: NetworkType, value: string, hostText: string, host: Host, 
 }
 
 const URL_SCHEME = /^(?:https?|ftp):\/\//i;
+const EMPTY_LABEL = /^$|^\.|\.\.|\.$/;
 
 // Userinfo is dropped, not refused: `http://paypal.com@evil.com/` is a classic phishing trick
 // whose real target is evil.com, and credentials must not travel into blocklists or chat.
@@ -105,14 +106,24 @@ function parseUri(text: string): ParseOutcome {
 	url.hash = '';
 	url.username = '';
 	url.password = '';
-	if (url.hostname.endsWith('.')) url.hostname = url.hostname.slice(0, -1);
-	const hostText = url.hostname;
+	// The host is normalised like a domain value: one trailing dot removed, empty labels refused.
+	// Refanging and IDN mapping can leave several dots (`evil.com(dot)．` → `evil.com..`), and the
+	// URL parser keeps empty labels, so the host must be a fixed point of parseDomainName.
+	let hostText = url.hostname;
+	if (hostText.endsWith('.')) hostText = hostText.slice(0, -1);
+	if (!hostText.startsWith('[') && EMPTY_LABEL.test(hostText)) {
+		return fail('has a host with an empty label (two dots in a row, or a leading or trailing dot)');
+	}
+	if (hostText !== url.hostname) {
+		url.hostname = hostText;
+		if (url.hostname !== hostText) return fail('has a host that is not an IP address or a valid domain name');
+	}
 	let host: Host | null;
 	if (hostText.startsWith('[')) host = parseIp(hostText)?.host ?? null;
 	else {
 		const v4 = parseIPv4(hostText);
 		const name = v4 === null ? parseDomainName(hostText) : null;
-		host = v4 !== null ? { kind: 'ipv4', v4 } : name !== null ? { kind: 'domain', name } : null;
+		host = v4 !== null ? { kind: 'ipv4', v4 } : name !== null && name === hostText ? { kind: 'domain', name } : null;
 	}
 	if (!host) return fail('has a host that is not an IP address or a valid domain name');
 	const href = url.href;

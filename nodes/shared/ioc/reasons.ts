@@ -4,7 +4,8 @@ import type { ReasonCode } from './types';
  * A value that does not parse cannot be matched against anything; the user's allowlist (own
  * assets) wins over every other signal; Assemblyline's safelist next; then the network rules,
  * the type, and last the verdict. `already_blocked` (cross-run dedup, done by the node) and
- * `over_cap` are applied afterwards, to what is still on Block. */
+ * `over_cap` are applied afterwards, to what is still on Block; `not_exportable` last, by the
+ * exporters, to an item their re-check refuses (edited between nodes, or a bug). */
 export const REASON_PRECEDENCE: readonly ReasonCode[] = [
 	'invalid',
 	'allowlisted',
@@ -17,6 +18,7 @@ export const REASON_PRECEDENCE: readonly ReasonCode[] = [
 	'below_threshold',
 	'already_blocked',
 	'over_cap',
+	'not_exportable',
 ];
 
 /** Sentences for reasons whose text does not depend on the IoC. */

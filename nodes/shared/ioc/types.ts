@@ -13,7 +13,8 @@ export type ReasonCode =
 	| 'no_verdict'
 	| 'below_threshold'
 	| 'already_blocked'
-	| 'over_cap';
+	| 'over_cap'
+	| 'not_exportable';
 
 export interface IocSource {
 	alert_id?: string;
