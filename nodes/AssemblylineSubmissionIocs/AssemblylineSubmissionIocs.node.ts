@@ -11,6 +11,7 @@ import type { SubmissionSummary } from '../shared/assemblyline';
 import { isAssemblylineId } from '../shared/assemblyline';
 import { typeFromWord } from '../shared/ioc';
 import { mapItems } from '../shared/items';
+import { TIMEOUT, timeoutMsOf } from '../shared/descriptions';
 import { assemblylineRequest } from '../shared/transport';
 import type { CollectedIoc, TagSelection } from './collect';
 import {
@@ -173,6 +174,14 @@ export class AssemblylineSubmissionIocs implements INodeType {
 					'How long to wait at most. After that the node outputs what there is, flagged "partial": true.',
 				displayOptions: { show: { waitForCompletion: [true] } },
 			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [TIMEOUT],
+			},
 		],
 	};
 
@@ -188,10 +197,13 @@ async function collectForItem(context: IExecuteFunctions, itemIndex: number): Pr
 	const output = context.getNodeParameter('output', itemIndex) as 'grouped' | 'perIoc';
 	const notFoundHint = `No submission "${sid}" on this Assemblyline, or the API key may not see it. Check the Submission ID of input item ${itemIndex}.`;
 
+	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const timeoutMs = timeoutMsOf(options.timeoutSeconds);
+
 	let complete: boolean | undefined;
 	if (context.getNodeParameter('waitForCompletion', itemIndex) as boolean) {
-		const timeoutMs = (context.getNodeParameter('waitTimeout', itemIndex) as number) * 1000;
-		complete = await waitForCompletion(context, sid, timeoutMs, itemIndex, notFoundHint);
+		const waitMs = (context.getNodeParameter('waitTimeout', itemIndex) as number) * 1000;
+		complete = await waitForCompletion(context, sid, waitMs, itemIndex, notFoundHint);
 	}
 
 	let partial = false;
@@ -205,6 +217,7 @@ async function collectForItem(context: IExecuteFunctions, itemIndex: number): Pr
 			method: 'GET',
 			path: `/api/v4/submission/summary/${sid}/`,
 			itemIndex,
+			timeoutMs,
 			notFoundHint,
 		});
 		partial = summary.partial === true;
@@ -226,6 +239,7 @@ async function collectForItem(context: IExecuteFunctions, itemIndex: number): Pr
 			qs: { sha256, service },
 			raw: true,
 			itemIndex,
+			timeoutMs,
 			notFoundHint,
 		});
 		const { records, unreadableLines } = parseNdjson(text);

@@ -381,3 +381,18 @@ describe('faults', () => {
 		expect(error?.description).toMatch(/"sid" field/);
 	});
 });
+
+describe('Timeout option', () => {
+	test('a summary that does not answer within the timeout fails the item clearly and is not sent again', async () => {
+		fake.faults.add({ kind: 'slow', path: '^/api/v4/submission/summary/', once: true, delayMs: 2500 });
+		const { error } = await runNode({
+			node,
+			parameters: { sid: '={{ $json.sid }}', options: { timeoutSeconds: 0.5 } },
+			input: [{ sid: FIXTURE_SID }],
+			credentials: credentials(),
+		});
+		expect(error?.message).toBe('Assemblyline did not answer within 0.5 s');
+		await new Promise((resolve) => setTimeout(resolve, 2500));
+		expect(fake.requests.filter((r) => r.path.startsWith('/api/v4/submission/summary/'))).toHaveLength(1);
+	});
+});
