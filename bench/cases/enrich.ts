@@ -52,11 +52,11 @@ await childMain<Args>(async ({ latencyMs, oneReps, runReps, iocs, perSecond, cli
 				iocType: 'auto',
 				simplify: true,
 				includeRaw: false,
-				options: {
+				providerOptions: {
 					internetDbUrl: fake.baseUrl('internetdb'),
 					virusTotalRequestsPerMinute: rpm,
-					rateLimits: limit(rpm),
 				},
+				rateLimits: limit(rpm),
 			},
 			input: values.map((value) => ({ value })),
 			credentials: fake.credentials(),

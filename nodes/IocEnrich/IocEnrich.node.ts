@@ -249,7 +249,7 @@ export class IocEnrich implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const providers = readProviders(this);
 		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-		const providerOptions = readProviderOptions(this, options);
+		const providerOptions = readProviderOptions(this);
 		const simplify = this.getNodeParameter('simplify', 0, false) as boolean;
 		const includeRaw = this.getNodeParameter('includeRaw', 0, false) as boolean;
 		const credentials = await loadCredentials(this, providers);
@@ -452,19 +452,11 @@ function seconds(value: unknown, fallback: number): number {
 	return Math.round((Number.isFinite(number) && number >= 0 ? number : fallback) * 1000);
 }
 
-/**
- * InternetDB Base URL, VirusTotal Requests per Minute and Rate Limits. They sat under "Options"
- * before they got their own place in the panel; a value still stored there is honoured.
- */
-function readProviderOptions(context: IExecuteFunctions, options: IDataObject): IDataObject {
+/** InternetDB Base URL and VirusTotal Requests per Minute (Provider Options), and Rate Limits. */
+function readProviderOptions(context: IExecuteFunctions): IDataObject {
 	const own = context.getNodeParameter('providerOptions', 0, {}) as IDataObject;
 	const rateLimits = context.getNodeParameter('rateLimits', 0, {}) as IDataObject;
-	const hasLimits = Array.isArray(rateLimits?.limit) && rateLimits.limit.length > 0;
-	return {
-		internetDbUrl: own.internetDbUrl ?? options.internetDbUrl,
-		virusTotalRequestsPerMinute: own.virusTotalRequestsPerMinute ?? options.virusTotalRequestsPerMinute,
-		rateLimits: hasLimits ? rateLimits : options.rateLimits,
-	};
+	return { ...own, rateLimits };
 }
 
 function effectiveLimits(providers: Provider[], options: IDataObject): Record<string, RateLimit> {

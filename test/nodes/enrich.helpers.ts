@@ -44,22 +44,20 @@ export function fastLimits(providers: ProviderId[], requestsPerMinute = 0, concu
 }
 
 export async function enrich(fake: FakeProviders, run: EnrichRun): Promise<RunNodeResult & { items: IDataObject[] }> {
+	// `run.options` may name any setting; the provider ones live in Provider Options and Rate Limits.
+	const { internetDbUrl, virusTotalRequestsPerMinute, rateLimits, ...general } = run.options ?? {};
 	const parameters: INodeParameters = {
 		providers: run.providers,
 		value: run.value ?? '={{ $json.value }}',
 		iocType: run.iocType ?? 'auto',
 		simplify: run.simplify ?? false,
 		includeRaw: run.includeRaw ?? false,
-		options: {
-			timeout: 5,
-			deadline: 10,
-			retries: 2,
-			maxRetryWait: 5,
-			virusTotalRequestsPerMinute: 0,
-			internetDbUrl: fake.baseUrl('internetdb'),
-			rateLimits: fastLimits(run.providers),
-			...(run.options ?? {}),
+		options: { timeout: 5, deadline: 10, retries: 2, maxRetryWait: 5, ...general } as INodeParameters,
+		providerOptions: {
+			virusTotalRequestsPerMinute: virusTotalRequestsPerMinute ?? 0,
+			internetDbUrl: internetDbUrl ?? fake.baseUrl('internetdb'),
 		} as INodeParameters,
+		rateLimits: (rateLimits ?? fastLimits(run.providers)) as INodeParameters,
 	};
 	const result = await runNode({
 		node: new IocEnrich(),
