@@ -161,17 +161,13 @@ describe('generated data sets', () => {
 		expect(sawInSummary).toBeGreaterThan(0);
 	});
 
-	test('50,000 alerts: generated and deep paged quickly, memory stays small', async () => {
-		const t0 = Date.now();
+	test('50,000 alerts: generated and deep paged whole, memory stays small (speed is measured in bench/, not here)', async () => {
 		const before = process.memoryUsage().heapUsed;
 		const fake = await startFakeAssemblyline({ dataset: generateDataset({ seed: 2, alerts: 50_000 }) });
-		const genMs = Date.now() - t0;
-		expect(genMs).toBeLessThan(8000);
 		expect(process.memoryUsage().heapUsed - before).toBeLessThan(400 * 1024 * 1024);
 		try {
 			let id = '*';
 			let n = 0;
-			const t1 = Date.now();
 			for (;;) {
 				const r = await call(fake, '/api/v4/search/alert/', { body: { query: 'al.ip:* OR al.domain:* OR al.uri:*', fl: 'alert_id', rows: 5000, deep_paging_id: id } });
 				n += r.json.api_response.items.length;
@@ -179,7 +175,6 @@ describe('generated data sets', () => {
 				id = r.json.api_response.next_deep_paging_id;
 			}
 			expect(n).toBeGreaterThan(45_000);
-			expect(Date.now() - t1).toBeLessThan(15000);
 		} finally {
 			await fake.close();
 		}
