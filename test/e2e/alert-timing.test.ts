@@ -25,7 +25,9 @@ const QUERY = '(al.ip:* OR al.domain:* OR al.uri:*) AND NOT status:NON-MALICIOUS
 const FP_DOMAIN = 'update-check-fp.top';
 const BAD_DOMAIN = 'payload-drop-c2.xyz';
 const IDS = { slow: 'E2eTimingDefault', fast: 'E2eTimingFast001', triage: 'E2eTimingTriage1' };
-const EVERY_MINUTE = { item: [{ mode: 'everyMinute' }] };
+/** Poll every 10 s: six minute-granular cron items, one fixed second each (n8n refuses a sub-minute
+ * cron in one item), so the test waits for polls seconds, not minutes. */
+const EVERY_10_S = { item: [0, 10, 20, 30, 40, 50].map((s) => ({ mode: 'custom', cronExpression: `${s} * * * * *` })) };
 
 let fake: FakeAssemblyline;
 let firewall: FakeFirewall;
@@ -40,7 +42,7 @@ function triggerNode(parameters: Record<string, unknown>) {
 		typeVersion: 1,
 		position: [0, 0],
 		credentials: { assemblylineApi: AL },
-		parameters: { pollTimes: EVERY_MINUTE, ...parameters },
+		parameters: { pollTimes: EVERY_10_S, ...parameters },
 	};
 }
 
