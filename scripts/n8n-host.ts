@@ -17,6 +17,11 @@ import { restoreSqlite3, saveSqlite3 } from './n8n-sqlite3-cache.ts';
 
 // N8N_HOST_VERSION / N8N_HOST_NODE_VERSION select another n8n (npm run test:e2e:oldest); each gets its own cache folder.
 export const N8N_VERSION = process.env.N8N_HOST_VERSION || '2.41.1';
+
+/** The CLI arguments that turn a workflow's trigger on: n8n 2 publishes it, n8n 1 activates it. */
+export function activateWorkflowArgs(id: string): string[] {
+	return N8N_VERSION.startsWith('1.') ? ['update:workflow', `--id=${id}`, '--active=true'] : ['publish:workflow', `--id=${id}`];
+}
 /** Node for n8n: the registry's platform package (binary + headers, so sqlite3 builds against it). */
 export const NODE_VERSION = process.env.N8N_HOST_NODE_VERSION || '24.21.0';
 /** linkedom 0.18.15 depends on a package missing from the registry this machine reaches; n8n 1.x's

@@ -12,7 +12,7 @@
  */
 import path from 'node:path';
 
-import { ensureN8n, N8nHost, packPackage, type WorkflowJson } from '../../scripts/n8n-host.ts';
+import { activateWorkflowArgs, ensureN8n, N8nHost, packPackage, type WorkflowJson } from '../../scripts/n8n-host.ts';
 import { alCredential } from '../../scripts/report.ts';
 import { defaultUsers, startFakeAssemblyline, type FakeAssemblyline } from '../fakes/assemblyline/index.ts';
 import { startFakeFirewall, type FakeFirewall } from '../fakes/firewall.ts';
@@ -146,7 +146,7 @@ e2e('AL Alert Trigger timing in a real n8n', () => {
 			blocking(IDS.fast, '/fast', { waitFor: 'searchable' }),
 			triage(IDS.triage, '/triage'),
 		]);
-		for (const id of Object.values(IDS)) expect((await host.cli(['publish:workflow', `--id=${id}`])).code).toBe(0);
+		for (const id of Object.values(IDS)) expect((await host.cli(activateWorkflowArgs(id))).code).toBe(0);
 		await host.start();
 		// Each trigger's first poll takes "now" from Assemblyline (date math + Date header).
 		await until('the first poll of each trigger', () => searches().filter((b) => (b.filters ?? []).some((f) => / TO \*\]$/.test(f) && f.includes('[now'))).length >= 3);

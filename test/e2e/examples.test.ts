@@ -10,7 +10,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-import { ensureN8n, N8N_VERSION, N8nHost, packPackage, type ExecuteResult, type WorkflowJson } from '../../scripts/n8n-host.ts';
+import { activateWorkflowArgs, ensureN8n, N8nHost, packPackage, type ExecuteResult, type WorkflowJson } from '../../scripts/n8n-host.ts';
 import { alCredential } from '../../scripts/report.ts';
 import {
 	ABUSECH_CREDENTIAL,
@@ -434,8 +434,7 @@ e2e('example workflows in a real n8n', () => {
 	});
 
 	test('"Block IoCs from new alerts" (AL Alert Trigger), published in a running n8n, blocks the same IoCs', async () => {
-		// n8n 2 publishes a workflow; n8n 1 (npm run test:e2e:oldest) activates it with update:workflow.
-		const pub = await host.cli(N8N_VERSION.startsWith('1.') ? ['update:workflow', `--id=${IDS.trigger}`, '--active=true'] : ['publish:workflow', `--id=${IDS.trigger}`]);
+		const pub = await host.cli(activateWorkflowArgs(IDS.trigger));
 		expect(pub.code).toBe(0);
 		await host.start();
 		const deadline = Date.now() + 150_000;
