@@ -1,4 +1,4 @@
-// npm start: the main job in a real n8n (README contract, DESIGN §7). Prints one JSON object on stdout
+// npm start: the main job in a real n8n (the README's contract). Prints one JSON object on stdout
 // {"submission_iocs": {...}, "blockable": [...], "skipped": [...]}; progress and a summary on stderr.
 // Without AL_HOST it runs on the embedded demo Assemblyline (the fake server with the demo data set).
 import path from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * The vocabulary of IoC Enrich (reference §7.1): one normalised result per provider, kept apart
+ * The vocabulary of IoC Enrich (docs/architecture.md): one normalised result per provider, kept apart
  * from the provider's verdict, and the contract every provider file implements.
  */
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';

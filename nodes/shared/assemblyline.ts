@@ -1,5 +1,5 @@
 /**
- * Assemblyline's data as its API returns it (shared/reference/assemblyline-api.md §2-§5), and the
+ * Assemblyline's data as its API returns it (assemblyline-base odm/models/, assemblyline-ui api/v4/), and the
  * small facts about it that several nodes need.
  */
 

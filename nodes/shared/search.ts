@@ -1,5 +1,5 @@
 /**
- * Searching Assemblyline (`POST /api/v4/search/<index>/`, assemblyline-api.md §4) the way both alert
+ * Searching Assemblyline (`POST /api/v4/search/<index>/`, assemblyline-ui api/v4/search.py) the way both alert
  * nodes need it: real deep paging, field projection that never loses the id, time-range filters,
  * and the "alerts since the cursor" state a schedule needs to see every alert exactly once.
  */

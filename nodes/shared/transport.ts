@@ -42,7 +42,7 @@ export interface AssemblylineRequest {
 }
 
 /**
- * Retry policy (DESIGN.md §4): bounded attempts, capped exponential backoff with jitter.
+ * Retry policy (docs/architecture.md, Runtime rules): bounded attempts, capped exponential backoff with jitter.
  * `attempts` bounds a 503 concurrency quota, which clears as soon as the user's other calls finish:
  * with many executions in parallel a call can wait several seconds for a free slot (100 executions
  * against a quota of 10 exhausted 6 attempts, test/reliability/load.test.ts). Faults that may not
@@ -318,7 +318,7 @@ function fromStatus(status: number, serverMessage: string, request: Assemblyline
 			};
 		}
 		default:
-			// DESIGN.md §4: only 502, 504, a non-daily 503 and network errors are transient; a 500 is
+			// docs/architecture.md: only 502, 504, a non-daily 503 and network errors are transient; a 500 is
 			// Assemblyline failing on this request, and would fail the same way again.
 			return {
 				retryable: false,

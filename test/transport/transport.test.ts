@@ -1,5 +1,5 @@
 /**
- * The transport's contract (DESIGN.md §4), call by call against the fake Assemblyline: what is
+ * The transport's contract (docs/architecture.md, Runtime rules), call by call against the fake Assemblyline: what is
  * retried, what fails at once, and what the failure says.
  */
 import { createServer, type Server } from 'node:http';

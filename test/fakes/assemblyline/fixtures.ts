@@ -1,4 +1,4 @@
-// The fixture story (reference §8) as submission specs, plus a loader for the verbatim fixture files.
+// The fixture story (test/fixtures/) as submission specs, plus a loader for the verbatim fixture files.
 // The specs let the builder be checked against the fixtures (see assemblyline.model.test.ts); the
 // server serves the fixture files themselves for these sids.
 import { readFileSync } from 'node:fs';

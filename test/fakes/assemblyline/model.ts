@@ -1,6 +1,6 @@
 // A submission is described once (files, service results, sections, tags) and everything the API
 // serves for it (summary, ontology NDJSON, submission document, alert fields) is derived from that
-// description with the server's own rules (reference §2, §3, §5), so the views always agree.
+// description with the server's own rules (assemblyline-base datastore/helper.py, odm/models/), so the views always agree.
 import { isoMicro, parseDate, sha256Hex, DAY_MS } from './util.ts';
 
 export type Verdict = 'safe' | 'info' | 'suspicious' | 'malicious';

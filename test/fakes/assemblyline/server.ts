@@ -1,4 +1,4 @@
-// The fake Assemblyline HTTP server (reference §1-§5, §7, §9) with fault injection and a control API.
+// The fake Assemblyline HTTP server (assemblyline-ui api/base.py and api/v4/) with fault injection and a control API.
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
