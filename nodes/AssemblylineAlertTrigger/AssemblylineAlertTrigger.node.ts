@@ -66,6 +66,16 @@ export class AssemblylineAlertTrigger implements INodeType {
 				type: 'info',
 				location: 'outputPane',
 				whenToDisplay: 'always',
+				// Not in "Triage Changes" mode, where the event is "triage" (the next hint).
+				displayCondition: '={{ $parameter["mode"] !== "triage" }}',
+			},
+			{
+				message:
+					'Fires once per new triage event on an alert that matches the query, with the event in "_trigger.triage". Assemblyline records status, label and priority changes as events; taking ownership and verdict votes leave none.',
+				type: 'info',
+				location: 'outputPane',
+				whenToDisplay: 'always',
+				displayCondition: '={{ $parameter["mode"] === "triage" }}',
 			},
 		],
 		properties: [
@@ -93,14 +103,6 @@ export class AssemblylineAlertTrigger implements INodeType {
 			{
 				...WAIT_FOR,
 				displayOptions: { show: { mode: ['alerts'] } },
-			},
-			{
-				displayName:
-					'Fires once per new triage event on an alert that matches the query, with the event in "_trigger.triage". Assemblyline records status, label and priority changes as events; taking ownership and verdict votes leave none.',
-				name: 'triageNotice',
-				type: 'notice',
-				default: '',
-				displayOptions: { show: { mode: ['triage'] } },
 			},
 			{
 				displayName: 'Options',
