@@ -10,7 +10,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-import { activateWorkflowArgs, ensureN8n, N8nHost, packPackage, type ExecuteResult, type WorkflowJson } from '../../scripts/n8n-host.ts';
+import { activateWorkflowArgs, ensureN8n, N8N_VERSION, N8nHost, packPackage, type ExecuteResult, type WorkflowJson } from '../../scripts/n8n-host.ts';
 import { alCredential } from '../../scripts/report.ts';
 import {
 	ABUSECH_CREDENTIAL,
@@ -31,6 +31,12 @@ import { startFakeFirewall, type FakeFirewall } from '../fakes/firewall.ts';
 import { FakeProviders, SAMPLES } from '../fakes/providers.ts';
 
 const e2e = process.env.N8N_E2E === '1' ? describe : describe.skip;
+/**
+ * Tests that read a *failed* execution's result (from n8n 2's JSON-lines log, scripts/n8n-host.ts) or drive
+ * test runs through the editor's REST API run only on n8n 2: n8n 1.x (npm run test:e2e:oldest) logs a
+ * failed `n8n execute` differently and has another REST API, so the harness cannot read them there yet.
+ */
+const onN8n2 = N8N_VERSION.startsWith('1.') ? test.skip : test;
 
 const repoDir = path.resolve(__dirname, '..', '..');
 const examples = loadExamples(path.join(repoDir, 'examples'));
@@ -290,7 +296,7 @@ e2e('example workflows in a real n8n', () => {
 		expect(summary).toEqual(counts);
 	});
 
-	test('a wrong API key gives a failed execution whose error names the credential problem', async () => {
+	onN8n2('a wrong API key gives a failed execution whose error names the credential problem', async () => {
 		const r = await host.execute(IDS.wrongKey);
 		expect(r.ok).toBe(false);
 		expect(r.exitCode).not.toBe(0);
@@ -357,7 +363,7 @@ e2e('example workflows in a real n8n', () => {
 		expect(skipped.find((i) => i.value === 'time.windows.com')?.reason).toBe('below_threshold');
 	});
 
-	test('a failing firewall step: "Skipped: Count by Reason" still runs and nothing is recorded as blocked', async () => {
+	onN8n2('a failing firewall step: "Skipped: Count by Reason" still runs and nothing is recorded as blocked', async () => {
 		const first = await host.execute(IDS.failing);
 		expect(first.ok).toBe(false);
 		expect(first.nodes[NODE.firewall]?.error).toBeDefined();
@@ -376,7 +382,7 @@ e2e('example workflows in a real n8n', () => {
 		expect(brokenFirewall.callsTo('/failing/api/v1/blocklist').length).toBeGreaterThanOrEqual(2);
 	});
 
-	test('"Block IoCs from new alerts (scheduled search)" run twice as test runs in the editor: both put the same IoCs on Block', async () => {
+	onN8n2('"Block IoCs from new alerts (scheduled search)" run twice as test runs in the editor: both put the same IoCs on Block', async () => {
 		const url = await host.start();
 		try {
 			const setup = await fetch(`${url}/rest/owner/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(OWNER) });
