@@ -14,18 +14,11 @@ import { virustotal } from '../../nodes/IocEnrich/providers/virustotal';
 import type { Provider, ProviderHttpResponse } from '../../nodes/IocEnrich/types';
 import type { AbuseChAuthAnswer, AbuseChProvider, ProviderId } from '../fakes/providers.ts';
 import { FakeProviders, KEYS, SAMPLES } from '../fakes/providers.ts';
-import { enrich, providerResult } from './enrich.helpers.ts';
+import { enrich, enrichment, providerResult, useFakeProviders } from './enrich.helpers.ts';
 
 let fake: FakeProviders;
-beforeAll(async () => {
-	fake = await new FakeProviders().start();
-});
-afterEach(() => fake.reset());
-afterAll(async () => {
-	await fake.stop();
-});
+useFakeProviders((started) => (fake = started));
 
-const enrichment = (item: IDataObject) => item.enrichment as IDataObject;
 const reasons = (item: IDataObject) => (enrichment(item).reasons as string[]).join('\n');
 
 describe('verdict table: conflicting signals through the aggregate', () => {

@@ -4,18 +4,11 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { ProviderId } from '../fakes/providers.ts';
 import { FakeProviders, KEYS, PROVIDER_IDS, SAMPLES } from '../fakes/providers.ts';
-import { enrich, fastLimits, leakedKeys, providerResult } from './enrich.helpers.ts';
+import { enrich, enrichment, fastLimits, leakedKeys, providerResult, useFakeProviders } from './enrich.helpers.ts';
 
 let fake: FakeProviders;
-beforeAll(async () => {
-	fake = await new FakeProviders().start();
-});
-afterEach(() => fake.reset());
-afterAll(async () => {
-	await fake.stop();
-});
+useFakeProviders((started) => (fake = started));
 
-const enrichment = (item: IDataObject) => item.enrichment as IDataObject;
 const statuses = (item: IDataObject) =>
 	Object.fromEntries((enrichment(item).providers as IDataObject[]).map((p) => [p.provider, p.status]));
 

@@ -9,8 +9,8 @@ import { IocEnrichShodanApi } from '../../credentials/IocEnrichShodanApi.credent
 import { IocEnrichUrlscanApi } from '../../credentials/IocEnrichUrlscanApi.credentials';
 import { IocEnrichVirusTotalApi } from '../../credentials/IocEnrichVirusTotalApi.credentials';
 import { IocEnrich } from '../../nodes/IocEnrich/IocEnrich.node';
-import type { FakeProviders, ProviderId } from '../fakes/providers.ts';
-import { KEYS } from '../fakes/providers.ts';
+import type { ProviderId } from '../fakes/providers.ts';
+import { FakeProviders, KEYS } from '../fakes/providers.ts';
 import type { RunNodeResult } from '../harness/n8n.ts';
 import { registerCredentialType, runNode } from '../harness/n8n.ts';
 
@@ -84,3 +84,19 @@ export function leakedKeys(value: unknown, keys: string[] = ALL_KEYS): string[] 
 	const text = JSON.stringify(value, (_key, v) => (v instanceof Error ? { message: v.message, description: (v as { description?: string }).description, stack: v.stack } : v));
 	return keys.filter((key) => text.includes(key));
 }
+
+/** One set of fake providers per test file, reset after each test: `useFakeProviders((f) => (fake = f))`. */
+export function useFakeProviders(started: (fake: FakeProviders) => void): void {
+	let fake: FakeProviders;
+	beforeAll(async () => {
+		fake = await new FakeProviders().start();
+		started(fake);
+	});
+	afterEach(() => fake.reset());
+	afterAll(async () => {
+		await fake.stop();
+	});
+}
+
+/** The node's `enrichment` object of an output item. */
+export const enrichment = (item: IDataObject): IDataObject => item.enrichment as IDataObject;

@@ -5,7 +5,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { ProviderId } from '../fakes/providers.ts';
 import { FakeProviders, KEYS, SAMPLES } from '../fakes/providers.ts';
-import { enrich, leakedKeys, providerResult } from './enrich.helpers.ts';
+import { enrich, enrichment, leakedKeys, providerResult, useFakeProviders } from './enrich.helpers.ts';
 
 interface Case {
 	provider: ProviderId;
@@ -103,17 +103,7 @@ const CASES: Case[] = [
 ];
 
 let fake: FakeProviders;
-beforeAll(async () => {
-	fake = await new FakeProviders().start();
-});
-afterEach(() => fake.reset());
-afterAll(async () => {
-	await fake.stop();
-});
-
-function enrichment(item: IDataObject): IDataObject {
-	return item.enrichment as IDataObject;
-}
+useFakeProviders((started) => (fake = started));
 
 describe.each(CASES)('$provider', (c) => {
 	test('found: ok with its verdict and a reason sentence', async () => {
