@@ -5,18 +5,36 @@ import path from 'node:path';
 
 import { defaultUsers, demoDataset, startFakeAssemblyline, type FakeAssemblyline } from '../test/fakes/assemblyline/index.ts';
 import { FakeProviders } from '../test/fakes/providers.ts';
-import { stderrLog, type CredentialImport, type Log, type N8nHost, type WorkflowJson } from './n8n-host.ts';
+import { activateWorkflowArgs, N8N_VERSION, stderrLog, type CredentialImport, type Log, type N8nHost, type WorkflowJson } from './n8n-host.ts';
 import { optionsFromEnv, prepareHost, resolveAlHost, targetFromEnv, type AlTarget } from './report.ts';
-import { EXAMPLE_FILES, loadExamples, setSubmissionIds, type ExampleKey } from './workflows.ts';
+import {
+	copyWorkflow,
+	EXAMPLE_FILES,
+	FEED_CREDENTIAL,
+	loadExamples,
+	MANUAL_TRIGGER,
+	NODE,
+	removeNodes,
+	setParams,
+	setSubmissionIds,
+	UNBLOCK_CREDENTIAL,
+	withManualTrigger,
+	type ExampleKey,
+} from './workflows.ts';
 
 /** A local, throw-away owner account for the editor on 127.0.0.1 (printed with the URL). */
 export const EDITOR_LOGIN = { email: 'soc@example.com', password: 'Assemblyline-demo-1', firstName: 'SOC', lastName: 'Analyst' };
+/** The Basic auth of the demo's feed and unblock webhooks (a throw-away n8n on 127.0.0.1). */
+export const FEED_LOGIN = { user: 'firewall', password: 'demo-feed-password-1' };
+export const UNBLOCK_LOGIN = { user: 'analyst', password: 'demo-unblock-password-1' };
 
 export interface Editor {
 	host: N8nHost;
 	url: string;
 	target: AlTarget;
 	workflows: Record<ExampleKey, WorkflowJson>;
+	/** Whether the blocklist feeds are live (n8n 2: Data Tables). */
+	feedsLive: boolean;
 	close(): Promise<void>;
 }
 
@@ -54,7 +72,25 @@ export async function startEditor(opts: { repoDir: string; log?: Log; env?: Node
 			await host.importCredentials(credentials);
 			log(`Demo threat intel on http://127.0.0.1:${providers.port}: ${credentials.map((c) => `"${c.name}"`).join(', ')}`);
 		}
-		await host.importWorkflows(Object.values(workflows));
+		// The blocklist: the feed and unblock webhooks published with demo Basic auth, and the table
+		// filled once from the alerts, so the feeds answer at once (n8n 1.x has no Data Tables).
+		const feedsLive = !N8N_VERSION.startsWith('1.');
+		const fill = withManualTrigger(copyWorkflow(workflows.blockSearch, 'EditorFillBlock1', 'Fill the blocklist once (npm run editor)'));
+		setParams(fill, NODE.search, { onlyNew: false });
+		removeNodes(fill, [NODE.aggregate, NODE.slack]);
+		if (feedsLive) {
+			await host.importCredentials([
+				{ ...FEED_CREDENTIAL, type: 'httpBasicAuth', data: FEED_LOGIN },
+				{ ...UNBLOCK_CREDENTIAL, type: 'httpBasicAuth', data: UNBLOCK_LOGIN },
+			]);
+		}
+		await host.importWorkflows([...Object.values(workflows), ...(feedsLive ? [fill] : [])]);
+		if (feedsLive) {
+			for (const wf of [workflows.feeds, workflows.unblock]) {
+				const r = await host.cli(activateWorkflowArgs(wf.id as string));
+				if (r.code !== 0) throw new Error(`publishing "${wf.name}" failed:\n${r.stdout}${r.stderr}`);
+			}
+		}
 
 		const url = await host.start();
 		const res = await fetch(`${url}/rest/owner/setup`, {
@@ -63,11 +99,40 @@ export async function startEditor(opts: { repoDir: string; log?: Log; env?: Node
 			body: JSON.stringify(EDITOR_LOGIN),
 		});
 		if (!res.ok) throw new Error(`owner set-up failed: HTTP ${res.status} ${await res.text()}`);
-		return { host, url, target, workflows, close };
+		// Data Tables live in the server (`n8n execute` does not load n8n's modules): fill the blocklist
+		// with a run of the copy through the editor's REST API, as "Execute workflow" does.
+		if (feedsLive) {
+			const status = await runInEditor(url, fill.id as string).catch((e: Error) => e.message);
+			if (status !== 'success') log(`Filling the blocklist did not succeed (${status}); the feeds answer 500 until a blocking workflow has run.`);
+			else log('Filled the blocklist (Data Table "ioc_blocklist") from the alerts.');
+		}
+		return { host, url, target, workflows, feedsLive, close };
 	} catch (e) {
 		await close();
 		throw e;
 	}
+}
+
+/** Runs a workflow from its Manual Trigger as the owner, to completion; its status. */
+async function runInEditor(url: string, workflowId: string): Promise<string> {
+	const login = await fetch(`${url}/rest/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ emailOrLdapLoginId: EDITOR_LOGIN.email, password: EDITOR_LOGIN.password }),
+	});
+	if (!login.ok) return `login: HTTP ${login.status}`;
+	const headers = { 'content-type': 'application/json', cookie: login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') };
+	const started = await fetch(`${url}/rest/workflows/${workflowId}/run`, { method: 'POST', headers, body: JSON.stringify({ triggerToStartFrom: { name: MANUAL_TRIGGER } }) });
+	if (!started.ok) return `run: HTTP ${started.status}`;
+	const executionId = ((await started.json()) as { data: { executionId: string } }).data.executionId;
+	const deadline = Date.now() + 180_000;
+	while (Date.now() < deadline) {
+		const res = await fetch(`${url}/rest/executions/${executionId}`, { headers });
+		const execution = ((await res.json()) as { data?: { status?: string; stoppedAt?: string } }).data;
+		if (execution?.stoppedAt) return String(execution.status);
+		await new Promise((r) => setTimeout(r, 1000));
+	}
+	return 'timed out';
 }
 
 /** The threat-intel credentials the IoC Enrich nodes of `workflow` reference, filled in for the fake providers. */
