@@ -102,7 +102,9 @@ export async function startEditor(opts: { repoDir: string; log?: Log; env?: Node
 		// Data Tables live in the server (`n8n execute` does not load n8n's modules): fill the blocklist
 		// with a run of the copy through the editor's REST API, as "Execute workflow" does.
 		if (feedsLive) {
-			const status = await runInEditor(url, fill.id as string).catch((e: Error) => e.message);
+			const status = await signIn(url, EDITOR_LOGIN)
+				.then((headers) => runInEditor(url, headers, fill.id as string))
+				.then((r) => r.status, (e: Error) => e.message);
 			if (status !== 'success') log(`Filling the blocklist did not succeed (${status}); the feeds answer 500 until a blocking workflow has run.`);
 			else log('Filled the blocklist (Data Table "ioc_blocklist") from the alerts.');
 		}
@@ -113,26 +115,41 @@ export async function startEditor(opts: { repoDir: string; log?: Log; env?: Node
 	}
 }
 
-/** Runs a workflow from its Manual Trigger as the owner, to completion; its status. */
-async function runInEditor(url: string, workflowId: string): Promise<string> {
-	const login = await fetch(`${url}/rest/login`, {
+/** Signs in to n8n's REST API; the session headers. */
+export async function signIn(url: string, login: { email: string; password: string }): Promise<Record<string, string>> {
+	const res = await fetch(`${url}/rest/login`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ emailOrLdapLoginId: EDITOR_LOGIN.email, password: EDITOR_LOGIN.password }),
+		body: JSON.stringify({ emailOrLdapLoginId: login.email, password: login.password }),
 	});
-	if (!login.ok) return `login: HTTP ${login.status}`;
-	const headers = { 'content-type': 'application/json', cookie: login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') };
+	if (!res.ok) throw new Error(`login failed: HTTP ${res.status}`);
+	return { 'content-type': 'application/json', cookie: res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') };
+}
+
+/**
+ * "Execute workflow" in the editor: a manual execution from the Manual Trigger through n8n's REST
+ * API, to completion. `parse` is n8n's flatted.parse (how it stores execution data), to get the
+ * run data; without it only the status comes back.
+ */
+export async function runInEditor(
+	url: string,
+	headers: Record<string, string>,
+	workflowId: string,
+	opts: { parse?: (text: string) => any; timeoutMs?: number } = {},
+): Promise<{ status: string; runData: Record<string, any[]> }> {
 	const started = await fetch(`${url}/rest/workflows/${workflowId}/run`, { method: 'POST', headers, body: JSON.stringify({ triggerToStartFrom: { name: MANUAL_TRIGGER } }) });
-	if (!started.ok) return `run: HTTP ${started.status}`;
+	if (!started.ok) throw new Error(`running ${workflowId}: HTTP ${started.status} ${await started.text()}`);
 	const executionId = ((await started.json()) as { data: { executionId: string } }).data.executionId;
-	const deadline = Date.now() + 180_000;
-	while (Date.now() < deadline) {
+	const deadline = Date.now() + (opts.timeoutMs ?? 180_000);
+	for (;;) {
 		const res = await fetch(`${url}/rest/executions/${executionId}`, { headers });
-		const execution = ((await res.json()) as { data?: { status?: string; stoppedAt?: string } }).data;
-		if (execution?.stoppedAt) return String(execution.status);
+		const execution = ((await res.json()) as { data?: { status?: string; stoppedAt?: string; mode?: string; data?: string } }).data;
+		if (execution?.stoppedAt && execution.mode === 'manual') {
+			return { status: String(execution.status), runData: opts.parse && execution.data ? opts.parse(execution.data).resultData.runData : {} };
+		}
+		if (Date.now() > deadline) throw new Error(`execution ${executionId} of ${workflowId} did not finish in time`);
 		await new Promise((r) => setTimeout(r, 1000));
 	}
-	return 'timed out';
 }
 
 /** The threat-intel credentials the IoC Enrich nodes of `workflow` reference, filled in for the fake providers. */

@@ -13,12 +13,12 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 
 import { activateWorkflowArgs, ensureN8n, N8N_VERSION, N8nHost, packPackage } from '../../scripts/n8n-host.ts';
+import { runInEditor, signIn } from '../../scripts/editor-setup.ts';
 import { alCredential } from '../../scripts/report.ts';
 import {
 	BLOCKLIST_TABLE,
 	FEED_CREDENTIAL,
 	FEEDS,
-	MANUAL_TRIGGER,
 	NODE,
 	UNBLOCK_CREDENTIAL,
 	UNBLOCK_PATH,
@@ -90,7 +90,8 @@ async function rows(): Promise<Row[]> {
 
 const eq = (columnName: string, value: string) => ({ type: 'and', filters: [{ columnName, condition: 'eq', value }] });
 
-async function pull(type: string, format: string, auth: string | undefined = basic(FEED_AUTH), extra: Record<string, string> = {}) {
+/** A firewall's GET of one feed; `auth` null sends no Authorization header. */
+async function pull(type: string, format: string, auth: string | null = basic(FEED_AUTH), extra: Record<string, string> = {}) {
 	const res = await fetch(feedUrl(host.url, type, format), { headers: { ...(auth ? { authorization: auth } : {}), 'user-agent': 'PAN-OS', ...extra } });
 	return { status: res.status, body: await res.text(), type: res.headers.get('content-type') ?? '', etag: res.headers.get('etag') ?? '' };
 }
@@ -151,17 +152,9 @@ async function expectEveryFeedMatches(all: Row[]): Promise<void> {
 }
 
 /** "Execute workflow" in the editor (a manual run through n8n's REST API), to completion. */
-async function runManually(workflowId: string): Promise<{ status: string; runData: Record<string, any[]> }> {
+function runManually(workflowId: string): Promise<{ status: string; runData: Record<string, any[]> }> {
 	const flatted = createRequire(install.n8nBin)('flatted') as { parse(text: string): any };
-	const started = await rest('POST', `/workflows/${workflowId}/run`, { triggerToStartFrom: { name: MANUAL_TRIGGER } });
-	const executionId = started.executionId as string;
-	const deadline = Date.now() + 120_000;
-	for (;;) {
-		const execution = await rest('GET', `/executions/${executionId}`);
-		if (execution && execution.stoppedAt) return { status: execution.status, runData: flatted.parse(execution.data).resultData.runData };
-		if (Date.now() > deadline) throw new Error(`execution ${executionId} did not finish`);
-		await new Promise((r) => setTimeout(r, 500));
-	}
+	return runInEditor(host.url, headers, workflowId, { parse: flatted.parse, timeoutMs: 120_000 });
 }
 
 const outputOf = (runData: Record<string, any[]>, node: string, output = 0): Record<string, any>[] =>
@@ -194,13 +187,7 @@ e2e('the blocklist and its feeds in a real n8n', () => {
 		await host.start();
 		const setup = await fetch(`${host.url}/rest/owner/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(OWNER) });
 		expect(setup.ok).toBe(true);
-		const login = await fetch(`${host.url}/rest/login`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
-		});
-		expect(login.ok).toBe(true);
-		headers = { 'content-type': 'application/json', cookie: login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') };
+		headers = await signIn(host.url, OWNER);
 		projectId = (await rest('GET', '/projects/personal')).id;
 		// The first run creates the table (its "Blocklist Table" step) and fills it.
 		const first = await runManually(IDS.block);
@@ -242,7 +229,7 @@ e2e('the blocklist and its feeds in a real n8n', () => {
 	});
 
 	test('a wrong password or none gets 401 and no list', async () => {
-		const tries: [string, string | undefined][] = [['wrong password', basic({ user: FEED_AUTH.user, password: 'wrong' })], ['no credentials', undefined], ["the unblock webhook's user", basic(UNBLOCK_AUTH)]];
+		const tries: [string, string | null][] = [['wrong password', basic({ user: FEED_AUTH.user, password: 'wrong' })], ['no credentials', null], ["the unblock webhook's user", basic(UNBLOCK_AUTH)]];
 		for (const [what, auth] of tries) {
 			const feed = await pull('ip', 'paloalto_edl', auth);
 			expect({ what, status: feed.status }).toEqual({ what, status: 401 });

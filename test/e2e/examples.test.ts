@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 
 import { activateWorkflowArgs, ensureN8n, N8N_VERSION, N8nHost, packPackage, type ExecuteResult, type WorkflowJson } from '../../scripts/n8n-host.ts';
+import { runInEditor, signIn } from '../../scripts/editor-setup.ts';
 import { alCredential } from '../../scripts/report.ts';
 import {
 	ABUSECH_CREDENTIAL,
@@ -23,7 +24,6 @@ import {
 	setParams,
 	setSubmissionIds,
 	useAlCredential,
-	MANUAL_TRIGGER,
 	withManualTrigger,
 } from '../../scripts/workflows.ts';
 import { defaultUsers, demoDataset, startFakeAssemblyline, type FakeAssemblyline } from '../fakes/assemblyline/index.ts';
@@ -195,14 +195,7 @@ async function editorSession(): Promise<{ url: string; headers: Record<string, s
 		expect(setup.ok).toBe(true);
 		ownerReady = true;
 	}
-	const login = await fetch(`${url}/rest/login`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
-	});
-	expect(login.ok).toBe(true);
-	const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-	return { url, headers: { 'content-type': 'application/json', cookie } };
+	return { url, headers: await signIn(url, OWNER) };
 }
 
 /** "Execute workflow" in the editor: a manual execution from the Manual Trigger, to completion. */
@@ -210,24 +203,7 @@ async function runManually(workflowId: string): Promise<{ status: string; runDat
 	const { url, headers } = await editorSession();
 	// flatted is how n8n stores execution data; it comes with n8n.
 	const flatted = createRequire(install.n8nBin)('flatted') as { parse(text: string): any };
-	const started = await fetch(`${url}/rest/workflows/${workflowId}/run`, {
-		method: 'POST',
-		headers,
-		body: JSON.stringify({ triggerToStartFrom: { name: MANUAL_TRIGGER } }),
-	});
-	const body = (await started.json()) as any;
-	expect(started.ok).toBe(true);
-	const executionId = body.data.executionId as string;
-	const deadline = Date.now() + 120_000;
-	for (;;) {
-		const res = await fetch(`${url}/rest/executions/${executionId}`, { headers });
-		const execution = ((await res.json()) as any).data;
-		if (execution && execution.mode === 'manual' && execution.stoppedAt) {
-			return { status: execution.status, runData: flatted.parse(execution.data).resultData.runData };
-		}
-		if (Date.now() > deadline) throw new Error(`execution ${executionId} did not finish: ${JSON.stringify(execution).slice(0, 500)}`);
-		await new Promise((r) => setTimeout(r, 1000));
-	}
+	return runInEditor(url, headers, workflowId, { parse: flatted.parse, timeoutMs: 120_000 });
 }
 
 /** Each node's first run as `outputs` (json per output), like ExecuteResult.nodes. */

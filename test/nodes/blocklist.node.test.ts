@@ -9,7 +9,7 @@ import { IocBlocklist } from '../../nodes/IocBlocklist/IocBlocklist.node';
 import { runNode } from '../harness/n8n.ts';
 
 const node = new IocBlocklist();
-const json = (items: { json: IDataObject }[]) => items.map((i) => i.json);
+const json = (items: { json: IDataObject }[]): Record<string, any>[] => items.map((i) => i.json);
 
 const BLOCK = [
 	{ type: 'ip', value: '91.214.124.19', verdict: 'malicious', sources: [{ alert_id: 'a1' }] },
@@ -32,7 +32,7 @@ describe('IoC Blocklist node', () => {
 		expect(json(refused)).toEqual([expect.objectContaining({ value: '10.1.2.3', reason: 'not_blockable' })]);
 
 		// Run again with the stored rows (Data Table system columns included): same keys, nothing duplicated.
-		const stored = json(rows).map((row, id) => ({ id: id + 1, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', ...row }));
+		const stored: Record<string, any>[] = json(rows).map((row, id) => ({ id: id + 1, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', ...row }));
 		const again = await prepare([...BLOCK.slice(0, 2), ...stored]);
 		expect(json(again.outputs[0]).map((row) => row.key)).toEqual(['ip:91.214.124.19', 'domain:evil-c2.top']);
 		expect(json(again.outputs[0]).map((row) => row.first_seen)).toEqual(stored.map((row) => row.first_seen));
@@ -59,7 +59,7 @@ describe('IoC Blocklist node', () => {
 	});
 
 	test('Expired Rows and Unblock', async () => {
-		const rows = json((await prepare(BLOCK)).outputs[0]).map((row, id) => ({ id: id + 7, ...row }));
+		const rows: Record<string, any>[] = json((await prepare(BLOCK)).outputs[0]).map((row, id) => ({ id: id + 7, ...row }));
 		rows[1].expires_at = '2020-01-01T00:00:00.000Z';
 		const expired = await runNode({ node, parameters: { operation: 'expiredRows' }, input: rows });
 		expect(json(expired.outputs[0])).toEqual([expect.objectContaining({ id: 8, key: 'domain:evil-c2.top' })]);
