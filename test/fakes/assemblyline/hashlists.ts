@@ -58,12 +58,14 @@ export function tagQhash(tagType: string, value: string): string {
 
 /** Why an add was refused, with the status and message the server sends. */
 export class HashListError extends Error {
-	constructor(
-		readonly status: number,
-		message: string,
-		readonly response: unknown = '',
-	) {
+	// Plain fields, not parameter properties: scripts run this file with Node's type stripping, which
+	// refuses parameter properties (ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX).
+	readonly status: number;
+	readonly response: unknown;
+	constructor(status: number, message: string, response: unknown = '') {
 		super(message);
+		this.status = status;
+		this.response = response;
 	}
 }
 
