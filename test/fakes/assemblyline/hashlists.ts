@@ -82,10 +82,13 @@ export interface Caller {
 export class HashList {
 	private readonly store = new Map<string, HashListEntry>();
 
-	constructor(
-		readonly name: HashListName,
-		private readonly now: () => number,
-	) {}
+	readonly name: HashListName;
+	private readonly now: () => number;
+
+	constructor(name: HashListName, now: () => number) {
+		this.name = name;
+		this.now = now;
+	}
 
 	/** The entry under this key, or undefined (expired entries are gone: the expiry service deletes them). */
 	get(qhash: string): HashListEntry | undefined {
