@@ -11,7 +11,8 @@
  * inspectIoc / detectIocType serve enrichment: type detection plus the non-global and
  * special-use checks, so nothing internal is sent to a third party.
  */
-export type { FilterResult, IocItem, IocOccurrence, IocSource, NetworkType, ReasonCode, SkippedIoc } from './types';
+export type { FilterResult, IocItem, IocOccurrence, IocSource, IocType, NetworkType, ReasonCode, SkippedIoc } from './types';
+export { IOC_TYPES, intelType, networkType } from './vocabulary';
 export { refang } from './refang';
 export { parseNetworkValue, typeFromWord, type ParsedIoc, type ParseOutcome } from './parse';
 export { checkBlockable, isExportable, type Blockable, type ValueReason } from './blockable';

@@ -2,37 +2,18 @@
  * The node's steps over the IoC library: read every input item, decide once for the whole run,
  * then (optionally) cross-run dedup, the cap, and the output items.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPairedItemData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import type { ExportFormat, FilterResult, InputShape, IocItem, IocOccurrence, SkippedIoc } from '../shared/ioc';
-import {
-	applyCap,
-	compileAllowlist,
-	decideIocs,
-	detectShape,
-	exportBlocklists,
-	holdBack,
-	IocInputError,
-	extractOccurrences,
-	type Allowlist,
-	type DecideOptions,
-} from '../shared/ioc';
+import type { ExportFormat, FilterResult, InputShape, IocItem, SkippedIoc } from '../shared/ioc';
+import { applyCap, compileAllowlist, decideIocs, holdBack, type Allowlist, type DecideOptions } from '../shared/ioc';
 import { asNodeError } from '../shared/items';
-import type { OutputChoice, ShapeChoice } from './description';
 import { confirmedAmong, confirmedKey, isTestRun, recordedAmong, type RememberChoice } from '../shared/blockedHistory';
-
-const SUBMISSION_SHAPES: ReadonlySet<string | null> = new Set(['submissionIoc', 'grouped', 'summary']);
+import type { OutputChoice } from './description';
+import { extractAll } from './input';
+import { blocklistItems, iocItems } from './output';
 
 const DEDUP = { scope: 'node', mode: 'entries' } as const;
-
-const FILE_TYPES: Readonly<Record<ExportFormat, { extension: string; mimeType: string }>> = {
-	plain: { extension: 'txt', mimeType: 'text/plain' },
-	paloalto_edl: { extension: 'txt', mimeType: 'text/plain' },
-	fortigate: { extension: 'txt', mimeType: 'text/plain' },
-	csv: { extension: 'csv', mimeType: 'text/csv' },
-	stix: { extension: 'json', mimeType: 'application/json' },
-};
 
 /** `auto`: values Assemblyline did not score are skipped, custom items without a verdict blocked. */
 export type NoVerdictChoice = 'auto' | 'block' | 'skip';
@@ -153,8 +134,6 @@ function skipUnscored(decided: FilterResult, shapes: readonly (InputShape | unde
 	decided.block = block;
 }
 
-const UNSCORED_WARNING = 'No verdict came with this IoC; it is on Block because "Items Without a Verdict" blocks such IoCs.';
-
 /** The user sees blocked IoCs that had no verdict: a field on each, and a notice over the output. */
 function warnUnscoredBlocked(context: IExecuteFunctions, block: readonly IocItem[]): void {
 	const count = block.filter((item) => item.verdict === null).length;
@@ -169,80 +148,6 @@ function warnUnscoredBlocked(context: IExecuteFunctions, block: readonly IocItem
 /** A notice over the node's output in the editor (n8n's execution hints). */
 function hint(context: IExecuteFunctions, type: 'info' | 'warning', message: string): void {
 	if (typeof context.addExecutionHints === 'function') context.addExecutionHints({ message, type, location: 'outputPane' });
-}
-
-/** A Skipped item for an input item that could not be filtered (the If node's pattern), in
- * both "On Error: Continue" modes. No n8n `error` field: n8n would replace the json with it and
- * the analyst would lose the reason. */
-export function errorItem(failure: NodeApiError | NodeOperationError, itemIndex: number): INodeExecutionData {
-	return {
-		json: { reason: 'error', reason_text: failure.message, error: failure.message },
-		pairedItem: { item: itemIndex },
-	};
-}
-
-export interface Extracted {
-	occurrences: IocOccurrence[];
-	/** Items that could not be read, already turned into Skipped items (continueOnFail only). */
-	errors: INodeExecutionData[];
-	/** The shape each input item was read as (by item index). */
-	shapes: Array<InputShape | undefined>;
-}
-
-/** Reads every input item; an unreadable one fails the node, or with continueOnFail becomes a
- * Skipped item with reason "error" (the If node's pattern), so it is still accounted for. */
-export function extractAll(context: IExecuteFunctions, items: INodeExecutionData[]): Extracted {
-	const occurrences: IocOccurrence[] = [];
-	const errors: INodeExecutionData[] = [];
-	const shapes: Array<InputShape | undefined> = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			const read = extractItem(context, items[itemIndex].json, itemIndex);
-			shapes[itemIndex] = read.shape;
-			for (const occurrence of read.occurrences) occurrences.push(occurrence);
-		} catch (error) {
-			const failure =
-				error instanceof IocInputError
-					? new NodeOperationError(context.getNode(), `Input item ${itemIndex}: ${error.message}`, { itemIndex })
-					: asNodeError(context, error, itemIndex);
-			if (!context.continueOnFail()) throw failure;
-			errors.push(errorItem(failure, itemIndex));
-		}
-	}
-	return { occurrences, errors, shapes };
-}
-
-function extractItem(context: IExecuteFunctions, json: IDataObject, itemIndex: number): { shape: InputShape; occurrences: IocOccurrence[] } {
-	const choice = context.getNodeParameter('inputShape', itemIndex, 'auto') as ShapeChoice;
-	const fields = choice === 'field';
-	const field = (name: string) => (fields ? String(context.getNodeParameter(name, itemIndex, '') ?? '').trim() : '');
-	let shape: InputShape;
-	if (choice === 'auto') {
-		const detected = detectShape(json);
-		if (detected === null) {
-			throw new IocInputError(
-				'This item is not an Assemblyline alert, an AL Submission IoCs item or a submission summary. For other items (a feed, a CSV row), set "Input Shape" to Custom Fields and name the Value Field.',
-			);
-		}
-		shape = detected;
-	} else if (choice !== 'submission') shape = choice;
-	else {
-		const detected = detectShape(json);
-		if (!SUBMISSION_SHAPES.has(detected)) {
-			throw new IocInputError(
-				'This item is not from AL Submission IoCs (an item with "value" and "type", or with an "iocs" object). Choose another input shape, or Auto-Detect.',
-			);
-		}
-		shape = detected as InputShape;
-	}
-	const occurrences = extractOccurrences(json, {
-		shape,
-		valueField: field('valueField') || undefined,
-		typeField: field('typeField') || undefined,
-		verdictField: field('verdictField') || undefined,
-		itemIndex,
-	});
-	return { shape, occurrences };
 }
 
 const dedupKey = (item: IocItem) => `${item.type}:${item.value}`;
@@ -321,53 +226,3 @@ export async function forget(context: IExecuteFunctions, keys: string[]): Promis
 	if (keys.length > 0) await context.helpers.removeProcessed(keys, DEDUP.scope, { mode: DEDUP.mode });
 }
 
-function pairedItems(indexes: readonly number[] | undefined): IPairedItemData[] {
-	return (indexes ?? []).map((item) => ({ item }));
-}
-
-/** The columns an analyst reads first (n8n's Table view follows key order). */
-const LEADING_KEYS = ['type', 'value', 'verdict', 'reason', 'reason_text'] as const;
-
-function iocJson(ioc: IocItem | SkippedIoc): IDataObject {
-	const json: IDataObject = {};
-	const rest: IDataObject & Partial<IocItem> = { ...ioc } as IDataObject;
-	for (const key of LEADING_KEYS) {
-		if (key in rest) json[key] = rest[key as keyof typeof rest] as IDataObject[string];
-		delete rest[key];
-	}
-	if (ioc.verdict === null && !('reason' in ioc)) json.warning = UNSCORED_WARNING;
-	delete rest.itemIndexes;
-	// `original` only says something when it differs from the value; merged spellings are all in `originals`.
-	if (rest.original === ioc.value || rest.originals !== undefined) delete rest.original;
-	return Object.assign(json, rest);
-}
-
-export function iocItems(iocs: readonly IocItem[]): INodeExecutionData[] {
-	return iocs.map((ioc) => ({ json: iocJson(ioc), pairedItem: pairedItems(ioc.itemIndexes) }));
-}
-
-/** One item per IoC type, with the list as text and as a binary file; paired with every input
- * item that contributed an IoC of that type. An IoC the exporters refuse comes back in `refused`
- * (reason `not_exportable`) and the others are still exported. */
-export async function blocklistItems(
-	context: IExecuteFunctions,
-	block: readonly IocItem[],
-	format: ExportFormat,
-): Promise<{ block: INodeExecutionData[]; refused: SkippedIoc[] }> {
-	const { lists, skipped } = exportBlocklists(block, format, { timestamp: new Date() });
-	const refused = new Set(skipped.map(dedupKey));
-	const { extension, mimeType } = FILE_TYPES[format];
-	const result: INodeExecutionData[] = [];
-	for (const list of lists) {
-		const ofType = block.filter((item) => item.type === list.iocType && !refused.has(dedupKey(item)));
-		const indexes = [...new Set(ofType.flatMap((item) => item.itemIndexes ?? []))].sort((a, b) => a - b);
-		const fileName = `blocklist-${list.iocType}.${extension}`;
-		const data = await context.helpers.prepareBinaryData(Buffer.from(list.text, 'utf8'), fileName, mimeType);
-		result.push({
-			json: { iocType: list.iocType, format, count: ofType.length, text: list.text },
-			binary: { data },
-			pairedItem: pairedItems(indexes),
-		});
-	}
-	return { block: result, refused: skipped };
-}

@@ -1,0 +1,98 @@
+/**
+ * Confirm Blocked IoCs' run: read each item's IoC (or list of IoCs of one type), pass the items
+ * through, then record every IoC read in the confirmed history (nodes/shared/blockedHistory.ts).
+ */
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { confirmedKey, isTestRun, normaliseIoc, recordConfirmed } from '../shared/blockedHistory';
+import { asNodeError, errorItem } from '../shared/items';
+import { FILTER_RENAMED_HINT } from './description';
+
+/** The whole run; items pass through unchanged (binary data too), paired one to one. */
+export async function confirmItems(context: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = context.getInputData();
+	const historySize = context.getNodeParameter('historySize', 0, 10000) as number;
+	if (!Number.isInteger(historySize) || historySize < 1) {
+		throw new NodeOperationError(context.getNode(), `"History Size" must be a whole number ≥ 1, not ${historySize}`);
+	}
+	const keys = new Set<string>();
+	const output: INodeExecutionData[] = [];
+	// Its own loop, not mapItems: the items pass through with their binary data.
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const item = items[itemIndex];
+		const passed: INodeExecutionData = { json: item.json, pairedItem: { item: itemIndex } };
+		if (item.binary) passed.binary = item.binary;
+		try {
+			// A failed firewall call that "On Error: Continue" let through must not count as blocked.
+			if (!item.json.error) for (const key of itemKeys(context, itemIndex)) keys.add(key);
+			output.push(passed);
+		} catch (error) {
+			const failure = asNodeError(context, error, itemIndex);
+			if (!context.continueOnFail()) throw failure;
+			output.push(errorItem(failure, itemIndex));
+		}
+	}
+	if (isTestRun(context)) {
+		// Checked after the loop, so a test run still shows which items could not be read.
+		if (keys.size > 0 && typeof context.addExecutionHints === 'function') {
+			context.addExecutionHints({
+				message: `Test run: ${keys.size} IoC${keys.size === 1 ? '' : 's'} not recorded as blocked (only executions of the active workflow record them).`,
+				type: 'info',
+				location: 'outputPane',
+			});
+		}
+	} else if (keys.size > 0) {
+		try {
+			await recordConfirmed(context, [...keys], historySize);
+		} catch (error) {
+			const failure = asNodeError(context, error);
+			if (!context.continueOnFail()) throw failure;
+			return [items.map((_, itemIndex) => errorItem(failure, itemIndex))];
+		}
+	}
+	return [output];
+}
+
+/** The history keys of one item's IoC (or list of IoCs of one type). */
+function itemKeys(context: IExecuteFunctions, itemIndex: number): string[] {
+	const type = read(context, 'iocType', 'IoC Type', itemIndex);
+	const value = read(context, 'iocValue', 'IoC Value', itemIndex);
+	if (typeof type !== 'string' || type.trim() === '') {
+		throw new NodeOperationError(context.getNode(), `Item ${itemIndex}: "IoC Type" is empty`, {
+			itemIndex,
+			description: `Give ip, domain or uri. ${FILTER_RENAMED_HINT}`,
+		});
+	}
+	const values = Array.isArray(value) ? value : [value];
+	if (values.length === 0 || values.some((one) => typeof one !== 'string' || one.trim() === '')) {
+		throw new NodeOperationError(context.getNode(), `Item ${itemIndex}: "IoC Value" is empty or not text`, {
+			itemIndex,
+			description: `Give the IP, domain or URL that was blocked, or a list of them. ${FILTER_RENAMED_HINT}`,
+		});
+	}
+	return (values as string[]).map((raw) => {
+		const normalised = normaliseIoc(type, raw);
+		if (!normalised.ok) {
+			const [label, text] = normalised.field === 'type' ? ['Type', type] : ['Value', raw];
+			throw new NodeOperationError(context.getNode(), `Item ${itemIndex}: IoC ${label} "${text}" ${normalised.problem}`, {
+				itemIndex,
+				description: `Confirm only what Filter Blockable IoCs sent to Block and the firewall step blocked. ${FILTER_RENAMED_HINT}`,
+			});
+		}
+		return confirmedKey(normalised.ioc);
+	});
+}
+
+/** An expression that cannot reach the Filter's item gets the hint about renaming. */
+function read(context: IExecuteFunctions, name: string, label: string, itemIndex: number): unknown {
+	try {
+		return context.getNodeParameter(name, itemIndex);
+	} catch (error) {
+		const reason = error instanceof Error ? error.message : String(error);
+		throw new NodeOperationError(context.getNode(), `Item ${itemIndex}: "${label}" could not be read: ${reason}`, {
+			itemIndex,
+			description: FILTER_RENAMED_HINT,
+		});
+	}
+}
