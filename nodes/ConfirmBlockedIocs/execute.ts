@@ -5,17 +5,14 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { confirmedKey, isTestRun, normaliseIoc, recordConfirmed } from '../shared/blockedHistory';
+import { confirmedIoc, iocKey, isTestRun, readHistorySize, recordConfirmed } from '../shared/blockedHistory';
 import { asNodeError, errorItem } from '../shared/items';
 import { FILTER_RENAMED_HINT } from './description';
 
 /** The whole run; items pass through unchanged (binary data too), paired one to one. */
 export async function confirmItems(context: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = context.getInputData();
-	const historySize = context.getNodeParameter('historySize', 0, 10000) as number;
-	if (!Number.isInteger(historySize) || historySize < 1) {
-		throw new NodeOperationError(context.getNode(), `"History Size" must be a whole number ≥ 1, not ${historySize}`);
-	}
+	const historySize = readHistorySize(context);
 	const keys = new Set<string>();
 	const output: INodeExecutionData[] = [];
 	// Its own loop, not mapItems: the items pass through with their binary data.
@@ -72,15 +69,14 @@ function itemKeys(context: IExecuteFunctions, itemIndex: number): string[] {
 		});
 	}
 	return (values as string[]).map((raw) => {
-		const normalised = normaliseIoc(type, raw);
-		if (!normalised.ok) {
-			const [label, text] = normalised.field === 'type' ? ['Type', type] : ['Value', raw];
-			throw new NodeOperationError(context.getNode(), `Item ${itemIndex}: IoC ${label} "${text}" ${normalised.problem}`, {
+		const confirmed = confirmedIoc(type, raw);
+		if (!confirmed.ok) {
+			throw new NodeOperationError(context.getNode(), `Item ${itemIndex}: IoC ${confirmed.text}`, {
 				itemIndex,
 				description: `Confirm only what Filter Blockable IoCs sent to Block and the firewall step blocked. ${FILTER_RENAMED_HINT}`,
 			});
 		}
-		return confirmedKey(normalised.ioc);
+		return iocKey(confirmed.ioc);
 	});
 }
 

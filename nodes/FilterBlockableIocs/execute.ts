@@ -6,14 +6,21 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ExportFormat, FilterResult, InputShape, IocItem, SkippedIoc } from '../shared/ioc';
-import { applyCap, compileAllowlist, decideIocs, holdBack, type Allowlist, type DecideOptions } from '../shared/ioc';
+import {
+	applyCap,
+	compileAllowlist,
+	decideIocs,
+	DEFAULT_CAP,
+	holdBack,
+	partitionExportable,
+	type Allowlist,
+	type DecideOptions,
+} from '../shared/ioc';
 import { asNodeError } from '../shared/items';
-import { confirmedAmong, confirmedKey, isTestRun, recordedAmong, type RememberChoice } from '../shared/blockedHistory';
-import type { OutputChoice } from './description';
+import { forgetPassedOn, readHistorySize, routeThroughHistory, type RememberChoice, type Routed } from '../shared/blockedHistory';
+import { MAX_TO_BLOCK, type OutputChoice } from './description';
 import { extractAll } from './input';
 import { blocklistItems, iocItems } from './output';
-
-const DEDUP = { scope: 'node', mode: 'entries' } as const;
 
 /** `auto`: values Assemblyline did not score are skipped, custom items without a verdict blocked. */
 export type NoVerdictChoice = 'auto' | 'block' | 'skip';
@@ -32,18 +39,14 @@ export interface Settings {
 export function readSettings(context: IExecuteFunctions): Settings {
 	const onlyNew = context.getNodeParameter('onlyNew', 0, false) as boolean;
 	const remember = onlyNew ? (context.getNodeParameter('remember', 0, 'passedOn') as RememberChoice) : 'passedOn';
-	const maxToBlock = context.getNodeParameter('maxToBlock', 0, 1000) as number;
-	// In the confirm mode the Confirm Blocked IoCs node sizes the history.
-	const recordsHere = onlyNew && remember === 'passedOn';
-	const historySize = recordsHere ? (context.getNodeParameter('historySize', 0, 10000) as number) : 0;
+	const maxToBlock = context.getNodeParameter(MAX_TO_BLOCK.name, 0, DEFAULT_CAP) as number;
 	if (!Number.isInteger(maxToBlock) || maxToBlock < 0) {
-		throw new NodeOperationError(context.getNode(), `"Max IoCs to Block per Run" must be a whole number ≥ 0, not ${maxToBlock}`, {
+		throw new NodeOperationError(context.getNode(), `"${MAX_TO_BLOCK.displayName}" must be a whole number ≥ 0, not ${maxToBlock}`, {
 			description: 'Use 0 for no cap.',
 		});
 	}
-	if (recordsHere && (!Number.isInteger(historySize) || historySize < 1)) {
-		throw new NodeOperationError(context.getNode(), `"History Size" must be a whole number ≥ 1, not ${historySize}`);
-	}
+	// In the confirm mode the Confirm Blocked IoCs node sizes the history.
+	const historySize = onlyNew && remember === 'passedOn' ? readHistorySize(context) : 0;
 	const output = context.getNodeParameter('output', 0, 'items') as OutputChoice;
 	const noVerdict = context.getNodeParameter('noVerdict', 0, 'auto') as NoVerdictChoice;
 	return {
@@ -87,25 +90,35 @@ export async function filterItems(context: IExecuteFunctions, items: INodeExecut
 	// All items are decided together: duplicates across items merge into one IoC.
 	const decided = decideIocs(occurrences, settings.decide);
 	if (settings.noVerdict === 'auto') skipUnscored(decided, shapes);
-	const routed = await dedupAndCap(context, decided.block, settings);
+	// Blocklist files: what no exporter can write goes to Skipped before the history sees it.
+	const exportable =
+		settings.output === 'files' ? partitionExportable(decided.block, settings.format) : { exportable: decided.block, skipped: [] };
+	const routed = await throughHistory(context, exportable.exportable, settings);
 	let block: INodeExecutionData[];
-	let refused: SkippedIoc[] = [];
+	let refused: SkippedIoc[] = exportable.skipped;
 	try {
-		if (settings.output === 'files') ({ block, refused } = await blocklistItems(context, routed.block, settings.format));
-		else block = iocItems(routed.block);
+		if (settings.output === 'files') {
+			const files = await blocklistItems(context, routed.block, settings.format);
+			block = files.block;
+			refused = [...refused, ...files.refused];
+		} else block = iocItems(routed.block);
 	} catch (error) {
 		// Nothing was passed on, so nothing may stay remembered as blocked.
-		await forget(context, routed.recorded);
+		await forgetPassedOn(context, routed.recorded);
 		throw asNodeError(context, error);
 	}
-	// An item the exporters refused was not passed on: forget it too, so a later run may send it.
-	const recorded = new Set(routed.recorded);
-	await forget(context, refused.map(dedupKey).filter((key) => recorded.has(key)));
 	warnUnscoredBlocked(context, routed.block);
 	if (routed.testRun) {
 		hint(context, 'info', 'Test run: IoCs sent to Block are not remembered as blocked (only executions of the active workflow record them).');
 	}
 	return [block, [...iocItems(decided.skipped), ...iocItems(routed.skipped), ...iocItems(refused), ...errors]];
+}
+
+/** "Only IoCs Not Passed On Before": the history (nodes/shared/blockedHistory.ts); else only the cap. */
+async function throughHistory(context: IExecuteFunctions, candidates: IocItem[], settings: Settings): Promise<Routed> {
+	if (settings.onlyNew) return await routeThroughHistory(context, candidates, settings);
+	const capped = applyCap(candidates, settings.cap);
+	return { block: capped.block, skipped: capped.skipped, recorded: [], testRun: false };
 }
 
 const UNSCORED_TEXT: Readonly<Record<string, string>> = {
@@ -149,80 +162,3 @@ function warnUnscoredBlocked(context: IExecuteFunctions, block: readonly IocItem
 function hint(context: IExecuteFunctions, type: 'info' | 'warning', message: string): void {
 	if (typeof context.addExecutionHints === 'function') context.addExecutionHints({ message, type, location: 'outputPane' });
 }
-
-const dedupKey = (item: IocItem) => `${item.type}:${item.value}`;
-
-export interface Routed {
-	block: IocItem[];
-	skipped: SkippedIoc[];
-	/** Keys recorded as blocked in this run, to forget again if the output cannot be built. */
-	recorded: string[];
-	/** A test run that would have recorded, and did not. */
-	testRun?: boolean;
-}
-
-/**
- * Cross-run dedup and the cap, in an order that loses nothing:
- * 1. record the Block candidates (in cap order) and learn which were already blocked → Skipped;
- * 2. cap what is left;
- * 3. forget the ones pushed over the cap, so a later run can still send them;
- * 4. trim the history to History Size (FIFO).
- * Step 1 records with room for every candidate, so IoCs that end over the cap never push older
- * history out; step 4 then trims to the real size. When nothing can go over the cap, one call
- * with the real size does it all. n8n stores md5 hashes only, never the IoCs.
- */
-export async function dedupAndCap(context: IExecuteFunctions, candidates: IocItem[], settings: Settings): Promise<Routed> {
-	if (!settings.onlyNew || candidates.length === 0) {
-		const capped = applyCap(candidates, settings.cap);
-		return { block: capped.block, skipped: capped.skipped, recorded: [] };
-	}
-	if (settings.remember === 'confirmed') return await capUnconfirmed(context, candidates, settings.cap);
-	const ordered = applyCap(candidates, Infinity).block; // cap order: highest verdict first
-	const keys = ordered.map(dedupKey);
-	if (isTestRun(context)) {
-		const remembered = await recordedAmong(context, keys, DEDUP.scope);
-		const held = ordered.filter((item) => remembered.has(dedupKey(item))).map((item) => holdBack(item, 'already_blocked'));
-		const capped = applyCap(
-			ordered.filter((item) => !remembered.has(dedupKey(item))),
-			settings.cap,
-		);
-		return { block: capped.block, skipped: [...held, ...capped.skipped], recorded: [], testRun: true };
-	}
-	const mayOverflow = ordered.length > settings.cap;
-	const { processed } = await context.helpers.checkProcessedAndRecord(keys, DEDUP.scope, {
-		mode: DEDUP.mode,
-		maxEntries: mayOverflow ? settings.historySize + keys.length : settings.historySize,
-	});
-	const seen = new Set(processed.map(String));
-	const fresh = ordered.filter((item) => !seen.has(dedupKey(item)));
-	const already = ordered.filter((item) => seen.has(dedupKey(item))).map((item) => holdBack(item, 'already_blocked'));
-	const capped = applyCap(fresh, settings.cap);
-	if (mayOverflow) {
-		if (capped.skipped.length > 0) {
-			await context.helpers.removeProcessed(capped.skipped.map(dedupKey), DEDUP.scope, { mode: DEDUP.mode });
-		}
-		await context.helpers.checkProcessedAndRecord([], DEDUP.scope, { mode: DEDUP.mode, maxEntries: settings.historySize });
-	}
-	return { block: capped.block, skipped: [...already, ...capped.skipped], recorded: capped.block.map(dedupKey) };
-}
-
-const CONFIRMED_TEXT = 'Recorded as blocked by Confirm Blocked IoCs in an earlier run.';
-
-/** Confirm mode: holds back what Confirm Blocked IoCs recorded, records nothing, so over-cap
- * IoCs and IoCs lost with a dead execution are simply sent again. */
-async function capUnconfirmed(context: IExecuteFunctions, candidates: IocItem[], cap: number): Promise<Routed> {
-	const ordered = applyCap(candidates, Infinity).block;
-	const confirmed = await confirmedAmong(context, ordered.map(confirmedKey));
-	const already = ordered.filter((item) => confirmed.has(confirmedKey(item))).map((item) => holdBack(item, 'already_blocked', CONFIRMED_TEXT));
-	const capped = applyCap(
-		ordered.filter((item) => !confirmed.has(confirmedKey(item))),
-		cap,
-	);
-	return { block: capped.block, skipped: [...already, ...capped.skipped], recorded: [] };
-}
-
-/** Forgets what step 1 recorded when the run fails before anything was passed on. */
-export async function forget(context: IExecuteFunctions, keys: string[]): Promise<void> {
-	if (keys.length > 0) await context.helpers.removeProcessed(keys, DEDUP.scope, { mode: DEDUP.mode });
-}
-
