@@ -17,7 +17,7 @@ import {
 	type DecideOptions,
 } from '../shared/ioc';
 import { asNodeError } from '../shared/items';
-import { forgetPassedOn, readHistorySize, routeThroughHistory, type RememberChoice, type Routed } from '../shared/blockedHistory';
+import { forgetPassedOn, readHistorySize, routeThroughHistory, type RememberChoice, type HistoryDecision } from '../shared/blockedHistory';
 import { MAX_TO_BLOCK, type OutputChoice } from './description';
 import { extractAll } from './input';
 import { blocklistItems, iocItems } from './output';
@@ -93,29 +93,29 @@ export async function filterItems(context: IExecuteFunctions, items: INodeExecut
 	// Blocklist files: what no exporter can write goes to Skipped before the history sees it.
 	const exportable =
 		settings.output === 'files' ? partitionExportable(decided.block, settings.format) : { exportable: decided.block, skipped: [] };
-	const routed = await throughHistory(context, exportable.exportable, settings);
+	const decision = await throughHistory(context, exportable.exportable, settings);
 	let block: INodeExecutionData[];
 	let refused: SkippedIoc[] = exportable.skipped;
 	try {
 		if (settings.output === 'files') {
-			const files = await blocklistItems(context, routed.block, settings.format);
+			const files = await blocklistItems(context, decision.block, settings.format);
 			block = files.block;
 			refused = [...refused, ...files.refused];
-		} else block = iocItems(routed.block);
+		} else block = iocItems(decision.block);
 	} catch (error) {
 		// Nothing was passed on, so nothing may stay remembered as blocked.
-		await forgetPassedOn(context, routed.recorded);
+		await forgetPassedOn(context, decision.recorded);
 		throw asNodeError(context, error);
 	}
-	warnUnscoredBlocked(context, routed.block);
-	if (routed.testRun) {
+	warnUnscoredBlocked(context, decision.block);
+	if (decision.testRun) {
 		hint(context, 'info', 'Test run: IoCs sent to Block are not remembered as blocked (only executions of the active workflow record them).');
 	}
-	return [block, [...iocItems(decided.skipped), ...iocItems(routed.skipped), ...iocItems(refused), ...errors]];
+	return [block, [...iocItems(decided.skipped), ...iocItems(decision.skipped), ...iocItems(refused), ...errors]];
 }
 
 /** "Only IoCs Not Passed On Before": the history (nodes/shared/blockedHistory.ts); else only the cap. */
-async function throughHistory(context: IExecuteFunctions, candidates: IocItem[], settings: Settings): Promise<Routed> {
+async function throughHistory(context: IExecuteFunctions, candidates: IocItem[], settings: Settings): Promise<HistoryDecision> {
 	if (settings.onlyNew) return await routeThroughHistory(context, candidates, settings);
 	const capped = applyCap(candidates, settings.cap);
 	return { block: capped.block, skipped: capped.skipped, recorded: [], testRun: false };

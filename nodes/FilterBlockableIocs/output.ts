@@ -63,7 +63,7 @@ export async function blocklistItems(
 		const fileName = `blocklist-${list.iocType}.${extension}`;
 		const data = await context.helpers.prepareBinaryData(Buffer.from(list.text, 'utf8'), fileName, mimeType);
 		result.push({
-			json: { iocType: list.iocType, format, count: ofType.length, text: list.text },
+			json: { ioc_type: list.iocType, format, count: ofType.length, text: list.text },
 			binary: { data },
 			pairedItem: pairedItems(indexes),
 		});

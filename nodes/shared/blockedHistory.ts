@@ -65,7 +65,7 @@ export interface HistoryOptions {
 	historySize: number;
 }
 
-export interface Routed {
+export interface HistoryDecision {
 	block: IocItem[];
 	/** `already_blocked`, then `over_cap`. */
 	skipped: SkippedIoc[];
@@ -87,7 +87,7 @@ export async function routeThroughHistory(
 	context: IExecuteFunctions,
 	candidates: readonly IocItem[],
 	options: HistoryOptions,
-): Promise<Routed> {
+): Promise<HistoryDecision> {
 	const ordered = inCapOrder(candidates);
 	if (options.remember === 'passedOn' && !isTestRun(context)) {
 		return await recordPassedOn(context, ordered, options);
@@ -113,7 +113,7 @@ export async function routeThroughHistory(
  * held go to Skipped and free their place for the next round. One call per round: the first
  * fills Block unless the history holds some of them.
  */
-async function recordPassedOn(context: IExecuteFunctions, ordered: IocItem[], options: HistoryOptions): Promise<Routed> {
+async function recordPassedOn(context: IExecuteFunctions, ordered: IocItem[], options: HistoryOptions): Promise<HistoryDecision> {
 	const block: IocItem[] = [];
 	const already: SkippedIoc[] = [];
 	let next = 0;
