@@ -7,7 +7,12 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { confirmedIoc, iocKey, isTestRun, readHistorySize, recordConfirmed } from '../shared/blockedHistory';
 import { asNodeError, errorItem } from '../shared/items';
+import { shapeProblems } from '../shared/schema';
+import * as z from '../shared/zod';
 import { FILTER_RENAMED_HINT } from './description';
+
+/** IoC Value, as a list: one or more texts that are not blank (a single value is a list of one). */
+const IOC_VALUES = z.array(z.string().check(z.regex(/\S/))).check(z.minLength(1));
 
 /** The whole run; items pass through unchanged (binary data too), paired one to one. */
 export async function confirmItems(context: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -62,13 +67,13 @@ function itemKeys(context: IExecuteFunctions, itemIndex: number): string[] {
 		});
 	}
 	const values = Array.isArray(value) ? value : [value];
-	if (values.length === 0 || values.some((one) => typeof one !== 'string' || one.trim() === '')) {
+	if (shapeProblems(IOC_VALUES, values)) {
 		throw new NodeOperationError(context.getNode(), `Item ${itemIndex}: "IoC Value" is empty or not text`, {
 			itemIndex,
 			description: `Give the IP, domain or URL that was blocked, or a list of them. ${FILTER_RENAMED_HINT}`,
 		});
 	}
-	return (values as string[]).map((raw) => {
+	return (values as z.Infer<typeof IOC_VALUES>).map((raw) => {
 		const confirmed = confirmedIoc(type, raw);
 		if (!confirmed.ok) {
 			throw new NodeOperationError(context.getNode(), `Item ${itemIndex}: IoC ${confirmed.text}`, {

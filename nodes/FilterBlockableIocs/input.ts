@@ -8,7 +8,26 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { InputShape, IocOccurrence } from '../shared/ioc';
 import { detectShape, extractOccurrences, IocInputError } from '../shared/ioc';
 import { asNodeError, errorItem } from '../shared/items';
+import { parseParameter } from '../shared/schema';
+import * as z from '../shared/zod';
 import type { ShapeChoice } from './description';
+
+/** Input Shape "Custom Fields": the names of the fields to read (dots for nested fields). */
+const CUSTOM_FIELDS = z.object({
+	valueField: z.optional(z.string()),
+	typeField: z.optional(z.string()),
+	verdictField: z.optional(z.string()),
+});
+
+function readCustomFields(context: IExecuteFunctions, itemIndex: number): z.Infer<typeof CUSTOM_FIELDS> {
+	const read = (name: string) => context.getNodeParameter(name, itemIndex, '') ?? undefined;
+	const fields = { valueField: read('valueField'), typeField: read('typeField'), verdictField: read('verdictField') };
+	return parseParameter(context, CUSTOM_FIELDS, fields, {
+		displayName: 'Custom Fields',
+		itemIndex,
+		hint: 'Value Field, Type Field and Verdict Field each take the name of a field of the input item, e.g. indicator or attribute.value.',
+	});
+}
 
 const SUBMISSION_SHAPES: ReadonlySet<string | null> = new Set(['submissionIoc', 'grouped', 'summary']);
 
@@ -52,8 +71,7 @@ export function extractAll(context: IExecuteFunctions, items: INodeExecutionData
 
 function extractItem(context: IExecuteFunctions, json: IDataObject, itemIndex: number): { shape: InputShape; occurrences: IocOccurrence[] } {
 	const choice = context.getNodeParameter('inputShape', itemIndex, 'auto') as ShapeChoice;
-	const fields = choice === 'field';
-	const field = (name: string) => (fields ? String(context.getNodeParameter(name, itemIndex, '') ?? '').trim() : '');
+	const fields = choice === 'field' ? readCustomFields(context, itemIndex) : {};
 	let shape: InputShape;
 	if (choice === 'auto') {
 		const detected = detectShape(json);
@@ -75,9 +93,9 @@ function extractItem(context: IExecuteFunctions, json: IDataObject, itemIndex: n
 	}
 	const occurrences = extractOccurrences(json, {
 		shape,
-		valueField: field('valueField') || undefined,
-		typeField: field('typeField') || undefined,
-		verdictField: field('verdictField') || undefined,
+		valueField: fields.valueField?.trim() || undefined,
+		typeField: fields.typeField?.trim() || undefined,
+		verdictField: fields.verdictField?.trim() || undefined,
 		itemIndex,
 	});
 	return { shape, occurrences };

@@ -170,3 +170,26 @@ describe('the Assemblyline schemas, on their own', () => {
 		expect(formatPath([])).toBe('');
 	});
 });
+
+describe('structured parameters go through their schema', () => {
+	it('Filter, Custom Fields: a field name that is not text names the parameter and the field, and nothing reaches Block', async () => {
+		const { outputs, error } = await runNode({
+			node: new FilterBlockableIocs(),
+			parameters: { inputShape: 'field', valueField: 'indicator', typeField: '={{ $json.names }}' },
+			input: [{ indicator: '45.33.32.156', names: { type: 'kind' } }],
+		});
+		expect(error?.message).toBe('"Custom Fields" (typeField): expected text, got an object');
+		expect(error?.context?.itemIndex).toBe(0);
+		expect(outputs).toEqual([]);
+	});
+
+	it('Filter, Custom Fields given as text: the IoC is read (the schema lets good input through)', async () => {
+		const { outputs, error } = await runNode({
+			node: new FilterBlockableIocs(),
+			parameters: { inputShape: 'field', valueField: ' indicator ', typeField: 'kind' },
+			input: [{ indicator: '45.33.32.156', kind: 'ip' }],
+		});
+		expect(error).toBeUndefined();
+		expect(outputs[0].map((item) => item.json.value)).toEqual(['45.33.32.156']);
+	});
+});
