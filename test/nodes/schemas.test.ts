@@ -27,6 +27,8 @@ const SID = 'ushStdLVanDgTCEgfcfS3';
 
 /** What the server answers for GET /api/v4/submission/summary/<sid>/, set per test. */
 let summaryAnswer: unknown;
+/** What it answers for GET /api/v4/submission/is_completed/<sid>/ (Assemblyline: true or false). */
+let completedAnswer: unknown;
 let requests: string[] = [];
 let server: Server;
 let url: string;
@@ -34,9 +36,13 @@ let url: string;
 beforeAll(async () => {
 	server = createServer((request, response) => {
 		requests.push(`${request.method} ${request.url}`);
-		const known = request.method === 'GET' && request.url === `/api/v4/submission/summary/${SID}/`;
+		const answers: Record<string, unknown> = {
+			[`/api/v4/submission/summary/${SID}/`]: summaryAnswer,
+			[`/api/v4/submission/is_completed/${SID}/`]: completedAnswer,
+		};
+		const known = request.method === 'GET' && request.url !== undefined && request.url in answers;
 		const body = {
-			api_response: known ? summaryAnswer : {},
+			api_response: known ? answers[request.url as string] : {},
 			api_error_message: known ? '' : 'Not found',
 			api_server_version: '4.5.1.stable1',
 			api_status_code: known ? 200 : 404,
@@ -54,6 +60,7 @@ afterAll(async () => {
 
 beforeEach(() => {
 	requests = [];
+	completedAnswer = true;
 	summaryAnswer = structuredClone(fixture('submission_summary.json').api_response);
 	// The fixture's values are documentation addresses and names, which the Filter never blocks:
 	// two global values make "nothing reaches Block" mean something.
@@ -65,10 +72,10 @@ function summaryTags(): Record<string, unknown[][]> {
 	return ((summaryAnswer as IDataObject).tags as IDataObject).ioc as Record<string, unknown[][]>;
 }
 
-async function collectThenFilter() {
+async function collectThenFilter(parameters: IDataObject = {}) {
 	const collected = await runNode({
 		node: new AssemblylineSubmissionIocs(),
-		parameters: { sid: '={{ $json.sid }}' },
+		parameters: { sid: '={{ $json.sid }}', ...parameters },
 		input: [{ sid: SID }],
 		credentials: { assemblylineApi: { url, username: 'svc_soc', apiKey: 'n8n_test:Secret0123456789Secret0123456789' } },
 		continueOnFail: true,
@@ -115,6 +122,24 @@ describe('AL Submission IoCs reads the summary through its schema', () => {
 		(summaryAnswer as IDataObject).tags = { attribution: {}, behavior: {}, ioc: 'none' };
 		const { collected, filtered } = await collectThenFilter();
 		expect(collected.outputs[0][0].json.error).toMatch(/field tags\.ioc: expected an object, got text "none"$/);
+		expect(filtered.outputs[0]).toEqual([]);
+	});
+});
+
+describe('Wait for Completion reads is_completed through its schema (nodes/shared/submissionWait.ts)', () => {
+	it('true: the summary is read after one question', async () => {
+		const { collected } = await collectThenFilter({ waitForCompletion: true, waitTimeout: 5 });
+		expect(requests).toEqual([`GET /api/v4/submission/is_completed/${SID}/`, `GET /api/v4/submission/summary/${SID}/`]);
+		expect(collected.outputs[0][0].json.partial).toBe(false);
+	});
+
+	it('an answer that is not true or false: named, the summary is not read, nothing reaches Block', async () => {
+		completedAnswer = 'yes';
+		const { collected, filtered } = await collectThenFilter({ waitForCompletion: true, waitTimeout: 5 });
+		expect(collected.outputs[0][0].json.error).toBe(
+			`Unexpected answer from GET /api/v4/submission/is_completed/${SID}/: the whole answer: expected true or false, got text "yes"`,
+		);
+		expect(requests).toEqual([`GET /api/v4/submission/is_completed/${SID}/`]);
 		expect(filtered.outputs[0]).toEqual([]);
 	});
 });
