@@ -9,6 +9,7 @@ import { sleep } from 'n8n-workflow';
 import { classifyNetworkError, nextRetry, retryAfterMs } from '../shared/http';
 import type { PaceLimit } from '../shared/pacing';
 import { DEADLINE, Pacer, untilDeadline } from '../shared/pacing';
+import { said as providerSaid } from './providers/util';
 import type { FollowUp, Ioc, Provider, ProviderError, ProviderHttpResponse, ProviderReading, ProviderResult } from './types';
 
 /** Sends one request (relative URL) with the provider's credential; throws on network failure. */
@@ -28,7 +29,6 @@ export interface EngineOptions {
 	maxRetries: number;
 	maxRetryWaitMs: number;
 	includeRaw: boolean;
-	credentialNames?: Record<string, string>;
 }
 
 /** An IoC that must not or cannot be looked up: every provider reports `status` with the reason. */
@@ -58,8 +58,8 @@ type Exchanged = { response: ProviderHttpResponse } | { failed: Attempt };
 export class EnrichmentEngine {
 	private readonly pacers = new Map<string, Pacer>();
 
-	/** Providers that cannot answer for the rest of the run (quota used up, key refused). */
-	private readonly blocked = new Map<string, { status: 'rate_limited' | 'error'; error: ProviderError }>();
+	/** Providers switched off for the rest of the run (quota used up, key refused): not asked again. */
+	private readonly switchedOff = new Map<string, { status: 'rate_limited' | 'error'; error: ProviderError }>();
 
 	/** The same IoC in several items is asked once per provider. */
 	private readonly cache = new Map<string, Promise<ProviderResult>>();
@@ -104,7 +104,7 @@ export class EnrichmentEngine {
 				},
 			});
 		}
-		return cached ? { ...outcome, cached: true, latencyMs: Date.now() - started } : outcome;
+		return cached ? { ...outcome, cached: true, latency_ms: Date.now() - started } : outcome;
 	}
 
 	private pacer(provider: Provider): Pacer {
@@ -122,8 +122,8 @@ export class EnrichmentEngine {
 		let attempts = 0;
 		let windowRetried = false;
 		for (;;) {
-			const blocked = this.blocked.get(provider.id);
-			if (blocked) return this.result(provider, started, { status: blocked.status, error: blocked.error, attempts });
+			const off = this.switchedOff.get(provider.id);
+			if (off) return this.result(provider, started, { status: off.status, error: off.error, attempts });
 
 			const release = await pacer.acquire(deadlineAt);
 			if (!release) {
@@ -145,10 +145,10 @@ export class EnrichmentEngine {
 				if (windowRetried) {
 					const error: ProviderError = {
 						code: 'quota',
-						httpStatus: 429,
+						http_status: 429,
 						message: `${attempt.error?.message ?? `${provider.displayName} answered 429`}, again after a ${formatSeconds(wait)} pause, so not the minute's; it is not asked again in this run`,
 					};
-					this.blocked.set(provider.id, { status: 'rate_limited', error });
+					this.switchedOff.set(provider.id, { status: 'rate_limited', error });
 					return this.fromAttempt(provider, started, { status: 'rate_limited', error, raw: attempt.raw }, attempts);
 				}
 				if (attempts <= this.options.maxRetries && Date.now() + wait < deadlineAt) {
@@ -193,8 +193,8 @@ export class EnrichmentEngine {
 		const { response } = exchanged;
 		if (response.statusCode === 429) pacer.pauseUntil(Date.now() + (retryAfterMs(response.headers) ?? 0));
 		if (response.statusCode !== 200 || response.json === undefined) {
-			const said = shortSaid(response);
-			return next.unavailable(first, `${provider.displayName} answered HTTP ${response.statusCode}${said ? `: ${said}` : ''}`);
+			const quoted = providerSaid(response);
+			return next.unavailable(first, `${provider.displayName} answered HTTP ${response.statusCode}${quoted ? `: ${quoted}` : ''}`);
 		}
 		try {
 			return next.read(response, first);
@@ -247,16 +247,16 @@ export class EnrichmentEngine {
 		const rawOut = this.options.includeRaw ? (response.json ?? truncate(text)) : undefined;
 		const status = response.statusCode;
 		const name = provider.displayName;
-		const said = shortSaid(response);
+		const quoted = providerSaid(response);
 
 		if (status === 429) {
 			if (provider.quotaExhausted?.(response)) {
 				const error: ProviderError = {
 					code: 'quota',
-					httpStatus: 429,
-					message: `${name}'s API quota is used up${said ? ` (${said})` : ''}; it is not asked again in this run`,
+					http_status: 429,
+					message: `${name}'s API quota is used up${quoted ? ` (${quoted})` : ''}; it is not asked again in this run`,
 				};
-				this.blocked.set(provider.id, { status: 'rate_limited', error });
+				this.switchedOff.set(provider.id, { status: 'rate_limited', error });
 				return { status: 'rate_limited', error, raw: rawOut };
 			}
 			if (provider.windowQuota?.matches(response)) {
@@ -267,8 +267,8 @@ export class EnrichmentEngine {
 					raw: rawOut,
 					error: {
 						code: 'rate_limit',
-						httpStatus: 429,
-						message: `${name} answered 429${said ? ` (${said})` : ''}: a per-minute, daily or monthly quota`,
+						http_status: 429,
+						message: `${name} answered 429${quoted ? ` (${quoted})` : ''}: a per-minute, daily or monthly quota`,
 					},
 				};
 			}
@@ -280,18 +280,18 @@ export class EnrichmentEngine {
 				raw: rawOut,
 				error: {
 					code: 'rate_limit',
-					httpStatus: 429,
-					message: `${name} answered 429 Too Many Requests${said ? ` (${said})` : ''}`,
-					...(serverWaitMs !== undefined ? { retryAfterSec: Math.ceil(serverWaitMs / 1000) } : {}),
+					http_status: 429,
+					message: `${name} answered 429 Too Many Requests${quoted ? ` (${quoted})` : ''}`,
+					...(serverWaitMs !== undefined ? { retry_after_sec: Math.ceil(serverWaitMs / 1000) } : {}),
 				},
 			};
 		}
-		if (status === 401 || provider.keyRefused?.includes(status)) return this.keyRefused(provider, status, said, rawOut);
+		if (status === 401 || provider.keyRefused?.includes(status)) return this.keyRefused(provider, status, quoted, rawOut);
 		if (status === 403) {
 			return {
 				status: 'error',
 				raw: rawOut,
-				error: { code: 'forbidden', httpStatus: 403, message: `${name} denied the lookup (HTTP 403${said ? `: ${said}` : ''}); the plan or key may not include this API` },
+				error: { code: 'forbidden', http_status: 403, message: `${name} denied the lookup (HTTP 403${quoted ? `: ${quoted}` : ''}); the plan or key may not include this API` },
 			};
 		}
 		if (status >= 500) {
@@ -300,14 +300,14 @@ export class EnrichmentEngine {
 				retryable: status !== 501,
 				retryAfterMs: retryAfterMs(response.headers),
 				raw: rawOut,
-				error: { code: 'server_error', httpStatus: status, message: `${name} failed with HTTP ${status}${said ? ` (${said})` : ''}` },
+				error: { code: 'server_error', http_status: status, message: `${name} failed with HTTP ${status}${quoted ? ` (${quoted})` : ''}` },
 			};
 		}
 		if (status >= 200 && status < 300 && response.json === undefined) {
 			return {
 				status: 'error',
 				raw: rawOut,
-				error: { code: 'malformed', httpStatus: status, message: `${name} answered HTTP ${status} with a body that is not JSON (${text.length} bytes)` },
+				error: { code: 'malformed', http_status: status, message: `${name} answered HTTP ${status} with a body that is not JSON (${text.length} bytes)` },
 			};
 		}
 		if (status === 404 && response.json === undefined) {
@@ -315,31 +315,31 @@ export class EnrichmentEngine {
 			return {
 				status: 'error',
 				raw: rawOut,
-				error: { code: 'provider_status', httpStatus: 404, message: `${name} answered 404 with a non-JSON page; check the base URL in the credential` },
+				error: { code: 'provider_status', http_status: 404, message: `${name} answered 404 with a non-JSON page; check the base URL in the credential` },
 			};
 		}
 		try {
 			const reading = provider.read(response, ioc);
 			// abuse.ch may refuse a key in a 200 body (`unknown_auth_key`): refused all the same.
-			if (reading.status === 'error' && reading.error?.code === 'auth') return this.keyRefused(provider, status, said, rawOut);
+			if (reading.status === 'error' && reading.error?.code === 'auth') return this.keyRefused(provider, status, quoted, rawOut);
 			return { reading, raw: rawOut };
 		} catch (error) {
 			return {
 				status: 'error',
 				raw: rawOut,
-				error: { code: 'malformed', httpStatus: status, message: `${name}'s answer could not be read: ${this.options.scrub(String((error as Error)?.message ?? error))}` },
+				error: { code: 'malformed', http_status: status, message: `${name}'s answer could not be read: ${this.options.scrub(String((error as Error)?.message ?? error))}` },
 			};
 		}
 	}
 
-	private keyRefused(provider: Provider, status: number, said: string, raw: unknown): Attempt {
+	private keyRefused(provider: Provider, status: number, quoted: string, raw: unknown): Attempt {
 		const error: ProviderError = {
 			code: 'auth',
-			httpStatus: status,
-			message: `${provider.displayName} refused the API key (HTTP ${status}${said ? `: ${said}` : ''}). Check the "${this.options.credentialNames?.[provider.id] ?? provider.displayName}" credential`,
+			http_status: status,
+			message: `${provider.displayName} refused the API key (HTTP ${status}${quoted ? `: ${quoted}` : ''}). Check the "${provider.credentialName ?? provider.displayName}" credential`,
 		};
 		// A refused key stays refused: do not send it again for every other IoC.
-		this.blocked.set(provider.id, { status: 'error', error });
+		this.switchedOff.set(provider.id, { status: 'error', error });
 		return { status: 'error', error, raw };
 	}
 
@@ -361,12 +361,12 @@ export class EnrichmentEngine {
 			return this.result(provider, started, {
 				status: r.status,
 				verdict,
-				benignSignal: verdict === 'benign' ? (r.benignSignal ?? 'context') : undefined,
+				benign_signal: verdict === 'benign' ? (r.benignSignal ?? 'context') : undefined,
 				score: r.score,
 				confidence: r.confidence,
 				tags: r.tags,
-				firstSeen: r.firstSeen,
-				lastSeen: r.lastSeen,
+				first_seen: r.firstSeen,
+				last_seen: r.lastSeen,
 				link: r.link,
 				reasons: r.status === 'ok' ? r.reasons : undefined,
 				evidence: r.evidence,
@@ -392,12 +392,12 @@ export class EnrichmentEngine {
 		};
 		put('status', fields.status ?? 'error');
 		put('verdict', fields.verdict ?? 'unknown');
-		put('benignSignal', fields.benignSignal);
+		put('benign_signal', fields.benign_signal);
 		put('score', fields.score);
 		put('confidence', fields.confidence);
 		put('tags', fields.tags ?? []);
-		put('firstSeen', fields.firstSeen);
-		put('lastSeen', fields.lastSeen);
+		put('first_seen', fields.first_seen);
+		put('last_seen', fields.last_seen);
 		put('link', fields.link);
 		put('reasons', fields.reasons ?? []);
 		put('evidence', fields.evidence ?? {});
@@ -405,8 +405,8 @@ export class EnrichmentEngine {
 		put('reason', fields.reason);
 		put('reason_text', fields.reason_text);
 		put('cached', false);
-		put('latencyMs', Date.now() - started);
-		put('fetchedAt', new Date().toISOString());
+		put('latency_ms', Date.now() - started);
+		put('fetched_at', new Date().toISOString());
 		put('attempts', fields.attempts ?? 0);
 		if (this.options.includeRaw) put('raw', fields.raw);
 		return result;
@@ -443,19 +443,6 @@ function truncate(text: string): string {
 	return text.length > MAX_RAW_CHARS ? `${text.slice(0, MAX_RAW_CHARS)}…` : text;
 }
 
-function shortSaid(response: ProviderHttpResponse): string {
-	const body = response.json as IDataObject | undefined;
-	const candidates: unknown[] = [];
-	if (body && typeof body === 'object' && !Array.isArray(body)) {
-		const error = body.error as IDataObject | string | undefined;
-		candidates.push(typeof error === 'object' && error ? (error.message ?? error.code) : error);
-		const errors = body.errors as IDataObject[] | undefined;
-		if (Array.isArray(errors)) candidates.push(errors[0]?.detail);
-		candidates.push(body.message, body.detail, body.query_status);
-	}
-	const text = candidates.find((c): c is string => typeof c === 'string' && c.length > 0) ?? '';
-	return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-}
 
 export function typeLabel(type: string): string {
 	return ({ ipv4: 'IPv4', ipv6: 'IPv6', domain: 'domain', url: 'URL', md5: 'MD5', sha1: 'SHA1', sha256: 'SHA256' } as Record<string, string>)[type] ?? type;

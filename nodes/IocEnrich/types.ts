@@ -2,7 +2,7 @@
  * The vocabulary of IoC Enrich (docs/architecture.md): one normalised result per provider, kept apart
  * from the provider's verdict, and the contract every provider file implements.
  */
-import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
 
 import type { PaceLimit } from '../shared/pacing';
 
@@ -33,9 +33,9 @@ export type ProviderStatus =
 export interface ProviderError {
 	/** Stable machine code: auth, forbidden, invalid_input, quota, rate_limit, server_error, network, malformed, provider_status, timeout, deadline. */
 	code: string;
-	httpStatus?: number;
+	http_status?: number;
 	message: string;
-	retryAfterSec?: number;
+	retry_after_sec?: number;
 }
 
 export interface ProviderResult {
@@ -45,12 +45,12 @@ export interface ProviderResult {
 	/** Never `benign` unless the provider says so: not found, errors and skips are `unknown`. */
 	verdict: Verdict;
 	/** Only with a `benign` verdict. */
-	benignSignal?: BenignSignal;
+	benign_signal?: BenignSignal;
 	score?: number;
 	confidence?: number;
 	tags: string[];
-	firstSeen?: string;
-	lastSeen?: string;
+	first_seen?: string;
+	last_seen?: string;
 	link?: string;
 	/** Sentences for the overall `reasons`, e.g. "ThreatFox: botnet_cc (confidence 75)". */
 	reasons: string[];
@@ -60,8 +60,8 @@ export interface ProviderResult {
 	reason?: string;
 	reason_text?: string;
 	cached: boolean;
-	latencyMs: number;
-	fetchedAt: string;
+	latency_ms: number;
+	fetched_at: string;
 	attempts: number;
 	raw?: unknown;
 }
@@ -99,10 +99,22 @@ export interface Ioc {
 export interface Provider {
 	id: string;
 	displayName: string;
+	/** Its entry in the node's Providers list (the node's options, credentials and names come from the registry). */
+	option: { name: string; description: string };
+	/** Picked in a new node. */
+	pickedByDefault?: boolean;
 	/** Credential type name; undefined for keyless providers. */
 	credentialType?: string;
-	/** The credential field holding the base URL (keyless providers take it from the node options). */
+	/** That credential's display name (its class's `displayName`), for messages that point at it. */
+	credentialName?: string;
+	/** The credential field holding the base URL. */
 	baseUrlField?: string;
+	/** Settings of its own, under Provider Options, shown while it is picked. */
+	settings?: INodeProperties[];
+	/** The setting holding the base URL (keyless providers have no credential to hold it). */
+	baseUrlSetting?: string;
+	/** The setting holding its requests per minute (0 = no spacing). */
+	rateSetting?: string;
 	defaultBaseUrl: string;
 	supports: readonly IocType[];
 	limits: PaceLimit;

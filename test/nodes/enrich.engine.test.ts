@@ -38,7 +38,7 @@ describe('overall deadline', () => {
 			input: [{ value: SAMPLES.badDomain }],
 		});
 		expect(statuses(items[0])).toEqual({ otx: 'ok', threatfox: 'ok', urlhaus: 'ok' });
-		expect(providerResult(items[0], 'threatfox').latencyMs as number).toBeLessThan(providerResult(items[0], 'otx').latencyMs as number);
+		expect(providerResult(items[0], 'threatfox').latency_ms as number).toBeLessThan(providerResult(items[0], 'otx').latency_ms as number);
 	});
 
 	test('a provider whose pace leaves no slot before the deadline is rate_limited at once, not waited for', async () => {
@@ -117,7 +117,7 @@ describe('rate limits', () => {
 		fake.setMode('shodan', 'rate_limit_once', { retryAfterSec: 120 });
 		const { items } = await enrich(fake, { providers: ['shodan'], input: [{ value: SAMPLES.badIp }], options: { maxRetryWait: 5 } });
 		const result = providerResult(items[0], 'shodan');
-		expect(result).toMatchObject({ status: 'rate_limited', error: { code: 'rate_limit', retryAfterSec: 120 } });
+		expect(result).toMatchObject({ status: 'rate_limited', error: { code: 'rate_limit', retry_after_sec: 120 } });
 		expect(fake.requestsTo('shodan')).toHaveLength(1);
 	});
 
@@ -159,7 +159,7 @@ describe('what is sent', () => {
 		});
 		expect(enrichment(items[0]).ioc).toMatchObject({ value: SAMPLES.badUrl, type: 'url', refanged: true });
 		expect(enrichment(items[0]).verdict).toBe('malicious');
-		expect(enrichment(items[1]).ioc).toMatchObject({ reason: 'invalid', declaredType: 'ip' });
+		expect(enrichment(items[1]).ioc).toMatchObject({ reason: 'invalid', declared_type: 'ip' });
 		expect(statuses(items[2])).toEqual({ urlhaus: 'unsupported', virustotal: 'unsupported' });
 		expect(enrichment(items[3]).ioc).toMatchObject({ reason: 'invalid' });
 		expect(fake.requests.map((r) => r.value).sort()).toEqual([SAMPLES.badUrl, SAMPLES.badUrl]);
@@ -198,7 +198,7 @@ describe('output', () => {
 		]);
 		// No detections on VirusTotal is not a benign verdict of its own, nor is AbuseIPDB's whitelist.
 		expect(providerResult(items[0], 'virustotal')).toMatchObject({ status: 'ok', verdict: 'unknown' });
-		expect(providerResult(items[0], 'abuseipdb')).toMatchObject({ status: 'ok', verdict: 'unknown', evidence: { isWhitelisted: true } });
+		expect(providerResult(items[0], 'abuseipdb')).toMatchObject({ status: 'ok', verdict: 'unknown', evidence: { is_whitelisted: true } });
 		expect(e.summary).toMatchObject({ queried: 5, ok: 5, benign: 2, failed: 0 });
 		expect(providerResult(items[0], 'greynoise').raw).toBeUndefined();
 	});
@@ -241,7 +241,7 @@ describe('secrets', () => {
 		// …and none reached the output.
 		expect(leakedKeys(items)).toEqual([]);
 		expect(JSON.stringify(items)).toContain('[redacted]');
-		expect(providerResult(items[0], 'shodan')).toMatchObject({ status: 'error', error: { code: 'invalid_input', httpStatus: 400 } });
+		expect(providerResult(items[0], 'shodan')).toMatchObject({ status: 'error', error: { code: 'invalid_input', http_status: 400 } });
 	});
 
 	test('no key in a failed run (continueOnFail off) or in its error items (continueOnFail on)', async () => {

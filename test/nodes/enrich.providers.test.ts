@@ -152,7 +152,7 @@ describe.each(CASES)('$provider', (c) => {
 				expect(result).toMatchObject({ status: 'error', verdict: 'unknown', error: { code: 'auth' } });
 				expect(enrichment(item).verdict).toBe('unknown');
 			}
-			expect(providerResult(items[0], c.provider).error).toMatchObject({ httpStatus: c.refused ?? 401 });
+			expect(providerResult(items[0], c.provider).error).toMatchObject({ http_status: c.refused ?? 401 });
 			expect((providerResult(items[0], c.provider).error as IDataObject).message).toMatch(/refused the API key/);
 			expect(fake.requestsTo(c.provider)).toHaveLength(1);
 			expect(leakedKeys(items, [...Object.values(KEYS), wrong])).toEqual([]);

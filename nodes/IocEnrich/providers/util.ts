@@ -77,6 +77,7 @@ export function said(response: ProviderHttpResponse): string {
 	const errors = arr(body?.errors);
 	const text =
 		str(error?.message) ??
+		str(error?.code) ??
 		str(body?.error) ??
 		str(obj(errors[0])?.detail) ??
 		str(body?.message) ??
@@ -90,7 +91,7 @@ export function said(response: ProviderHttpResponse): string {
 export function malformed(name: string, response: ProviderHttpResponse): ProviderReading {
 	return failure({
 		code: 'malformed',
-		httpStatus: response.statusCode,
+		http_status: response.statusCode,
 		message: `${name} answered HTTP ${response.statusCode} with a body that is not the expected JSON (${response.text.length} bytes)`,
 	});
 }
@@ -101,7 +102,7 @@ export function unexpected(name: string, response: ProviderHttpResponse): Provid
 	const invalid = response.statusCode === 400 || response.statusCode === 422;
 	return failure({
 		code: invalid ? 'invalid_input' : 'provider_status',
-		httpStatus: response.statusCode,
+		http_status: response.statusCode,
 		message: `${name} answered HTTP ${response.statusCode}${message ? `: ${message}` : ''}`,
 	});
 }
