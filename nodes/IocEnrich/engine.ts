@@ -6,7 +6,7 @@
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { classifyNetworkError, nextRetry, retryAfterMs } from '../shared/http';
+import { classifyNetworkError, looksLikeHtml, nextRetry, retryAfterMs } from '../shared/http';
 import type { PaceLimit } from '../shared/pacing';
 import { DEADLINE, Pacer, untilDeadline } from '../shared/pacing';
 import { said as providerSaid } from './providers/util';
@@ -239,7 +239,8 @@ export class EnrichmentEngine {
 		}
 		if (raw === DEADLINE) return { failed: timedOut(provider, timeoutMs) };
 		const text = this.options.scrub(raw.body);
-		return { response: { statusCode: raw.statusCode, headers: lowerCaseKeys(raw.headers), json: parseJson(text), text } };
+		const endpoint = this.options.scrub(`${request.method ?? 'GET'} ${String(request.url ?? '/').split('?')[0]}`).slice(0, 200);
+		return { response: { statusCode: raw.statusCode, headers: lowerCaseKeys(raw.headers), json: parseJson(text), text, endpoint } };
 	}
 
 	private classify(provider: Provider, ioc: Ioc, response: ProviderHttpResponse): Attempt {
@@ -307,7 +308,7 @@ export class EnrichmentEngine {
 			return {
 				status: 'error',
 				raw: rawOut,
-				error: { code: 'malformed', http_status: status, message: `${name} answered HTTP ${status} with a body that is not JSON (${text.length} bytes)` },
+				error: { code: 'malformed', http_status: status, message: `${name} answered HTTP ${status} to ${response.endpoint} with ${looksLikeHtml(text) ? 'an HTML page' : `a body that is not JSON (${text.length} bytes)`} instead of its JSON; check the base URL in the credential (a proxy or login page may be answering)` },
 			};
 		}
 		if (status === 404 && response.json === undefined) {

@@ -72,6 +72,8 @@ export interface ProviderHttpResponse {
 	headers: Record<string, string | string[] | undefined>;
 	json: unknown;
 	text: string;
+	/** What was asked, for messages: method and path under the base URL, e.g. "GET /files/…". */
+	endpoint: string;
 }
 
 /** What `read` makes of an answer. Statuses the engine owns (429, 5xx, 401/403) never reach it. */

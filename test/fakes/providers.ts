@@ -53,6 +53,8 @@ export type Mode =
 	| 'slow'
 	| 'hang'
 	| 'malformed'
+	/** A proxy or SSO login page answering in the API's place: HTTP 200, HTML. */
+	| 'html'
 	/** A careless server: 400 whose body repeats the request line and headers (keys included). */
 	| 'echo';
 
@@ -313,6 +315,8 @@ export class FakeProviders {
 					return quotaExceeded(provider);
 				case 'echo':
 					return json({ error: `Bad request: ${req.method} ${req.url} ${JSON.stringify(req.headers)}` }, 400);
+				case 'html':
+					return { status: 200, text: '<!DOCTYPE html><html><head><title>Sign in</title></head><body><form action="/login"></form></body></html>', headers: { 'Content-Type': 'text/html; charset=utf-8' } };
 				case 'malformed':
 					return { status: 200, text: '{"data": {"attributes": {"last_analysis_st', headers: { 'Content-Type': 'application/json' } };
 				default:

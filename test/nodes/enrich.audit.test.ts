@@ -149,7 +149,7 @@ describe('5. VirusTotal per-minute quota: pause, retry once, off only when it re
 
 	test('the real provider pauses about a minute; daily and monthly quotas are final at once', () => {
 		expect(virustotal.windowQuota?.pauseMs).toBe(60_000);
-		const answer = (message: string): ProviderHttpResponse => ({ statusCode: 429, headers: {}, json: { error: { code: 'QuotaExceededError', message } }, text: '' });
+		const answer = (message: string): ProviderHttpResponse => ({ statusCode: 429, headers: {}, json: { error: { code: 'QuotaExceededError', message } }, text: '', endpoint: 'GET /files/x' });
 		expect(virustotal.windowQuota?.matches(answer('Quota exceeded'))).toBe(true);
 		expect(virustotal.quotaExhausted?.(answer('Quota exceeded'))).toBe(false);
 		expect(virustotal.quotaExhausted?.(answer('Daily quota exceeded'))).toBe(true);
@@ -242,7 +242,7 @@ const TIMES: Array<[string, string]> = [
 describe('9-12. cosmetic', () => {
 	test('9. GreyNoise\'s 429 names its allowance in "rate-limit": a used-up quota', () => {
 		const body = { plan: 'unauthenticated', 'rate-limit': '100-lookups/day', plan_url: 'https://greynoise.io/pricing', message: 'Please create a free account.' };
-		expect(greynoise.quotaExhausted?.({ statusCode: 429, headers: {}, json: body, text: JSON.stringify(body) })).toBe(true);
+		expect(greynoise.quotaExhausted?.({ statusCode: 429, headers: {}, json: body, text: JSON.stringify(body), endpoint: 'GET /v3/community/x' })).toBe(true);
 	});
 
 	test('9. the fake\'s GreyNoise 429 ends GreyNoise for the run with its message', async () => {

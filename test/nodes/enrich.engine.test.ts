@@ -121,6 +121,25 @@ describe('rate limits', () => {
 		expect(fake.requestsTo('shodan')).toHaveLength(1);
 	});
 
+	test('an HTML page with HTTP 200 (a proxy or login page) is an error naming the endpoint, never a verdict', async () => {
+		fake.setMode('virustotal', 'html');
+		const { items } = await enrich(fake, { providers: ['virustotal', 'threatfox'], input: [{ value: SAMPLES.badSha256 }] });
+		const result = providerResult(items[0], 'virustotal');
+		expect(result).toMatchObject({ status: 'error', verdict: 'unknown', error: { code: 'malformed', http_status: 200 } });
+		expect((result.error as { message: string }).message).toContain(`GET /files/${SAMPLES.badSha256}`);
+		expect((result.error as { message: string }).message).toMatch(/HTML page/);
+		expect(fake.requestsTo('virustotal')).toHaveLength(1);
+		// ThreatFox's own finding still counts; VirusTotal's page adds nothing to it.
+		expect(enrichment(items[0]).summary).toMatchObject({ error: 1, malicious: 1 });
+	});
+
+	test('an HTML page alone leaves the IoC unknown, so nothing reaches a Block branch', async () => {
+		fake.setMode('threatfox', 'html');
+		const { items } = await enrich(fake, { providers: ['threatfox'], input: [{ value: SAMPLES.badIp }] });
+		expect(enrichment(items[0])).toMatchObject({ verdict: 'unknown', score: 0 });
+		expect((providerResult(items[0], 'threatfox').error as { message: string }).message).toMatch(/ThreatFox answered HTTP 200 to POST \/ with an HTML page/);
+	});
+
 	test('5xx is retried; a malformed 200 is an error, not a result', async () => {
 		fake.setMode('urlhaus', 'server_error_once');
 		fake.setMode('malwarebazaar', 'malformed');

@@ -87,12 +87,12 @@ export function said(response: ProviderHttpResponse): string {
 	return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
-/** A 2xx whose body is not the JSON the provider documents. */
-export function malformed(name: string, response: ProviderHttpResponse): ProviderReading {
+/** A 2xx whose body is not the JSON the provider documents; `field` names what is missing or wrong. */
+export function malformed(name: string, response: ProviderHttpResponse, field?: string): ProviderReading {
 	return failure({
 		code: 'malformed',
 		http_status: response.statusCode,
-		message: `${name} answered HTTP ${response.statusCode} with a body that is not the expected JSON (${response.text.length} bytes)`,
+		message: `${name}'s answer to ${response.endpoint} (HTTP ${response.statusCode}) is not the documented JSON${field ? `: ${field}` : ''} (${response.text.length} bytes)`,
 	});
 }
 
