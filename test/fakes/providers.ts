@@ -28,7 +28,8 @@ export type ProviderId =
 	| 'otx'
 	| 'urlscan'
 	| 'shodan'
-	| 'internetdb';
+	| 'internetdb'
+	| 'triage';
 
 export const PROVIDER_IDS: ProviderId[] = [
 	'virustotal',
@@ -41,6 +42,7 @@ export const PROVIDER_IDS: ProviderId[] = [
 	'urlscan',
 	'shodan',
 	'internetdb',
+	'triage',
 ];
 
 export type Mode =
@@ -67,6 +69,7 @@ export const KEYS = {
 	otx: 'otxKEY-5c0d8b2e4f6a1937',
 	urlscan: 'usKEY-2e7f9a4c6b1d3058',
 	shodan: 'shKEY-8b4d2f6e0c9a1735',
+	triage: 'trKEY-6a3e0d9c2f7b1845',
 } as const;
 
 /** Values the fake knows. Everything else is unknown to every provider. */
@@ -118,6 +121,7 @@ const PREFIX: Record<ProviderId, string> = {
 	urlscan: '/urlscan',
 	shodan: '/shodan',
 	internetdb: '/internetdb',
+	triage: '/triage/api/v0',
 };
 
 export interface RecordedRequest {
@@ -181,6 +185,9 @@ export class FakeProviders {
 	/** Whether the urlscan key's plan may read `/api/v1/result/{uuid}/` (403 when not). */
 	urlscanResults = true;
 
+	/** Whether Triage shares its samples' overview reports (404 when not, as for a sample of another tenant). */
+	triageOverviews = true;
+
 	async start(): Promise<this> {
 		this.server = createServer((req, res) => {
 			this.handle(req, res).catch((error: Error) => {
@@ -210,6 +217,7 @@ export class FakeProviders {
 		for (const key of Object.keys(this.overLimit)) delete this.overLimit[key];
 		Object.assign(this.abuseChAuth, DEFAULT_ABUSECH_AUTH);
 		this.urlscanResults = true;
+		this.triageOverviews = true;
 		for (const socket of this.sockets) socket.destroy();
 	}
 
@@ -242,6 +250,7 @@ export class FakeProviders {
 			iocEnrichOtxApi: { apiKey: key('otx'), baseUrl: this.baseUrl('otx') },
 			iocEnrichUrlscanApi: { apiKey: key('urlscan'), baseUrl: this.baseUrl('urlscan') },
 			iocEnrichShodanApi: { apiKey: key('shodan'), baseUrl: this.baseUrl('shodan') },
+			iocEnrichTriageApi: { apiKey: key('triage'), baseUrl: this.baseUrl('triage') },
 		};
 	}
 
@@ -327,6 +336,9 @@ export class FakeProviders {
 			// A plan without result access: urlscan answers 403 (docs: elastic.co urlscan-io-action-type).
 			return json({ message: 'You are not allowed to access this resource with your plan', status: 403 }, 403);
 		}
+		if (provider === 'triage' && /\/overview\.json$/.test(rest) && !this.triageOverviews) {
+			return json({ error: 'NOT_FOUND', message: 'sample not found' }, 404);
+		}
 		return ROUTES[provider](req.method ?? 'GET', rest, url.searchParams, body, record);
 	}
 
@@ -363,6 +375,8 @@ export class FakeProviders {
 				return h['api-key'] === KEYS.urlscan;
 			case 'shodan':
 				return url.searchParams.get('key') === KEYS.shodan;
+			case 'triage':
+				return h.authorization === `Bearer ${KEYS.triage}`;
 			default:
 				return true;
 		}
@@ -403,6 +417,9 @@ function unauthorised(provider: ProviderId): Answer {
 			return json({ message: 'API key supplied but not found in database!', status: 401 }, 401);
 		case 'shodan':
 			return json({ error: 'Please provide a valid API key.' }, 401);
+		case 'triage':
+			// hatching/triage go/client.go decodeAPIError: `{"error": KIND, "message": …}`.
+			return json({ error: 'UNAUTHORIZED', message: 'invalid or missing token' }, 401);
 		default:
 			return json({}, 401);
 	}
@@ -850,6 +867,40 @@ function hostRoute(notFound: () => Answer, prefix: RegExp, keyless: boolean): Ro
 	};
 }
 
+
+// Triage (tria.ge/docs "Searching"; hatching/triage go/client.go): GET /search?query=<op>:<value>
+// answers `{data: [...], next}` (`{"data": []}` for no hit); a sample's overview report is GET
+// /samples/{id}/overview.json with `analysis.score` 0-10 and `analysis.family`. url/domain/ip
+// match C2 addresses from malware configs only.
+const TRIAGE_SAMPLE = '251230-c0ba1tstr1';
+
+const triage: Route = (method, rest, query, _body, record) => {
+	if (method !== 'GET') return json({ error: 'METHOD_NOT_ALLOWED', message: 'method not allowed' }, 405);
+	if (rest === '/search') {
+		const q = query.get('query') ?? '';
+		const match = /^(sha256|sha1|md5|url|domain|ip|family):(.+)$/.exec(q);
+		if (!match) return json({ error: 'INVALID_QUERY', message: `invalid query "${q}"` }, 400);
+		record.value = match[2];
+		if (!BAD.has(match[2]) || match[2] === SAMPLES.badIpv6) return json({ data: [], next: null });
+		return json({
+			data: [
+				{ id: TRIAGE_SAMPLE, status: 'reported', kind: 'file', filename: 'invoice.exe', private: false, submitted: iso(2), completed: iso(1), tasks: [{ id: 'behavioral1', status: 'reported' }] },
+			],
+			next: null,
+		});
+	}
+	const overview = /^\/samples\/([^/]+)\/overview\.json$/.exec(rest);
+	if (overview && overview[1] === TRIAGE_SAMPLE) {
+		record.value = overview[1];
+		return json({
+			sample: { id: TRIAGE_SAMPLE, target: 'invoice.exe', size: 290816, score: 10, created: iso(2), completed: iso(1) },
+			analysis: { score: 10, family: ['cobaltstrike'], tags: ['family:cobaltstrike', 'backdoor', 'trojan'] },
+			targets: [{ iocs: { domains: [SAMPLES.badDomain], ips: [SAMPLES.badIp] } }],
+		});
+	}
+	return json({ error: 'NOT_FOUND', message: 'sample not found' }, 404);
+};
+
 const ROUTES: Record<ProviderId, Route> = {
 	virustotal,
 	abuseipdb,
@@ -860,5 +911,6 @@ const ROUTES: Record<ProviderId, Route> = {
 	otx,
 	urlscan,
 	shodan: hostRoute(() => json({ error: 'No information available for that IP.' }, 404), /^\/shodan\/host\/([^/]+)$/, false),
+	triage,
 	internetdb: hostRoute(() => json({ detail: 'No information available' }, 404), /^\/([^/]+)$/, true),
 };

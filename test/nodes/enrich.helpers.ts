@@ -6,6 +6,7 @@ import { IocEnrichAbuseIpdbApi } from '../../credentials/IocEnrichAbuseIpdbApi.c
 import { IocEnrichGreyNoiseApi } from '../../credentials/IocEnrichGreyNoiseApi.credentials';
 import { IocEnrichOtxApi } from '../../credentials/IocEnrichOtxApi.credentials';
 import { IocEnrichShodanApi } from '../../credentials/IocEnrichShodanApi.credentials';
+import { IocEnrichTriageApi } from '../../credentials/IocEnrichTriageApi.credentials';
 import { IocEnrichUrlscanApi } from '../../credentials/IocEnrichUrlscanApi.credentials';
 import { IocEnrichVirusTotalApi } from '../../credentials/IocEnrichVirusTotalApi.credentials';
 import { IocEnrich } from '../../nodes/IocEnrich/IocEnrich.node';
@@ -22,6 +23,7 @@ for (const type of [
 	new IocEnrichOtxApi(),
 	new IocEnrichUrlscanApi(),
 	new IocEnrichShodanApi(),
+	new IocEnrichTriageApi(),
 ]) {
 	registerCredentialType(type);
 }

@@ -100,6 +100,15 @@ const CASES: Case[] = [
 		notFound: SAMPLES.unknownIp,
 		unsupported: { value: SAMPLES.badUrl },
 	},
+	{
+		provider: 'triage',
+		found: { value: SAMPLES.badSha256, verdict: 'malicious', reason: /Triage: sample 251230-c0ba1tstr1 scored 10\/10 \(cobaltstrike\)/ },
+		notFound: SAMPLES.unknownSha256,
+		// Triage searches every type IoC Enrich knows; an e-mail address is none of them.
+		unsupported: { value: 'billing@bad-actor.top', type: 'email' },
+		key: 'triage',
+		requests: 2,
+	},
 ];
 
 let fake: FakeProviders;
@@ -190,6 +199,41 @@ describe.each(CASES)('$provider', (c) => {
 		expect(error).toBeUndefined();
 		const result = providerResult(items[0], c.provider);
 		expect(result).toMatchObject({ status: 'timeout', verdict: 'unknown', error: { code: 'timeout' } });
+		expect(enrichment(items[0]).verdict).toBe('unknown');
+	});
+});
+
+describe('triage: the two-step lookup', () => {
+	test('search, then the first reported sample\'s overview: score and family', async () => {
+		const { items } = await enrich(fake, { providers: ['triage'], input: [{ value: SAMPLES.badMd5 }] });
+		const [search, overview] = fake.requestsTo('triage');
+		expect(search.url).toBe(`/search?query=${encodeURIComponent(`md5:${SAMPLES.badMd5}`)}&limit=20`);
+		expect(search.headers.authorization).toBe(`Bearer ${KEYS.triage}`);
+		expect(overview.url).toBe('/samples/251230-c0ba1tstr1/overview.json');
+		expect(providerResult(items[0], 'triage')).toMatchObject({
+			status: 'ok',
+			verdict: 'malicious',
+			score: 100,
+			tags: expect.arrayContaining(['cobaltstrike', 'backdoor']),
+			evidence: { samples: 1, sample_id: '251230-c0ba1tstr1', triage_score: 10, family: ['cobaltstrike'] },
+		});
+	});
+
+	test('a network IoC says it matched C2 data from malware configs only', async () => {
+		const { items } = await enrich(fake, { providers: ['triage'], input: [{ value: SAMPLES.badDomain }, { value: SAMPLES.unknownDomain }] });
+		expect(fake.requestsTo('triage')[0].url).toContain(encodeURIComponent(`domain:${SAMPLES.badDomain}`));
+		expect(providerResult(items[0], 'triage')).toMatchObject({ verdict: 'malicious', evidence: { matched_in: 'c2_config' } });
+		expect((enrichment(items[0]).reasons as string[]).join()).toMatch(/as a C2 address in its malware config/);
+		expect(providerResult(items[1], 'triage')).toMatchObject({ status: 'not_found', evidence: { matched_in: 'c2_config' } });
+	});
+
+	test('no overview (404): the search hit stays, unknown, saying why', async () => {
+		fake.triageOverviews = false;
+		const { items } = await enrich(fake, { providers: ['triage'], input: [{ value: SAMPLES.badSha1 }] });
+		expect(fake.requestsTo('triage').map((r) => r.status)).toEqual([200, 404]);
+		const result = providerResult(items[0], 'triage');
+		expect(result).toMatchObject({ status: 'ok', verdict: 'unknown', evidence: { sample_id: '251230-c0ba1tstr1' } });
+		expect(String((result.evidence as IDataObject).overview)).toMatch(/^not available: Triage answered HTTP 404: NOT_FOUND/);
 		expect(enrichment(items[0]).verdict).toBe('unknown');
 	});
 });

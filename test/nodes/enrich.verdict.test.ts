@@ -2,6 +2,9 @@
 import type { INode } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
 import { IocEnrich } from '../../nodes/IocEnrich/IocEnrich.node';
 import { DEADLINE, Pacer, untilDeadline } from '../../nodes/shared/pacing';
 import { resolveIoc } from '../../nodes/IocEnrich/lookupTarget';
@@ -153,7 +156,21 @@ describe('credentials', () => {
 	test('every provider with a credential has one in the node description', () => {
 		const names = (description.credentials ?? []).map((c) => c.name);
 		for (const p of PROVIDERS) if (p.credentialType) expect(names).toContain(p.credentialType);
-		expect(new Set(names).size).toBe(7);
+		expect(new Set(names).size).toBe(names.length);
+		expect(names.length).toBe(new Set(PROVIDERS.map((p) => p.credentialType).filter(Boolean)).size);
+	});
+
+	test('the names the node gives credentials in messages are the credentials\' own', async () => {
+		const dir = path.join(__dirname, '../../credentials');
+		const displayNames = new Map<string, string>();
+		for (const file of fs.readdirSync(dir).filter((f) => /^IocEnrich.*\.credentials\.ts$/.test(f))) {
+			const module = (await import(path.join(dir, file))) as Record<string, new () => { name: string; displayName: string }>;
+			for (const Type of Object.values(module)) {
+				const credential = new Type();
+				displayNames.set(credential.name, credential.displayName);
+			}
+		}
+		for (const p of PROVIDERS.filter((p) => p.credentialType)) expect(p.credentialName).toBe(displayNames.get(p.credentialType as string));
 	});
 });
 

@@ -10,6 +10,7 @@ import { otx } from './otx';
 import { internetdb } from './internetdb';
 import { shodan } from './shodan';
 import { threatfox } from './threatfox';
+import { triage } from './triage';
 import { urlhaus } from './urlhaus';
 import { urlscan } from './urlscan';
 import { virustotal } from './virustotal';
@@ -25,6 +26,7 @@ export const PROVIDERS: readonly Provider[] = [
 	urlscan,
 	shodan,
 	internetdb,
+	triage,
 ];
 
 export function providerById(id: string): Provider | undefined {
