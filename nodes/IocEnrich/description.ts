@@ -57,7 +57,24 @@ export const properties: INodeProperties[] = [
 			'Threat-intel services to ask, all at once. Only passive lookups: nothing is submitted for scanning. Each needs its credential, except InternetDB.',
 	},
 	{
+		displayName: 'Look Up',
+		name: 'lookUp',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'IoC Value', value: 'value', description: 'The IP, domain, URL or hash in "IoC"' },
+			{
+				name: 'File of an Assemblyline Alert',
+				value: 'file',
+				description: 'The file hash of each alert or submission item: file.sha256, else file.sha1, else file.md5',
+			},
+		],
+		default: 'value',
+		description: 'What to look up in each input item',
+	},
+	{
 		displayName: 'IoC',
+		displayOptions: { show: { lookUp: ['value'] } },
 		name: 'value',
 		type: 'string',
 		default: '={{ $json.value }}',
@@ -68,6 +85,7 @@ export const properties: INodeProperties[] = [
 	},
 	{
 		displayName: 'IoC Type',
+		displayOptions: { show: { lookUp: ['value'] } },
 		name: 'iocType',
 		type: 'options',
 		options: TYPE_OPTIONS,

@@ -48,19 +48,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			this,
 			async (itemIndex, item) => {
 				const deadlineAt = Date.now() + deadlineMs;
-				const value = this.getNodeParameter('value', itemIndex, '') as unknown;
-				if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
-					throw new NodeOperationError(this.getNode(), `Input item ${itemIndex} has no IoC value`, {
-						itemIndex,
-						description: 'Set "IoC", or feed items with a "value" field (for example from Filter Blockable IoCs).',
-					});
-				}
-				const mode = this.getNodeParameter('iocType', itemIndex, 'auto') as string;
-				const declared = mode === 'detect' ? undefined : mode === 'auto' ? itemType(item) : mode;
+				const { value, declared, from } = this.getNodeParameter('lookUp', itemIndex, 'value') === 'file'
+					? fileHash(this, item, itemIndex)
+					: iocValue(this, item, itemIndex);
 				const resolved = resolveIoc(typeof value === 'string' ? value.trim() : value, declared);
 				const results = await engine.enrich(resolved.target, providers, deadlineAt);
 				const verdict = aggregate(results, { knownBenignWins });
-				const ioc: IDataObject = { ...resolved.ioc };
+				const ioc: IDataObject = { ...resolved.ioc, ...(from ? { from } : {}) };
 				if ('status' in resolved.target) {
 					ioc.reason = resolved.target.reason;
 					ioc.reason_text = resolved.target.reason_text;
@@ -87,6 +81,43 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			parallel,
 		),
 	];
+}
+
+interface Lookup {
+	value: unknown;
+	declared?: string;
+	/** Where the value came from when IoC Enrich picked it (e.g. `file.sha256`). */
+	from?: string;
+}
+
+function iocValue(context: IExecuteFunctions, item: INodeExecutionData, itemIndex: number): Lookup {
+	const value = context.getNodeParameter('value', itemIndex, '') as unknown;
+	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
+		throw new NodeOperationError(context.getNode(), `Input item ${itemIndex} has no IoC value`, {
+			itemIndex,
+			description: 'Set "IoC", or feed items with a "value" field (for example from Filter Blockable IoCs).',
+		});
+	}
+	const mode = context.getNodeParameter('iocType', itemIndex, 'auto') as string;
+	return { value, declared: mode === 'detect' ? undefined : mode === 'auto' ? itemType(item) : mode };
+}
+
+/** An Assemblyline alert or submission names its file by `file.sha256`, `file.sha1` and `file.md5`. */
+const FILE_HASHES = ['sha256', 'sha1', 'md5'] as const;
+
+function fileHash(context: IExecuteFunctions, item: INodeExecutionData, itemIndex: number): Lookup {
+	const file = item.json?.file;
+	if (file && typeof file === 'object' && !Array.isArray(file)) {
+		for (const type of FILE_HASHES) {
+			const value = (file as IDataObject)[type];
+			if (typeof value === 'string' && value.trim() !== '') return { value, declared: type, from: `file.${type}` };
+		}
+	}
+	throw new NodeOperationError(context.getNode(), `Input item ${itemIndex} has no file hash`, {
+		itemIndex,
+		description:
+			'"Look Up" is set to the file of an Assemblyline alert, but the item has no file.sha256, file.sha1 or file.md5. Feed it alerts (AL Alert Trigger or AL Alert Search), or set "Look Up" to "IoC Value".',
+	});
 }
 
 function readProviders(context: IExecuteFunctions): Provider[] {

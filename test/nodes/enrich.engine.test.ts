@@ -281,3 +281,41 @@ describe('secrets', () => {
 		expect(leakedKeys([error])).toEqual([]);
 	});
 });
+
+describe('the file of an Assemblyline alert', () => {
+	const alert = (file: IDataObject | undefined) => ({ alert_id: 'A1b2C3', al: { detailed: { domain: [] } }, ...(file ? { file } : {}) });
+
+	test('its SHA256 is looked up in the hash providers, and the output says where it came from', async () => {
+		const { items } = await enrich(fake, {
+			providers: ['malwarebazaar', 'virustotal', 'triage'],
+			lookUp: 'file',
+			input: [alert({ name: 'invoice.exe', md5: SAMPLES.badMd5, sha1: SAMPLES.badSha1, sha256: SAMPLES.badSha256, size: 290816 })],
+		});
+		expect(items[0].alert_id).toBe('A1b2C3');
+		expect(enrichment(items[0]).ioc).toMatchObject({ value: SAMPLES.badSha256, type: 'sha256', from: 'file.sha256' });
+		expect(enrichment(items[0]).verdict).toBe('malicious');
+		for (const provider of ['malwarebazaar', 'virustotal', 'triage'] as const) {
+			expect(fake.requestsTo(provider)[0].value).toBe(SAMPLES.badSha256);
+		}
+	});
+
+	test('without a SHA256 the SHA1, then the MD5; no hash at all is an error for that item only', async () => {
+		const { items } = await enrich(fake, {
+			providers: ['virustotal'],
+			lookUp: 'file',
+			continueOnFail: true,
+			input: [alert({ md5: SAMPLES.badMd5, sha1: SAMPLES.badSha1 }), alert({ md5: SAMPLES.badMd5 }), alert(undefined)],
+		});
+		expect(enrichment(items[0]).ioc).toMatchObject({ value: SAMPLES.badSha1, type: 'sha1', from: 'file.sha1' });
+		expect(enrichment(items[1]).ioc).toMatchObject({ value: SAMPLES.badMd5, type: 'md5', from: 'file.md5' });
+		expect(items[2].enrichment).toBeUndefined();
+		expect(String(items[2].error)).toMatch(/Input item 2 has no file hash/);
+		expect(fake.requestsTo('virustotal').map((r) => r.value)).toEqual([SAMPLES.badSha1, SAMPLES.badMd5]);
+	});
+
+	test('a hostile file hash is not sent: it must be a hash of the field\'s kind', async () => {
+		const { items } = await enrich(fake, { providers: ['virustotal'], lookUp: 'file', input: [alert({ sha256: '../../admin?x=1' })] });
+		expect(enrichment(items[0]).ioc).toMatchObject({ reason: 'invalid' });
+		expect(fake.requests).toHaveLength(0);
+	});
+});

@@ -36,6 +36,8 @@ export interface EnrichRun {
 	includeRaw?: boolean;
 	iocType?: string;
 	value?: string;
+	/** 'value' (default) or 'file': the file hash of an Assemblyline alert item. */
+	lookUp?: string;
 	credentials?: Record<string, Record<string, string>>;
 	continueOnFail?: boolean;
 }
@@ -50,6 +52,7 @@ export async function enrich(fake: FakeProviders, run: EnrichRun): Promise<RunNo
 	const { internetDbUrl, virusTotalRequestsPerMinute, rateLimits, ...general } = run.options ?? {};
 	const parameters: INodeParameters = {
 		providers: run.providers,
+		lookUp: run.lookUp ?? 'value',
 		value: run.value ?? '={{ $json.value }}',
 		iocType: run.iocType ?? 'auto',
 		simplify: run.simplify ?? false,
