@@ -53,6 +53,16 @@ interface Attempt {
 	raw?: unknown;
 }
 
+/** What one lookup sends and how it reads the answer (one IoC, or a batch of them). */
+interface Query {
+	request(): IHttpRequestOptions;
+	read(response: ProviderHttpResponse): ProviderReading;
+}
+
+function cacheKey(provider: Provider, ioc: Ioc): string {
+	return `${provider.id}|${ioc.type}|${ioc.value}`;
+}
+
 type Exchanged = { response: ProviderHttpResponse } | { failed: Attempt };
 
 export class EnrichmentEngine {
@@ -63,6 +73,9 @@ export class EnrichmentEngine {
 
 	/** The same IoC in several items is asked once per provider. */
 	private readonly cache = new Map<string, Promise<ProviderResult>>();
+
+	/** Cache entries prefetched for a batch provider and not read by an item yet. */
+	private readonly prefetched = new Set<string>();
 
 	constructor(private readonly options: EngineOptions) {}
 
@@ -87,9 +100,10 @@ export class EnrichmentEngine {
 				reason_text: `${provider.displayName} does not look up ${typeLabel(target.type)} values.`,
 			});
 		}
-		const key = `${provider.id}|${target.type}|${target.value}`;
+		const key = cacheKey(provider, target);
 		let lookup = this.cache.get(key);
-		const cached = lookup !== undefined;
+		// A prefetched answer is this item's own the first time it is read.
+		const cached = lookup !== undefined && !this.prefetched.delete(key);
 		if (!lookup) {
 			lookup = this.lookup(provider, target, deadlineAt);
 			this.cache.set(key, lookup);
@@ -116,7 +130,58 @@ export class EnrichmentEngine {
 		return pacer;
 	}
 
-	private async lookup(provider: Provider, ioc: Ioc, deadlineAt: number): Promise<ProviderResult> {
+	/**
+	 * Looks up, ahead of the items, every IoC of this execution a batch provider supports (Safe
+	 * Browsing: up to 500 URLs a request), so the items find their answers in the cache.
+	 */
+	prefetch(targets: ReadonlyArray<Ioc | NotSent>, providers: readonly Provider[], deadlineAt: number): void {
+		for (const provider of providers) {
+			const batch = provider.batch;
+			if (!batch) continue;
+			const fresh = new Map<string, Ioc>();
+			for (const target of targets) {
+				if ('status' in target || !provider.supports.includes(target.type)) continue;
+				const key = cacheKey(provider, target);
+				if (!this.cache.has(key) && !fresh.has(key)) fresh.set(key, target);
+			}
+			const entries = [...fresh];
+			for (let start = 0; start < entries.length; start += batch.max) {
+				const chunk = entries.slice(start, start + batch.max);
+				const results = this.lookupBatch(provider, chunk.map(([, ioc]) => ioc), deadlineAt);
+				chunk.forEach(([key], index) => {
+					this.cache.set(key, results.then((list) => list[index]));
+					this.prefetched.add(key);
+				});
+			}
+		}
+	}
+
+	/** One request for many IoCs; each gets its own reading, or the request's failure. */
+	private async lookupBatch(provider: Provider, iocs: Ioc[], deadlineAt: number): Promise<ProviderResult[]> {
+		const batch = provider.batch as NonNullable<Provider['batch']>;
+		const started = Date.now();
+		let readings: ProviderReading[] | undefined;
+		let raw: unknown;
+		const query: Query = {
+			request: () => batch.request(iocs),
+			read: (response) => {
+				// A refusal or an error answers for the whole batch, in the provider's own words.
+				if (response.statusCode !== 200) return provider.read(response, iocs[0]);
+				readings = batch.read(response, iocs);
+				raw = response.json;
+				return { status: 'ok', verdict: 'unknown' };
+			},
+		};
+		const whole = await this.lookup(provider, iocs[0], deadlineAt, query);
+		return iocs.map((_ioc, index) => {
+			const reading = readings?.[index];
+			if (whole.status !== 'ok' || !reading) return { ...whole, latency_ms: Date.now() - started };
+			return this.fromAttempt(provider, started, { reading, raw: this.options.includeRaw ? raw : undefined }, whole.attempts);
+		});
+	}
+
+	private async lookup(provider: Provider, ioc: Ioc, deadlineAt: number, asked?: Query): Promise<ProviderResult> {
+		const query: Query = asked ?? { request: () => provider.request(ioc), read: (response) => provider.read(response, ioc) };
 		const started = Date.now();
 		const pacer = this.pacer(provider);
 		let attempts = 0;
@@ -137,7 +202,7 @@ export class EnrichmentEngine {
 				});
 			}
 			attempts++;
-			const attempt = await this.attempt(provider, ioc, deadlineAt, release);
+			const attempt = await this.attempt(provider, query, deadlineAt, release);
 
 			if (attempt.windowQuota) {
 				const wait = attempt.retryAfterMs ?? 0;
@@ -176,7 +241,7 @@ export class EnrichmentEngine {
 			} else if (attempt.retryable && attempt.error) {
 				attempt.error.message += ` (tried ${attempts} times)`;
 			}
-			if (attempt.reading?.status === 'ok' && provider.followUp) {
+			if (attempt.reading?.status === 'ok' && provider.followUp && !asked) {
 				const next = provider.followUp(attempt.reading, ioc);
 				if (next) attempt.reading = await this.follow(provider, next, attempt.reading, pacer, deadlineAt);
 			}
@@ -203,16 +268,16 @@ export class EnrichmentEngine {
 		}
 	}
 
-	private async attempt(provider: Provider, ioc: Ioc, deadlineAt: number, release: () => void): Promise<Attempt> {
+	private async attempt(provider: Provider, query: Query, deadlineAt: number, release: () => void): Promise<Attempt> {
 		let request: IHttpRequestOptions;
 		try {
-			request = provider.request(ioc);
+			request = query.request();
 		} catch (error) {
 			release();
 			return this.networkFailure(provider, error, this.options.timeoutMs);
 		}
 		const exchanged = await this.exchange(provider, request, deadlineAt, release);
-		return 'failed' in exchanged ? exchanged.failed : this.classify(provider, ioc, exchanged.response);
+		return 'failed' in exchanged ? exchanged.failed : this.classify(provider, query, exchanged.response);
 	}
 
 	/** One request and its answer (scrubbed, parsed), or why there is none. Releases the slot. */
@@ -243,7 +308,7 @@ export class EnrichmentEngine {
 		return { response: { statusCode: raw.statusCode, headers: lowerCaseKeys(raw.headers), json: parseJson(text), text, endpoint } };
 	}
 
-	private classify(provider: Provider, ioc: Ioc, response: ProviderHttpResponse): Attempt {
+	private classify(provider: Provider, query: Query, response: ProviderHttpResponse): Attempt {
 		const text = response.text;
 		const rawOut = this.options.includeRaw ? (response.json ?? truncate(text)) : undefined;
 		const status = response.statusCode;
@@ -320,7 +385,7 @@ export class EnrichmentEngine {
 			};
 		}
 		try {
-			const reading = provider.read(response, ioc);
+			const reading = query.read(response);
 			// abuse.ch may refuse a key in a 200 body (`unknown_auth_key`): refused all the same.
 			if (reading.status === 'error' && reading.error?.code === 'auth') return this.keyRefused(provider, status, quoted, rawOut);
 			return { reading, raw: rawOut };

@@ -43,6 +43,19 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const knownBenignWins = options.knownBenignWins !== false;
 	const parallel = Math.max(1, Math.floor(Number(options.parallel ?? 10)));
 
+	if (providers.some((provider) => provider.batch)) {
+		// Batch providers ask for every item's IoC at once, ahead of the items.
+		const targets = this.getInputData().flatMap((item, itemIndex) => {
+			try {
+				const { value, declared } = this.getNodeParameter('lookUp', itemIndex, 'value') === 'file' ? fileHash(this, item, itemIndex) : iocValue(this, item, itemIndex);
+				return [resolveIoc(typeof value === 'string' ? value.trim() : value, declared).target];
+			} catch {
+				return []; // The item's own turn reports it.
+			}
+		});
+		engine.prefetch(targets, providers, Date.now() + deadlineMs);
+	}
+
 	return [
 		await mapItems(
 			this,

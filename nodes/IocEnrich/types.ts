@@ -136,6 +136,16 @@ export interface Provider {
 	keyRefused?: readonly number[];
 	/** A second request that completes an `ok` reading (urlscan: the newest scan's result). */
 	followUp?(reading: ProviderReading, ioc: Ioc): FollowUp | undefined;
+	/**
+	 * Many IoCs in one request (Safe Browsing: up to 500 URLs): every supported IoC of the
+	 * execution is asked ahead of the items, `max` at a time.
+	 */
+	batch?: {
+		max: number;
+		request(iocs: readonly Ioc[]): IHttpRequestOptions;
+		/** One reading per IoC, in the order given. */
+		read(response: ProviderHttpResponse, iocs: readonly Ioc[]): ProviderReading[];
+	};
 	/** Where an analyst looks it up, when the answer has no better link. */
 	link?(ioc: Ioc): string | undefined;
 }

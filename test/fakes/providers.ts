@@ -29,7 +29,8 @@ export type ProviderId =
 	| 'urlscan'
 	| 'shodan'
 	| 'internetdb'
-	| 'triage';
+	| 'triage'
+	| 'safebrowsing';
 
 export const PROVIDER_IDS: ProviderId[] = [
 	'virustotal',
@@ -43,6 +44,7 @@ export const PROVIDER_IDS: ProviderId[] = [
 	'shodan',
 	'internetdb',
 	'triage',
+	'safebrowsing',
 ];
 
 export type Mode =
@@ -70,6 +72,7 @@ export const KEYS = {
 	urlscan: 'usKEY-2e7f9a4c6b1d3058',
 	shodan: 'shKEY-8b4d2f6e0c9a1735',
 	triage: 'trKEY-6a3e0d9c2f7b1845',
+	safebrowsing: 'gsbKEY-AIzaSyC4e1d7f2b9',
 } as const;
 
 /** Values the fake knows. Everything else is unknown to every provider. */
@@ -122,6 +125,7 @@ const PREFIX: Record<ProviderId, string> = {
 	shodan: '/shodan',
 	internetdb: '/internetdb',
 	triage: '/triage/api/v0',
+	safebrowsing: '/safebrowsing/v4',
 };
 
 export interface RecordedRequest {
@@ -251,6 +255,7 @@ export class FakeProviders {
 			iocEnrichUrlscanApi: { apiKey: key('urlscan'), baseUrl: this.baseUrl('urlscan') },
 			iocEnrichShodanApi: { apiKey: key('shodan'), baseUrl: this.baseUrl('shodan') },
 			iocEnrichTriageApi: { apiKey: key('triage'), baseUrl: this.baseUrl('triage') },
+			iocEnrichSafeBrowsingApi: { apiKey: key('safebrowsing'), baseUrl: this.baseUrl('safebrowsing') },
 		};
 	}
 
@@ -377,6 +382,8 @@ export class FakeProviders {
 				return url.searchParams.get('key') === KEYS.shodan;
 			case 'triage':
 				return h.authorization === `Bearer ${KEYS.triage}`;
+			case 'safebrowsing':
+				return url.searchParams.get('key') === KEYS.safebrowsing;
 			default:
 				return true;
 		}
@@ -417,6 +424,9 @@ function unauthorised(provider: ProviderId): Answer {
 			return json({ message: 'API key supplied but not found in database!', status: 401 }, 401);
 		case 'shodan':
 			return json({ error: 'Please provide a valid API key.' }, 401);
+		case 'safebrowsing':
+			// Google's standard error body (cloud.google.com/apis/design/errors): a wrong key is a 400.
+			return json({ error: { code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT', details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }] } }, 400);
 		case 'triage':
 			// hatching/triage go/client.go decodeAPIError: `{"error": KIND, "message": …}`.
 			return json({ error: 'UNAUTHORIZED', message: 'invalid or missing token' }, 401);
@@ -444,6 +454,9 @@ function tooMany(provider: ProviderId, retryAfterSec: number): Answer {
 			);
 		case 'shodan':
 			return json({ error: 'Request rate limit reached (1/second). Please wait a second and try again.' }, 429, retry);
+		case 'safebrowsing':
+			// Google's per-minute quota, RESOURCE_EXHAUSTED, without a Retry-After header.
+			return json({ error: { code: 429, message: "Quota exceeded for quota metric 'Lookup API requests' and limit 'Lookup API requests per minute' of service 'safebrowsing.googleapis.com'.", status: 'RESOURCE_EXHAUSTED' } }, 429);
 		default:
 			return json({ message: 'Too many requests' }, 429, retry);
 	}
@@ -481,6 +494,8 @@ function quotaExceeded(provider: ProviderId): Answer {
 				'X-Rate-Limit-Window': 'day',
 				'X-Rate-Limit-Action': 'search',
 			});
+		case 'safebrowsing':
+			return json({ error: { code: 429, message: "Quota exceeded for quota metric 'Lookup API requests' and limit 'Lookup API requests per day' of service 'safebrowsing.googleapis.com'.", status: 'RESOURCE_EXHAUSTED' } }, 429);
 		default:
 			return json({ message: 'Quota exceeded' }, 429, { 'Retry-After': '86400' });
 	}
@@ -901,6 +916,28 @@ const triage: Route = (method, rest, query, _body, record) => {
 	return json({ error: 'NOT_FOUND', message: 'sample not found' }, 404);
 };
 
+// Google Safe Browsing v4 threatMatches:find (developers.google.com/safe-browsing/v4/lookup-api):
+// at most 500 threatEntries a request, `{}` when nothing matches, else `{matches: [...]}` with one
+// entry per listed URL. Listed here: the bad URL and domain (as http://domain/), and any URL whose
+// path holds "/phish-" (for batches of generated URLs).
+const safebrowsing: Route = (method, rest, _query, body, record) => {
+	if (method !== 'POST' || rest !== '/threatMatches:find') return json({ error: { code: 404, message: 'Not Found', status: 'NOT_FOUND' } }, 404);
+	let entries: unknown[] = [];
+	try {
+		entries = (JSON.parse(body) as { threatInfo?: { threatEntries?: unknown[] } }).threatInfo?.threatEntries ?? [];
+	} catch {
+		return json({ error: { code: 400, message: 'Invalid JSON payload received.', status: 'INVALID_ARGUMENT' } }, 400);
+	}
+	if (entries.length > 500) return json({ error: { code: 400, message: 'Too many threat entries (max 500).', status: 'INVALID_ARGUMENT' } }, 400);
+	const urls = entries.map((entry) => String((entry as { url?: unknown }).url ?? ''));
+	record.value = urls[0];
+	const listed = new Set([SAMPLES.badUrl, `http://${SAMPLES.badDomain}/`]);
+	const matches = urls
+		.filter((url) => listed.has(url) || url.includes('/phish-'))
+		.map((url) => ({ threatType: url.includes('/phish-') ? 'SOCIAL_ENGINEERING' : 'MALWARE', platformType: 'ANY_PLATFORM', threatEntryType: 'URL', threat: { url }, cacheDuration: '300s' }));
+	return json(matches.length ? { matches } : {});
+};
+
 const ROUTES: Record<ProviderId, Route> = {
 	virustotal,
 	abuseipdb,
@@ -912,5 +949,6 @@ const ROUTES: Record<ProviderId, Route> = {
 	urlscan,
 	shodan: hostRoute(() => json({ error: 'No information available for that IP.' }, 404), /^\/shodan\/host\/([^/]+)$/, false),
 	triage,
+	safebrowsing,
 	internetdb: hostRoute(() => json({ detail: 'No information available' }, 404), /^\/([^/]+)$/, true),
 };

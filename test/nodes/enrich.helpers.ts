@@ -5,6 +5,7 @@ import { IocEnrichAbuseChApi } from '../../credentials/IocEnrichAbuseChApi.crede
 import { IocEnrichAbuseIpdbApi } from '../../credentials/IocEnrichAbuseIpdbApi.credentials';
 import { IocEnrichGreyNoiseApi } from '../../credentials/IocEnrichGreyNoiseApi.credentials';
 import { IocEnrichOtxApi } from '../../credentials/IocEnrichOtxApi.credentials';
+import { IocEnrichSafeBrowsingApi } from '../../credentials/IocEnrichSafeBrowsingApi.credentials';
 import { IocEnrichShodanApi } from '../../credentials/IocEnrichShodanApi.credentials';
 import { IocEnrichTriageApi } from '../../credentials/IocEnrichTriageApi.credentials';
 import { IocEnrichUrlscanApi } from '../../credentials/IocEnrichUrlscanApi.credentials';
@@ -24,6 +25,7 @@ for (const type of [
 	new IocEnrichUrlscanApi(),
 	new IocEnrichShodanApi(),
 	new IocEnrichTriageApi(),
+	new IocEnrichSafeBrowsingApi(),
 ]) {
 	registerCredentialType(type);
 }

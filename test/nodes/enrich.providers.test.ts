@@ -21,6 +21,10 @@ interface Case {
 	quotaOnly?: boolean;
 	/** Requests one found lookup takes (urlscan: the search, then the newest scan's result). */
 	requests?: number;
+	/** Its short-window 429 names no wait (Google's RESOURCE_EXHAUSTED): the retry follows the backoff. */
+	noRetryAfter?: boolean;
+	/** Its used-up quota is recognised: rate_limited for the rest of the run. */
+	quota?: boolean;
 }
 
 const CASES: Case[] = [
@@ -109,6 +113,16 @@ const CASES: Case[] = [
 		key: 'triage',
 		requests: 2,
 	},
+	{
+		provider: 'safebrowsing',
+		found: { value: SAMPLES.badUrl, verdict: 'malicious', reason: /Google Safe Browsing: listed as MALWARE/ },
+		notFound: SAMPLES.unknownUrl,
+		unsupported: { value: SAMPLES.badIp },
+		key: 'safebrowsing',
+		refused: 400,
+		noRetryAfter: true,
+		quota: true,
+	},
 ];
 
 let fake: FakeProviders;
@@ -185,7 +199,18 @@ describe.each(CASES)('$provider', (c) => {
 			expect(first.status).toBe(429);
 			expect(second.status).toBe(200);
 			// Retry-After: 1 was honoured (lower bound only; a little slack for timer granularity).
-			expect(second.at - first.at).toBeGreaterThanOrEqual(950);
+			if (!c.noRetryAfter) expect(second.at - first.at).toBeGreaterThanOrEqual(950);
+		});
+	}
+
+	if (c.quota) {
+		test('quota used up: rate_limited, and not asked again for the rest of the run', async () => {
+			fake.setMode(c.provider, 'quota');
+			const { items } = await enrich(fake, { providers: [c.provider], input: [{ value: c.found.value }, { value: c.notFound }], options: { parallel: 1 } });
+			for (const item of items) {
+				expect(providerResult(item, c.provider)).toMatchObject({ status: 'rate_limited', verdict: 'unknown', error: { code: 'quota' } });
+			}
+			expect(fake.requestsTo(c.provider)).toHaveLength(1);
 		});
 	}
 
@@ -235,5 +260,21 @@ describe('triage: the two-step lookup', () => {
 		expect(result).toMatchObject({ status: 'ok', verdict: 'unknown', evidence: { sample_id: '251230-c0ba1tstr1' } });
 		expect(String((result.evidence as IDataObject).overview)).toMatch(/^not available: Triage answered HTTP 404: NOT_FOUND/);
 		expect(enrichment(items[0]).verdict).toBe('unknown');
+	});
+});
+
+describe('safebrowsing: one request per 500 URLs of the execution', () => {
+	test('1,200 URLs (and a domain, checked as http://domain/) in 3 requests, each item with its own answer', async () => {
+		const urls = Array.from({ length: 1200 }, (_, i) => `https://cdn${i}.quiet-bakery.net/${i % 100 === 7 ? 'phish-' : 'page-'}${i}`);
+		const input = [...urls.map((value) => ({ value })), { value: SAMPLES.badDomain }];
+		const { items } = await enrich(fake, { providers: ['safebrowsing'], input, options: { parallel: 10, deadline: 30 } });
+		const requests = fake.requestsTo('safebrowsing');
+		const sizes = requests.map((r) => (JSON.parse(r.body) as { threatInfo: { threatEntries: unknown[] } }).threatInfo.threatEntries.length);
+		expect(sizes).toEqual([500, 500, 201]);
+		const listed = items.filter((item) => providerResult(item, 'safebrowsing').verdict === 'malicious').map((item) => item.value);
+		expect(listed).toEqual([...urls.filter((u) => u.includes('/phish-')), SAMPLES.badDomain]);
+		expect(providerResult(items[0], 'safebrowsing')).toMatchObject({ status: 'not_found', verdict: 'unknown', cached: false });
+		expect(providerResult(items[7], 'safebrowsing')).toMatchObject({ status: 'ok', tags: ['SOCIAL_ENGINEERING'], cached: false });
+		expect(providerResult(items[1200], 'safebrowsing').evidence).toMatchObject({ checked_as: `http://${SAMPLES.badDomain}/` });
 	});
 });

@@ -7,6 +7,7 @@ import { abuseipdb } from './abuseipdb';
 import { greynoise } from './greynoise';
 import { malwarebazaar } from './malwarebazaar';
 import { otx } from './otx';
+import { safebrowsing } from './safebrowsing';
 import { internetdb } from './internetdb';
 import { shodan } from './shodan';
 import { threatfox } from './threatfox';
@@ -27,6 +28,7 @@ export const PROVIDERS: readonly Provider[] = [
 	shodan,
 	internetdb,
 	triage,
+	safebrowsing,
 ];
 
 export function providerById(id: string): Provider | undefined {
