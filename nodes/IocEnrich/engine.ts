@@ -10,7 +10,7 @@ import { classifyNetworkError, looksLikeHtml, nextRetry, retryAfterMs } from '..
 import type { PaceLimit } from '../shared/pacing';
 import { DEADLINE, Pacer, untilDeadline } from '../shared/pacing';
 import { said as providerSaid } from './providers/util';
-import type { FollowUp, Ioc, Provider, ProviderError, ProviderHttpResponse, ProviderReading, ProviderResult } from './types';
+import type { FollowUp, Ioc, Poll, Provider, ProviderError, ProviderHttpResponse, ProviderReading, ProviderResult } from './types';
 
 /** Sends one request (relative URL) with the provider's credential; throws on network failure. */
 export type Send = (provider: Provider, options: IHttpRequestOptions, timeoutMs: number) => Promise<{
@@ -29,6 +29,8 @@ export interface EngineOptions {
 	maxRetries: number;
 	maxRetryWaitMs: number;
 	includeRaw: boolean;
+	/** Whether the execution was stopped (no more polls). */
+	cancelled?: () => boolean;
 }
 
 /** An IoC that must not or cannot be looked up: every provider reports `status` with the reason. */
@@ -250,21 +252,33 @@ export class EnrichmentEngine {
 	}
 
 	/** The provider's second request; whatever goes wrong there only costs what it would have added. */
-	private async follow(provider: Provider, next: FollowUp, first: ProviderReading, pacer: Pacer, deadlineAt: number): Promise<ProviderReading> {
-		const release = await pacer.acquire(deadlineAt);
-		if (!release) return next.unavailable(first, `no request slot before the IoC's deadline (${pacer.describe()})`);
-		const exchanged = await this.exchange(provider, next.request, deadlineAt, release);
-		if ('failed' in exchanged) return next.unavailable(first, exchanged.failed.error?.message ?? 'no answer');
-		const { response } = exchanged;
-		if (response.statusCode === 429) pacer.pauseUntil(Date.now() + (retryAfterMs(response.headers) ?? 0));
-		if (response.statusCode !== 200 || response.json === undefined) {
-			const quoted = providerSaid(response);
-			return next.unavailable(first, `${provider.displayName} answered HTTP ${response.statusCode}${quoted ? `: ${quoted}` : ''}`);
-		}
-		try {
-			return next.read(response, first);
-		} catch (error) {
-			return next.unavailable(first, `the answer could not be read: ${this.options.scrub(String((error as Error)?.message ?? error))}`);
+	private async follow(provider: Provider, first: FollowUp, firstReading: ProviderReading, pacer: Pacer, deadlineAt: number): Promise<ProviderReading> {
+		let next = first;
+		let reading = firstReading;
+		for (;;) {
+			const release = await pacer.acquire(deadlineAt);
+			if (!release) return next.unavailable(reading, `no request slot before the IoC's deadline (${pacer.describe()})`);
+			const exchanged = await this.exchange(provider, next.request, deadlineAt, release);
+			if ('failed' in exchanged) return next.unavailable(reading, exchanged.failed.error?.message ?? 'no answer');
+			const { response } = exchanged;
+			if (response.statusCode === 429) pacer.pauseUntil(Date.now() + (retryAfterMs(response.headers) ?? 0));
+			if (response.statusCode !== 200 || response.json === undefined) {
+				const quoted = providerSaid(response);
+				return next.unavailable(reading, `${provider.displayName} answered HTTP ${response.statusCode}${quoted ? `: ${quoted}` : ''}`);
+			}
+			let out: ProviderReading | Poll;
+			try {
+				out = next.read(response, reading);
+			} catch (error) {
+				return next.unavailable(reading, `the answer could not be read: ${this.options.scrub(String((error as Error)?.message ?? error))}`);
+			}
+			if (!('next' in out)) return out;
+			// An asynchronous search: poll again, within the IoC's deadline, unless the run was stopped.
+			if (this.options.cancelled?.()) return out.next.unavailable(out.reading, 'the execution was stopped');
+			if (Date.now() + out.waitMs >= deadlineAt) return out.next.unavailable(out.reading, 'the search had not finished by the IoC\'s deadline');
+			await sleep(out.waitMs);
+			reading = out.reading;
+			next = out.next;
 		}
 	}
 
@@ -351,6 +365,15 @@ export class EnrichmentEngine {
 					...(serverWaitMs !== undefined ? { retry_after_sec: Math.ceil(serverWaitMs / 1000) } : {}),
 				},
 			};
+		}
+		if (provider.quotaStatuses?.includes(status)) {
+			const error: ProviderError = {
+				code: 'quota',
+				http_status: status,
+				message: `${name}'s credits or quota are used up (HTTP ${status}${quoted ? `: ${quoted}` : ''}); it is not asked again in this run`,
+			};
+			this.switchedOff.set(provider.id, { status: 'rate_limited', error });
+			return { status: 'rate_limited', error, raw: rawOut };
 		}
 		if (status === 401 || provider.keyRefused?.includes(status)) return this.keyRefused(provider, status, quoted, rawOut);
 		if (status === 403) {

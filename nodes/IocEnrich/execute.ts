@@ -38,6 +38,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		maxRetries: Math.max(0, Math.floor(Number(options.retries ?? 2))),
 		maxRetryWaitMs: seconds(options.maxRetryWait, 30),
 		includeRaw,
+		cancelled: () => this.getExecutionCancelSignal?.()?.aborted === true,
 	});
 	const deadlineMs = seconds(options.deadline, 60);
 	const knownBenignWins = options.knownBenignWins !== false;

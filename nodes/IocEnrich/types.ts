@@ -132,6 +132,8 @@ export interface Provider {
 	 * `pauseMs` and retry once within the deadline; the same answer again switches it off.
 	 */
 	windowQuota?: { pauseMs: number; matches(response: ProviderHttpResponse): boolean };
+	/** HTTP statuses other than 429 that mean the quota or credits are used up (Intelligence X: 402). */
+	quotaStatuses?: readonly number[];
 	/** HTTP statuses that mean the key is refused (always 401; OTX and abuse.ch also 403). */
 	keyRefused?: readonly number[];
 	/** A second request that completes an `ok` reading (urlscan: the newest scan's result). */
@@ -152,8 +154,18 @@ export interface Provider {
 
 export interface FollowUp {
 	request: IHttpRequestOptions;
-	/** A 200 answer with a JSON body, read on top of the first reading. */
-	read(response: ProviderHttpResponse, first: ProviderReading): ProviderReading;
+	/**
+	 * A 200 answer with a JSON body, read on top of the first reading; or, for an asynchronous
+	 * search (Intelligence X), the reading so far and the next poll after `waitMs`.
+	 */
+	read(response: ProviderHttpResponse, first: ProviderReading): ProviderReading | Poll;
 	/** The first reading when the follow-up gave no answer; `why` says what happened. */
 	unavailable(first: ProviderReading, why: string): ProviderReading;
+}
+
+/** Poll again: the search is still running. */
+export interface Poll {
+	reading: ProviderReading;
+	next: FollowUp;
+	waitMs: number;
 }

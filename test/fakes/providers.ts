@@ -30,7 +30,8 @@ export type ProviderId =
 	| 'shodan'
 	| 'internetdb'
 	| 'triage'
-	| 'safebrowsing';
+	| 'safebrowsing'
+	| 'intelx';
 
 export const PROVIDER_IDS: ProviderId[] = [
 	'virustotal',
@@ -45,6 +46,7 @@ export const PROVIDER_IDS: ProviderId[] = [
 	'internetdb',
 	'triage',
 	'safebrowsing',
+	'intelx',
 ];
 
 export type Mode =
@@ -73,6 +75,7 @@ export const KEYS = {
 	shodan: 'shKEY-8b4d2f6e0c9a1735',
 	triage: 'trKEY-6a3e0d9c2f7b1845',
 	safebrowsing: 'gsbKEY-AIzaSyC4e1d7f2b9',
+	intelx: 'ixKEY-0b1c2d3e-4f5a-6789',
 } as const;
 
 /** Values the fake knows. Everything else is unknown to every provider. */
@@ -126,6 +129,7 @@ const PREFIX: Record<ProviderId, string> = {
 	internetdb: '/internetdb',
 	triage: '/triage/api/v0',
 	safebrowsing: '/safebrowsing/v4',
+	intelx: '/intelx',
 };
 
 export interface RecordedRequest {
@@ -192,6 +196,9 @@ export class FakeProviders {
 	/** Whether Triage shares its samples' overview reports (404 when not, as for a sample of another tenant). */
 	triageOverviews = true;
 
+	/** Intelligence X searches by ID: the term and how many times its results were asked for. */
+	readonly intelxSearches = new Map<string, { term: string; polls: number }>();
+
 	async start(): Promise<this> {
 		this.server = createServer((req, res) => {
 			this.handle(req, res).catch((error: Error) => {
@@ -222,6 +229,7 @@ export class FakeProviders {
 		Object.assign(this.abuseChAuth, DEFAULT_ABUSECH_AUTH);
 		this.urlscanResults = true;
 		this.triageOverviews = true;
+		this.intelxSearches.clear();
 		for (const socket of this.sockets) socket.destroy();
 	}
 
@@ -256,6 +264,7 @@ export class FakeProviders {
 			iocEnrichShodanApi: { apiKey: key('shodan'), baseUrl: this.baseUrl('shodan') },
 			iocEnrichTriageApi: { apiKey: key('triage'), baseUrl: this.baseUrl('triage') },
 			iocEnrichSafeBrowsingApi: { apiKey: key('safebrowsing'), baseUrl: this.baseUrl('safebrowsing') },
+			iocEnrichIntelxApi: { apiKey: key('intelx'), baseUrl: this.baseUrl('intelx') },
 		};
 	}
 
@@ -344,7 +353,39 @@ export class FakeProviders {
 		if (provider === 'triage' && /\/overview\.json$/.test(rest) && !this.triageOverviews) {
 			return json({ error: 'NOT_FOUND', message: 'sample not found' }, 404);
 		}
+		if (provider === 'intelx') return this.intelx(req.method ?? 'GET', rest, url.searchParams, body, record);
 		return ROUTES[provider](req.method ?? 'GET', rest, url.searchParams, body, record);
+	}
+
+	/**
+	 * Intelligence X (IntelligenceX/SDK "Intelligence X API.pdf", intelxapi.py): POST
+	 * /intelligent/search → `{id, status: 0}`; GET /intelligent/search/result?id= → `{records,
+	 * status}` with 0 = results (ask again), 1 = no more results, 2 = unknown ID, 3 = not ready yet.
+	 * A known value: not ready, then 2 records, then done. Anything else: done at once, no records.
+	 */
+	private intelx(method: string, rest: string, query: URLSearchParams, body: string, record: RecordedRequest): Answer {
+		if (method === 'POST' && rest === '/intelligent/search') {
+			const term = String((JSON.parse(body || '{}') as { term?: unknown }).term ?? '');
+			record.value = term;
+			if (!term) return json({ id: '', status: 1 });
+			const id = `${(this.intelxSearches.size + 1).toString(16).padStart(8, '0')}-1111-4222-8333-444455556666`;
+			this.intelxSearches.set(id, { term, polls: 0 });
+			return json({ id, softselectorwarning: false, status: 0 });
+		}
+		if (method === 'GET' && rest === '/intelligent/search/result') {
+			const search = this.intelxSearches.get(query.get('id') ?? '');
+			// The value was recorded with the search; a poll asks nothing new.
+			if (!search) return json({ records: [], status: 2 });
+			search.polls++;
+			if (!BAD.has(search.term) && search.term !== SAMPLES.badHostname) return json({ records: [], status: 1 });
+			if (search.polls === 1) return json({ records: [], status: 3 });
+			if (search.polls === 2) {
+				const hit = (bucket: string, days: number) => ({ systemid: `sys-${bucket}`, storageid: `st-${bucket}`, name: `${bucket} mention of ${search.term}`, bucket, media: 1, added: iso(days), size: 2048 });
+				return json({ records: [hit('pastes', 3), hit('darknet.tor', 1)], status: 0 });
+			}
+			return json({ records: [], status: 1 });
+		}
+		return { status: 404, text: 'Not Found', headers: { 'Content-Type': 'text/plain' } };
 	}
 
 	private unauthorised(provider: ProviderId): Answer {
@@ -384,6 +425,8 @@ export class FakeProviders {
 				return h.authorization === `Bearer ${KEYS.triage}`;
 			case 'safebrowsing':
 				return url.searchParams.get('key') === KEYS.safebrowsing;
+			case 'intelx':
+				return h['x-key'] === KEYS.intelx;
 			default:
 				return true;
 		}
@@ -424,6 +467,9 @@ function unauthorised(provider: ProviderId): Answer {
 			return json({ message: 'API key supplied but not found in database!', status: 401 }, 401);
 		case 'shodan':
 			return json({ error: 'Please provide a valid API key.' }, 401);
+		case 'intelx':
+			// IntelligenceX/SDK intelxapi.py: 401 Unauthorized for a wrong key (no JSON body).
+			return { status: 401, text: 'Unauthorized', headers: { 'Content-Type': 'text/plain' } };
 		case 'safebrowsing':
 			// Google's standard error body (cloud.google.com/apis/design/errors): a wrong key is a 400.
 			return json({ error: { code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT', details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }] } }, 400);
@@ -494,6 +540,9 @@ function quotaExceeded(provider: ProviderId): Answer {
 				'X-Rate-Limit-Window': 'day',
 				'X-Rate-Limit-Action': 'search',
 			});
+		case 'intelx':
+			// IntelligenceX/SDK "Intelligence X API.pdf": 402 Payment Required, no credits left.
+			return { status: 402, text: 'Payment Required', headers: { 'Content-Type': 'text/plain' } };
 		case 'safebrowsing':
 			return json({ error: { code: 429, message: "Quota exceeded for quota metric 'Lookup API requests' and limit 'Lookup API requests per day' of service 'safebrowsing.googleapis.com'.", status: 'RESOURCE_EXHAUSTED' } }, 429);
 		default:
@@ -950,5 +999,7 @@ const ROUTES: Record<ProviderId, Route> = {
 	shodan: hostRoute(() => json({ error: 'No information available for that IP.' }, 404), /^\/shodan\/host\/([^/]+)$/, false),
 	triage,
 	safebrowsing,
+	// Stateful: served by FakeProviders.intelx.
+	intelx: () => json({}, 500),
 	internetdb: hostRoute(() => json({ detail: 'No information available' }, 404), /^\/([^/]+)$/, true),
 };

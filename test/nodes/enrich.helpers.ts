@@ -4,6 +4,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { IocEnrichAbuseChApi } from '../../credentials/IocEnrichAbuseChApi.credentials';
 import { IocEnrichAbuseIpdbApi } from '../../credentials/IocEnrichAbuseIpdbApi.credentials';
 import { IocEnrichGreyNoiseApi } from '../../credentials/IocEnrichGreyNoiseApi.credentials';
+import { IocEnrichIntelxApi } from '../../credentials/IocEnrichIntelxApi.credentials';
 import { IocEnrichOtxApi } from '../../credentials/IocEnrichOtxApi.credentials';
 import { IocEnrichSafeBrowsingApi } from '../../credentials/IocEnrichSafeBrowsingApi.credentials';
 import { IocEnrichShodanApi } from '../../credentials/IocEnrichShodanApi.credentials';
@@ -26,6 +27,7 @@ for (const type of [
 	new IocEnrichShodanApi(),
 	new IocEnrichTriageApi(),
 	new IocEnrichSafeBrowsingApi(),
+	new IocEnrichIntelxApi(),
 ]) {
 	registerCredentialType(type);
 }

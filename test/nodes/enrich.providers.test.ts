@@ -23,6 +23,8 @@ interface Case {
 	requests?: number;
 	/** Its short-window 429 names no wait (Google's RESOURCE_EXHAUSTED): the retry follows the backoff. */
 	noRetryAfter?: boolean;
+	/** Requests a not-found lookup takes (Intelligence X: the search and one poll). */
+	notFoundRequests?: number;
 	/** Its used-up quota is recognised: rate_limited for the rest of the run. */
 	quota?: boolean;
 }
@@ -123,6 +125,18 @@ const CASES: Case[] = [
 		noRetryAfter: true,
 		quota: true,
 	},
+	{
+		provider: 'intelx',
+		// Exposure, not maliciousness: hits are ok with verdict unknown.
+		found: { value: SAMPLES.badDomain, verdict: 'unknown', reason: /1 answered without a verdict/ },
+		notFound: SAMPLES.unknownDomain,
+		unsupported: { value: SAMPLES.badSha256 },
+		key: 'intelx',
+		// The search, then three polls: not ready, 2 records, done.
+		requests: 4,
+		notFoundRequests: 2,
+		quota: true,
+	},
 ];
 
 let fake: FakeProviders;
@@ -148,7 +162,7 @@ describe.each(CASES)('$provider', (c) => {
 		expect(result).toMatchObject({ status: 'not_found', verdict: 'unknown' });
 		expect(enrichment(items[0])).toMatchObject({ verdict: 'unknown', score: 0 });
 		expect((enrichment(items[0]).reasons as string[])[0]).toMatch(/1 not found.*not a statement of trust/);
-		expect(fake.requestsTo(c.provider)).toHaveLength(1);
+		expect(fake.requestsTo(c.provider)).toHaveLength(c.notFoundRequests ?? 1);
 	});
 
 	test('unsupported type: unsupported, not an error, nothing sent', async () => {
@@ -276,5 +290,25 @@ describe('safebrowsing: one request per 500 URLs of the execution', () => {
 		expect(providerResult(items[0], 'safebrowsing')).toMatchObject({ status: 'not_found', verdict: 'unknown', cached: false });
 		expect(providerResult(items[7], 'safebrowsing')).toMatchObject({ status: 'ok', tags: ['SOCIAL_ENGINEERING'], cached: false });
 		expect(providerResult(items[1200], 'safebrowsing').evidence).toMatchObject({ checked_as: `http://${SAMPLES.badDomain}/` });
+	});
+});
+
+describe('intelx: the asynchronous search', () => {
+	test('polls to completion within the deadline, about a second apart, counting records and buckets', async () => {
+		const { items } = await enrich(fake, { providers: ['intelx'], input: [{ value: SAMPLES.badIp }] });
+		const requests = fake.requestsTo('intelx');
+		expect(requests.map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual(['POST /intelligent/search', 'GET /intelligent/search/result', 'GET /intelligent/search/result', 'GET /intelligent/search/result']);
+		expect(requests[1].url).toMatch(/id=00000001-1111-4222-8333-444455556666&limit=100$/);
+		for (let i = 2; i < requests.length; i++) expect(requests[i].at - requests[i - 1].at).toBeGreaterThanOrEqual(950);
+		expect(providerResult(items[0], 'intelx')).toMatchObject({ status: 'ok', verdict: 'unknown', tags: ['pastes', 'darknet.tor'], evidence: { records: 2 } });
+		expect(enrichment(items[0]).verdict).toBe('unknown');
+	});
+
+	test('a deadline shorter than the polls: the hits so far, saying the search did not finish, and no more polls', async () => {
+		const { items } = await enrich(fake, { providers: ['intelx'], input: [{ value: SAMPLES.badIp }], options: { deadline: 1.5 } });
+		const result = providerResult(items[0], 'intelx');
+		expect(result).toMatchObject({ status: 'ok', verdict: 'unknown', evidence: { incomplete: "the search had not finished by the IoC's deadline" } });
+		const polls = fake.requestsTo('intelx').filter((r) => r.method === 'GET').length;
+		expect(polls).toBeLessThanOrEqual(2);
 	});
 });

@@ -8,6 +8,7 @@ import { greynoise } from './greynoise';
 import { malwarebazaar } from './malwarebazaar';
 import { otx } from './otx';
 import { safebrowsing } from './safebrowsing';
+import { intelx } from './intelx';
 import { internetdb } from './internetdb';
 import { shodan } from './shodan';
 import { threatfox } from './threatfox';
@@ -29,6 +30,7 @@ export const PROVIDERS: readonly Provider[] = [
 	internetdb,
 	triage,
 	safebrowsing,
+	intelx,
 ];
 
 export function providerById(id: string): Provider | undefined {
