@@ -1,0 +1,214 @@
+/**
+ * How a target's requests leave: paced per rate-limit bucket, retried on 429 / 5xx / network errors
+ * with Retry-After on a bounded budget, through n8n's `httpRequestWithAuthentication` (proxy, SSL
+ * settings, cancellation). In a dry run nothing is sent: each request is recorded and answered with
+ * what the target file assumes.
+ */
+import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+import { Limiter } from '../IocEnrich/limiter';
+import type { Io, RateLimit, Target, TargetRequest, TargetResponse } from './targets/types';
+import { TargetError } from './targets/types';
+
+export interface SendOptions {
+	dryRun: boolean;
+	/** Retries after the first attempt for 429, 5xx and network errors. */
+	retries: number;
+	/** The longest Retry-After (ms) the node waits; a longer one fails the request. */
+	maxRetryWaitMs: number;
+	/** Overrides the documented rate of every bucket (requests per minute); 0 = documented. */
+	requestsPerMinute: number;
+	timeoutMs: number;
+	/** Accept a self-signed certificate (the credential's Allow Unauthorized Certificates). */
+	skipSsl: boolean;
+	/** Strings that must never appear in a message (the credential's secrets). */
+	secrets: string[];
+}
+
+/** A request as the dry run shows it (no credential: n8n adds it when sending). */
+export interface RecordedRequest {
+	method: string;
+	url: string;
+	qs?: IDataObject;
+	body?: unknown;
+	entries?: number;
+}
+
+/** The smallest gap between two starts that keeps every window of `limit` (0 = no limit). */
+export function spacingMs(limit: RateLimit | undefined, requestsPerMinute = 0): number {
+	if (requestsPerMinute > 0) return 60_000 / requestsPerMinute;
+	const gaps = [limit?.perMinute ? 60_000 / limit.perMinute : 0, limit?.perHour ? 3_600_000 / limit.perHour : 0];
+	return Math.max(...gaps);
+}
+
+function header(headers: TargetResponse['headers'], name: string): string | undefined {
+	const value = headers[name] ?? headers[name.toLowerCase()];
+	return Array.isArray(value) ? value[0] : value;
+}
+
+/** Retry-After in ms (seconds or an HTTP date), or undefined. */
+export function retryAfterMs(headers: TargetResponse['headers']): number | undefined {
+	const value = header(headers, 'retry-after');
+	if (value === undefined) return undefined;
+	const seconds = Number(value);
+	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+	const at = Date.parse(value);
+	return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+export function redact(text: string, secrets: string[]): string {
+	let out = text;
+	for (const secret of secrets) if (secret && secret.length >= 4) out = out.split(secret).join('***');
+	return out;
+}
+
+function parseBody(body: unknown): unknown {
+	if (typeof body !== 'string') return body;
+	const text = body.trim();
+	if (text.startsWith('{') || text.startsWith('[')) {
+		try {
+			return JSON.parse(text);
+		} catch {
+			return body;
+		}
+	}
+	return body;
+}
+
+/** The HTTP status of an error n8n threw, when it has one. */
+function statusOf(error: unknown): number | undefined {
+	const e = error as { httpCode?: string; cause?: { response?: { status?: number } }; response?: { status?: number } };
+	return Number(e?.httpCode) || e?.cause?.response?.status || e?.response?.status || undefined;
+}
+
+/** A network error's code (ECONNREFUSED…), when there is one. */
+function networkCode(error: unknown): string | undefined {
+	let current = error as { code?: unknown; cause?: unknown } | undefined;
+	for (let depth = 0; depth < 4 && current; depth++) {
+		if (typeof current.code === 'string' && /^E[A-Z]+/.test(current.code)) return current.code;
+		current = current.cause as typeof current;
+	}
+	return undefined;
+}
+
+/** The first message in an error's cause chain that carries `marker`. */
+function markedMessage(error: unknown, marker: string): string | undefined {
+	let current = error as { message?: unknown; cause?: unknown; description?: unknown } | undefined;
+	for (let depth = 0; depth < 5 && current; depth++) {
+		for (const text of [current.message, current.description]) if (typeof text === 'string' && text.includes(marker)) return text.slice(text.indexOf(marker) + marker.length).trim();
+		current = current.cause as typeof current;
+	}
+	return undefined;
+}
+
+/** What the credentials' token step throws, marked so the message survives n8n's wrapping. */
+export const TOKEN_ERROR_MARKER = '[token]';
+
+export function createIo(context: IExecuteFunctions, target: Target, options: SendOptions, recorded: RecordedRequest[]): Io {
+	const limiters = new Map<string, Limiter>();
+	const limiterFor = (bucket: string) => {
+		let limiter = limiters.get(bucket);
+		if (!limiter) {
+			limiter = new Limiter({ concurrency: 1, minIntervalMs: spacingMs(target.buckets[bucket], options.requestsPerMinute) });
+			limiters.set(bucket, limiter);
+		}
+		return limiter;
+	};
+
+	const once = async (request: TargetRequest, forceRefresh: boolean): Promise<TargetResponse> => {
+		const http: IHttpRequestOptions = {
+			method: request.method,
+			url: request.url,
+			qs: request.qs,
+			headers: { ...(request.headers ?? {}) },
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: !forceRefresh,
+			timeout: options.timeoutMs,
+			...(options.skipSsl ? { skipSslCertificateValidation: true } : {}),
+		};
+		if (request.json !== undefined) {
+			http.body = request.json as IDataObject;
+			http.json = true;
+		} else if (request.form !== undefined) {
+			http.body = new URLSearchParams(request.form).toString();
+			http.headers!['content-type'] = 'application/x-www-form-urlencoded';
+		}
+		try {
+			const response = (await context.helpers.httpRequestWithAuthentication.call(context, target.credentialType, http)) as {
+				statusCode: number;
+				headers: TargetResponse['headers'];
+				body: unknown;
+			};
+			return { status: response.statusCode, headers: response.headers ?? {}, body: parseBody(response.body) };
+		} catch (error) {
+			const token = markedMessage(error, TOKEN_ERROR_MARKER);
+			if (token !== undefined) throw new TargetError(redact(token, options.secrets), true, 401);
+			const status = statusOf(error);
+			if (status) {
+				const headers = ((error as { cause?: { response?: { headers?: TargetResponse['headers'] } } }).cause?.response?.headers ?? {}) as TargetResponse['headers'];
+				return { status, headers, body: (error as { cause?: { response?: { data?: unknown } } }).cause?.response?.data ?? '' };
+			}
+			throw error;
+		}
+	};
+
+	return {
+		dryRun: options.dryRun,
+		async send(request) {
+			if (options.dryRun) {
+				recorded.push({
+					method: request.method,
+					url: request.url,
+					...(request.qs ? { qs: request.qs } : {}),
+					...(request.json !== undefined ? { body: request.json } : request.form !== undefined ? { body: request.form } : {}),
+					...(request.entries !== undefined ? { entries: request.entries } : {}),
+				});
+				return { status: request.assume.status, headers: {}, body: request.assume.body };
+			}
+			const limiter = limiterFor(request.bucket);
+			let refreshed = false;
+			for (let attempt = 0; ; attempt++) {
+				const release = await limiter.acquire(Date.now() + 24 * 3_600_000);
+				let response: TargetResponse | undefined;
+				let failure: unknown;
+				try {
+					response = await once(request, false);
+					// An access token may have run out: n8n fetches a new one when it sees the 401 itself.
+					if (response.status === 401 && target.tokenAuth && !refreshed) {
+						refreshed = true;
+						response = await once(request, true);
+					}
+				} catch (error) {
+					if (error instanceof TargetError) throw error;
+					failure = error;
+				} finally {
+					release?.();
+				}
+				const retryable = response === undefined || response.status === 429 || response.status >= 500;
+				if (!retryable) return response as TargetResponse;
+				const wait = response ? retryAfterMs(response.headers) : undefined;
+				if (response?.status === 429 && wait !== undefined) limiter.pauseUntil(Date.now() + wait);
+				const backoff = Math.min(options.maxRetryWaitMs, 500 * 2 ** attempt);
+				const delay = wait ?? backoff;
+				if (attempt >= options.retries || delay > options.maxRetryWaitMs) {
+					const host = (() => {
+						try {
+							return new URL(request.url).host;
+						} catch {
+							return request.url;
+						}
+					})();
+					if (response) {
+						const why = response.status === 429 ? `kept answering 429 Too Many Requests${wait !== undefined ? ` (Retry-After ${Math.ceil(wait / 1000)} s)` : ''}` : `answered HTTP ${response.status}`;
+						throw new TargetError(`${target.name} ${why} after ${attempt + 1} attempt(s). Try again later, or lower Requests per Minute.`, false, response.status);
+					}
+					const code = networkCode(failure);
+					const message = redact(String((failure as Error)?.message ?? failure), options.secrets).slice(0, 200);
+					throw new TargetError(`Could not reach ${target.name} at ${host} (${code ?? message}). Check the URL in the credential and that n8n can reach it.`, true);
+				}
+				await sleep(delay);
+			}
+		},
+	};
+}

@@ -1,0 +1,6 @@
+/** The targets the node can push to, by id (the Target parameter's values). */
+import { defender } from './defender';
+import { panos } from './panos';
+import type { Target } from './types';
+
+export const TARGETS: Record<string, Target> = { panos, defender };
