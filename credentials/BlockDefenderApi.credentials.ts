@@ -18,7 +18,7 @@ import type {
 export class BlockDefenderApi implements ICredentialType {
 	name = 'blockDefenderApi';
 
-	displayName = 'Microsoft Defender for Endpoint API (Block on Firewall)';
+	displayName = 'Microsoft Defender for Endpoint (Block on Firewall) API';
 
 	icon: Icon = { light: 'file:../icons/block.svg', dark: 'file:../icons/block.dark.svg' };
 

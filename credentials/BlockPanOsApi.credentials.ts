@@ -9,7 +9,7 @@ import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, Ico
 export class BlockPanOsApi implements ICredentialType {
 	name = 'blockPanOsApi';
 
-	displayName = 'PAN-OS API (Block on Firewall)';
+	displayName = 'PAN-OS (Block on Firewall) API';
 
 	icon: Icon = { light: 'file:../icons/block.svg', dark: 'file:../icons/block.dark.svg' };
 

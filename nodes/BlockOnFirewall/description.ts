@@ -32,7 +32,7 @@ export const properties: INodeProperties[] = [
 		name: 'iocType',
 		type: 'string',
 		default: '={{ $json.type }}',
-		description: 'The IoC type: ip, domain or url. The default reads the "type" field of Filter Blockable IoCs\' Block items and of blocklist rows.',
+		description: 'The IoC type: ip, domain or uri. The default reads the "type" field of Filter Blockable IoCs\' Block items and of blocklist rows.',
 	},
 	{
 		displayName: 'IoC Value',
@@ -59,8 +59,8 @@ export const properties: INodeProperties[] = [
 		description: 'The tag your Dynamic Address Group matches (e.g. match criteria \'n8n-block\'). IPs are registered to it.',
 	},
 	{
-		displayName: 'Action',
-		name: 'action',
+		displayName: 'Indicator Action',
+		name: 'indicatorAction',
 		type: 'options',
 		default: 'Block',
 		displayOptions: { show: { target: ['defender'], operation: ['add'] } },

@@ -16,7 +16,7 @@ import { TargetError } from './targets/types';
 const TARGET_PARAMS: Record<string, Array<[string, unknown]>> = {
 	panos: [['tag', 'n8n-block']],
 	defender: [
-		['action', 'Block'],
+		['indicatorAction', 'Block'],
 		['severity', 'High'],
 		['title', 'Blocked by n8n'],
 	],
@@ -125,7 +125,7 @@ export async function execute(context: IExecuteFunctions): Promise<INodeExecutio
 		try {
 			prepared = target.prepare ? await target.prepare(io, iocs, operation, settings) : undefined;
 		} catch (error) {
-			if (!(error instanceof TargetError)) throw error;
+			if (!(error instanceof TargetError)) throw new NodeOperationError(context.getNode(), error as Error);
 			fatal = asMessage(error);
 		}
 		const size = Math.max(1, target.batch[operation]);
@@ -139,7 +139,7 @@ export async function execute(context: IExecuteFunctions): Promise<INodeExecutio
 				const done = await target[operation](io, batch, settings, prepared);
 				for (const ioc of batch) results.set(ioc.key, done.get(ioc.key) ?? { status: 'failed', error: `${target.name} gave no result for ${ioc.value}.` });
 			} catch (error) {
-				if (!(error instanceof TargetError)) throw error;
+				if (!(error instanceof TargetError)) throw new NodeOperationError(context.getNode(), error as Error);
 				fail(batch, asMessage(error));
 				if (error.fatal) fatal = asMessage(error);
 			}

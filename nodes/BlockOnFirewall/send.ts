@@ -116,7 +116,9 @@ export function createIo(context: IExecuteFunctions, target: Target, options: Se
 		return limiter;
 	};
 
-	const once = async (request: TargetRequest, forceRefresh: boolean): Promise<TargetResponse> => {
+	/** One attempt: the answer, the token step's message (fatal), or the network failure. */
+	type Attempt = { response: TargetResponse } | { token: string } | { failure: unknown };
+	const once = async (request: TargetRequest, forceRefresh: boolean): Promise<Attempt> => {
 		const http: IHttpRequestOptions = {
 			method: request.method,
 			url: request.url,
@@ -140,16 +142,16 @@ export function createIo(context: IExecuteFunctions, target: Target, options: Se
 				headers: TargetResponse['headers'];
 				body: unknown;
 			};
-			return { status: response.statusCode, headers: response.headers ?? {}, body: parseBody(response.body) };
+			return { response: { status: response.statusCode, headers: response.headers ?? {}, body: parseBody(response.body) } };
 		} catch (error) {
 			const token = markedMessage(error, TOKEN_ERROR_MARKER);
-			if (token !== undefined) throw new TargetError(redact(token, options.secrets), true, 401);
+			if (token !== undefined) return { token: redact(token, options.secrets) };
 			const status = statusOf(error);
 			if (status) {
 				const headers = ((error as { cause?: { response?: { headers?: TargetResponse['headers'] } } }).cause?.response?.headers ?? {}) as TargetResponse['headers'];
-				return { status, headers, body: (error as { cause?: { response?: { data?: unknown } } }).cause?.response?.data ?? '' };
+				return { response: { status, headers, body: parseBody((error as { cause?: { response?: { data?: unknown } } }).cause?.response?.data ?? '') } };
 			}
-			throw error;
+			return { failure: error };
 		}
 	};
 
@@ -170,21 +172,20 @@ export function createIo(context: IExecuteFunctions, target: Target, options: Se
 			let refreshed = false;
 			for (let attempt = 0; ; attempt++) {
 				const release = await limiter.acquire(Date.now() + 24 * 3_600_000);
-				let response: TargetResponse | undefined;
-				let failure: unknown;
+				let attempt1: Attempt;
 				try {
-					response = await once(request, false);
+					attempt1 = await once(request, false);
 					// An access token may have run out: n8n fetches a new one when it sees the 401 itself.
-					if (response.status === 401 && target.tokenAuth && !refreshed) {
+					if ('response' in attempt1 && attempt1.response.status === 401 && target.tokenAuth && !refreshed) {
 						refreshed = true;
-						response = await once(request, true);
+						attempt1 = await once(request, true);
 					}
-				} catch (error) {
-					if (error instanceof TargetError) throw error;
-					failure = error;
 				} finally {
 					release?.();
 				}
+				if ('token' in attempt1) throw new TargetError(attempt1.token, true, 401);
+				const response = 'response' in attempt1 ? attempt1.response : undefined;
+				const failure = 'failure' in attempt1 ? attempt1.failure : undefined;
 				const retryable = response === undefined || response.status === 429 || response.status >= 500;
 				if (!retryable) return response as TargetResponse;
 				const wait = response ? retryAfterMs(response.headers) : undefined;

@@ -41,7 +41,8 @@ export async function block(run: BlockRun): Promise<RunNodeResult & { done: IDat
 		...(run.operation === 'remove' ? {} : { expiresAt: '={{ $json.expires_at }}' }),
 		...(run.target === 'panos' ? { tag: 'n8n-block' } : {}),
 		...run.parameters,
-		options: { retries: 3, maxRetryWait: 5, ...run.options },
+		// Tests run without the documented pacing unless they set Requests per Minute themselves.
+		options: { retries: 3, maxRetryWait: 5, requestsPerMinute: 60_000, ...run.options },
 	} as INodeParameters;
 	const result = await runNode({ node: new BlockOnFirewall(), parameters, input: run.input, credentials: run.credentials as never, continueOnFail: run.continueOnFail });
 	return { ...result, done: (result.outputs[0] ?? []).map((i) => i.json), notPushed: (result.outputs[1] ?? []).map((i) => i.json) };

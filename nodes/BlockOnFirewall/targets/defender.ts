@@ -73,7 +73,7 @@ async function readExisting(io: Io, iocs: PushIoc[], operation: 'add' | 'remove'
 
 function indicator(ioc: PushIoc, settings: TargetSettings) {
 	const p = settings.params;
-	const action = String(p.action ?? 'Block');
+	const action = String(p.indicatorAction ?? 'Block');
 	return {
 		indicatorValue: ioc.value,
 		indicatorType: TYPE_OF[ioc.type],

@@ -57,6 +57,8 @@ interface Route {
 }
 
 interface Fault {
+	/** Only requests to this bucket (any when absent). */
+	bucket?: string;
 	status: number;
 	retryAfter?: number;
 	body?: unknown;
@@ -111,9 +113,9 @@ export class FakeServer {
 		return this;
 	}
 
-	/** The next `count` requests (any route) get `status`, with `Retry-After` when given. */
-	failNext(count: number, status: number, retryAfter?: number, body?: unknown): void {
-		for (let i = 0; i < count; i++) this.faults.push({ status, retryAfter, body });
+	/** The next `count` requests (to `bucket`, or any) get `status`, with `Retry-After` when given. */
+	failNext(count: number, status: number, retryAfter?: number, body?: unknown, bucket?: string): void {
+		for (let i = 0; i < count; i++) this.faults.push({ status, retryAfter, body, bucket });
 	}
 
 	/** Requests that reached a route (not faults, not 429s) of `bucket`, or all. */
@@ -173,16 +175,17 @@ export class FakeServer {
 	}
 
 	private async dispatch(req: http.IncomingMessage, url: URL, method: string, rawBody: string, entry: LoggedRequest): Promise<FakeReply> {
-		const fault = this.faults.shift();
-		if (fault) {
-			const headers: Record<string, string> = fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {};
-			return { status: fault.status, headers, body: fault.body ?? { error: { code: 'Fault', message: `injected ${fault.status}` } } };
-		}
 		for (const route of this.routes) {
 			if (route.method !== method) continue;
 			const match = route.pattern.exec(url.pathname);
 			if (!match) continue;
 			entry.bucket = route.bucket;
+			const faultAt = this.faults.findIndex((f) => f.bucket === undefined || f.bucket === route.bucket);
+			if (faultAt >= 0) {
+				const [fault] = this.faults.splice(faultAt, 1);
+				const headers: Record<string, string> = fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {};
+				return { status: fault.status, headers, body: fault.body ?? { error: { code: 'Fault', message: `injected ${fault.status}` } } };
+			}
 			if (route.bucket) {
 				const wait = this.take(route.bucket);
 				if (wait > 0) {
