@@ -3,9 +3,10 @@
  * Filter Blockable IoCs), then the ones the target can block are pushed in batches; each item
  * comes out once, on Done with its status or on Not Pushed with the reason (docs/architecture.md).
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { credentialSecrets } from '../shared/http';
 import { checkBlockable } from '../shared/ioc/blockable';
 import { createIo, redact, type RecordedRequest } from './send';
 import { TARGETS } from './targets';
@@ -92,7 +93,7 @@ export async function execute(context: IExecuteFunctions): Promise<INodeExecutio
 	}
 
 	const credentials = groups.size > 0 ? ((await context.getCredentials(target.credentialType)) as IDataObject) : {};
-	const secrets = target.secretFields.map((field) => String(credentials[field] ?? '')).filter(Boolean);
+	const secrets = credentialSecrets(credentials as ICredentialDataDecryptedObject, target.secretFields);
 	const params: IDataObject = Object.fromEntries((TARGET_PARAMS[target.id] ?? []).map(([name, fallback]) => [name, context.getNodeParameter(name, 0, fallback)]));
 	if (options.generateAlert !== undefined) params.generateAlert = options.generateAlert;
 	const settings: TargetSettings = { params, credentials, now };

@@ -1,13 +1,14 @@
 /**
- * How a target's requests leave: paced per rate-limit bucket, retried on 429 / 5xx / network errors
- * with Retry-After on a bounded budget, through n8n's `httpRequestWithAuthentication` (proxy, SSL
- * settings, cancellation). In a dry run nothing is sent: each request is recorded and answered with
- * what the target file assumes.
+ * How a target's requests leave: paced per rate-limit bucket (nodes/shared/pacing.ts), retried on
+ * 429 / 5xx / network errors with Retry-After on a bounded budget (nodes/shared/http.ts), through
+ * n8n's `httpRequestWithAuthentication` (proxy, SSL settings, cancellation). In a dry run nothing is
+ * sent: each request is recorded and answered with what the target file assumes.
  */
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { Limiter } from '../IocEnrich/limiter';
+import { bodyText, classifyNetworkError, nextRetry, redactor, retryAfterMs } from '../shared/http';
+import { Pacer } from '../shared/pacing';
 import type { Io, RateLimit, Target, TargetRequest, TargetResponse } from './targets/types';
 import { TargetError } from './targets/types';
 
@@ -42,30 +43,14 @@ export function spacingMs(limit: RateLimit | undefined, requestsPerMinute = 0): 
 	return Math.max(...gaps);
 }
 
-function header(headers: TargetResponse['headers'], name: string): string | undefined {
-	const value = headers[name] ?? headers[name.toLowerCase()];
-	return Array.isArray(value) ? value[0] : value;
-}
-
-/** Retry-After in ms (seconds or an HTTP date), or undefined. */
-export function retryAfterMs(headers: TargetResponse['headers']): number | undefined {
-	const value = header(headers, 'retry-after');
-	if (value === undefined) return undefined;
-	const seconds = Number(value);
-	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-	const at = Date.parse(value);
-	return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-}
-
+/** Cuts the credential's secrets out of a text that may reach output or an error. */
 export function redact(text: string, secrets: string[]): string {
-	let out = text;
-	for (const secret of secrets) if (secret && secret.length >= 4) out = out.split(secret).join('***');
-	return out;
+	return redactor(secrets)(text);
 }
 
 function parseBody(body: unknown): unknown {
-	if (typeof body !== 'string') return body;
-	const text = body.trim();
+	if (typeof body === 'object' && body !== null && !Buffer.isBuffer(body)) return body;
+	const text = bodyText(body).trim();
 	if (text.startsWith('{') || text.startsWith('[')) {
 		try {
 			return JSON.parse(text);
@@ -82,16 +67,6 @@ function statusOf(error: unknown): number | undefined {
 	return Number(e?.httpCode) || e?.cause?.response?.status || e?.response?.status || undefined;
 }
 
-/** A network error's code (ECONNREFUSED…), when there is one. */
-function networkCode(error: unknown): string | undefined {
-	let current = error as { code?: unknown; cause?: unknown } | undefined;
-	for (let depth = 0; depth < 4 && current; depth++) {
-		if (typeof current.code === 'string' && /^E[A-Z]+/.test(current.code)) return current.code;
-		current = current.cause as typeof current;
-	}
-	return undefined;
-}
-
 /** The first message in an error's cause chain that carries `marker`. */
 function markedMessage(error: unknown, marker: string): string | undefined {
 	let current = error as { message?: unknown; cause?: unknown; description?: unknown } | undefined;
@@ -106,11 +81,11 @@ function markedMessage(error: unknown, marker: string): string | undefined {
 export const TOKEN_ERROR_MARKER = '[token]';
 
 export function createIo(context: IExecuteFunctions, target: Target, options: SendOptions, recorded: RecordedRequest[]): Io {
-	const limiters = new Map<string, Limiter>();
+	const limiters = new Map<string, Pacer>();
 	const limiterFor = (bucket: string) => {
 		let limiter = limiters.get(bucket);
 		if (!limiter) {
-			limiter = new Limiter({ concurrency: 1, minIntervalMs: spacingMs(target.buckets[bucket], options.requestsPerMinute) });
+			limiter = new Pacer({ concurrency: 1, minIntervalMs: spacingMs(target.buckets[bucket], options.requestsPerMinute) });
 			limiters.set(bucket, limiter);
 		}
 		return limiter;
@@ -171,7 +146,7 @@ export function createIo(context: IExecuteFunctions, target: Target, options: Se
 			const limiter = limiterFor(request.bucket);
 			let refreshed = false;
 			for (let attempt = 0; ; attempt++) {
-				const release = await limiter.acquire(Date.now() + 24 * 3_600_000);
+				const release = await limiter.acquire();
 				let attempt1: Attempt;
 				try {
 					attempt1 = await once(request, false);
@@ -188,11 +163,15 @@ export function createIo(context: IExecuteFunctions, target: Target, options: Se
 				const failure = 'failure' in attempt1 ? attempt1.failure : undefined;
 				const retryable = response === undefined || response.status === 429 || response.status >= 500;
 				if (!retryable) return response as TargetResponse;
+				const problem = response === undefined ? classifyNetworkError(failure) : undefined;
 				const wait = response ? retryAfterMs(response.headers) : undefined;
 				if (response?.status === 429 && wait !== undefined) limiter.pauseUntil(Date.now() + wait);
-				const backoff = Math.min(options.maxRetryWaitMs, 500 * 2 ** attempt);
-				const delay = wait ?? backoff;
-				if (attempt >= options.retries || delay > options.maxRetryWaitMs) {
+				// A wrong host name or certificate does not get better with retries.
+				const hopeless = problem !== undefined && (problem.tls || problem.unknownHost);
+				const decision = hopeless
+					? ({ retry: false } as const)
+					: nextRetry({ attempts: options.retries + 1, baseDelayMs: 500, maxDelayMs: options.maxRetryWaitMs, maxWaitMs: options.maxRetryWaitMs }, attempt + 1, wait);
+				if (!decision.retry) {
 					const host = (() => {
 						try {
 							return new URL(request.url).host;
@@ -204,10 +183,11 @@ export function createIo(context: IExecuteFunctions, target: Target, options: Se
 						const why = response.status === 429 ? `kept answering 429 Too Many Requests${wait !== undefined ? ` (Retry-After ${Math.ceil(wait / 1000)} s)` : ''}` : `answered HTTP ${response.status}`;
 						throw new TargetError(`${target.name} ${why} after ${attempt + 1} attempt(s). Try again later, or lower Requests per Minute.`, false, response.status);
 					}
-					const code = networkCode(failure);
-					const message = redact(String((failure as Error)?.message ?? failure), options.secrets).slice(0, 200);
-					throw new TargetError(`Could not reach ${target.name} at ${host} (${code ?? message}). Check the URL in the credential and that n8n can reach it.`, true);
+					const said = redact(problem?.code || problem?.message || 'no answer', options.secrets).slice(0, 200);
+					const hint = problem?.tls ? 'Its TLS certificate could not be verified: turn on Allow Unauthorized Certificates in the credential for a self-signed one.' : 'Check the URL in the credential and that n8n can reach it.';
+					throw new TargetError(`Could not reach ${target.name} at ${host} (${said}). ${hint}`, true);
 				}
+				const delay = decision.waitMs;
 				await sleep(delay);
 			}
 		},
