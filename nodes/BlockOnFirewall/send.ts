@@ -45,7 +45,8 @@ export function spacingMs(limit: RateLimit | undefined, requestsPerMinute = 0): 
 
 /** Cuts the credential's secrets out of a text that may reach output or an error. */
 export function redact(text: string, secrets: string[]): string {
-	return redactor(secrets)(text);
+	// An access token fetched during the run is not among the credential's secrets yet.
+	return redactor(secrets)(text).replace(/(Bearer\s+)[\w.~+/=-]+/gi, '$1[redacted]');
 }
 
 function parseBody(body: unknown): unknown {
@@ -183,7 +184,18 @@ export function createIo(context: IExecuteFunctions, target: Target, options: Se
 						const why = response.status === 429 ? `kept answering 429 Too Many Requests${wait !== undefined ? ` (Retry-After ${Math.ceil(wait / 1000)} s)` : ''}` : `answered HTTP ${response.status}`;
 						throw new TargetError(`${target.name} ${why} after ${attempt + 1} attempt(s). Try again later, or lower Requests per Minute.`, false, response.status);
 					}
-					const said = redact(problem?.code || problem?.message || 'no answer', options.secrets).slice(0, 200);
+					// In words: n8n replaces a message that names ECONNREFUSED & co. with its own, dropping the hint.
+					const said = problem?.unknownHost
+						? 'host name not found'
+						: problem?.timedOut
+							? 'timed out'
+							: problem?.tls
+								? 'TLS certificate not trusted'
+								: /ECONNREFUSED/.test(`${problem?.code} ${problem?.message}`)
+									? 'connection refused'
+									: /ECONNRESET|socket hang up/.test(`${problem?.code} ${problem?.message}`)
+										? 'connection reset'
+										: 'no answer';
 					const hint = problem?.tls ? 'Its TLS certificate could not be verified: turn on Allow Unauthorized Certificates in the credential for a self-signed one.' : 'Check the URL in the credential and that n8n can reach it.';
 					throw new TargetError(`Could not reach ${target.name} at ${host} (${said}). ${hint}`, true);
 				}

@@ -31,8 +31,11 @@ import { LoggerProxy } from 'n8n-workflow';
 import { AssemblylineAlertSearch } from '../../nodes/AssemblylineAlertSearch/AssemblylineAlertSearch.node';
 import { AssemblylineAlertTrigger } from '../../nodes/AssemblylineAlertTrigger/AssemblylineAlertTrigger.node';
 import { AssemblylineSubmissionIocs } from '../../nodes/AssemblylineSubmissionIocs/AssemblylineSubmissionIocs.node';
+import { BlockOnFirewall } from '../../nodes/BlockOnFirewall/BlockOnFirewall.node';
 import { IocEnrich } from '../../nodes/IocEnrich/IocEnrich.node';
 import { defaultUsers, FIXTURE_SID, fixturesDataset, startFakeAssemblyline, type FakeAssemblyline } from '../fakes/assemblyline/index.ts';
+import { DEFENDER_CLIENT_ID, DEFENDER_SECRET, DEFENDER_TENANT, startFakeDefender, type FakeDefender } from '../fakes/firewalls/defender.ts';
+import { PANOS_KEY, startFakePanos, type FakePanos } from '../fakes/firewalls/panos.ts';
 import { FakeProviders, KEYS, SAMPLES, type ProviderId } from '../fakes/providers.ts';
 import { runCredentialTest as runCredentialTestAsCli } from '../harness/credentialTest.ts';
 import { CREDENTIAL_TYPES, poll, registerCredentialType, runNode } from '../harness/n8n.ts';
@@ -156,8 +159,11 @@ const PROVIDERS_OF: Record<string, { key: keyof typeof KEYS; providers: Provider
 	iocEnrichShodanApi: { key: 'shodan', providers: ['shodan'], urlFields: ['baseUrl'] },
 };
 
+/** Block on Firewall / EDR's credentials: their own describe block below. */
+const PUSH_CREDENTIALS = ['blockPanOsApi', 'blockDefenderApi'];
+
 test('every credential registered in package.json has a secrets scenario here', () => {
-	expect(registered.map((type) => type.name).sort()).toEqual(['assemblylineApi', ...Object.keys(PROVIDERS_OF)].sort());
+	expect(registered.map((type) => type.name).sort()).toEqual(['assemblylineApi', ...Object.keys(PROVIDERS_OF), ...PUSH_CREDENTIALS].sort());
 	for (const type of registered) expect(type.test?.request).toBeDefined();
 });
 
@@ -323,5 +329,107 @@ describe('every provider key', () => {
 			expect(result.status).toBe('Error');
 			expect(leaks(secrets, { shown: result.shown }, false)).toEqual([]);
 		});
+	});
+});
+
+// --- Block on Firewall / EDR: the PAN-OS key, the Defender client secret and its access tokens -------
+
+describe('the firewall and EDR credentials', () => {
+	let panos: FakePanos;
+	let defender: FakeDefender;
+	const PANOS_WRONG = 'LUFRPT1WRONGKEY-5c7e9a1b3d==';
+	const DEFENDER_WRONG = 'Zz9Q~WRONG.defender_secret_8d2f';
+
+	beforeAll(async () => {
+		[panos, defender] = await Promise.all([startFakePanos(), startFakeDefender()]);
+		defender.noLimits();
+	});
+	afterAll(async () => {
+		await Promise.all([panos.close(), defender.close()]);
+	});
+	beforeEach(() => {
+		logged.length = 0;
+		panos.reset();
+		defender.reset();
+		defender.noLimits();
+	});
+
+	const panosData = (url: string, apiKey = PANOS_KEY): IDataObject => ({ url, apiKey, vsys: '', ignoreSslIssues: false });
+	const defenderData = (apiUrl: string, loginUrl: string, clientSecret = DEFENDER_SECRET): IDataObject => ({
+		tenantId: DEFENDER_TENANT,
+		clientId: DEFENDER_CLIENT_ID,
+		clientSecret,
+		apiUrl,
+		loginUrl,
+		accessToken: '',
+	});
+	const push = (target: 'panos' | 'defender', credentials: Record<string, IDataObject>, continueOnFail = false) =>
+		runNode({
+			node: new BlockOnFirewall(),
+			parameters: {
+				target,
+				operation: 'add',
+				iocType: '={{ $json.type }}',
+				iocValue: '={{ $json.value }}',
+				expiresAt: '',
+				...(target === 'panos' ? { tag: 'n8n-block' } : {}),
+				options: { retries: 1, maxRetryWait: 1, requestsPerMinute: 60_000 },
+			} as never,
+			input: [{ type: 'ip', value: '185.220.101.7' }, { type: 'domain', value: 'malware-drop.ru' }],
+			credentials: credentials as never,
+			continueOnFail,
+		});
+	/** The secrets, with every access token the run left in the credential. */
+	const secretsOf = (credentials: Record<string, IDataObject>) => [
+		PANOS_KEY,
+		PANOS_WRONG,
+		DEFENDER_SECRET,
+		DEFENDER_WRONG,
+		...Object.values(credentials).map((data) => String(data.accessToken ?? '')).filter((token) => token.length > 8),
+	];
+
+	const CASES: Array<[string, 'panos' | 'defender', () => Record<string, IDataObject>, RegExp | null]> = [
+		['PAN-OS, succeeding', 'panos', () => ({ blockPanOsApi: panosData(panos.url) }), null],
+		['PAN-OS, wrong key (403)', 'panos', () => ({ blockPanOsApi: panosData(panos.url, PANOS_WRONG) }), /refused the API key/],
+		['PAN-OS, 403 from a server that echoes the request', 'panos', () => ({ blockPanOsApi: panosData(`${echoUrl}/s403`) }), /refused the API key/],
+		['PAN-OS, 500 from a server that echoes the request', 'panos', () => ({ blockPanOsApi: panosData(`${echoUrl}/s500`) }), /answered HTTP 500/],
+		['PAN-OS, network error', 'panos', () => ({ blockPanOsApi: panosData(closedUrl) }), /Could not reach PAN-OS/],
+		['Defender, succeeding', 'defender', () => ({ blockDefenderApi: defenderData(defender.url, defender.url) }), null],
+		['Defender, wrong secret', 'defender', () => ({ blockDefenderApi: defenderData(defender.url, defender.url, DEFENDER_WRONG) }), /Client Secret is wrong/],
+		['Defender, 401 from an API that echoes the request (token included)', 'defender', () => ({ blockDefenderApi: defenderData(`${echoUrl}/s401`, defender.url) }), /refused the access token/],
+		['Defender, 500 from an API that echoes the request', 'defender', () => ({ blockDefenderApi: defenderData(`${echoUrl}/s500`, defender.url) }), /answered HTTP 500/],
+		['Defender, 500 from a login that echoes the request', 'defender', () => ({ blockDefenderApi: defenderData(defender.url, `${echoUrl}/s500`) }), /gave no access token/],
+		['Defender, network error', 'defender', () => ({ blockDefenderApi: defenderData(closedUrl, defender.url) }), /Could not reach Microsoft Defender/],
+	];
+
+	test.each(CASES)('%s: not in items, errors, run data or logs', async (_case, target, credentials, message) => {
+		const hard = credentials();
+		const soft = credentials();
+		const [failed, continued] = await Promise.all([push(target, hard), push(target, soft, true)]);
+		if (message === null) {
+			expect(failed.error).toBeUndefined();
+			expect(failed.outputs[0].length).toBeGreaterThan(0);
+		} else {
+			expect(failed.error?.message).toMatch(message);
+			expect(continued.outputs[0].map((item) => item.json.error)).not.toContain(undefined);
+		}
+		const secrets = [...secretsOf(hard), ...secretsOf(soft)];
+		expect(leaks(secrets, { ...errorParts(failed.error), 'run data': failed.run, items: continued.outputs, 'continued run data': continued.run })).toEqual([]);
+	});
+
+	test.each([
+		['PAN-OS passes', 'blockPanOsApi', () => panosData(panos.url), /^OK$/],
+		['PAN-OS, wrong key', 'blockPanOsApi', () => panosData(panos.url, PANOS_WRONG), /refused the API key/],
+		['PAN-OS, network error', 'blockPanOsApi', () => panosData(closedUrl), /ECONNREFUSED/],
+		['Defender passes', 'blockDefenderApi', () => defenderData(defender.url, defender.url), /^OK$/],
+		['Defender, wrong secret', 'blockDefenderApi', () => defenderData(defender.url, defender.url, DEFENDER_WRONG), /Client Secret is wrong/],
+		['Defender, network error', 'blockDefenderApi', () => defenderData(closedUrl, defender.url), /ECONNREFUSED/],
+		['Defender, 403 from an API that echoes the request', 'blockDefenderApi', () => defenderData(`${echoUrl}/s403`, defender.url), /Ti\.ReadWrite/],
+	])('credential test, %s: nothing in what the user sees, the error or the logs', async (_case, name, data, shown) => {
+		const type = registered.find((t) => t.name === name)!;
+		const credentials = data();
+		const result = await runCredentialTest(type, credentials);
+		expect(result.shown).toMatch(shown);
+		expect(leaks(secretsOf({ [name]: credentials }), { shown: result.shown, 'error.message': ('error' in result ? result.error?.message : undefined) })).toEqual([]);
 	});
 });
