@@ -64,7 +64,7 @@ function invalid(indicator: Record<string, unknown>): { code: string; message: s
 		return { code: 'InvalidIpAddress', message: `IP address ${value} is invalid` };
 	}
 	if (type === 'DomainName' && !/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z0-9-]{2,63}$/i.test(value)) return { code: 'InvalidDomainName', message: `Domain name ${value} is invalid` };
-	if (type === 'Url' && !/^(https?:\/\/)?[^\s/]+\.[^\s/]+(\/\S*)?$/i.test(value)) return { code: 'InvalidUrl', message: `Url ${value} is invalid` };
+	if (type === 'Url' && !/^(https?:\/\/)?(\[[0-9a-f:.]+\]|[^\s/[\]]+\.[^\s/[\]]+)(:\d+)?([/?#]\S*)?$/i.test(value)) return { code: 'InvalidUrl', message: `Url ${value} is invalid` };
 	if (indicator.expirationTime !== undefined && indicator.expirationTime !== null && Number.isNaN(Date.parse(String(indicator.expirationTime)))) {
 		return { code: 'InvalidRequestBody', message: 'expirationTime is not a valid date' };
 	}
