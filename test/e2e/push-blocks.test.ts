@@ -13,7 +13,7 @@ import path from 'node:path';
 
 import { ensureN8n, N8nHost, packPackage, type ExecuteResult, type WorkflowJson } from '../../scripts/n8n-host.ts';
 import { alCredential } from '../../scripts/report.ts';
-import { copyWorkflow, withManualTrigger } from '../../scripts/workflows.ts';
+import { copyWorkflow, setParams, withManualTrigger } from '../../scripts/workflows.ts';
 import { defaultUsers, demoDataset, startFakeAssemblyline, type FakeAssemblyline } from '../fakes/assemblyline/index.ts';
 import { DEFENDER_CLIENT_ID, DEFENDER_SECRET, DEFENDER_TENANT, startFakeDefender, type FakeDefender } from '../fakes/firewalls/defender.ts';
 import { PANOS_KEY, startFakePanos, type FakePanos } from '../fakes/firewalls/panos.ts';
@@ -46,6 +46,8 @@ e2e('Block on Firewall / EDR in a real n8n', () => {
 		await host.installPackage(tarball);
 		const example = JSON.parse(fs.readFileSync(EXAMPLE, 'utf8')) as WorkflowJson;
 		const wf = withManualTrigger(copyWorkflow(example, ID));
+		// `n8n execute` moves the search's cursor: read every alert each run, so the second run pushes the same IoCs.
+		setParams(wf, 'AL Alert Search', { onlyNew: false });
 		const credentialOf = (type: string) => wf.nodes.find((n) => n.credentials?.[type])!.credentials[type] as { id: string; name: string };
 		await host.importCredentials([
 			alCredential({ url: al.url, user: users[0].name, apikey: users[0].apikey, verifyTls: true }),
@@ -101,7 +103,7 @@ e2e('Block on Firewall / EDR in a real n8n', () => {
 		// At the documented limits nothing was refused for speed.
 		expect(panos.count429 + defender.count429).toBe(0);
 
-		// Again (a test run records nothing, so the same alerts come back): nothing new on either target.
+		// Again, the same alerts: nothing new on either target.
 		const before = new Map(indicators.map((i) => [i.id, i.expirationTime]));
 		const again = await host.execute(ID);
 		if (!again.ok) throw new Error(describeFailure(again));

@@ -100,7 +100,12 @@ export class FakeServer {
 	/** How many 429s the rate limits (not the queued faults) produced. */
 	count429 = 0;
 
-	constructor(readonly name: string) {}
+	readonly name: string;
+
+	// No parameter properties: Node runs this file natively (type stripping) in bench/.
+	constructor(name: string) {
+		this.name = name;
+	}
 
 	route(method: string, pattern: RegExp, handler: Handler, bucket?: string): this {
 		this.routes.push({ method, pattern, handler, bucket });
