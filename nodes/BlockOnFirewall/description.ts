@@ -12,6 +12,7 @@ export const properties: INodeProperties[] = [
 		default: 'panos',
 		options: [
 			{ name: 'Microsoft Defender for Endpoint', value: 'defender', description: 'Custom indicators (IP address, domain, URL) with an expiry' },
+			{ name: 'OPNsense', value: 'opnsense', description: 'Add IP addresses to a firewall alias (no expiry: remove them later)' },
 			{ name: 'Palo Alto PAN-OS', value: 'panos', description: 'Tag IP addresses for a Dynamic Address Group, with a timeout' },
 		],
 		description: 'The firewall or EDR that gets the blocks',
@@ -57,6 +58,15 @@ export const properties: INodeProperties[] = [
 		required: true,
 		displayOptions: forTarget('panos'),
 		description: 'The tag your Dynamic Address Group matches (e.g. match criteria \'n8n-block\'). IPs are registered to it.',
+	},
+	{
+		displayName: 'Alias',
+		name: 'alias',
+		type: 'string',
+		default: 'n8n_block',
+		required: true,
+		displayOptions: forTarget('opnsense'),
+		description: 'The OPNsense alias (type Host(s) or External (advanced)) that your block rule uses',
 	},
 	{
 		displayName: 'Indicator Action',

@@ -16,6 +16,7 @@ import { TargetError } from './targets/types';
 /** The target parameters each target reads (only shown ones exist on the node). */
 const TARGET_PARAMS: Record<string, Array<[string, unknown]>> = {
 	panos: [['tag', 'n8n-block']],
+	opnsense: [['alias', 'n8n_block']],
 	defender: [
 		['indicatorAction', 'Block'],
 		['severity', 'High'],

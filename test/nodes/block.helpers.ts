@@ -2,15 +2,18 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { BlockDefenderApi } from '../../credentials/BlockDefenderApi.credentials';
+import { BlockOpnsenseApi } from '../../credentials/BlockOpnsenseApi.credentials';
 import { BlockPanOsApi } from '../../credentials/BlockPanOsApi.credentials';
 import { BlockOnFirewall } from '../../nodes/BlockOnFirewall/BlockOnFirewall.node';
 import { DEFENDER_CLIENT_ID, DEFENDER_SECRET, DEFENDER_TENANT, type FakeDefender } from '../fakes/firewalls/defender.ts';
+import { OPNSENSE_KEY, OPNSENSE_SECRET, type FakeOpnsense } from '../fakes/firewalls/opnsense.ts';
 import { PANOS_KEY, type FakePanos } from '../fakes/firewalls/panos.ts';
 import type { RunNodeResult } from '../harness/n8n.ts';
 import { registerCredentialType, runNode } from '../harness/n8n.ts';
 
 registerCredentialType(new BlockPanOsApi());
 registerCredentialType(new BlockDefenderApi());
+registerCredentialType(new BlockOpnsenseApi());
 
 export function panosCredentials(fake: FakePanos, apiKey = PANOS_KEY): Record<string, IDataObject> {
 	return { blockPanOsApi: { url: fake.url, apiKey, vsys: '', ignoreSslIssues: false } };
@@ -22,8 +25,12 @@ export function defenderCredentials(fake: FakeDefender, overrides: IDataObject =
 	};
 }
 
+export function opnsenseCredentials(fake: FakeOpnsense, apiKey = OPNSENSE_KEY, apiSecret = OPNSENSE_SECRET): Record<string, IDataObject> {
+	return { blockOpnsenseApi: { url: fake.url, apiKey, apiSecret, ignoreSslIssues: false } };
+}
+
 export interface BlockRun {
-	target: 'panos' | 'defender';
+	target: 'panos' | 'defender' | 'opnsense';
 	operation?: 'add' | 'remove';
 	input: IDataObject[];
 	credentials: Record<string, IDataObject>;
@@ -40,6 +47,7 @@ export async function block(run: BlockRun): Promise<RunNodeResult & { done: IDat
 		iocValue: '={{ $json.value }}',
 		...(run.operation === 'remove' ? {} : { expiresAt: '={{ $json.expires_at }}' }),
 		...(run.target === 'panos' ? { tag: 'n8n-block' } : {}),
+		...(run.target === 'opnsense' ? { alias: 'n8n_block' } : {}),
 		...run.parameters,
 		// Tests run without the documented pacing unless they set Requests per Minute themselves.
 		options: { retries: 3, maxRetryWait: 5, requestsPerMinute: 60_000, ...run.options },

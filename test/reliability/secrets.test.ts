@@ -35,6 +35,7 @@ import { BlockOnFirewall } from '../../nodes/BlockOnFirewall/BlockOnFirewall.nod
 import { IocEnrich } from '../../nodes/IocEnrich/IocEnrich.node';
 import { defaultUsers, FIXTURE_SID, fixturesDataset, startFakeAssemblyline, type FakeAssemblyline } from '../fakes/assemblyline/index.ts';
 import { DEFENDER_CLIENT_ID, DEFENDER_SECRET, DEFENDER_TENANT, startFakeDefender, type FakeDefender } from '../fakes/firewalls/defender.ts';
+import { OPNSENSE_KEY, OPNSENSE_SECRET, startFakeOpnsense, type FakeOpnsense } from '../fakes/firewalls/opnsense.ts';
 import { PANOS_KEY, startFakePanos, type FakePanos } from '../fakes/firewalls/panos.ts';
 import { FakeProviders, KEYS, SAMPLES, type ProviderId } from '../fakes/providers.ts';
 import { runCredentialTest as runCredentialTestAsCli } from '../harness/credentialTest.ts';
@@ -160,7 +161,7 @@ const PROVIDERS_OF: Record<string, { key: keyof typeof KEYS; providers: Provider
 };
 
 /** Block on Firewall / EDR's credentials: their own describe block below. */
-const PUSH_CREDENTIALS = ['blockPanOsApi', 'blockDefenderApi'];
+const PUSH_CREDENTIALS = ['blockPanOsApi', 'blockDefenderApi', 'blockOpnsenseApi'];
 
 test('every credential registered in package.json has a secrets scenario here', () => {
 	expect(registered.map((type) => type.name).sort()).toEqual(['assemblylineApi', ...Object.keys(PROVIDERS_OF), ...PUSH_CREDENTIALS].sort());
@@ -337,21 +338,24 @@ describe('every provider key', () => {
 describe('the firewall and EDR credentials', () => {
 	let panos: FakePanos;
 	let defender: FakeDefender;
+	let opnsense: FakeOpnsense;
+	const OPNSENSE_WRONG = 'wrongOPNsenseSECRET+9f8e7d6c5b4a';
 	const PANOS_WRONG = 'LUFRPT1WRONGKEY-5c7e9a1b3d==';
 	const DEFENDER_WRONG = 'Zz9Q~WRONG.defender_secret_8d2f';
 
 	beforeAll(async () => {
-		[panos, defender] = await Promise.all([startFakePanos(), startFakeDefender()]);
+		[panos, defender, opnsense] = await Promise.all([startFakePanos(), startFakeDefender(), startFakeOpnsense()]);
 		defender.noLimits();
 	});
 	afterAll(async () => {
-		await Promise.all([panos.close(), defender.close()]);
+		await Promise.all([panos.close(), defender.close(), opnsense.close()]);
 	});
 	beforeEach(() => {
 		logged.length = 0;
 		panos.reset();
 		defender.reset();
 		defender.noLimits();
+		opnsense.reset();
 	});
 
 	const panosData = (url: string, apiKey = PANOS_KEY): IDataObject => ({ url, apiKey, vsys: '', ignoreSslIssues: false });
@@ -363,7 +367,8 @@ describe('the firewall and EDR credentials', () => {
 		loginUrl,
 		accessToken: '',
 	});
-	const push = (target: 'panos' | 'defender', credentials: Record<string, IDataObject>, continueOnFail = false) =>
+	const opnsenseData = (url: string, apiSecret = OPNSENSE_SECRET): IDataObject => ({ url, apiKey: OPNSENSE_KEY, apiSecret, ignoreSslIssues: false });
+	const push = (target: 'panos' | 'defender' | 'opnsense', credentials: Record<string, IDataObject>, continueOnFail = false) =>
 		runNode({
 			node: new BlockOnFirewall(),
 			parameters: {
@@ -373,6 +378,7 @@ describe('the firewall and EDR credentials', () => {
 				iocValue: '={{ $json.value }}',
 				expiresAt: '',
 				...(target === 'panos' ? { tag: 'n8n-block' } : {}),
+				...(target === 'opnsense' ? { alias: 'n8n_block' } : {}),
 				options: { retries: 1, maxRetryWait: 1, requestsPerMinute: 60_000 },
 			} as never,
 			input: [{ type: 'ip', value: '185.220.101.7' }, { type: 'domain', value: 'malware-drop.ru' }],
@@ -385,10 +391,15 @@ describe('the firewall and EDR credentials', () => {
 		PANOS_WRONG,
 		DEFENDER_SECRET,
 		DEFENDER_WRONG,
+		OPNSENSE_KEY,
+		OPNSENSE_SECRET,
+		OPNSENSE_WRONG,
+		Buffer.from(`${OPNSENSE_KEY}:${OPNSENSE_SECRET}`).toString('base64'),
+		Buffer.from(`${OPNSENSE_KEY}:${OPNSENSE_WRONG}`).toString('base64'),
 		...Object.values(credentials).map((data) => String(data.accessToken ?? '')).filter((token) => token.length > 8),
 	];
 
-	const CASES: Array<[string, 'panos' | 'defender', () => Record<string, IDataObject>, RegExp | null]> = [
+	const CASES: Array<[string, 'panos' | 'defender' | 'opnsense', () => Record<string, IDataObject>, RegExp | null]> = [
 		['PAN-OS, succeeding', 'panos', () => ({ blockPanOsApi: panosData(panos.url) }), null],
 		['PAN-OS, wrong key (403)', 'panos', () => ({ blockPanOsApi: panosData(panos.url, PANOS_WRONG) }), /refused the API key/],
 		['PAN-OS, 403 from a server that echoes the request', 'panos', () => ({ blockPanOsApi: panosData(`${echoUrl}/s403`) }), /refused the API key/],
@@ -400,6 +411,11 @@ describe('the firewall and EDR credentials', () => {
 		['Defender, 500 from an API that echoes the request', 'defender', () => ({ blockDefenderApi: defenderData(`${echoUrl}/s500`, defender.url) }), /answered HTTP 500/],
 		['Defender, 500 from a login that echoes the request', 'defender', () => ({ blockDefenderApi: defenderData(defender.url, `${echoUrl}/s500`) }), /gave no access token/],
 		['Defender, network error', 'defender', () => ({ blockDefenderApi: defenderData(closedUrl, defender.url) }), /Could not reach Microsoft Defender/],
+		['OPNsense, succeeding', 'opnsense', () => ({ blockOpnsenseApi: opnsenseData(opnsense.url) }), null],
+		['OPNsense, wrong secret (401)', 'opnsense', () => ({ blockOpnsenseApi: opnsenseData(opnsense.url, OPNSENSE_WRONG) }), /refused the API key and secret/],
+		['OPNsense, 401 from a server that echoes the request', 'opnsense', () => ({ blockOpnsenseApi: opnsenseData(`${echoUrl}/s401`) }), /refused the API key and secret/],
+		['OPNsense, 500 from a server that echoes the request', 'opnsense', () => ({ blockOpnsenseApi: opnsenseData(`${echoUrl}/s500`) }), /answered HTTP 500/],
+		['OPNsense, network error', 'opnsense', () => ({ blockOpnsenseApi: opnsenseData(closedUrl) }), /Could not reach OPNsense/],
 	];
 
 	test.each(CASES)('%s: not in items, errors, run data or logs', async (_case, target, credentials, message) => {
@@ -425,6 +441,9 @@ describe('the firewall and EDR credentials', () => {
 		['Defender, wrong secret', 'blockDefenderApi', () => defenderData(defender.url, defender.url, DEFENDER_WRONG), /Client Secret is wrong/],
 		['Defender, network error', 'blockDefenderApi', () => defenderData(closedUrl, defender.url), /ECONNREFUSED/],
 		['Defender, 403 from an API that echoes the request', 'blockDefenderApi', () => defenderData(`${echoUrl}/s403`, defender.url), /Ti\.ReadWrite/],
+		['OPNsense passes', 'blockOpnsenseApi', () => opnsenseData(opnsense.url), /^OK$/],
+		['OPNsense, wrong secret', 'blockOpnsenseApi', () => opnsenseData(opnsense.url, OPNSENSE_WRONG), /refused the API key and secret/],
+		['OPNsense, network error', 'blockOpnsenseApi', () => opnsenseData(closedUrl), /ECONNREFUSED/],
 	])('credential test, %s: nothing in what the user sees, the error or the logs', async (_case, name, data, shown) => {
 		const type = registered.find((t) => t.name === name)!;
 		const credentials = data();

@@ -1,6 +1,7 @@
 /** The targets the node can push to, by id (the Target parameter's values). */
 import { defender } from './defender';
+import { opnsense } from './opnsense';
 import { panos } from './panos';
 import type { Target } from './types';
 
-export const TARGETS: Record<string, Target> = { panos, defender };
+export const TARGETS: Record<string, Target> = { panos, defender, opnsense };
