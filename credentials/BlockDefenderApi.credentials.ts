@@ -8,6 +8,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { BLOCK_ICON } from './blockFields';
+
 /**
  * Microsoft Defender for Endpoint, for Block on Firewall / EDR: an Entra ID app registration with the
  * application permission Ti.ReadWrite (or Ti.ReadWrite.All) on the WindowsDefenderATP API and admin
@@ -20,7 +22,7 @@ export class BlockDefenderApi implements ICredentialType {
 
 	displayName = 'Microsoft Defender for Endpoint (Block on Firewall) API';
 
-	icon: Icon = { light: 'file:../icons/block.svg', dark: 'file:../icons/block.dark.svg' };
+	icon: Icon = BLOCK_ICON;
 
 	documentationUrl = 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#microsoft-defender-for-endpoint';
 

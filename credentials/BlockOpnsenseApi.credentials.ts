@@ -1,5 +1,7 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 
+import { BLOCK_ICON, FIREWALL_BASE_URL, firewallUrlField, ignoreSslField } from './blockFields';
+
 /**
  * OPNsense API key and secret, for Block on Firewall / EDR: sent as HTTP Basic (key as user name,
  * secret as password), docs.opnsense.org/development/how-tos/api.html.
@@ -9,20 +11,12 @@ export class BlockOpnsenseApi implements ICredentialType {
 
 	displayName = 'OPNsense (Block on Firewall) API';
 
-	icon: Icon = { light: 'file:../icons/block.svg', dark: 'file:../icons/block.dark.svg' };
+	icon: Icon = BLOCK_ICON;
 
 	documentationUrl = 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#opnsense';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Firewall URL',
-			name: 'url',
-			type: 'string',
-			default: '',
-			placeholder: 'https://opnsense.example.org',
-			required: true,
-			description: 'The address of the OPNsense web interface, without "/api"',
-		},
+		firewallUrlField('https://opnsense.example.org', 'The address of the OPNsense web interface, without "/api"'),
 		{
 			displayName: 'API Key',
 			name: 'apiKey',
@@ -41,13 +35,7 @@ export class BlockOpnsenseApi implements ICredentialType {
 			required: true,
 			description: 'The secret of the same key pair (shown once, in the downloaded file)',
 		},
-		{
-			displayName: 'Allow Unauthorized Certificates',
-			name: 'ignoreSslIssues',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to connect even if the TLS certificate cannot be validated (the default self-signed one)',
-		},
+		ignoreSslField('the default self-signed one'),
 	];
 
 	authenticate: IAuthenticateGeneric = {
@@ -58,7 +46,7 @@ export class BlockOpnsenseApi implements ICredentialType {
 	// Lists the alias names: needs a valid key pair and the alias privileges, changes nothing.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{($credentials.url || "").trim().replace(/\\/+$/, "")}}',
+			baseURL: FIREWALL_BASE_URL,
 			url: '/api/firewall/alias_util/aliases',
 			method: 'GET',
 			skipSslCertificateValidation: '={{$credentials.ignoreSslIssues}}',

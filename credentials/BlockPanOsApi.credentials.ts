@@ -1,5 +1,7 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 
+import { BLOCK_ICON, FIREWALL_BASE_URL, firewallUrlField, ignoreSslField } from './blockFields';
+
 /**
  * PAN-OS XML API key, for Block on Firewall / EDR. The key goes in the `X-PAN-KEY` header
  * (docs.paloaltonetworks.com/pan-os/10-1/pan-os-panorama-api/about-the-pan-os-xml-api/structure-of-a-pan-os-xml-api-request/api-authentication-and-security.html);
@@ -11,20 +13,12 @@ export class BlockPanOsApi implements ICredentialType {
 
 	displayName = 'PAN-OS (Block on Firewall) API';
 
-	icon: Icon = { light: 'file:../icons/block.svg', dark: 'file:../icons/block.dark.svg' };
+	icon: Icon = BLOCK_ICON;
 
 	documentationUrl = 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#pan-os';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Firewall URL',
-			name: 'url',
-			type: 'string',
-			default: '',
-			placeholder: 'https://fw.example.org',
-			required: true,
-			description: 'The management address of the firewall (or Panorama), without "/api"',
-		},
+		firewallUrlField('https://fw.example.org', 'The management address of the firewall (or Panorama), without "/api"'),
 		{
 			displayName: 'API Key',
 			name: 'apiKey',
@@ -43,13 +37,7 @@ export class BlockPanOsApi implements ICredentialType {
 			placeholder: 'vsys1',
 			description: 'The virtual system that holds the Dynamic Address Group, on a multi-vsys firewall. Empty: the default.',
 		},
-		{
-			displayName: 'Allow Unauthorized Certificates',
-			name: 'ignoreSslIssues',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to connect even if the firewall\'s TLS certificate cannot be validated (a self-signed management certificate)',
-		},
+		ignoreSslField('a self-signed management certificate'),
 	];
 
 	authenticate: IAuthenticateGeneric = {
@@ -60,7 +48,7 @@ export class BlockPanOsApi implements ICredentialType {
 	// `type=version` answers any valid key with the software version and changes nothing.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{($credentials.url || "").trim().replace(/\\/+$/, "")}}',
+			baseURL: FIREWALL_BASE_URL,
 			url: '/api/',
 			qs: { type: 'version' },
 			method: 'GET',
