@@ -34,9 +34,9 @@ function notPushed(itemIndex: number, json: IDataObject): INodeExecutionData {
 }
 
 /** The expiry of one item (ISO), null for none, or a reason it cannot be used. */
-function expiryOf(raw: unknown, hours: number, now: number): { ok: true; at: string | null } | { ok: false; text: string } {
+function expiryOf(raw: unknown, fallback: string | null, now: number): { ok: true; at: string | null } | { ok: false; text: string } {
 	const text = typeof raw === 'string' ? raw.trim() : raw instanceof Date ? raw.toISOString() : raw === undefined || raw === null ? '' : String(raw);
-	if (text === '') return { ok: true, at: hours > 0 ? new Date(now + hours * 3_600_000).toISOString() : null };
+	if (text === '') return { ok: true, at: fallback };
 	const at = Date.parse(text);
 	if (Number.isNaN(at)) return { ok: false, text: `Expires At "${text.slice(0, 60)}" is not a date; use ISO 8601, e.g. 2030-01-31T00:00:00Z.` };
 	if (at <= now) return { ok: false, text: `Expires At ${new Date(at).toISOString()} has passed; an expired block is not pushed.` };
@@ -52,6 +52,8 @@ function itemReader(context: IExecuteFunctions, items: INodeExecutionData[], nam
 	const raw = context.getNode().parameters[name];
 	const field = typeof raw === 'string' ? /^=\{\{\s*\$json\.([A-Za-z_][\w]*)\s*\}\}$/.exec(raw)?.[1] : undefined;
 	if (field !== undefined) return (i) => items[i].json[field];
+	// A fixed value (not an expression) is the same for every item.
+	if (typeof raw === 'string' && !raw.startsWith('=')) return () => raw;
 	return (i) => context.getNodeParameter(name, i, '');
 }
 
@@ -64,6 +66,7 @@ export async function execute(context: IExecuteFunctions): Promise<INodeExecutio
 	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
 	const now = Date.now();
 	const hours = Number(options.expireAfterHours ?? 168);
+	const defaultExpiry = hours > 0 ? new Date(now + hours * 3_600_000).toISOString() : null;
 	const base = { target: target.id, operation };
 
 	const skipped: INodeExecutionData[] = [];
@@ -83,7 +86,7 @@ export async function execute(context: IExecuteFunctions): Promise<INodeExecutio
 		}
 		let expiresAt: string | null = null;
 		if (operation === 'add') {
-			const expiry = expiryOf(readExpiry(i), hours, now);
+			const expiry = expiryOf(readExpiry(i), defaultExpiry, now);
 			if (!expiry.ok) {
 				skipped.push(notPushed(i, { type: checked.type, value: checked.value, ...base, status: 'refused', reason: 'invalid_expiry', reason_text: expiry.text }));
 				continue;
