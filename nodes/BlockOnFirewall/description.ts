@@ -11,6 +11,7 @@ export const properties: INodeProperties[] = [
 		noDataExpression: true,
 		default: 'panos',
 		options: [
+			{ name: 'CrowdStrike Falcon', value: 'crowdstrike', description: 'IOC management indicators (IP address, domain) with an expiry' },
 			{ name: 'Microsoft Defender for Endpoint', value: 'defender', description: 'Custom indicators (IP address, domain, URL) with an expiry' },
 			{ name: 'OPNsense', value: 'opnsense', description: 'Add IP addresses to a firewall alias (no expiry: remove them later)' },
 			{ name: 'Palo Alto PAN-OS', value: 'panos', description: 'Tag IP addresses for a Dynamic Address Group, with a timeout' },
@@ -67,6 +68,26 @@ export const properties: INodeProperties[] = [
 		required: true,
 		displayOptions: forTarget('opnsense'),
 		description: 'The OPNsense alias (type Host(s) or External (advanced)) that your block rule uses',
+	},
+	{
+		displayName: 'Falcon Action',
+		name: 'falconAction',
+		type: 'options',
+		default: 'detect',
+		displayOptions: { show: { target: ['crowdstrike'], operation: ['add'] } },
+		options: [
+			{ name: 'Detect', value: 'detect', description: 'Raise a detection when a host contacts it' },
+			{ name: 'No Action', value: 'no_action', description: 'Only record it' },
+			{ name: 'Prevent', value: 'prevent', description: 'Block (where Falcon allows it for the type)' },
+		],
+	},
+	{
+		displayName: 'Falcon Severity',
+		name: 'falconSeverity',
+		type: 'options',
+		default: 'high',
+		displayOptions: { show: { target: ['crowdstrike'], operation: ['add'] } },
+		options: ['informational', 'low', 'medium', 'high', 'critical'].map((value) => ({ name: value[0].toUpperCase() + value.slice(1), value })),
 	},
 	{
 		displayName: 'Indicator Action',

@@ -17,6 +17,10 @@ import { TargetError } from './targets/types';
 const TARGET_PARAMS: Record<string, Array<[string, unknown]>> = {
 	panos: [['tag', 'n8n-block']],
 	opnsense: [['alias', 'n8n_block']],
+	crowdstrike: [
+		['falconAction', 'detect'],
+		['falconSeverity', 'high'],
+	],
 	defender: [
 		['indicatorAction', 'Block'],
 		['severity', 'High'],

@@ -1,10 +1,12 @@
 // Shared by the Block on Firewall / EDR tests: the node on n8n-core's engine against the fake targets.
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
+import { BlockCrowdStrikeApi } from '../../credentials/BlockCrowdStrikeApi.credentials';
 import { BlockDefenderApi } from '../../credentials/BlockDefenderApi.credentials';
 import { BlockOpnsenseApi } from '../../credentials/BlockOpnsenseApi.credentials';
 import { BlockPanOsApi } from '../../credentials/BlockPanOsApi.credentials';
 import { BlockOnFirewall } from '../../nodes/BlockOnFirewall/BlockOnFirewall.node';
+import { FALCON_CLIENT_ID, FALCON_SECRET, type FakeCrowdStrike } from '../fakes/firewalls/crowdstrike.ts';
 import { DEFENDER_CLIENT_ID, DEFENDER_SECRET, DEFENDER_TENANT, type FakeDefender } from '../fakes/firewalls/defender.ts';
 import { OPNSENSE_KEY, OPNSENSE_SECRET, type FakeOpnsense } from '../fakes/firewalls/opnsense.ts';
 import { PANOS_KEY, type FakePanos } from '../fakes/firewalls/panos.ts';
@@ -14,6 +16,7 @@ import { registerCredentialType, runNode } from '../harness/n8n.ts';
 registerCredentialType(new BlockPanOsApi());
 registerCredentialType(new BlockDefenderApi());
 registerCredentialType(new BlockOpnsenseApi());
+registerCredentialType(new BlockCrowdStrikeApi());
 
 export function panosCredentials(fake: FakePanos, apiKey = PANOS_KEY): Record<string, IDataObject> {
 	return { blockPanOsApi: { url: fake.url, apiKey, vsys: '', ignoreSslIssues: false } };
@@ -29,8 +32,12 @@ export function opnsenseCredentials(fake: FakeOpnsense, apiKey = OPNSENSE_KEY, a
 	return { blockOpnsenseApi: { url: fake.url, apiKey, apiSecret, ignoreSslIssues: false } };
 }
 
+export function crowdstrikeCredentials(fake: FakeCrowdStrike, overrides: IDataObject = {}): Record<string, IDataObject> {
+	return { blockCrowdStrikeApi: { clientId: FALCON_CLIENT_ID, clientSecret: FALCON_SECRET, baseUrl: fake.url, accessToken: '', ...overrides } };
+}
+
 export interface BlockRun {
-	target: 'panos' | 'defender' | 'opnsense';
+	target: 'panos' | 'defender' | 'opnsense' | 'crowdstrike';
 	operation?: 'add' | 'remove';
 	input: IDataObject[];
 	credentials: Record<string, IDataObject>;

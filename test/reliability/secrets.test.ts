@@ -34,6 +34,7 @@ import { AssemblylineSubmissionIocs } from '../../nodes/AssemblylineSubmissionIo
 import { BlockOnFirewall } from '../../nodes/BlockOnFirewall/BlockOnFirewall.node';
 import { IocEnrich } from '../../nodes/IocEnrich/IocEnrich.node';
 import { defaultUsers, FIXTURE_SID, fixturesDataset, startFakeAssemblyline, type FakeAssemblyline } from '../fakes/assemblyline/index.ts';
+import { FALCON_CLIENT_ID, FALCON_SECRET, startFakeCrowdStrike, type FakeCrowdStrike } from '../fakes/firewalls/crowdstrike.ts';
 import { DEFENDER_CLIENT_ID, DEFENDER_SECRET, DEFENDER_TENANT, startFakeDefender, type FakeDefender } from '../fakes/firewalls/defender.ts';
 import { OPNSENSE_KEY, OPNSENSE_SECRET, startFakeOpnsense, type FakeOpnsense } from '../fakes/firewalls/opnsense.ts';
 import { PANOS_KEY, startFakePanos, type FakePanos } from '../fakes/firewalls/panos.ts';
@@ -161,7 +162,7 @@ const PROVIDERS_OF: Record<string, { key: keyof typeof KEYS; providers: Provider
 };
 
 /** Block on Firewall / EDR's credentials: their own describe block below. */
-const PUSH_CREDENTIALS = ['blockPanOsApi', 'blockDefenderApi', 'blockOpnsenseApi'];
+const PUSH_CREDENTIALS = ['blockPanOsApi', 'blockDefenderApi', 'blockOpnsenseApi', 'blockCrowdStrikeApi'];
 
 test('every credential registered in package.json has a secrets scenario here', () => {
 	expect(registered.map((type) => type.name).sort()).toEqual(['assemblylineApi', ...Object.keys(PROVIDERS_OF), ...PUSH_CREDENTIALS].sort());
@@ -339,16 +340,18 @@ describe('the firewall and EDR credentials', () => {
 	let panos: FakePanos;
 	let defender: FakeDefender;
 	let opnsense: FakeOpnsense;
+	let falcon: FakeCrowdStrike;
+	const FALCON_WRONG = 'WRONGfalcon0secret9Jd82hQ7mZp4';
 	const OPNSENSE_WRONG = 'wrongOPNsenseSECRET+9f8e7d6c5b4a';
 	const PANOS_WRONG = 'LUFRPT1WRONGKEY-5c7e9a1b3d==';
 	const DEFENDER_WRONG = 'Zz9Q~WRONG.defender_secret_8d2f';
 
 	beforeAll(async () => {
-		[panos, defender, opnsense] = await Promise.all([startFakePanos(), startFakeDefender(), startFakeOpnsense()]);
+		[panos, defender, opnsense, falcon] = await Promise.all([startFakePanos(), startFakeDefender(), startFakeOpnsense(), startFakeCrowdStrike()]);
 		defender.noLimits();
 	});
 	afterAll(async () => {
-		await Promise.all([panos.close(), defender.close(), opnsense.close()]);
+		await Promise.all([panos.close(), defender.close(), opnsense.close(), falcon.close()]);
 	});
 	beforeEach(() => {
 		logged.length = 0;
@@ -356,6 +359,7 @@ describe('the firewall and EDR credentials', () => {
 		defender.reset();
 		defender.noLimits();
 		opnsense.reset();
+		falcon.reset();
 	});
 
 	const panosData = (url: string, apiKey = PANOS_KEY): IDataObject => ({ url, apiKey, vsys: '', ignoreSslIssues: false });
@@ -368,7 +372,8 @@ describe('the firewall and EDR credentials', () => {
 		accessToken: '',
 	});
 	const opnsenseData = (url: string, apiSecret = OPNSENSE_SECRET): IDataObject => ({ url, apiKey: OPNSENSE_KEY, apiSecret, ignoreSslIssues: false });
-	const push = (target: 'panos' | 'defender' | 'opnsense', credentials: Record<string, IDataObject>, continueOnFail = false) =>
+	const falconData = (baseUrl: string, clientSecret = FALCON_SECRET): IDataObject => ({ clientId: FALCON_CLIENT_ID, clientSecret, baseUrl, accessToken: '' });
+	const push = (target: 'panos' | 'defender' | 'opnsense' | 'crowdstrike', credentials: Record<string, IDataObject>, continueOnFail = false) =>
 		runNode({
 			node: new BlockOnFirewall(),
 			parameters: {
@@ -394,12 +399,14 @@ describe('the firewall and EDR credentials', () => {
 		OPNSENSE_KEY,
 		OPNSENSE_SECRET,
 		OPNSENSE_WRONG,
+		FALCON_SECRET,
+		FALCON_WRONG,
 		Buffer.from(`${OPNSENSE_KEY}:${OPNSENSE_SECRET}`).toString('base64'),
 		Buffer.from(`${OPNSENSE_KEY}:${OPNSENSE_WRONG}`).toString('base64'),
 		...Object.values(credentials).map((data) => String(data.accessToken ?? '')).filter((token) => token.length > 8),
 	];
 
-	const CASES: Array<[string, 'panos' | 'defender' | 'opnsense', () => Record<string, IDataObject>, RegExp | null]> = [
+	const CASES: Array<[string, 'panos' | 'defender' | 'opnsense' | 'crowdstrike', () => Record<string, IDataObject>, RegExp | null]> = [
 		['PAN-OS, succeeding', 'panos', () => ({ blockPanOsApi: panosData(panos.url) }), null],
 		['PAN-OS, wrong key (403)', 'panos', () => ({ blockPanOsApi: panosData(panos.url, PANOS_WRONG) }), /refused the API key/],
 		['PAN-OS, 403 from a server that echoes the request', 'panos', () => ({ blockPanOsApi: panosData(`${echoUrl}/s403`) }), /refused the API key/],
@@ -416,6 +423,10 @@ describe('the firewall and EDR credentials', () => {
 		['OPNsense, 401 from a server that echoes the request', 'opnsense', () => ({ blockOpnsenseApi: opnsenseData(`${echoUrl}/s401`) }), /refused the API key and secret/],
 		['OPNsense, 500 from a server that echoes the request', 'opnsense', () => ({ blockOpnsenseApi: opnsenseData(`${echoUrl}/s500`) }), /answered HTTP 500/],
 		['OPNsense, network error', 'opnsense', () => ({ blockOpnsenseApi: opnsenseData(closedUrl) }), /Could not reach OPNsense/],
+		['CrowdStrike, succeeding', 'crowdstrike', () => ({ blockCrowdStrikeApi: falconData(falcon.url) }), null],
+		['CrowdStrike, wrong secret', 'crowdstrike', () => ({ blockCrowdStrikeApi: falconData(falcon.url, FALCON_WRONG) }), /gave no access token/],
+		['CrowdStrike, 500 from a server that echoes the request', 'crowdstrike', () => ({ blockCrowdStrikeApi: falconData(`${echoUrl}/s500`) }), /gave no access token/],
+		['CrowdStrike, network error', 'crowdstrike', () => ({ blockCrowdStrikeApi: falconData(closedUrl) }), /Could not reach CrowdStrike/],
 	];
 
 	test.each(CASES)('%s: not in items, errors, run data or logs', async (_case, target, credentials, message) => {
@@ -444,6 +455,8 @@ describe('the firewall and EDR credentials', () => {
 		['OPNsense passes', 'blockOpnsenseApi', () => opnsenseData(opnsense.url), /^OK$/],
 		['OPNsense, wrong secret', 'blockOpnsenseApi', () => opnsenseData(opnsense.url, OPNSENSE_WRONG), /refused the API key and secret/],
 		['OPNsense, network error', 'blockOpnsenseApi', () => opnsenseData(closedUrl), /ECONNREFUSED/],
+		['CrowdStrike passes', 'blockCrowdStrikeApi', () => falconData(falcon.url), /^OK$/],
+		['CrowdStrike, wrong secret', 'blockCrowdStrikeApi', () => falconData(falcon.url, FALCON_WRONG), /gave no access token/],
 	])('credential test, %s: nothing in what the user sees, the error or the logs', async (_case, name, data, shown) => {
 		const type = registered.find((t) => t.name === name)!;
 		const credentials = data();
