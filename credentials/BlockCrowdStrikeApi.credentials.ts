@@ -8,7 +8,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { BLOCK_ICON } from './blockFields';
+import { ACCESS_TOKEN_FIELD, BEARER_TOKEN, BLOCK_ICON, requestToken } from './blockFields';
 
 /**
  * CrowdStrike Falcon API client, for Block on Firewall / EDR: n8n gets a bearer token with
@@ -45,26 +45,17 @@ export class BlockCrowdStrikeApi implements ICredentialType {
 			description:
 				'Your Falcon cloud: US-1 https://api.crowdstrike.com, US-2 https://api.us-2.crowdstrike.com, EU-1 https://api.eu-1.crowdstrike.com, US-GOV-1 https://api.laggar.gcw.crowdstrike.com',
 		},
-		{ displayName: 'Access Token', name: 'accessToken', type: 'hidden', typeOptions: { expirable: true, password: true }, default: '' },
+		ACCESS_TOKEN_FIELD,
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 		const base = String(credentials.baseUrl || 'https://api.crowdstrike.com').trim().replace(/\/+$/, '');
-		let answer: { access_token?: string; errors?: Array<{ message?: string }> } | undefined;
-		try {
-			answer = (await this.helpers.httpRequest({
-				method: 'POST',
-				url: `${base}/oauth2/token`,
-				headers: { 'content-type': 'application/x-www-form-urlencoded' },
-				body: new URLSearchParams({ client_id: String(credentials.clientId ?? '').trim(), client_secret: String(credentials.clientSecret ?? '') }).toString(),
-				json: true,
-				ignoreHttpStatusErrors: true,
-			})) as typeof answer;
-		} catch (error) {
-			// A fresh error: the HTTP client's one carries the request body, the secret included.
-			const code = (error as { code?: string; cause?: { code?: string } }).code ?? (error as { cause?: { code?: string } }).cause?.code;
-			throw new Error(`[token] Could not reach CrowdStrike at ${base} (${typeof code === 'string' ? code.replace(/^E/, 'error ') : 'no answer'}). Check the Base URL (your Falcon cloud).`);
-		}
+		const { answer, unreachable } = await requestToken<{ access_token?: string; errors?: Array<{ message?: string }> }>(
+			this,
+			`${base}/oauth2/token`,
+			{ client_id: String(credentials.clientId ?? '').trim(), client_secret: String(credentials.clientSecret ?? '') },
+		);
+		if (unreachable) throw new Error(`[token] Could not reach CrowdStrike at ${base} (${unreachable}). Check the Base URL (your Falcon cloud).`);
 		if (!answer?.access_token) {
 			const said = (answer?.errors ?? []).map((e) => String(e.message ?? '')).join('; ').slice(0, 200) || 'no access token in the answer';
 			throw new Error(`[token] CrowdStrike gave no access token: ${said}. Check the Client ID, the Client Secret and that the Base URL is your Falcon cloud.`);
@@ -72,10 +63,7 @@ export class BlockCrowdStrikeApi implements ICredentialType {
 		return { accessToken: answer.access_token };
 	}
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: { headers: { Authorization: '=Bearer {{$credentials.accessToken}}' } },
-	};
+	authenticate: IAuthenticateGeneric = BEARER_TOKEN;
 
 	// Reads one indicator: needs a token and the IOC Manager scope, changes nothing.
 	test: ICredentialTestRequest = {

@@ -8,7 +8,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { BLOCK_ICON } from './blockFields';
+import { ACCESS_TOKEN_FIELD, BEARER_TOKEN, BLOCK_ICON, requestToken } from './blockFields';
 
 /**
  * Microsoft Defender for Endpoint, for Block on Firewall / EDR: an Entra ID app registration with the
@@ -66,38 +66,23 @@ export class BlockDefenderApi implements ICredentialType {
 			default: 'https://login.microsoftonline.com',
 			description: 'The Entra ID token endpoint\'s host (another one only for national clouds or tests)',
 		},
-		{
-			displayName: 'Access Token',
-			name: 'accessToken',
-			type: 'hidden',
-			typeOptions: { expirable: true, password: true },
-			default: '',
-		},
+		ACCESS_TOKEN_FIELD,
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 		const login = String(credentials.loginUrl || 'https://login.microsoftonline.com').trim().replace(/\/+$/, '');
 		const tenant = encodeURIComponent(String(credentials.tenantId ?? '').trim());
-		let answer: { access_token?: string; error?: string; error_description?: string } | undefined;
-		try {
-			answer = (await this.helpers.httpRequest({
-				method: 'POST',
-				url: `${login}/${tenant}/oauth2/v2.0/token`,
-				headers: { 'content-type': 'application/x-www-form-urlencoded' },
-				body: new URLSearchParams({
-					grant_type: 'client_credentials',
-					client_id: String(credentials.clientId ?? '').trim(),
-					client_secret: String(credentials.clientSecret ?? ''),
-					scope: 'https://api.securitycenter.microsoft.com/.default',
-				}).toString(),
-				json: true,
-				ignoreHttpStatusErrors: true,
-			})) as typeof answer;
-		} catch (error) {
-			// A fresh error: the HTTP client's one carries the request body, the secret included.
-			const code = (error as { code?: string; cause?: { code?: string } }).code ?? (error as { cause?: { code?: string } }).cause?.code;
-			throw new Error(`[token] Could not reach the Entra ID login at ${login} (${typeof code === 'string' ? code : 'no answer'}). Check the Login URL and that n8n can reach it.`);
-		}
+		const { answer, unreachable } = await requestToken<{ access_token?: string; error?: string; error_description?: string }>(
+			this,
+			`${login}/${tenant}/oauth2/v2.0/token`,
+			{
+				grant_type: 'client_credentials',
+				client_id: String(credentials.clientId ?? '').trim(),
+				client_secret: String(credentials.clientSecret ?? ''),
+				scope: 'https://api.securitycenter.microsoft.com/.default',
+			},
+		);
+		if (unreachable) throw new Error(`[token] Could not reach the Entra ID login at ${login} (${unreachable}). Check the Login URL and that n8n can reach it.`);
 		if (!answer?.access_token) {
 			const said = String(answer?.error_description ?? answer?.error ?? 'no access token in the answer').split(/\r?\n/)[0].slice(0, 200);
 			const hint = /AADSTS7000215|invalid_client/.test(said)
@@ -112,10 +97,7 @@ export class BlockDefenderApi implements ICredentialType {
 		return { accessToken: answer.access_token };
 	}
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: { headers: { Authorization: '=Bearer {{$credentials.accessToken}}' } },
-	};
+	authenticate: IAuthenticateGeneric = BEARER_TOKEN;
 
 	// Reads one indicator: needs a token and the Ti.ReadWrite permission, changes nothing.
 	test: ICredentialTestRequest = {
