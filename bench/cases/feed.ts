@@ -130,10 +130,26 @@ export async function feedCase(options: { quick: boolean; reps: number; log: (li
 			}
 		}
 		for (const p of [...a, ...b]) if (p.entries !== rowsWanted) throw new Error(`a pull saw ${p.entries} rows, expected ${rowsWanted}`);
+		// Where the time goes inside n8n: each node's executionTime in the last saved execution of each side.
+		const nodeTimes: Record<string, Record<string, number>> = {};
+		try {
+			const { createRequire } = await import('node:module');
+			const flatted = createRequire(install.n8nBin)('flatted') as { parse(text: string): any };
+			for (const id of ['BenchFeedServe01', 'BenchBareRead001']) {
+				const list = await rest('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: id }))}&limit=1`);
+				const exec = await rest('GET', `/executions/${list.results[0].id}`);
+				const runData = flatted.parse(exec.data).resultData.runData as Record<string, { executionTime: number }[]>;
+				nodeTimes[id] = Object.fromEntries(Object.entries(runData).map(([node, runs]) => [node, runs[0].executionTime]));
+				nodeTimes[id].total = new Date(exec.stoppedAt).getTime() - new Date(exec.startedAt).getTime();
+			}
+			log(`feed: node execution ms (last pull of each side): ${JSON.stringify(nodeTimes)}`);
+		} catch (error) {
+			log(`feed: could not read the node times: ${(error as Error).message}`);
+		}
 		const ratios = pairedRatios(a.map((p) => p.wallMs), b.map((p) => p.wallMs));
 		const mb = (x: number) => x / 1024 ** 2;
 		return {
-			record: { a, b },
+			record: { a, b, nodeTimes },
 			rows: [
 				{
 					case: '7 Feed served',
