@@ -8,6 +8,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { ALERT_DELAY, ALERT_QUERY, FILTERS, TIMEOUT, timeoutMsOf, WAIT_FOR } from '../shared/descriptions';
+import { ALERT_OUTPUT, collectAlertOutput, MAX_ALERTS_HELD, type AlertOutput } from '../shared/backfill';
 import { mapItems } from '../shared/items';
 import type { AlertCursor, SearchIndex, SearchRequest } from '../shared/search';
 import {
@@ -115,6 +116,7 @@ export class AssemblylineAlertSearch implements INodeType {
 				...WAIT_FOR,
 				displayOptions: { show: { index: ['alert'], onlyNew: [true] } },
 			},
+			{ ...ALERT_OUTPUT, displayOptions: ALERT },
 			{
 				displayName: 'Return All',
 				name: 'returnAll',
@@ -227,8 +229,10 @@ async function searchForItem(context: IExecuteFunctions, itemIndex: number): Pro
 		itemIndex,
 		timeoutMs: timeoutMsOf(options.timeoutSeconds),
 	};
-	if (!onlyNew) return await searchAll(context, request, { limit, pageSize });
-	return await notReturnedBefore(context, request, key, limit, pageSize);
+	if (!isAlert) return await searchAll(context, request, { limit, pageSize });
+	const output = context.getNodeParameter('alertOutput', itemIndex, 'alerts') as AlertOutput;
+	const pages = onlyNew ? [await notReturnedBefore(context, request, key, limit, pageSize)] : searchPages(context, request, { limit, pageSize });
+	return await collectAlertOutput(context, pages, output, { itemIndex, maxHeld: returnAll && !onlyNew ? MAX_ALERTS_HELD : undefined });
 }
 
 interface StoredCursor extends AlertCursor {
