@@ -1,6 +1,6 @@
 import type { Allowlist } from './allowlist';
-import type { Blockable, ValueReason } from './blockable';
-import { IocMerger } from './merge';
+import type { ValueReason } from './blockable';
+import { IocMerger, type HeldBack } from './merge';
 import { REASON_PRECEDENCE, REASON_TEXT } from './reasons';
 import { quote } from './text';
 import type { FilterResult, IocItem, IocOccurrence, ReasonCode, SkippedIoc } from './types';
@@ -25,7 +25,7 @@ export function holdBack(item: IocItem, reason: ReasonCode, reasonText?: string)
 
 interface Merged {
 	item: IocItem;
-	check: Blockable;
+	held: HeldBack | undefined;
 	rank: number;
 }
 type Check = (merged: Merged) => string | null;
@@ -45,8 +45,8 @@ export function decideIocs(occurrences: Iterable<IocOccurrence>, options: Decide
 function decideMerged(merger: IocMerger, minVerdict: KnownVerdict, minRank: number, skipNoVerdict: boolean): FilterResult {
 	const valueCheck =
 		(code: ValueReason): Check =>
-		({ check }) =>
-			!check.ok && check.reason === code ? check.text : null;
+		({ held }) =>
+			held?.reason === code ? held.text : null;
 	const checks: Record<Exclude<ReasonCode, 'already_blocked' | 'over_cap' | 'not_exportable'>, Check> = {
 		invalid: valueCheck('invalid'),
 		allowlisted: valueCheck('allowlisted'),
@@ -64,10 +64,10 @@ function decideMerged(merger: IocMerger, minVerdict: KnownVerdict, minRank: numb
 	);
 
 	const result: FilterResult = { block: [], skipped: [] };
-	const merged: Merged = { item: undefined as unknown as IocItem, check: undefined as unknown as Blockable, rank: 0 };
-	merger.forEach((item, check, rank) => {
+	const merged: Merged = { item: undefined as unknown as IocItem, held: undefined, rank: 0 };
+	merger.forEach((item, held, rank) => {
 		merged.item = item;
-		merged.check = check;
+		merged.held = held;
 		merged.rank = rank;
 		for (const [code, test] of orderedChecks) {
 			const text = test(merged);

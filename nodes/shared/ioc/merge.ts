@@ -1,5 +1,5 @@
 import type { Allowlist } from './allowlist';
-import { checkBlockable, type Blockable } from './blockable';
+import { checkBlockable, type Blockable, type ValueReason } from './blockable';
 import type { IocItem, IocOccurrence, IocSource } from './types';
 import { normaliseVerdict, verdictRank } from './verdict';
 
@@ -18,6 +18,12 @@ function grown<T extends Int32Array | Float64Array | Int8Array | Uint8Array>(arr
 }
 
 const isInvalid = (check: Blockable) => !check.ok && check.reason === 'invalid';
+
+/** Why checkBlockable held a value back. */
+export interface HeldBack {
+	reason: ValueReason;
+	text: string;
+}
 
 /** Strings seen on the hot path (verdicts, tag types, classifications, sources) as small ids. */
 class Interned {
@@ -54,7 +60,11 @@ export class IocMerger {
 	private readonly parsedByType = new Map<unknown, Map<string, number>>();
 	private lastTypeWord: unknown = {};
 	private lastByValue = new Map<string, number>();
-	private readonly checks: Blockable[] = [];
+	// What the check said, kept small: the normalised type and value of every distinct raw value,
+	// and the full outcome (reason and text, without the parsed host) only for those held back.
+	private readonly types: string[] = [];
+	private readonly values: string[] = [];
+	private readonly held = new Map<number, HeldBack>();
 	private readonly rawOriginals: string[] = [];
 	private parsedMerged = new Int32Array(16384);
 
@@ -175,13 +185,13 @@ export class IocMerger {
 	}
 
 	/**
-	 * Builds each merged IoC's item, first-seen order, with the value check it was decided by
-	 * (checkBlockable of its first raw value) and the rank of its verdict.
+	 * Builds each merged IoC's item, first-seen order, with why checkBlockable held its first raw
+	 * value back (undefined when it did not) and the rank of its verdict.
 	 */
-	forEach(visit: (item: IocItem, check: Blockable, rank: number) => void): void {
+	forEach(visit: (item: IocItem, held: HeldBack | undefined, rank: number) => void): void {
 		for (let m = 0; m < this.count; m++) {
 			const parsed = this.firstParsed[m];
-			const check = this.checks[parsed];
+
 			const verdictId = this.verdict[m];
 			const firstTag = this.tagType[m];
 			const tagTypes = firstTag === NONE ? [] : [this.tagTypes.texts[firstTag]];
@@ -189,8 +199,8 @@ export class IocMerger {
 			const moreTags = this.moreTagTypes.get(m);
 			if (moreTags) for (const tag of moreTags) tagTypes.push(this.tagTypes.texts[tag]);
 			const item: IocItem = {
-				type: check.type,
-				value: check.value,
+				type: this.types[parsed],
+				value: this.values[parsed],
 				original: this.rawOriginals[parsed],
 				verdict: verdictId === NONE ? null : this.verdicts.texts[verdictId],
 				tag_type: firstTag === NONE ? null : this.tagTypes.texts[firstTag],
@@ -208,7 +218,7 @@ export class IocMerger {
 			}
 			const classifications = this.classificationLists.get(m);
 			if (classifications) item.classifications = classifications.map((id) => this.classifications.texts[id]);
-			visit(item, check, this.rank[m]);
+			visit(item, this.held.get(parsed), this.rank[m]);
 		}
 	}
 
@@ -225,8 +235,10 @@ export class IocMerger {
 	private parse(value: unknown, typeWord: unknown): number {
 		const check = checkBlockable(typeWord, value, this.allowlist);
 		const original = typeof value === 'string' ? value : check.value;
-		const id = this.checks.length;
-		this.checks.push(check);
+		const id = this.values.length;
+		this.types.push(check.type);
+		this.values.push(check.value);
+		if (!check.ok) this.held.set(id, { reason: check.reason, text: check.text });
 		this.rawOriginals.push(original);
 		if (id >= this.parsedMerged.length) this.parsedMerged = grown(this.parsedMerged, id * 2, 0);
 		const invalid = isInvalid(check);
@@ -253,8 +265,8 @@ export class IocMerger {
 	private ownForm(check: Blockable, invalid: boolean): number | undefined {
 		const parsed = this.parsedByType.get(check.type)?.get(check.value);
 		if (parsed === undefined) return undefined;
-		const own = this.checks[parsed];
-		return own.type === check.type && own.value === check.value && isInvalid(own) === invalid ? this.parsedMerged[parsed] : undefined;
+		const same = this.types[parsed] === check.type && this.values[parsed] === check.value && (this.held.get(parsed)?.reason === 'invalid') === invalid;
+		return same ? this.parsedMerged[parsed] : undefined;
 	}
 
 	private newMerged(parsed: number): number {

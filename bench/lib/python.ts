@@ -1,0 +1,33 @@
+/** The seed's approach as a baseline: a Python child using `requests` (bench/cases/alerts_requests.py). */
+import { execFileSync, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+import type { Measurement } from './measure.ts';
+
+/** Why the Python row cannot run here, or null when python3 with `requests` is there. */
+export function pythonMissing(): string | null {
+	try {
+		execFileSync('python3', ['-c', 'import requests'], { stdio: 'pipe' });
+		return null;
+	} catch (error) {
+		const text = String((error as { stderr?: Buffer }).stderr ?? (error as Error).message).trim().split('\n').pop();
+		return `python3 with requests is not available (${text}); install Debian's python3-requests to add this row`;
+	}
+}
+
+export function runPython(caseFile: string, args: unknown): Promise<Measurement> {
+	const script = fileURLToPath(new URL(`../cases/${caseFile}`, import.meta.url));
+	return new Promise((resolve, reject) => {
+		const child = spawn('python3', [script, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
+		let out = '';
+		let err = '';
+		child.stdout.on('data', (chunk) => (out += chunk));
+		child.stderr.on('data', (chunk) => (err += chunk));
+		child.on('error', reject);
+		child.on('close', (code) => {
+			const line = out.trim().split('\n').pop() ?? '';
+			if (code === 0 && line.startsWith('{')) resolve(JSON.parse(line) as Measurement);
+			else reject(new Error(`${caseFile} exited ${code}:\n${err.slice(-3000)}`));
+		});
+	});
+}
