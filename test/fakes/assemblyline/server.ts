@@ -13,6 +13,8 @@ import { SearchEngine, SearchError } from './search.ts';
 import type { Rec, SearchParams, SearchSource } from './search.ts';
 import type { SubmissionSpec } from './model.ts';
 import { isoMicro, parseDate } from './util.ts';
+import { HashList, hashListRoutes } from './hashlists.ts';
+import type { HashListName } from './hashlists.ts';
 
 export const API_SERVER_VERSION = '4.7.4.stable9';
 
@@ -93,6 +95,9 @@ export interface FakeAssemblyline {
 	requests: RecordedRequest[];
 	users: FakeUser[];
 	search: SearchEngine;
+	/** Assemblyline's safelist and badlist (hashlists.ts): entries by key, as the API stores them. */
+	safelist: HashList;
+	badlist: HashList;
 	/** The fake's clock (options.now plus any control-API adjustment). */
 	now(): number;
 	setClock(c: { now?: string | number; advanceMs?: number }): number;
@@ -133,7 +138,7 @@ const FORBIDDEN_BODY = {
 	ui: { allow_url_submissions: true, read_only: false, tos: false, tos_lockout: false, tos_lockout_notify: false },
 };
 
-interface Reply {
+export interface Reply {
 	status: number;
 	headers: Record<string, string | string[]>;
 	body: string | Buffer;
@@ -148,7 +153,7 @@ function envelope(status: number, response: unknown, error = '', apiStatus = sta
 }
 const html = (status: number, body: string): Reply => ({ status, headers: { 'content-type': 'text/html; charset=utf-8' }, body });
 
-interface Ctx {
+export interface Ctx {
 	method: string;
 	path: string;
 	query: URLSearchParams;
@@ -159,7 +164,7 @@ interface Ctx {
 	user: FakeUser | null;
 }
 
-interface Route {
+export interface Route {
 	re: RegExp;
 	methods: string[];
 	auth: boolean;
@@ -191,6 +196,7 @@ export async function startFakeAssemblyline(options: FakeOptions = {}): Promise<
 	const daily = new Map<string, { day: number; count: number }>();
 	const sessions = new Map<string, FakeUser>();
 	const restricted = new Set(options.restrictedSids ?? []);
+	const hashLists: Record<HashListName, HashList> = { safelist: new HashList('safelist', now), badlist: new HashList('badlist', now) };
 	const log = options.log ?? (() => {});
 	let recCounter = 0;
 
@@ -356,6 +362,7 @@ export async function startFakeAssemblyline(options: FakeOptions = {}): Promise<
 				return dataset.triage(id, who, change) ? envelope(200, { success: true }) : envelope(404, { success: false }, `Alert ID ${id} not found`);
 			},
 		})),
+		...hashListRoutes({ lists: hashLists, envelope, hasRole }),
 		{
 			// alert.py list_alerts: without tc_start or no_delay, alerts younger than core.alerter.delay are hidden.
 			re: /^\/api\/v4\/alert\/list\/$/, methods: ['GET'], auth: true, role: () => 'alert_view',
@@ -603,6 +610,15 @@ export async function startFakeAssemblyline(options: FakeOptions = {}): Promise<
 				dataset.startWorkflowManager(Number((body as Rec | undefined)?.intervalMs ?? 30_000));
 				return json(200, { ok: true });
 			}
+			if ((m = /^\/__fake\/(safelist|badlist)$/.exec(p))) {
+				// Read, seed (as the admin user, through the same rules as the API) or empty a list.
+				const list = hashLists[m[1] as HashListName];
+				if (method === 'GET') return json(200, { entries: Object.fromEntries(list.entries()) });
+				if (method === 'DELETE') { list.clear(); return json(200, { ok: true }); }
+				const admin = { name: 'admin', canImport: true, canManageAll: true, skipSourceCheck: true };
+				const items = (Array.isArray(body) ? body : [body]) as Rec[];
+				return json(200, { hashes: items.map((it) => list.addOrUpdate(it, admin).hash) });
+			}
 			if (p === '/__fake/clock' && method === 'POST') return json(200, { now: isoMicro(fake.setClock((body ?? {}) as { now?: string; advanceMs?: number })) });
 			if (p === '/__fake/reset' && method === 'POST') { fake.reset(); return json(200, { ok: true }); }
 			return json(404, { error: `unknown control route ${method} ${p}` });
@@ -646,6 +662,8 @@ export async function startFakeAssemblyline(options: FakeOptions = {}): Promise<
 		requests,
 		users,
 		search: engine,
+		safelist: hashLists.safelist,
+		badlist: hashLists.badlist,
 		now,
 		setClock(c) {
 			if (c.now !== undefined) clock.fixed = parseDate(c.now);
@@ -666,6 +684,8 @@ export async function startFakeAssemblyline(options: FakeOptions = {}): Promise<
 			faults.clear();
 			requests.length = 0;
 			engine.clear();
+			hashLists.safelist.clear();
+			hashLists.badlist.clear();
 			daily.clear();
 			maxInflight.clear();
 			sessions.clear();
