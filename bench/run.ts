@@ -26,7 +26,7 @@ const wanted = (n: number) => !ONLY || ONLY.includes(n);
 const SIZES = {
 	alerts: QUICK ? 5_000 : 50_000,
 	submissions: QUICK ? 100 : 500,
-	filterAlerts: QUICK ? 10_000 : 100_000,
+	filterAlerts: Number(process.env.BENCH_FILTER_ALERTS ?? (QUICK ? 10_000 : 100_000)),
 	allowlist: 10_000,
 	allowlists: QUICK ? [1_000, 10_000] : [1_000, 10_000, 100_000],
 	scaling: QUICK ? [5_000, 50_000] : [5_000, 50_000, 500_000],

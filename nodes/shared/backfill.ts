@@ -8,6 +8,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { AlertIocFold } from './ioc/fold';
+import { DEFAULT_ALERT_FIELDS } from './search';
 
 export type AlertOutput = 'alerts' | 'iocs';
 
@@ -26,11 +27,20 @@ export const ALERT_OUTPUT: INodeProperties = {
 			name: 'Merged IoCs (Bounded Memory)',
 			value: 'iocs',
 			description:
-				"One item per distinct network IoC (type and value) of all matching alerts, with its verdict, sources and occurrences: what Filter Blockable IoCs takes. The alerts are read page by page and not kept, so a backfill of many alerts fits in n8n's memory.",
+				"One item per distinct network IoC (type and value) of all matching alerts, with its verdict, sources and occurrences: what Filter Blockable IoCs takes. The alerts are read page by page and not kept, so a backfill of many alerts fits in n8n's memory. With the default Fields, only the alerts' IDs and network IoCs are fetched.",
 		},
 	],
 	description: 'Whether to output the alerts, or their network IoCs merged (for large backfills)',
 };
+
+/** What the IoC output reads of an alert (extractOccurrences): with the default Fields, only this
+ * is fetched, so each page is smaller to send, parse and drop. */
+export const IOC_OUTPUT_FIELDS = 'alert_id,sid,al.detailed.ip,al.detailed.domain,al.detailed.uri';
+
+/** The Fields to ask for: the user's, except that the IoC output narrows the default list. */
+export function fieldsFor(output: AlertOutput, fields: string): string {
+	return output === 'iocs' && fields.trim() === DEFAULT_ALERT_FIELDS ? IOC_OUTPUT_FIELDS : fields;
+}
 
 /**
  * Collects the pages of an alert search as the chosen output. `maxHeld`: for Return All of the

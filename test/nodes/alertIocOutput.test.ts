@@ -41,6 +41,8 @@ describe('AL Alert Search: Merged IoCs output', () => {
 		expect(iocs.error).toBeUndefined();
 		// The same deep-paging requests as the alert output: pages stream in and are folded.
 		expect(searchRequests(fake).map((r) => bodyOf(r).rows)).toEqual([250, 250, 250, 250, 250]);
+		// With the default Fields, only what the fold reads is fetched.
+		expect(String(bodyOf(searchRequests(fake)[0]).fl).split(',').sort()).toEqual(['al.detailed.domain', 'al.detailed.ip', 'al.detailed.uri', 'alert_id', 'id', 'sid']);
 		const alertItems = alerts.outputs[0];
 		const iocItems = iocs.outputs[0];
 		expect(alertItems).toHaveLength(1200);
