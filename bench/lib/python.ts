@@ -1,7 +1,8 @@
 /** The seed's approach as a baseline: a Python child using `requests` (bench/cases/alerts_requests.py). */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+import { runMeasurement } from './child.ts';
 import type { Measurement } from './measure.ts';
 
 /** Why the Python row cannot run here, or null when python3 with `requests` is there. */
@@ -17,17 +18,5 @@ export function pythonMissing(): string | null {
 
 export function runPython(caseFile: string, args: unknown): Promise<Measurement> {
 	const script = fileURLToPath(new URL(`../cases/${caseFile}`, import.meta.url));
-	return new Promise((resolve, reject) => {
-		const child = spawn('python3', [script, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
-		let out = '';
-		let err = '';
-		child.stdout.on('data', (chunk) => (out += chunk));
-		child.stderr.on('data', (chunk) => (err += chunk));
-		child.on('error', reject);
-		child.on('close', (code) => {
-			const line = out.trim().split('\n').pop() ?? '';
-			if (code === 0 && line.startsWith('{')) resolve(JSON.parse(line) as Measurement);
-			else reject(new Error(`${caseFile} exited ${code}:\n${err.slice(-3000)}`));
-		});
-	});
+	return runMeasurement(caseFile, ['python3', script, JSON.stringify(args)], args);
 }
