@@ -8,6 +8,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { ALERT_DELAY, ALERT_QUERY, FILTERS, TIMEOUT, timeoutMsOf, WAIT_FOR } from '../shared/descriptions';
+import { ALERT_OUTPUT, collectAlertOutput, fieldsFor, MAX_ALERTS_HELD, type AlertOutput } from '../shared/backfill';
 import { mapItems } from '../shared/items';
 import type { AlertCursor, SearchIndex, SearchRequest } from '../shared/search';
 import {
@@ -115,6 +116,7 @@ export class AssemblylineAlertSearch implements INodeType {
 				...WAIT_FOR,
 				displayOptions: { show: { index: ['alert'], onlyNew: [true] } },
 			},
+			{ ...ALERT_OUTPUT, displayOptions: ALERT },
 			{
 				displayName: 'Return All',
 				name: 'returnAll',
@@ -209,7 +211,8 @@ async function searchForItem(context: IExecuteFunctions, itemIndex: number): Pro
 		if (range) filters.push(range);
 	}
 	const onlyNew = isAlert && (context.getNodeParameter('onlyNew', itemIndex, false) as boolean);
-	const fields = String(context.getNodeParameter(isAlert ? 'alertFields' : 'fields', itemIndex, '') ?? '');
+	const output = isAlert ? (context.getNodeParameter('alertOutput', itemIndex, 'alerts') as AlertOutput) : 'alerts';
+	const fields = fieldsFor(output, String(context.getNodeParameter(isAlert ? 'alertFields' : 'fields', itemIndex, '') ?? ''));
 	const returnAll = context.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = returnAll ? undefined : (context.getNodeParameter('limit', itemIndex, 50) as number);
 	const pageSize = typeof options.pageSize === 'number' ? options.pageSize : undefined;
@@ -227,8 +230,9 @@ async function searchForItem(context: IExecuteFunctions, itemIndex: number): Pro
 		itemIndex,
 		timeoutMs: timeoutMsOf(options.timeoutSeconds),
 	};
-	if (!onlyNew) return await searchAll(context, request, { limit, pageSize });
-	return await notReturnedBefore(context, request, key, limit, pageSize);
+	if (!isAlert) return await searchAll(context, request, { limit, pageSize });
+	const pages = onlyNew ? [await notReturnedBefore(context, request, key, limit, pageSize)] : searchPages(context, request, { limit, pageSize });
+	return await collectAlertOutput(context, pages, output, { itemIndex, maxHeld: returnAll && !onlyNew ? MAX_ALERTS_HELD : undefined });
 }
 
 interface StoredCursor extends AlertCursor {
