@@ -6,6 +6,7 @@ import type { CursorRead, CursorState, SearchIndex } from '../shared/search';
 import {
 	ALERT_CURSOR,
 	cleanFilters,
+	DEFAULT_LOOKBACK_MINUTES,
 	MAX_PAGE_SIZE,
 	newCursor,
 	projection,
@@ -18,7 +19,7 @@ import {
 } from '../shared/search';
 
 /** Lookback of "Only Alerts Not Returned Before": covers Elasticsearch's refresh delay with room to spare. */
-const LOOKBACK_MS = 5 * 60_000;
+const LOOKBACK_MS = DEFAULT_LOOKBACK_MINUTES * 60_000;
 /** Queries whose cursor is remembered per node; the least recently used is forgotten first. */
 const MAX_CURSORS = 20;
 

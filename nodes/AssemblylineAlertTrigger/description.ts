@@ -1,9 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { ALERT_DELAY, ALERT_QUERY, FILTERS, TIMEOUT, WAIT_FOR } from '../shared/descriptions';
-import { DEFAULT_ALERT_FIELDS } from '../shared/search';
-
-export const DEFAULT_LOOKBACK_MINUTES = 5;
+import { DEFAULT_ALERT_FIELDS, DEFAULT_LOOKBACK_MINUTES } from '../shared/search';
 
 /** The parameters of AL Alert Trigger. */
 export const properties: INodeProperties[] = [

@@ -5,9 +5,12 @@ import { timeoutMsOf } from '../shared/descriptions';
 import type { CursorEntry, CursorState } from '../shared/search';
 import {
 	ALERT_CURSOR,
+	backfillMsOf,
 	cleanFilters,
 	DEFAULT_ALERT_FIELDS,
+	lookbackMsOf,
 	MAX_PAGE_SIZE,
+	pollBudgetMs,
 	projection,
 	readCursor,
 	readinessFilters,
@@ -15,7 +18,6 @@ import {
 	searchAll,
 	splitList,
 } from '../shared/search';
-import { DEFAULT_LOOKBACK_MINUTES } from './description';
 import type { TriageEvent } from './triage';
 import { eventKey, eventsOf } from './triage';
 
@@ -61,11 +63,11 @@ export async function pollAlertTrigger(context: IPollFunctions): Promise<INodeEx
 		source: ALERT_CURSOR,
 		search: { query, filters, fl, timeoutMs },
 		state: readCursor(staticData.alertCursor),
-		backfillMs: backfillMsOf(options),
-		lookbackMs: lookbackMsOf(options),
+		backfillMs: backfillMsOf(options.backfillHours),
+		lookbackMs: lookbackMsOf(options.lookbackMinutes),
 		paging: { pageSize: MAX_PAGE_SIZE },
 		startedMs: started,
-		budgetMs: typeof context.getPollBudgetMs === 'function' ? context.getPollBudgetMs() : 5 * 60_000,
+		budgetMs: pollBudgetMs(context),
 	});
 	const emitted = entries.map((entry) => entry.value);
 	for (const alert of emitted) {
@@ -134,8 +136,8 @@ async function pollTriage(
 		windowField: 'events.ts',
 		search: { query, filters, fl, timeoutMs },
 		state: readCursor(staticData.triageCursor),
-		backfillMs: backfillMsOf(options),
-		lookbackMs: lookbackMsOf(options),
+		backfillMs: backfillMsOf(options.backfillHours),
+		lookbackMs: lookbackMsOf(options.lookbackMinutes),
 		entriesOf: (alert, startMs) => {
 			const alertId = String(alert.alert_id);
 			const out: Array<CursorEntry<Found>> = [];
@@ -165,17 +167,4 @@ function eventOf(alert: IDataObject, state: CursorState | undefined, known: Set<
 function mark(alert: IDataObject, event: AlertEvent): IDataObject {
 	alert._trigger = { event };
 	return alert;
-}
-
-function minutes(value: unknown, fallback: number): number {
-	const n = Number(value);
-	return Number.isFinite(n) && n > 0 ? n : fallback;
-}
-
-function lookbackMsOf(options: IDataObject): number {
-	return minutes(options.lookbackMinutes, DEFAULT_LOOKBACK_MINUTES) * 60_000;
-}
-
-function backfillMsOf(options: IDataObject): number {
-	return Math.max(0, Number(options.backfillHours) || 0) * 3_600_000;
 }

@@ -3,7 +3,7 @@
  * index oldest first from it. AL Alert Search ("Only Alerts Not Returned Before"), AL Alert Trigger
  * (new alerts and triage changes) and AL Submission Trigger all read through `readSinceCursor`.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 
 import type { PagingOptions, SearchContext, SearchIndex, SearchRequest } from './paging';
 import { searchPages, valueAt } from './paging';
@@ -119,6 +119,25 @@ export function advanceCursor(state: CursorState, emitted: Iterable<IDataObject>
  * better than losing those from just after it.
  */
 export const CLOCK_SKEW_MARGIN_MS = 120_000;
+
+/** Default "late document window" of the readers: covers Elasticsearch's refresh delay with room to spare. */
+export const DEFAULT_LOOKBACK_MINUTES = 5;
+
+/** A "Late … Window (Minutes)" option in ms; unset, zero or negative gives the default. */
+export function lookbackMsOf(minutes: unknown, fallbackMinutes = DEFAULT_LOOKBACK_MINUTES): number {
+	const n = Number(minutes);
+	return (Number.isFinite(n) && n > 0 ? n : fallbackMinutes) * 60_000;
+}
+
+/** A "Backfill (Hours)" option in ms (0 when unset). */
+export function backfillMsOf(hours: unknown): number {
+	return Math.max(0, Number(hours) || 0) * 3_600_000;
+}
+
+/** How long a poll may take: n8n's poll budget where the host offers one, else 5 minutes. */
+export function pollBudgetMs(context: IPollFunctions): number {
+	return typeof context.getPollBudgetMs === 'function' ? context.getPollBudgetMs() : 5 * 60_000;
+}
 
 export interface CursorRead<T = IDataObject> {
 	source: CursorSource;
