@@ -19,6 +19,7 @@ import {
 	type DecideOptions,
 } from '../shared/ioc';
 import { asNodeError } from '../shared/items';
+import { holdBackLiveSafelisted } from '../shared/safelist';
 import type { OutputChoice, ShapeChoice } from './description';
 import { confirmedAmong, confirmedKey, isTestRun, recordedAmong, type RememberChoice } from '../shared/blockedHistory';
 
@@ -106,6 +107,7 @@ export async function filterItems(context: IExecuteFunctions, items: INodeExecut
 	// All items are decided together: duplicates across items merge into one IoC.
 	const decided = decideIocs(occurrences, settings.decide);
 	if (settings.noVerdict === 'auto') skipUnscored(decided, shapes);
+	await holdBackLiveSafelisted(context, decided);
 	const routed = await dedupAndCap(context, decided.block, settings);
 	let block: INodeExecutionData[];
 	let refused: SkippedIoc[] = [];
