@@ -14,6 +14,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import type { FilterResult, IocItem } from './ioc';
 import { holdBack } from './ioc';
+import { asNodeError } from './items';
 import { Pacer } from './pacing';
 import { assemblylineRequest } from './transport';
 
@@ -94,7 +95,7 @@ export async function lookUpSafelist(context: IExecuteFunctions, keys: Iterable<
 	}
 	const settled = await Promise.allSettled(pending.values());
 	const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-	if (failed) throw failed.reason;
+	if (failed) throw asNodeError(context, failed.reason);
 	return found;
 }
 
@@ -105,7 +106,7 @@ async function lookUpOne(context: IExecuteFunctions, qhash: string): Promise<Saf
 		return entry;
 	} catch (error) {
 		if (error instanceof NodeApiError && error.httpCode === '404' && NOT_FOUND.test(`${error.message} ${error.description ?? ''}`)) return null;
-		throw error;
+		throw asNodeError(context, error);
 	}
 }
 
