@@ -10,6 +10,7 @@ import {
 	MAX_PAGE_SIZE,
 	newCursor,
 	projection,
+	queryOf,
 	readCursor,
 	readinessFilters,
 	readSinceCursor,
@@ -30,13 +31,7 @@ export async function searchForItem(context: IExecuteFunctions, itemIndex: numbe
 		throw new NodeOperationError(context.getNode(), `"${String(index)}" is not a searchable index`, { itemIndex });
 	}
 	const isAlert = index === 'alert';
-	const query = String(context.getNodeParameter(isAlert ? 'query' : 'indexQuery', itemIndex, '') ?? '').trim();
-	if (query === '') {
-		throw new NodeOperationError(context.getNode(), 'The query is empty', {
-			itemIndex,
-			description: 'Assemblyline needs a query. Use * to match everything.',
-		});
-	}
+	const query = queryOf(context, context.getNodeParameter(isAlert ? 'query' : 'indexQuery', itemIndex, ''), 'everything', itemIndex);
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const filters = cleanFilters(options.filters);
 	// The cursor follows the query and the user's filters, not a time range that may move every run.

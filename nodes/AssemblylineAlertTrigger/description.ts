@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { ALERT_DELAY, ALERT_QUERY, FILTERS, TIMEOUT, WAIT_FOR } from '../shared/descriptions';
+import { ALERT_DELAY, ALERT_QUERY, backfillOption, FILTERS, lateWindowOption, TIMEOUT, WAIT_FOR } from '../shared/descriptions';
 import { DEFAULT_ALERT_FIELDS, DEFAULT_LOOKBACK_MINUTES } from '../shared/search';
 
 /** The parameters of AL Alert Trigger. */
@@ -38,15 +38,7 @@ export const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			ALERT_DELAY,
-			{
-				displayName: 'Backfill (Hours)',
-				name: 'backfillHours',
-				type: 'number',
-				default: 0,
-				typeOptions: { minValue: 0 },
-				description:
-					'On first activation, also emit the alerts of the last this many hours. 0 starts from the moment of activation, without a flood of history.',
-			},
+			backfillOption('the alerts of'),
 			{
 				displayName: 'Fields',
 				name: 'fields',
@@ -58,15 +50,11 @@ export const properties: INodeProperties[] = [
 					'Comma-separated alert fields to emit (wildcards allowed; * for the whole alert). alert_id and reporting_ts are always added.',
 			},
 			FILTERS,
-			{
-				displayName: 'Late Alert Window (Minutes)',
-				name: 'lookbackMinutes',
-				type: 'number',
-				default: DEFAULT_LOOKBACK_MINUTES,
-				typeOptions: { minValue: 1 },
-				description:
-					'Assemblyline (Elasticsearch) makes an alert searchable about a second after stamping it, so each poll looks back this far and skips what it already emitted. Raise it only if alerts show up in searches much later than their reporting time.',
-			},
+			lateWindowOption(
+				'Late Alert Window (Minutes)',
+				DEFAULT_LOOKBACK_MINUTES,
+				'Assemblyline (Elasticsearch) makes an alert searchable about a second after stamping it, so each poll looks back this far and skips what it already emitted. Raise it only if alerts show up in searches much later than their reporting time.',
+			),
 			TIMEOUT,
 			{
 				displayName: 'Triage Event Sets Status',

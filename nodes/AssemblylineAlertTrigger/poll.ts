@@ -12,6 +12,7 @@ import {
 	MAX_PAGE_SIZE,
 	pollBudgetMs,
 	projection,
+	queryOf,
 	readCursor,
 	readinessFilters,
 	readSinceCursor,
@@ -31,12 +32,7 @@ export type AlertEvent = 'new' | 'updated' | 'triage';
 
 export async function pollAlertTrigger(context: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 	const started = Date.now();
-	const query = String(context.getNodeParameter('query', '') ?? '').trim();
-	if (query === '') {
-		throw new NodeOperationError(context.getNode(), 'The query is empty', {
-			description: 'Assemblyline needs a query. Use * to match every alert.',
-		});
-	}
+	const query = queryOf(context, context.getNodeParameter('query', ''), 'every alert');
 	const options = context.getNodeParameter('options', {}) as IDataObject;
 	if (context.getNodeParameter('mode', 'alerts') === 'triage') return await pollTriage(context, query, options, started);
 	const waitFor = context.getNodeParameter('waitFor', 'delay');

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { FILTERS, TIMEOUT } from '../shared/descriptions';
+import { backfillOption, FILTERS, lateWindowOption, TIMEOUT } from '../shared/descriptions';
 import { DEFAULT_LOOKBACK_MINUTES } from '../shared/search';
 
 /** What the trigger emits by default: enough to act on a submission and to chain AL Submission IoCs (sid). */
@@ -26,15 +26,7 @@ export const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{
-				displayName: 'Backfill (Hours)',
-				name: 'backfillHours',
-				type: 'number',
-				default: 0,
-				typeOptions: { minValue: 0 },
-				description:
-					'On first activation, also emit the submissions that completed in the last this many hours. 0 starts from the moment of activation, without a flood of history.',
-			},
+			backfillOption('the submissions that completed in'),
 			{
 				displayName: 'Fields',
 				name: 'fields',
@@ -50,15 +42,11 @@ export const properties: INodeProperties[] = [
 				description:
 					'Extra Lucene filters; a submission must match the query and every filter (e.g. NOT params.type:USER, metadata.source:phishing)',
 			},
-			{
-				displayName: 'Late Submission Window (Minutes)',
-				name: 'lookbackMinutes',
-				type: 'number',
-				default: DEFAULT_LOOKBACK_MINUTES,
-				typeOptions: { minValue: 1 },
-				description:
-					'Assemblyline (Elasticsearch) makes a completed submission searchable about a second after stamping its completion time, so each poll looks back this far and skips what it already emitted. Raise it only if submissions show up in searches much later than their completion time.',
-			},
+			lateWindowOption(
+				'Late Submission Window (Minutes)',
+				DEFAULT_LOOKBACK_MINUTES,
+				'Assemblyline (Elasticsearch) makes a completed submission searchable about a second after stamping its completion time, so each poll looks back this far and skips what it already emitted. Raise it only if submissions show up in searches much later than their completion time.',
+			),
 			TIMEOUT,
 		],
 	},

@@ -9,6 +9,7 @@ import {
 	MAX_PAGE_SIZE,
 	pollBudgetMs,
 	projection,
+	queryOf,
 	readCursor,
 	readSinceCursor,
 	searchAll,
@@ -24,12 +25,7 @@ const COMPLETED = 'state:completed';
 
 export async function pollSubmissionTrigger(context: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 	const started = Date.now();
-	const query = String(context.getNodeParameter('query', '') ?? '').trim();
-	if (query === '') {
-		throw new NodeOperationError(context.getNode(), 'The query is empty', {
-			description: 'Assemblyline needs a query. Use * to match every submission.',
-		});
-	}
+	const query = queryOf(context, context.getNodeParameter('query', ''), 'every submission');
 	const options = context.getNodeParameter('options', {}) as IDataObject;
 	const filters = [...cleanFilters(options.filters), COMPLETED];
 	// times.completed is not a stored field: the stored fields (an empty list) would not carry it.

@@ -79,3 +79,20 @@ export function timeoutMsOf(value: unknown): number | undefined {
 	const n = Number(value);
 	return Number.isFinite(n) && n > 0 ? Math.round(n * 1000) : undefined;
 }
+
+/** A trigger's "Backfill (Hours)" option; `history` says what it emits, e.g. "the alerts of". */
+export function backfillOption(history: string): INodeProperties {
+	return {
+		displayName: 'Backfill (Hours)',
+		name: 'backfillHours',
+		type: 'number',
+		default: 0,
+		typeOptions: { minValue: 0 },
+		description: `On first activation, also emit ${history} the last this many hours. 0 starts from the moment of activation, without a flood of history.`,
+	};
+}
+
+/** A reader's late-document window (lookbackMsOf in nodes/shared/search/cursor.ts reads it). */
+export function lateWindowOption(displayName: string, defaultMinutes: number, description: string): INodeProperties {
+	return { displayName, name: 'lookbackMinutes', type: 'number', default: defaultMinutes, typeOptions: { minValue: 1 }, description };
+}

@@ -26,6 +26,18 @@ export function projection(index: SearchIndex, fields: string, required: readonl
 	return [...missing, ...named].join(',');
 }
 
+/** The Lucene query parameter, trimmed. Assemblyline refuses an empty one ("There was no search query."). */
+export function queryOf(context: SearchContext, value: unknown, everything: string, itemIndex?: number): string {
+	const query = String(value ?? '').trim();
+	if (query === '') {
+		throw new NodeOperationError(context.getNode(), 'The query is empty', {
+			itemIndex,
+			description: `Assemblyline needs a query. Use * to match ${everything}.`,
+		});
+	}
+	return query;
+}
+
 export function splitList(value: unknown): string[] {
 	if (Array.isArray(value)) return value.flatMap((v) => splitList(v));
 	if (typeof value !== 'string') return [];
