@@ -25,7 +25,7 @@ export const FILTERS: INodeProperties = {
 		'Extra Lucene filters; a result must match the query and every filter (e.g. al.score:>=1000, NOT status:NON-MALICIOUS). Status, label, priority and owner are matched as they are when the alert is read; an analyst who changes them later does not bring the alert back (use the trigger\'s "Triage Changes" mode for that).',
 };
 
-/** When a reader of new alerts may act on one (see readinessFilters in search.ts). */
+/** When a reader of new alerts may act on one (see readinessFilters in search/projection.ts). */
 export const WAIT_FOR: INodeProperties = {
 	displayName: 'Wait For',
 	name: 'waitFor',
