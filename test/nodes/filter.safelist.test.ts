@@ -55,9 +55,9 @@ describe('Filter Blockable IoCs: Check Assemblyline Safelist', () => {
 	});
 
 	test('one lookup per distinct value across items, each key asked once', async () => {
-		const a = fake.dataset.makeAlert({ domains: ['drop-one.biz', 'drop-two.biz'], ips: ['185.220.101.4'] });
-		const b = fake.dataset.makeAlert({ domains: ['drop-two.biz'], ips: ['185.220.101.4', '45.142.212.61'] });
-		const c = fake.dataset.makeAlert({ domains: ['DROP-ONE.biz'], ips: ['45.142.212.61'] });
+		const a = fake.dataset.makeAlert({ domains: ['drop-one.biz', 'drop-two.biz'], ips: ['185.220.101.4'] }) as IDataObject;
+		const b = fake.dataset.makeAlert({ domains: ['drop-two.biz'], ips: ['185.220.101.4', '45.142.212.61'] }) as IDataObject;
+		const c = fake.dataset.makeAlert({ domains: ['DROP-ONE.biz'], ips: ['45.142.212.61'] }) as IDataObject;
 		await safelist(fake, 'network.dynamic.ip', '45.142.212.61');
 		fake.clearRequests();
 		const out = await filter(fake, [a, b, c]);
@@ -71,7 +71,7 @@ describe('Filter Blockable IoCs: Check Assemblyline Safelist', () => {
 	});
 
 	test('a disabled entry does not hold a value back; a lookup Assemblyline refuses stops the node, nothing on Block', async () => {
-		const alert = fake.dataset.makeAlert({ domains: ['stage2-host.biz'] });
+		const alert = fake.dataset.makeAlert({ domains: ['stage2-host.biz'] }) as IDataObject;
 		await safelist(fake, 'network.dynamic.domain', 'stage2-host.biz');
 		const hash = tagQhash('network.dynamic.domain', 'stage2-host.biz');
 		expect((await call(fake, `/api/v4/safelist/enable/${hash}/`, { method: 'PUT', body: false })).json.api_response).toEqual({ success: true });

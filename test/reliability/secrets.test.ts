@@ -226,7 +226,7 @@ describe('the Assemblyline API key', () => {
 		const polling = poll({ node: new AssemblylineSubmissionTrigger(), parameters: { query: '*' }, credentials: al(`${echoUrl}/s401`), staticData });
 		await expect(polling).rejects.toThrow(/refused the credentials/);
 		const pollError = await polling.catch((error: unknown) => error);
-		const alert = fake.dataset.makeAlert({ domains: ['payload-cdn.biz'] });
+		const alert = fake.dataset.makeAlert({ domains: ['payload-cdn.biz'] }) as IDataObject;
 		const filtered = await runNode({ node: new FilterBlockableIocs(), parameters: { checkSafelist: true } as never, input: [alert], credentials: al(`${echoUrl}/s403`) });
 		expect(filtered.error?.message).toMatch(/denied access/);
 		expect(leaks(secrets, { ...errorParts(pollError), staticData, ...errorParts(filtered.error), 'run data': filtered.run })).toEqual([]);
