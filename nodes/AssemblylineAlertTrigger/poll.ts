@@ -9,8 +9,7 @@ import {
 	cleanFilters,
 	DEFAULT_ALERT_FIELDS,
 	lookbackMsOf,
-	MAX_PAGE_SIZE,
-	pollBudgetMs,
+	pollRead,
 	projection,
 	queryOf,
 	readCursor,
@@ -59,11 +58,7 @@ export async function pollAlertTrigger(context: IPollFunctions): Promise<INodeEx
 		source: ALERT_CURSOR,
 		search: { query, filters, fl, timeoutMs },
 		state: readCursor(staticData.alertCursor),
-		backfillMs: backfillMsOf(options.backfillHours),
-		lookbackMs: lookbackMsOf(options.lookbackMinutes),
-		paging: { pageSize: MAX_PAGE_SIZE },
-		startedMs: started,
-		budgetMs: pollBudgetMs(context),
+		...pollRead(context, options, started),
 	});
 	const emitted = entries.map((entry) => entry.value);
 	for (const alert of emitted) {

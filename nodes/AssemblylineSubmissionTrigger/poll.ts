@@ -3,11 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { timeoutMsOf } from '../shared/descriptions';
 import {
-	backfillMsOf,
 	cleanFilters,
-	lookbackMsOf,
-	MAX_PAGE_SIZE,
-	pollBudgetMs,
+	pollRead,
 	projection,
 	queryOf,
 	readCursor,
@@ -53,11 +50,7 @@ export async function pollSubmissionTrigger(context: IPollFunctions): Promise<IN
 		source: SUBMISSION_CURSOR,
 		search: { query, filters, fl, timeoutMs },
 		state: readCursor(staticData.submissionCursor),
-		backfillMs: backfillMsOf(options.backfillHours),
-		lookbackMs: lookbackMsOf(options.lookbackMinutes),
-		paging: { pageSize: MAX_PAGE_SIZE },
-		startedMs: started,
-		budgetMs: pollBudgetMs(context),
+		...pollRead(context, options, started),
 	});
 	// Written only after the whole poll succeeded; a failed poll repeats the same window.
 	staticData.submissionCursor = next as unknown as IDataObject;

@@ -6,7 +6,7 @@
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 
 import type { PagingOptions, SearchContext, SearchIndex, SearchRequest } from './paging';
-import { searchPages, valueAt } from './paging';
+import { MAX_PAGE_SIZE, searchPages, valueAt } from './paging';
 
 /**
  * What a scheduled reader remembers between runs (JSON, kept in workflow static data).
@@ -168,6 +168,24 @@ export interface CursorRead<T = IDataObject> {
 	 * first, so stopping loses nothing: the cursor stops at what was emitted.
 	 */
 	budgetMs?: number;
+}
+
+/**
+ * What a polling trigger's read takes from its options and from n8n: Backfill (Hours), the late
+ * window, full pages, and n8n's poll budget counted from `startedMs`.
+ */
+export function pollRead(
+	context: IPollFunctions,
+	options: IDataObject,
+	startedMs: number,
+): Pick<CursorRead, 'backfillMs' | 'lookbackMs' | 'paging' | 'startedMs' | 'budgetMs'> {
+	return {
+		backfillMs: backfillMsOf(options.backfillHours),
+		lookbackMs: lookbackMsOf(options.lookbackMinutes),
+		paging: { pageSize: MAX_PAGE_SIZE },
+		startedMs,
+		budgetMs: pollBudgetMs(context),
+	};
 }
 
 export interface CursorResult<T = IDataObject> {
