@@ -1,0 +1,57 @@
+/**
+ * Whether an Assemblyline submission is finished, and waiting until it is: used by AL Submission
+ * IoCs ("Wait for Completion") and by the Assemblyline node's Submit → Wait for Completion.
+ * `GET /api/v4/submission/is_completed/<sid>/` answers a bare true or false (assemblyline-ui
+ * api/v4/submission.py is_submission_completed).
+ */
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+import { parseResponse } from './schema';
+import { assemblylineRequest } from './transport';
+import * as z from './zod';
+
+/** The first poll waits 1 s, each next one twice as long, never more than 15 s. */
+export const WAIT_BACKOFF_MS = Object.freeze({ first: 1000, max: 15000 });
+
+const IS_COMPLETED = z.boolean();
+
+export interface SubmissionCall {
+	/** The input item the call is for (errors name it). */
+	itemIndex: number;
+	/** Said when Assemblyline answers 404, e.g. which input item's Submission ID to check. */
+	notFoundHint?: string;
+}
+
+/** Asks once whether submission `sid` is finished. */
+export async function isSubmissionCompleted(
+	context: IExecuteFunctions,
+	sid: string,
+	call: SubmissionCall,
+): Promise<boolean> {
+	const path = `/api/v4/submission/is_completed/${sid}/`;
+	const answer = await assemblylineRequest(context, { method: 'GET', path, ...call });
+	return parseResponse(context, IS_COMPLETED, answer, { endpoint: `GET ${path}`, itemIndex: call.itemIndex });
+}
+
+/**
+ * Polls isSubmissionCompleted with backoff (WAIT_BACKOFF_MS) until it is true (returns true), or
+ * `timeoutMs` has passed or the execution was stopped (returns false: the caller decides what an
+ * unfinished submission means, e.g. output flagged `partial`).
+ */
+export async function waitForSubmission(
+	context: IExecuteFunctions,
+	sid: string,
+	timeoutMs: number,
+	call: SubmissionCall,
+): Promise<boolean> {
+	const deadline = Date.now() + timeoutMs;
+	let delay: number = WAIT_BACKOFF_MS.first;
+	for (;;) {
+		if (await isSubmissionCompleted(context, sid, call)) return true;
+		const left = deadline - Date.now();
+		if (left <= 0 || context.getExecutionCancelSignal()?.aborted) return false;
+		await sleep(Math.min(delay, left));
+		delay = Math.min(delay * 2, WAIT_BACKOFF_MS.max);
+	}
+}
