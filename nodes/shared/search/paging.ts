@@ -6,7 +6,10 @@
 import type { IDataObject, IExecuteFunctions, IPollFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { ALERT_PAGE } from '../assemblyline';
+import { parseResponse } from '../schema';
 import { assemblylineRequest } from '../transport';
+import { alertFits } from './alertShape';
 
 export const SEARCH_INDICES = [
 	'alert',
@@ -191,7 +194,14 @@ function clampPageSize(size: number | undefined): number {
 }
 
 function itemsOf(context: SearchContext, response: SearchResponse, request: SearchRequest): IDataObject[] {
-	if (response && Array.isArray(response.items)) return response.items;
+	if (response && Array.isArray(response.items)) {
+		// Alerts feed the IoC nodes: a misfit (e.g. al.detailed.ip as text) fails with the field named
+		// (nodes/shared/schema.ts), checked by zod only when the fast check finds one.
+		if (request.index === 'alert' && !response.items.every(alertFits)) {
+			parseResponse(context, ALERT_PAGE, response, { endpoint: `POST /api/v4/search/alert/`, itemIndex: request.itemIndex });
+		}
+		return response.items;
+	}
 	throw new NodeApiError(
 		context.getNode(),
 		{ message: 'Unexpected search response' } as JsonObject,
