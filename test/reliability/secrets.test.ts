@@ -30,6 +30,8 @@ import { LoggerProxy } from 'n8n-workflow';
 
 import { AssemblylineAlertSearch } from '../../nodes/AssemblylineAlertSearch/AssemblylineAlertSearch.node';
 import { AssemblylineAlertTrigger } from '../../nodes/AssemblylineAlertTrigger/AssemblylineAlertTrigger.node';
+import { FilterBlockableIocs } from '../../nodes/FilterBlockableIocs/FilterBlockableIocs.node';
+import { AssemblylineSubmissionTrigger } from '../../nodes/AssemblylineSubmissionTrigger/AssemblylineSubmissionTrigger.node';
 import { AssemblylineSubmissionIocs } from '../../nodes/AssemblylineSubmissionIocs/AssemblylineSubmissionIocs.node';
 import { BlockOnFirewall } from '../../nodes/BlockOnFirewall/BlockOnFirewall.node';
 import { IocEnrich } from '../../nodes/IocEnrich/IocEnrich.node';
@@ -228,6 +230,17 @@ describe('the Assemblyline API key', () => {
 		await expect(polling).rejects.toThrow(/refused the credentials/);
 		const pollError = await polling.catch((error: unknown) => error);
 		expect(leaks(secrets, { ...errorParts(iocs.error), 'run data': iocs.run, ...errorParts(pollError), staticData })).toEqual([]);
+	});
+
+	test('Submission Trigger and Filter Blockable IoCs (Check Assemblyline Safelist) failing leak nothing either', async () => {
+		const staticData: IDataObject = {};
+		const polling = poll({ node: new AssemblylineSubmissionTrigger(), parameters: { query: '*' }, credentials: al(`${echoUrl}/s401`), staticData });
+		await expect(polling).rejects.toThrow(/refused the credentials/);
+		const pollError = await polling.catch((error: unknown) => error);
+		const alert = fake.dataset.makeAlert({ domains: ['payload-cdn.biz'] }) as IDataObject;
+		const filtered = await runNode({ node: new FilterBlockableIocs(), parameters: { checkSafelist: true } as never, input: [alert], credentials: al(`${echoUrl}/s403`) });
+		expect(filtered.error?.message).toMatch(/denied access/);
+		expect(leaks(secrets, { ...errorParts(pollError), staticData, ...errorParts(filtered.error), 'run data': filtered.run })).toEqual([]);
 	});
 
 	const alType = () => registered.find((type) => type.name === 'assemblylineApi')!;

@@ -404,7 +404,8 @@ export class Dataset {
 			defaultSort: 'times.submitted desc',
 			stored: [
 				'archive_ts', 'classification', 'error_count', 'file_count', 'max_score', 'params.description', 'params.submitter',
-				'params.type', 'sid', 'state', 'times.completed', 'times.submitted', 'to_be_deleted', 'verdict',
+				// times.completed is indexed, not stored (assemblyline-base odm/models/submission.py Times.completed)
+				'params.type', 'sid', 'state', 'times.submitted', 'to_be_deleted', 'verdict',
 			],
 		};
 	}
