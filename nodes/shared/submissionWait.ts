@@ -1,0 +1,45 @@
+/**
+ * Waiting for a submission to finish: what "Wait for Completion" does in AL Submission IoCs and in
+ * the Assemblyline node's Submit, one implementation for both.
+ */
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+import { assemblylineRequest } from './transport';
+
+const WAIT_BACKOFF_MS = Object.freeze({ first: 1000, max: 15000 });
+
+/** GET /api/v4/submission/is_completed/<sid>/: true only when the state is "completed" (assemblyline-ui api/v4/submission.py). */
+export async function isCompleted(
+	context: IExecuteFunctions,
+	sid: string,
+	itemIndex: number,
+	notFoundHint: string,
+): Promise<boolean> {
+	const answer = await assemblylineRequest(context, {
+		method: 'GET',
+		path: `/api/v4/submission/is_completed/${sid}/`,
+		itemIndex,
+		notFoundHint,
+	});
+	return answer === true;
+}
+
+/** Polls `is_completed` with backoff until it is true, the timeout passes, or the execution stops. */
+export async function waitForCompletion(
+	context: IExecuteFunctions,
+	sid: string,
+	timeoutMs: number,
+	itemIndex: number,
+	notFoundHint: string,
+): Promise<boolean> {
+	const deadline = Date.now() + timeoutMs;
+	let delay: number = WAIT_BACKOFF_MS.first;
+	for (;;) {
+		if (await isCompleted(context, sid, itemIndex, notFoundHint)) return true;
+		const left = deadline - Date.now();
+		if (left <= 0 || context.getExecutionCancelSignal()?.aborted) return false;
+		await sleep(Math.min(delay, left));
+		delay = Math.min(delay * 2, WAIT_BACKOFF_MS.max);
+	}
+}
