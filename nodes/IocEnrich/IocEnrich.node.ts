@@ -10,12 +10,14 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { bodyText, classifyNetworkError, credentialSecrets, redactor } from '../shared/http';
 import { mapItems } from '../shared/items';
+import type { PaceLimit } from '../shared/pacing';
 import type { Send } from './engine';
 import { EnrichmentEngine } from './engine';
 import { resolveIoc } from './ioc';
 import { PROVIDERS, providerById } from './providers';
-import type { Provider, ProviderResult, RateLimit } from './types';
+import type { Provider, ProviderResult } from './types';
 import { aggregate } from './verdict';
 
 const DEFAULT_INTERNETDB_URL = 'https://internetdb.shodan.io';
@@ -371,22 +373,9 @@ function credentialNames(): Record<string, string> {
 	return Object.fromEntries(PROVIDERS.filter((p) => p.credentialType).map((p) => [p.id, names[p.credentialType as string]]));
 }
 
-const KEY_IN_URL = /([?&](?:key|apikey|api_key|auth-key)=)[^&\s"'#]+/gi;
-
 /** Every secret of the loaded credentials (and any key=… query parameter) is cut from text that reaches output. */
 function scrubberFor(credentials: Map<string, ICredentialDataDecryptedObject>): (text: string) => string {
-	const secrets: string[] = [];
-	for (const data of credentials.values()) {
-		for (const [field, value] of Object.entries(data)) {
-			if (typeof value === 'string' && value.length >= 4 && !/url$/i.test(field)) secrets.push(value);
-		}
-	}
-	secrets.sort((a, b) => b.length - a.length);
-	return (text: string) => {
-		let out = String(text ?? '');
-		for (const secret of secrets) out = out.split(secret).join('[redacted]');
-		return out.replace(KEY_IN_URL, '$1[redacted]');
-	};
+	return redactor([...credentials.values()].flatMap((data) => credentialSecrets(data)));
 }
 
 function baseUrl(value: unknown, fallback: string): string {
@@ -426,10 +415,9 @@ function sender(
 			}
 		} catch (error) {
 			// n8n's error carries the request config (headers, query with the key): keep only code and message.
-			const err = (error ?? {}) as { code?: string; message?: string; cause?: { code?: string; message?: string } };
-			const failure = new Error(scrub(String(err.message ?? 'request failed'))) as Error & { code?: string };
-			failure.code = String(err.code ?? err.cause?.code ?? '') || undefined;
-			if (!failure.code && err.cause?.message) failure.message += ` ${scrub(err.cause.message)}`;
+			const problem = classifyNetworkError(error);
+			const failure = new Error(scrub(problem.message || 'request failed')) as Error & { code?: string };
+			failure.code = problem.code || undefined;
 			throw failure;
 		}
 		return {
@@ -438,13 +426,6 @@ function sender(
 			body: bodyText(response.body),
 		};
 	};
-}
-
-function bodyText(body: unknown): string {
-	if (typeof body === 'string') return body;
-	if (body === undefined || body === null) return '';
-	if (Buffer.isBuffer(body)) return body.toString('utf8');
-	return JSON.stringify(body);
 }
 
 function seconds(value: unknown, fallback: number): number {
@@ -459,8 +440,8 @@ function readProviderOptions(context: IExecuteFunctions): IDataObject {
 	return { ...own, rateLimits };
 }
 
-function effectiveLimits(providers: Provider[], options: IDataObject): Record<string, RateLimit> {
-	const limits: Record<string, RateLimit> = {};
+function effectiveLimits(providers: Provider[], options: IDataObject): Record<string, PaceLimit> {
+	const limits: Record<string, PaceLimit> = {};
 	for (const provider of providers) limits[provider.id] = { ...provider.limits };
 	if (limits.virustotal && options.virusTotalRequestsPerMinute !== undefined) {
 		limits.virustotal.minIntervalMs = interval(options.virusTotalRequestsPerMinute);

@@ -1,13 +1,15 @@
 /**
  * The fan-out: every picked provider for one IoC at once, every IoC at once, each provider
- * behind its own limiter. Created per execution, so limiter, quota and cache state never
+ * behind its own pacer. Created per execution, so pacer, quota and cache state never
  * outlive the run. A slow or failing provider only ever costs its own result.
  */
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { DEADLINE, Limiter, untilDeadline } from './limiter';
-import type { FollowUp, Ioc, Provider, ProviderError, ProviderHttpResponse, ProviderReading, ProviderResult, RateLimit } from './types';
+import { classifyNetworkError, nextRetry, retryAfterMs } from '../shared/http';
+import type { PaceLimit } from '../shared/pacing';
+import { DEADLINE, Pacer, untilDeadline } from '../shared/pacing';
+import type { FollowUp, Ioc, Provider, ProviderError, ProviderHttpResponse, ProviderReading, ProviderResult } from './types';
 
 /** Sends one request (relative URL) with the provider's credential; throws on network failure. */
 export type Send = (provider: Provider, options: IHttpRequestOptions, timeoutMs: number) => Promise<{
@@ -21,7 +23,7 @@ export interface EngineOptions {
 	/** Removes secrets (API keys) from any text that reaches output. */
 	scrub: (text: string) => string;
 	/** Effective limits by provider id (defaults merged with the user's overrides). */
-	limits: Record<string, RateLimit>;
+	limits: Record<string, PaceLimit>;
 	timeoutMs: number;
 	maxRetries: number;
 	maxRetryWaitMs: number;
@@ -54,7 +56,7 @@ interface Attempt {
 type Exchanged = { response: ProviderHttpResponse } | { failed: Attempt };
 
 export class EnrichmentEngine {
-	private readonly limiters = new Map<string, Limiter>();
+	private readonly pacers = new Map<string, Pacer>();
 
 	/** Providers that cannot answer for the rest of the run (quota used up, key refused). */
 	private readonly blocked = new Map<string, { status: 'rate_limited' | 'error'; error: ProviderError }>();
@@ -105,32 +107,32 @@ export class EnrichmentEngine {
 		return cached ? { ...outcome, cached: true, latencyMs: Date.now() - started } : outcome;
 	}
 
-	private limiter(provider: Provider): Limiter {
-		let limiter = this.limiters.get(provider.id);
-		if (!limiter) {
-			limiter = new Limiter(this.options.limits[provider.id] ?? provider.limits);
-			this.limiters.set(provider.id, limiter);
+	private pacer(provider: Provider): Pacer {
+		let pacer = this.pacers.get(provider.id);
+		if (!pacer) {
+			pacer = new Pacer(this.options.limits[provider.id] ?? provider.limits);
+			this.pacers.set(provider.id, pacer);
 		}
-		return limiter;
+		return pacer;
 	}
 
 	private async lookup(provider: Provider, ioc: Ioc, deadlineAt: number): Promise<ProviderResult> {
 		const started = Date.now();
-		const limiter = this.limiter(provider);
+		const pacer = this.pacer(provider);
 		let attempts = 0;
 		let windowRetried = false;
 		for (;;) {
 			const blocked = this.blocked.get(provider.id);
 			if (blocked) return this.result(provider, started, { status: blocked.status, error: blocked.error, attempts });
 
-			const release = await limiter.acquire(deadlineAt);
+			const release = await pacer.acquire(deadlineAt);
 			if (!release) {
 				return this.result(provider, started, {
 					status: 'rate_limited',
 					attempts,
 					error: {
 						code: 'rate_limit',
-						message: `${provider.displayName}'s request rate (${limiter.describe()}) left no free slot before the IoC's deadline; raise the deadline or the rate for a paid plan`,
+						message: `${provider.displayName}'s request rate (${pacer.describe()}) left no free slot before the IoC's deadline; raise the deadline or the rate for a paid plan`,
 					},
 				});
 			}
@@ -139,7 +141,7 @@ export class EnrichmentEngine {
 
 			if (attempt.windowQuota) {
 				const wait = attempt.retryAfterMs ?? 0;
-				limiter.pauseUntil(Date.now() + wait);
+				pacer.pauseUntil(Date.now() + wait);
 				if (windowRetried) {
 					const error: ProviderError = {
 						code: 'quota',
@@ -161,11 +163,11 @@ export class EnrichmentEngine {
 			}
 
 			if (attempt.retryable && attempts <= this.options.maxRetries) {
-				const wait = attempt.retryAfterMs ?? backoff(attempts);
-				const fits = wait <= this.options.maxRetryWaitMs && Date.now() + wait < deadlineAt;
-				if (fits) {
-					if (attempt.status === 'rate_limited') limiter.pauseUntil(Date.now() + wait);
-					await sleep(wait);
+				const budget = { attempts: this.options.maxRetries + 1, baseDelayMs: BACKOFF_BASE_MS, maxWaitMs: this.options.maxRetryWaitMs, deadlineAt };
+				const next = nextRetry(budget, attempts, attempt.retryAfterMs);
+				if (next.retry) {
+					if (attempt.status === 'rate_limited') pacer.pauseUntil(Date.now() + next.waitMs);
+					await sleep(next.waitMs);
 					continue;
 				}
 				if (attempt.error && attempt.retryAfterMs !== undefined) {
@@ -176,20 +178,20 @@ export class EnrichmentEngine {
 			}
 			if (attempt.reading?.status === 'ok' && provider.followUp) {
 				const next = provider.followUp(attempt.reading, ioc);
-				if (next) attempt.reading = await this.follow(provider, next, attempt.reading, limiter, deadlineAt);
+				if (next) attempt.reading = await this.follow(provider, next, attempt.reading, pacer, deadlineAt);
 			}
 			return this.fromAttempt(provider, started, attempt, attempts);
 		}
 	}
 
 	/** The provider's second request; whatever goes wrong there only costs what it would have added. */
-	private async follow(provider: Provider, next: FollowUp, first: ProviderReading, limiter: Limiter, deadlineAt: number): Promise<ProviderReading> {
-		const release = await limiter.acquire(deadlineAt);
-		if (!release) return next.unavailable(first, `no request slot before the IoC's deadline (${limiter.describe()})`);
+	private async follow(provider: Provider, next: FollowUp, first: ProviderReading, pacer: Pacer, deadlineAt: number): Promise<ProviderReading> {
+		const release = await pacer.acquire(deadlineAt);
+		if (!release) return next.unavailable(first, `no request slot before the IoC's deadline (${pacer.describe()})`);
 		const exchanged = await this.exchange(provider, next.request, deadlineAt, release);
 		if ('failed' in exchanged) return next.unavailable(first, exchanged.failed.error?.message ?? 'no answer');
 		const { response } = exchanged;
-		if (response.statusCode === 429) limiter.pauseUntil(Date.now() + (retryAfter(response) ?? 0));
+		if (response.statusCode === 429) pacer.pauseUntil(Date.now() + (retryAfterMs(response.headers) ?? 0));
 		if (response.statusCode !== 200 || response.json === undefined) {
 			const said = shortSaid(response);
 			return next.unavailable(first, `${provider.displayName} answered HTTP ${response.statusCode}${said ? `: ${said}` : ''}`);
@@ -270,17 +272,17 @@ export class EnrichmentEngine {
 					},
 				};
 			}
-			const retryAfterMs = retryAfter(response);
+			const serverWaitMs = retryAfterMs(response.headers);
 			return {
 				status: 'rate_limited',
 				retryable: true,
-				retryAfterMs,
+				retryAfterMs: serverWaitMs,
 				raw: rawOut,
 				error: {
 					code: 'rate_limit',
 					httpStatus: 429,
 					message: `${name} answered 429 Too Many Requests${said ? ` (${said})` : ''}`,
-					...(retryAfterMs !== undefined ? { retryAfterSec: Math.ceil(retryAfterMs / 1000) } : {}),
+					...(serverWaitMs !== undefined ? { retryAfterSec: Math.ceil(serverWaitMs / 1000) } : {}),
 				},
 			};
 		}
@@ -296,7 +298,7 @@ export class EnrichmentEngine {
 			return {
 				status: 'error',
 				retryable: status !== 501,
-				retryAfterMs: retryAfter(response),
+				retryAfterMs: retryAfterMs(response.headers),
 				raw: rawOut,
 				error: { code: 'server_error', httpStatus: status, message: `${name} failed with HTTP ${status}${said ? ` (${said})` : ''}` },
 			};
@@ -342,15 +344,12 @@ export class EnrichmentEngine {
 	}
 
 	private networkFailure(provider: Provider, error: unknown, timeoutMs: number): Attempt {
-		const err = (error ?? {}) as { code?: string; message?: string; cause?: { code?: string; message?: string } };
-		const code = String(err.code ?? err.cause?.code ?? '');
-		const text = `${code} ${err.message ?? ''} ${err.cause?.message ?? ''}`;
-		if (/ETIMEDOUT|ECONNABORTED|timeout|timed out/i.test(text)) return timedOut(provider, timeoutMs);
-		const transient = /ECONNRESET|ECONNREFUSED|EPIPE|socket hang up|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH/i.test(text);
-		const detail = this.options.scrub(code || String(err.message ?? 'network error')).slice(0, 200);
+		const problem = classifyNetworkError(error);
+		if (problem.timedOut) return timedOut(provider, timeoutMs);
+		const detail = this.options.scrub(problem.code || problem.message || 'network error').slice(0, 200);
 		return {
 			status: 'error',
-			retryable: transient,
+			retryable: problem.transient,
 			error: { code: 'network', message: `Could not reach ${provider.displayName} (${detail})` },
 		};
 	}
@@ -423,25 +422,6 @@ function timedOut(provider: Provider, timeoutMs: number): Attempt {
 
 function formatSeconds(ms: number): string {
 	return `${Math.round(ms / 100) / 10} s`;
-}
-
-function backoff(attempt: number): number {
-	const ceiling = BACKOFF_BASE_MS * 2 ** (attempt - 1);
-	return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
-}
-
-/** Retry-After (seconds or an HTTP date), or urlscan's X-Rate-Limit-Reset-After, in ms. */
-export function retryAfter(response: ProviderHttpResponse): number | undefined {
-	const value = first(response.headers['retry-after']) ?? first(response.headers['x-rate-limit-reset-after']);
-	if (value === undefined || value.trim() === '') return undefined;
-	const seconds = Number(value);
-	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-	const date = Date.parse(value);
-	return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-function first(value: string | string[] | undefined): string | undefined {
-	return Array.isArray(value) ? value[0] : value;
 }
 
 function lowerCaseKeys(headers: Record<string, string | string[] | undefined>): Record<string, string | string[] | undefined> {

@@ -4,6 +4,8 @@
  */
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
+import type { PaceLimit } from '../shared/pacing';
+
 export type IocType = 'ipv4' | 'ipv6' | 'domain' | 'url' | 'md5' | 'sha1' | 'sha256';
 export const IOC_TYPES: readonly IocType[] = ['ipv4', 'ipv6', 'domain', 'url', 'md5', 'sha1', 'sha256'];
 
@@ -94,13 +96,6 @@ export interface Ioc {
 	value: string;
 }
 
-export interface RateLimit {
-	/** Requests in flight at once. */
-	concurrency: number;
-	/** Minimum time between two request starts. */
-	minIntervalMs: number;
-}
-
 export interface Provider {
 	id: string;
 	displayName: string;
@@ -110,7 +105,7 @@ export interface Provider {
 	baseUrlField?: string;
 	defaultBaseUrl: string;
 	supports: readonly IocType[];
-	limits: RateLimit;
+	limits: PaceLimit;
 	/** One request, relative to the base URL. Passive lookups only: nothing is submitted. */
 	request(ioc: Ioc): IHttpRequestOptions;
 	/** 2xx, 404 and the other 4xx the engine does not own. */

@@ -19,6 +19,15 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
+import {
+	bodyText,
+	classifyNetworkError,
+	credentialSecrets,
+	looksLikeHtml,
+	nextRetry,
+	redactor,
+} from './http';
+
 export const CREDENTIAL_TYPE = 'assemblylineApi';
 
 export type AssemblylineContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
@@ -96,7 +105,9 @@ export async function assemblylineRequest<T = unknown>(
 ): Promise<T> {
 	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
 	const options = buildOptions(request, credentials);
-	const hide = redactor(credentials);
+	// The API key (whole, and its secret after "name:"): a proxy or a careless server may echo the
+	// request headers back in its error message.
+	const redact = redactor(credentialSecrets(credentials, ['apiKey']), 6);
 	const what = `${request.method} ${request.path}`;
 
 	for (let attempt = 1; ; attempt++) {
@@ -128,32 +139,27 @@ export async function assemblylineRequest<T = unknown>(
 
 		if (request.createsObject && !failure.busy) failure = { ...failure, retryable: false };
 		const cancelled = isCancelled(context);
-		const bound = failure.busy ? RETRY.attempts : RETRY.otherAttempts;
-		if (!failure.retryable || attempt >= bound || cancelled) {
+		const budget = {
+			attempts: failure.busy ? RETRY.attempts : RETRY.otherAttempts,
+			baseDelayMs: RETRY.baseDelayMs,
+			maxDelayMs: RETRY.maxDelayMs,
+		};
+		const next = nextRetry(budget, attempt);
+		if (!failure.retryable || !next.retry || cancelled) {
 			const tried = failure.retryable && !cancelled ? ` (tried ${attempt} times)` : '';
 			throw new NodeApiError(
 				context.getNode(),
-				{ message: hide(failure.message), httpCode: failure.httpCode ?? null } as JsonObject,
+				{ message: redact(failure.message), httpCode: failure.httpCode ?? null } as JsonObject,
 				{
-					message: hide(`${failure.message}${tried}`),
-					description: hide(`${what}: ${failure.description}`),
+					message: redact(`${failure.message}${tried}`),
+					description: redact(`${what}: ${failure.description}`),
 					httpCode: failure.httpCode ? String(failure.httpCode) : undefined,
 					itemIndex: request.itemIndex,
 				},
 			);
 		}
-		await sleep(backoffMs(attempt));
+		await sleep(next.waitMs);
 	}
-}
-
-/**
- * Removes the API key (whole, and its secret after "name:") from text that quotes the server: a
- * proxy or a careless server may echo the request headers back in its error message.
- */
-function redactor(credentials: ICredentialDataDecryptedObject): (text: string) => string {
-	const key = String(credentials.apiKey ?? '');
-	const secrets = [key, key.slice(key.indexOf(':') + 1)].filter((s) => s.length >= 6);
-	return (text) => secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
 }
 
 function buildOptions(
@@ -194,7 +200,7 @@ function readResponse(response: IN8nHttpFullResponse, request: AssemblylineReque
 
 	if (status >= 200 && status < 300) {
 		// Raw answers (NDJSON) are never HTML; a login or proxy page must not pass for a cut download.
-		if (request.raw) return /^\s*</.test(text) ? { failure: unreadableBody(status, text) } : { value: text };
+		if (request.raw) return looksLikeHtml(text) ? { failure: unreadableBody(status, text) } : { value: text };
 		if (!envelope) return { failure: unreadableBody(status, text) };
 		// Assemblyline reports some errors (e.g. a wrong content type) as HTTP 200 + message.
 		if (serverMessage) return { failure: fromStatus(400, serverMessage, request) };
@@ -205,13 +211,6 @@ function readResponse(response: IN8nHttpFullResponse, request: AssemblylineReque
 		return { failure: { ...unreadableBody(status, text), retryable: false } };
 	}
 	return { failure: fromStatus(status, serverMessage, request) };
-}
-
-function bodyText(body: unknown): string {
-	if (typeof body === 'string') return body;
-	if (body === undefined || body === null) return '';
-	if (Buffer.isBuffer(body)) return body.toString('utf8');
-	return JSON.stringify(body);
 }
 
 function parseEnvelope(text: string): IDataObject | undefined {
@@ -227,7 +226,7 @@ function parseEnvelope(text: string): IDataObject | undefined {
 }
 
 function unreadableBody(status: number, text: string): Failure {
-	const looksHtml = /^\s*</.test(text);
+	const looksHtml = looksLikeHtml(text);
 	return {
 		// A body cut short is a network fault; a retry of these read-only calls is safe.
 		retryable: !looksHtml && text.startsWith('{'),
@@ -350,17 +349,10 @@ function fromStatus(status: number, serverMessage: string, request: Assemblyline
 	}
 }
 
-const NETWORK_CODES = /ECONNRESET|ECONNREFUSED|ETIMEDOUT|ECONNABORTED|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|socket hang up|aborted|timeout/i;
-
 function networkFailure(error: unknown, timeoutMs: number): Failure {
-	// Only the code and message are kept: the original error carries the request config,
-	// whose headers hold the API key.
-	const err = (error ?? {}) as { code?: string; message?: string; cause?: { code?: string } };
-	const code = err.code ?? err.cause?.code ?? '';
-	const text = `${code} ${err.message ?? ''}`;
-	const timedOut = /timeout|ETIMEDOUT|ECONNABORTED/i.test(text);
-	const tlsProblem = /certificate|self.signed|SSL|TLS/i.test(text);
-	if (timedOut && !tlsProblem) {
+	const problem = classifyNetworkError(error);
+	const code = problem.code;
+	if (problem.timedOut && !problem.tls) {
 		// Not retried, like the official client does not retry a read timeout: Assemblyline keeps
 		// running the abandoned request to the end and holds one of the user's concurrent-call slots
 		// until then (assemblyline-ui api/base.py), so an immediate retry only adds load.
@@ -372,14 +364,12 @@ function networkFailure(error: unknown, timeoutMs: number): Failure {
 		};
 	}
 	return {
-		retryable: NETWORK_CODES.test(text) && !tlsProblem && !/ENOTFOUND/.test(text),
-		message: tlsProblem
+		retryable: problem.transient,
+		message: problem.tls
 			? 'The TLS certificate of the Assemblyline server could not be verified'
-			: timedOut
-				? 'Assemblyline did not answer in time'
-				: 'Could not reach Assemblyline',
+			: 'Could not reach Assemblyline',
 		// The code stays out of the message: n8n replaces messages that contain one with its own.
-		description: tlsProblem
+		description: problem.tls
 			? 'Install the CA that signed the certificate where n8n runs, or, for a lab instance, switch on "Allow Unauthorized Certificates" in the credential.'
 			: `${code ? `Network error ${code}. ` : ''}Check the server URL in the credential and that n8n can reach it (DNS, firewall, proxy).`,
 	};
@@ -389,10 +379,4 @@ function isCancelled(context: AssemblylineContext): boolean {
 	const signal =
 		'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
 	return signal?.aborted === true;
-}
-
-function backoffMs(attempt: number): number {
-	const ceiling = Math.min(RETRY.maxDelayMs, RETRY.baseDelayMs * 2 ** (attempt - 1));
-	// Jitter spreads the retries of parallel executions that hit the concurrency quota together.
-	return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
 }

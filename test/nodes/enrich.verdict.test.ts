@@ -3,7 +3,7 @@ import type { INode } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
 import { IocEnrich } from '../../nodes/IocEnrich/IocEnrich.node';
-import { DEADLINE, Limiter, untilDeadline } from '../../nodes/IocEnrich/limiter';
+import { DEADLINE, Pacer, untilDeadline } from '../../nodes/shared/pacing';
 import { resolveIoc } from '../../nodes/IocEnrich/ioc';
 import { PROVIDERS } from '../../nodes/IocEnrich/providers';
 import type { ProviderResult } from '../../nodes/IocEnrich/types';
@@ -157,9 +157,9 @@ describe('credentials', () => {
 	});
 });
 
-describe('Limiter', () => {
+describe('Pacer', () => {
 	test('starts are spaced and concurrency is bounded', async () => {
-		const limiter = new Limiter({ concurrency: 2, minIntervalMs: 40 });
+		const limiter = new Pacer({ concurrency: 2, minIntervalMs: 40 });
 		const starts: number[] = [];
 		let active = 0;
 		let peak = 0;
@@ -182,7 +182,7 @@ describe('Limiter', () => {
 	});
 
 	test('no slot before the deadline: undefined at once, and the slot is not lost', async () => {
-		const limiter = new Limiter({ concurrency: 1, minIntervalMs: 10_000 });
+		const limiter = new Pacer({ concurrency: 1, minIntervalMs: 10_000 });
 		const first = await limiter.acquire(Date.now() + 1000);
 		first?.();
 		const started = Date.now();
@@ -191,7 +191,7 @@ describe('Limiter', () => {
 	});
 
 	test('a waiter that gives up at its deadline hands nothing on twice', async () => {
-		const limiter = new Limiter({ concurrency: 1, minIntervalMs: 0 });
+		const limiter = new Pacer({ concurrency: 1, minIntervalMs: 0 });
 		const held = await limiter.acquire(Date.now() + 1000);
 		expect(await limiter.acquire(Date.now() + 50)).toBeUndefined();
 		held?.();

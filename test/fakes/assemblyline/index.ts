@@ -14,3 +14,5 @@ export { compileLucene, parseLucene, LuceneError } from './lucene.ts';
 export { SearchEngine, SearchError, MAX_RESULT_WINDOW } from './search.ts';
 export { FIXTURE_SID, FIXTURE_ALERT_ID, fixtureStorySpec, loadFixtureFiles } from './fixtures.ts';
 export { mulberry32 } from './util.ts';
+export { HashList, HashListError, tagQhash, normalizeHashlistItem } from './hashlists.ts';
+export type { HashListEntry, HashListName } from './hashlists.ts';

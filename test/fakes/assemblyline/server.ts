@@ -15,6 +15,8 @@ import type { SubmissionSpec } from './model.ts';
 import { isoMicro, parseDate } from './util.ts';
 import { submit } from './submit.ts';
 import type { SubmitOptions } from './submit.ts';
+import { HashList, hashListRoutes } from './hashlists.ts';
+import type { HashListName } from './hashlists.ts';
 
 export const API_SERVER_VERSION = '4.7.4.stable9';
 
@@ -95,6 +97,9 @@ export interface FakeAssemblyline {
 	requests: RecordedRequest[];
 	users: FakeUser[];
 	search: SearchEngine;
+	/** Assemblyline's safelist and badlist (hashlists.ts): entries by key, as the API stores them. */
+	safelist: HashList;
+	badlist: HashList;
 	/** The fake's clock (options.now plus any control-API adjustment). */
 	now(): number;
 	setClock(c: { now?: string | number; advanceMs?: number }): number;
@@ -193,6 +198,7 @@ export async function startFakeAssemblyline(options: FakeOptions = {}): Promise<
 	const daily = new Map<string, { day: number; count: number }>();
 	const sessions = new Map<string, FakeUser>();
 	const restricted = new Set(options.restrictedSids ?? []);
+	const hashLists: Record<HashListName, HashList> = { safelist: new HashList('safelist', now), badlist: new HashList('badlist', now) };
 	const log = options.log ?? (() => {});
 	let recCounter = 0;
 
@@ -393,6 +399,7 @@ export async function startFakeAssemblyline(options: FakeOptions = {}): Promise<
 				return dataset.triage(id, who, change) ? envelope(200, { success: true }) : envelope(404, { success: false }, `Alert ID ${id} not found`);
 			},
 		})),
+		...hashListRoutes({ lists: hashLists, envelope, hasRole }),
 		{
 			// alert.py list_alerts: without tc_start or no_delay, alerts younger than core.alerter.delay are hidden.
 			re: /^\/api\/v4\/alert\/list\/$/, methods: ['GET'], auth: true, role: () => 'alert_view',
@@ -640,6 +647,15 @@ export async function startFakeAssemblyline(options: FakeOptions = {}): Promise<
 				dataset.startWorkflowManager(Number((body as Rec | undefined)?.intervalMs ?? 30_000));
 				return json(200, { ok: true });
 			}
+			if ((m = /^\/__fake\/(safelist|badlist)$/.exec(p))) {
+				// Read, seed (as the admin user, through the same rules as the API) or empty a list.
+				const list = hashLists[m[1] as HashListName];
+				if (method === 'GET') return json(200, { entries: Object.fromEntries(list.entries()) });
+				if (method === 'DELETE') { list.clear(); return json(200, { ok: true }); }
+				const admin = { name: 'admin', canImport: true, canManageAll: true, skipSourceCheck: true };
+				const items = (Array.isArray(body) ? body : [body]) as Rec[];
+				return json(200, { hashes: items.map((it) => list.addOrUpdate(it, admin).hash) });
+			}
 			if (p === '/__fake/clock' && method === 'POST') return json(200, { now: isoMicro(fake.setClock((body ?? {}) as { now?: string; advanceMs?: number })) });
 			if (p === '/__fake/reset' && method === 'POST') { fake.reset(); return json(200, { ok: true }); }
 			return json(404, { error: `unknown control route ${method} ${p}` });
@@ -683,6 +699,8 @@ export async function startFakeAssemblyline(options: FakeOptions = {}): Promise<
 		requests,
 		users,
 		search: engine,
+		safelist: hashLists.safelist,
+		badlist: hashLists.badlist,
 		now,
 		setClock(c) {
 			if (c.now !== undefined) clock.fixed = parseDate(c.now);
@@ -703,6 +721,8 @@ export async function startFakeAssemblyline(options: FakeOptions = {}): Promise<
 			faults.clear();
 			requests.length = 0;
 			engine.clear();
+			hashLists.safelist.clear();
+			hashLists.badlist.clear();
 			daily.clear();
 			maxInflight.clear();
 			sessions.clear();

@@ -1,12 +1,27 @@
 /**
- * Per-provider request limiter (one per provider per execution; no module state): at most
+ * Pacing of the requests to one API (one Pacer per API per execution; no module state): at most
  * `concurrency` requests in flight, and request starts at least `minIntervalMs` apart. Starts
  * are handed out one after the other from the moment the previous one really started, so a
- * stalled event loop cannot release a burst.
+ * stalled event loop cannot release a burst. Used by IoC Enrich (one per provider) and by the
+ * firewall pushes (each target's documented rate limit).
+ *
+ * Waiting is n8n-workflow's `sleep` (abortable), never a timer of our own.
  */
 import { sleep } from 'n8n-workflow';
 
-import type { RateLimit } from './types';
+/** A documented rate limit, as pacing applies it. */
+export interface PaceLimit {
+	/** Requests in flight at once. */
+	concurrency: number;
+	/** Minimum time between two request starts; 0 = no spacing. */
+	minIntervalMs: number;
+}
+
+/** `requests` per `perSeconds` as a PaceLimit (e.g. 4 a minute: `paceLimit(4, 60)`). */
+export function paceLimit(requests: number, perSeconds: number, concurrency = 1): PaceLimit {
+	const interval = requests > 0 && perSeconds > 0 ? Math.ceil((perSeconds * 1000) / requests) : 0;
+	return { concurrency: Math.max(1, Math.floor(concurrency)), minIntervalMs: interval };
+}
 
 export const DEADLINE = Symbol('deadline');
 
@@ -19,6 +34,7 @@ const PACING_MARGIN = 1.05;
 
 /** `promise`, or DEADLINE when `deadlineAt` (epoch ms) comes first. The timer is cleared either way. */
 export async function untilDeadline<T>(promise: Promise<T>, deadlineAt: number): Promise<T | typeof DEADLINE> {
+	if (!Number.isFinite(deadlineAt)) return await promise;
 	const ms = deadlineAt - Date.now();
 	if (ms <= 0) {
 		promise.catch(() => undefined);
@@ -42,7 +58,7 @@ interface Waiter {
 	handed: boolean;
 }
 
-export class Limiter {
+export class Pacer {
 	private active = 0;
 
 	private readonly waiting: Waiter[] = [];
@@ -57,12 +73,12 @@ export class Limiter {
 
 	private readonly spacingMs: number;
 
-	constructor(readonly limit: RateLimit) {
+	constructor(readonly limit: PaceLimit) {
 		this.spacingMs = Math.ceil(limit.minIntervalMs * PACING_MARGIN);
 	}
 
 	/** A release function once a request may start, or undefined when none can start before `deadlineAt`. */
-	async acquire(deadlineAt: number): Promise<(() => void) | undefined> {
+	async acquire(deadlineAt = Number.POSITIVE_INFINITY): Promise<(() => void) | undefined> {
 		if (!(await this.enter(deadlineAt))) return undefined;
 		if (!(await this.space(deadlineAt))) {
 			this.leave();
@@ -74,6 +90,20 @@ export class Limiter {
 			released = true;
 			this.leave();
 		};
+	}
+
+	/**
+	 * Runs `task` in its turn and releases the slot when it ends; DEADLINE when no slot is free
+	 * before `deadlineAt`.
+	 */
+	async run<T>(task: () => Promise<T>, deadlineAt = Number.POSITIVE_INFINITY): Promise<T | typeof DEADLINE> {
+		const release = await this.acquire(deadlineAt);
+		if (!release) return DEADLINE;
+		try {
+			return await task();
+		} finally {
+			release();
+		}
 	}
 
 	/** Holds every start back until `at` (a provider's Retry-After applies to all its requests). */
