@@ -14,6 +14,7 @@ import { BINARY_ENCODING } from 'n8n-workflow';
 
 import { Assemblyline } from '../../nodes/Assemblyline/Assemblyline.node';
 import { AssemblylineSubmissionIocs } from '../../nodes/AssemblylineSubmissionIocs/AssemblylineSubmissionIocs.node';
+import { FilterBlockableIocs } from '../../nodes/FilterBlockableIocs/FilterBlockableIocs.node';
 import { fixturesDataset, startFakeAssemblyline, type FakeAssemblyline } from '../fakes/assemblyline/index.ts';
 import type { Rec } from '../fakes/assemblyline/search.ts';
 import { runNode } from '../harness/n8n.ts';
@@ -275,5 +276,114 @@ describe('Alert write-back', () => {
 		const { error } = await label(['../../user/admin']);
 		expect(error?.message).toMatch(/is not an Assemblyline alert ID/);
 		expect(fake.requests).toHaveLength(0);
+	});
+});
+
+describe('Safelist and Badlist', () => {
+	const filterNode = new FilterBlockableIocs();
+
+	/** The IoCs of an alert-like submission, through AL Submission IoCs and Filter Blockable IoCs, as a workflow does. */
+	async function blockItems(): Promise<IDataObject[]> {
+		const sid = fake.dataset.addSubmission({
+			completed: true,
+			ips: ['91.219.236.18', { value: '10.1.2.3', verdict: 'malicious' }],
+			domains: ['Invoice-Update.top', { value: 'time.windows.com', verdict: 'safe' }],
+			uris: ['http://91.219.236.18:8080/Gate.php', { value: 'https://static.badcdn.ru/x', kind: 'static' }],
+		});
+		const iocs = await runNode({ node: iocsNode, parameters: { sid, output: 'perIoc' }, credentials: credentials() });
+		const filtered = await runNode({ node: filterNode, parameters: {}, input: iocs.outputs[0].map((i) => i.json) });
+		expect(filtered.error).toBeUndefined();
+		return filtered.outputs[0].map((i) => i.json);
+	}
+
+	test('Badlist Add of the Block items: one entry per IoC with the right tag type; a second run adds no duplicate', async () => {
+		const block = await blockItems();
+		// Held back by Filter: the private IP and the safe domain. Something to block is left.
+		expect(block.map((i) => i.value).sort()).toEqual(['91.219.236.18', 'http://91.219.236.18:8080/Gate.php', 'https://static.badcdn.ru/x', 'invoice-update.top']);
+		const before = fake.badlist.size;
+		const add = () => runNode({ node, parameters: { resource: 'badlist', operation: 'add', reason: 'Blocked on the perimeter firewall' }, input: block, credentials: credentials() });
+		const first = await add();
+		expect(first.error).toBeUndefined();
+		expect(first.outputs[0].map((i) => i.json.op)).toEqual(['add', 'add', 'add', 'add']);
+		const second = await add();
+		expect(second.outputs[0].map((i) => i.json.op)).toEqual(['update', 'update', 'update', 'update']);
+		expect(fake.badlist.size).toBe(before + block.length);
+		for (const item of block) {
+			const entry = fake.badlist.getTag(String(item.tag_type), String(item.value));
+			expect(entry).toBeDefined();
+			// The tag type the IoC had in Assemblyline: dynamic for what the sandbox saw, static for the file's strings.
+			expect(entry!.tag).toEqual({ type: item.tag_type, value: item.value });
+			expect(String(item.tag_type)).toBe(`network.${item.value === 'https://static.badcdn.ru/x' ? 'static' : 'dynamic'}.${item.type}`);
+			expect(entry!.sources).toEqual([expect.objectContaining({ name: 'svc_soc', type: 'user', reason: ['Blocked on the perimeter firewall'] })]);
+		}
+		expect(first.outputs[0].map((i) => i.pairedItem)).toEqual(block.map((_, item) => ({ item })));
+	});
+
+	test('Add takes plain ip/domain/uri items too (the kind chosen in the panel), with an expiry', async () => {
+		const { outputs } = await runNode({
+			node,
+			parameters: { resource: 'badlist', operation: 'add', reason: 'feed', networkKind: 'static', options: { expiryDays: 30 } },
+			input: [{ type: 'domain', value: 'evil-cdn.example.com' }, { type: 'ip', value: '198.51.100.99' }],
+			credentials: credentials(),
+		});
+		expect(outputs[0]).toHaveLength(2);
+		const domain = fake.badlist.getTag('network.static.domain', 'evil-cdn.example.com');
+		expect(domain?.tag).toEqual({ type: 'network.static.domain', value: 'evil-cdn.example.com' });
+		expect(Date.parse(String(domain?.expiry_ts)) - Date.now()).toBeGreaterThan(29 * 86_400_000);
+		expect(fake.badlist.getTag('network.static.ip', '198.51.100.99')).toBeDefined();
+	});
+
+	test('Check answers listed true with the entry, or false; the hash is Assemblyline\'s (case of a domain ignored)', async () => {
+		await runNode({ node, parameters: { resource: 'safelist', operation: 'add', reason: 'NTP' }, input: [{ tag_type: 'network.dynamic.domain', value: 'Time.Windows.com' }], credentials: credentials() });
+		const { outputs } = await runNode({
+			node,
+			parameters: { resource: 'safelist', operation: 'check' },
+			input: [{ tag_type: 'network.dynamic.domain', value: 'TIME.windows.com' }, { tag_type: 'network.dynamic.domain', value: 'not-listed.example.com' }],
+			credentials: credentials(),
+		});
+		expect(outputs[0].map((i) => [i.json.listed, i.json.hash])).toEqual([
+			[true, '81c5f7136c33b27f591a54cc8b646199b332bdd3455fd474b201294191938a38'],
+			[false, createHash('sha256').update('network.dynamic.domain: not-listed.example.com').digest('hex')],
+		]);
+		expect((outputs[0][0].json.entry as IDataObject).tag).toEqual({ type: 'network.dynamic.domain', value: 'time.windows.com' });
+		expect(outputs[0][1].json.entry).toBeNull();
+	});
+
+	test('Check of a URI (its "/" cannot go in the tag route): only the host part is case-insensitive', async () => {
+		await runNode({ node, parameters: { resource: 'badlist', operation: 'add', reason: 'C2' }, input: [{ tag_type: 'network.dynamic.uri', value: 'http://203.0.113.45:8080/gate.php' }], credentials: credentials() });
+		const { outputs } = await runNode({
+			node,
+			parameters: { resource: 'badlist', operation: 'check' },
+			input: [{ tag_type: 'network.dynamic.uri', value: 'http://203.0.113.45:8080/gate.php' }, { tag_type: 'network.dynamic.uri', value: 'http://203.0.113.45:8080/GATE.php' }],
+			credentials: credentials(),
+		});
+		expect(outputs[0].map((i) => [i.json.listed, i.json.hash])).toEqual([
+			[true, 'b4a7d2e658a78a2d8c2387efb69b629780f722bc03793163f1c0b94aa11efee2'],
+			[false, expect.any(String)],
+		]);
+	});
+
+	test('Remove takes the caller\'s entry off; removing again answers removed: false', async () => {
+		const item = { tag_type: 'network.dynamic.ip', value: '192.0.2.200' };
+		await runNode({ node, parameters: { resource: 'badlist', operation: 'add', reason: 'oops' }, input: [item], credentials: credentials() });
+		expect(fake.badlist.getTag(item.tag_type, item.value)).toBeDefined();
+		const remove = () => runNode({ node, parameters: { resource: 'badlist', operation: 'remove' }, input: [item], credentials: credentials() });
+		expect((await remove()).outputs[0][0].json.removed).toBe(true);
+		expect(fake.badlist.getTag(item.tag_type, item.value)).toBeUndefined();
+		expect((await remove()).outputs[0][0].json.removed).toBe(false);
+	});
+
+	test('a key without badlist_manage: the error names the role; nothing is added', async () => {
+		const before = fake.badlist.size;
+		const { error } = await runNode({ node, parameters: { resource: 'badlist', operation: 'add', reason: 'x' }, input: [{ type: 'ip', value: '198.51.100.7' }], credentials: credentials('viewer') });
+		expect(error?.message).toMatch(/lacks the role "badlist_manage", needed to add to or remove from the badlist/);
+		expect(error?.description).toMatch(/Ask your Assemblyline administrator/);
+		expect(fake.badlist.size).toBe(before);
+	});
+
+	test('an item without a usable tag type is a per-item error', async () => {
+		const { outputs } = await runNode({ node, parameters: { resource: 'badlist', operation: 'add', reason: 'x' }, input: [{ type: 'sha256', value: 'abc' }, { type: 'ip', value: '198.51.100.8' }], credentials: credentials(), continueOnFail: true });
+		expect(outputs[0][0].json.error).toMatch(/no usable tag type/);
+		expect(outputs[0][1].json).toMatchObject({ op: 'add', tag_type: 'network.dynamic.ip' });
 	});
 });
