@@ -27,7 +27,6 @@ const repoDir = path.resolve(__dirname, '..', '..');
 const EXAMPLE = 'analyse-attachments-and-block.json';
 const ID = 'E2eAnalyseAttach';
 const SUBMIT = 'Submit to Assemblyline';
-const BADLIST = 'Badlist in Assemblyline';
 const SLACK = 'Tell the SOC on Slack';
 
 /** What the attachment contacts: written into it, so the fake's analysis finds them. */
