@@ -163,6 +163,45 @@ describe('Submission: Submit', () => {
 		});
 	});
 
+	test('Wait for Completion stops when the execution is stopped, and polls no more', async () => {
+		fake.dataset.pending.clear();
+		const controller = new AbortController();
+		// The node as it is, with the execution's cancel signal under the test's control.
+		const stoppable = Object.create(node) as Assemblyline;
+		stoppable.execute = function (this: object) {
+			const context = new Proxy(this, {
+				get: (target, prop) =>
+					prop === 'getExecutionCancelSignal' ? () => controller.signal : (Reflect.get(target, prop, target) as unknown),
+			});
+			return node.execute.call(context as never);
+		};
+		let pollsAtStop = -1;
+		const polls = () => fake.requests.filter((r) => r.path.startsWith('/api/v4/submission/is_completed/')).length;
+		const stopper = (async () => {
+			while (polls() < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+			pollsAtStop = polls();
+			controller.abort();
+		})();
+		const neverDone = await stored(Buffer.from('a sample that never finishes'), 'slow.bin');
+		const before = fake.dataset.submissions.size;
+		const run = runNode({
+			node: stoppable,
+			parameters: { resource: 'submission', operation: 'submit', input: 'file', binaryPropertyName: 'data', waitForCompletion: true, waitTimeout: 3600 },
+			inputItems: [{ json: {}, binary: { data: neverDone } }],
+			credentials: credentials(),
+		});
+		// The fake never completes it: only the stop can end the wait.
+		const keepRunning = async () => {
+			while (fake.dataset.submissions.size === before) await new Promise((resolve) => setTimeout(resolve, 20));
+			fake.dataset.pending.clear();
+		};
+		await keepRunning();
+		const { outputs } = await run;
+		await stopper;
+		expect(outputs[0][0].json).toMatchObject({ completed: false, state: 'submitted' });
+		expect(polls()).toBeLessThanOrEqual(pollsAtStop + 1);
+	});
+
 	test('a user without submission_create is told which role to ask the administrator for; nothing is created', async () => {
 		const before = fake.dataset.submissions.size;
 		const { error } = await runNode({
