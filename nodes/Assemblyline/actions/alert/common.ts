@@ -1,8 +1,9 @@
 /** What every Alert operation shares: the alert ID parameter and its check. */
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { isAssemblylineId } from '../../../shared/assemblyline';
+import { readId } from '../ids';
+import { alRequest } from '../request';
 
 export const ALERT_ID: INodeProperties = {
 	displayName: 'Alert ID',
@@ -16,21 +17,12 @@ export const ALERT_ID: INodeProperties = {
 };
 
 export function readAlertId(context: IExecuteFunctions, itemIndex: number): string {
-	const raw = context.getNodeParameter('alertId', itemIndex, '') as unknown;
-	const id = typeof raw === 'string' ? raw.trim() : raw;
-	if (id === '' || id === undefined || id === null) {
-		throw new NodeOperationError(context.getNode(), `Input item ${itemIndex} has no alert ID`, {
-			itemIndex,
-			description: 'Set "Alert ID", or feed items that have an "alert_id" field (from AL Alert Search or AL Alert Trigger).',
-		});
-	}
-	if (!isAssemblylineId(id)) {
-		throw new NodeOperationError(context.getNode(), `"${String(id).slice(0, 80)}" is not an Assemblyline alert ID`, {
-			itemIndex,
-			description: 'An alert ID is 1-64 letters and digits, e.g. SDu3clC22x3tKZ6MOaE1B.',
-		});
-	}
-	return id;
+	return readId(context, itemIndex, {
+		name: 'alertId',
+		what: 'alert ID',
+		from: 'Set "Alert ID", or feed items that have an "alert_id" field (from AL Alert Search or AL Alert Trigger).',
+		example: 'SDu3clC22x3tKZ6MOaE1B',
+	});
 }
 
 export function notFoundHint(id: string, itemIndex: number): string {
@@ -49,4 +41,25 @@ export function readLabels(context: IExecuteFunctions, itemIndex: number): strin
 		});
 	}
 	return labels;
+}
+
+/**
+ * One single-alert call (assemblyline-ui api/v4/alert.py): Assemblyline answers success without
+ * writing when the alert is already in that state, so every Alert operation can run twice.
+ */
+export async function changeAlert(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	call: { method: 'POST' | 'DELETE'; route: string; body: unknown },
+	output: IDataObject,
+): Promise<IDataObject[]> {
+	const alertId = readAlertId(context, itemIndex);
+	await alRequest(context, {
+		method: call.method,
+		path: `/api/v4/alert/${call.route}/${alertId}/`,
+		body: JSON.stringify(call.body),
+		itemIndex,
+		notFoundHint: notFoundHint(alertId, itemIndex),
+	});
+	return [{ alert_id: alertId, ...output, success: true }];
 }

@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { alRequest } from '../request';
-import { ALERT_ID, notFoundHint, readAlertId, readLabels } from './common';
+import { ALERT_ID, changeAlert, readLabels } from './common';
 
 const properties: INodeProperties[] = [
 	ALERT_ID,
@@ -22,14 +21,6 @@ export const description = updateDisplayOptions({ show: { resource: ['alert'], o
 
 /** POST /api/v4/alert/label/<id>/ with a JSON list (assemblyline-ui api/v4/alert.py add_labels). */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const alertId = readAlertId(this, itemIndex);
 	const labels = readLabels(this, itemIndex);
-	await alRequest(this, {
-		method: 'POST',
-		path: `/api/v4/alert/label/${alertId}/`,
-		body: JSON.stringify(labels),
-		itemIndex,
-		notFoundHint: notFoundHint(alertId, itemIndex),
-	});
-	return [{ alert_id: alertId, action: 'label', labels, success: true }];
+	return await changeAlert(this, itemIndex, { method: 'POST', route: 'label', body: labels }, { action: 'label', labels });
 }

@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { alRequest } from '../request';
-import { ALERT_ID, notFoundHint, readAlertId } from './common';
+import { ALERT_ID, changeAlert } from './common';
 
 // assemblyline-base odm/models/workflow.py PRIORITIES
 const properties: INodeProperties[] = [
@@ -26,14 +25,6 @@ export const description = updateDisplayOptions({ show: { resource: ['alert'], o
 
 /** POST /api/v4/alert/priority/<id>/ with a JSON string (assemblyline-ui api/v4/alert.py change_priority). */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const alertId = readAlertId(this, itemIndex);
 	const priority = String(this.getNodeParameter('priority', itemIndex)).toUpperCase();
-	await alRequest(this, {
-		method: 'POST',
-		path: `/api/v4/alert/priority/${alertId}/`,
-		body: JSON.stringify(priority),
-		itemIndex,
-		notFoundHint: notFoundHint(alertId, itemIndex),
-	});
-	return [{ alert_id: alertId, action: 'set_priority', priority, success: true }];
+	return await changeAlert(this, itemIndex, { method: 'POST', route: 'priority', body: priority }, { action: 'set_priority', priority });
 }

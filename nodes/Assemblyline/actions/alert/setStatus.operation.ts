@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { alRequest } from '../request';
-import { ALERT_ID, notFoundHint, readAlertId } from './common';
+import { ALERT_ID, changeAlert } from './common';
 
 // assemblyline-base odm/models/workflow.py STATUSES
 const properties: INodeProperties[] = [
@@ -26,14 +25,6 @@ export const description = updateDisplayOptions({ show: { resource: ['alert'], o
 
 /** POST /api/v4/alert/status/<id>/ with a JSON string (assemblyline-ui api/v4/alert.py change_status). */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const alertId = readAlertId(this, itemIndex);
 	const status = String(this.getNodeParameter('status', itemIndex)).toUpperCase();
-	await alRequest(this, {
-		method: 'POST',
-		path: `/api/v4/alert/status/${alertId}/`,
-		body: JSON.stringify(status),
-		itemIndex,
-		notFoundHint: notFoundHint(alertId, itemIndex),
-	});
-	return [{ alert_id: alertId, action: 'set_status', status, success: true }];
+	return await changeAlert(this, itemIndex, { method: 'POST', route: 'status', body: status }, { action: 'set_status', status });
 }

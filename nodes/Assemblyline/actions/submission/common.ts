@@ -1,8 +1,7 @@
 /** What the Submission operations share: the submission ID, the UI link, and the output shape. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import { isAssemblylineId } from '../../../shared/assemblyline';
+import { readId } from '../ids';
 
 export const SUBMISSION_ID: INodeProperties = {
 	displayName: 'Submission ID',
@@ -15,21 +14,12 @@ export const SUBMISSION_ID: INodeProperties = {
 };
 
 export function readSid(context: IExecuteFunctions, itemIndex: number): string {
-	const raw = context.getNodeParameter('sid', itemIndex, '') as unknown;
-	const sid = typeof raw === 'string' ? raw.trim() : raw;
-	if (sid === '' || sid === undefined || sid === null) {
-		throw new NodeOperationError(context.getNode(), `Input item ${itemIndex} has no submission ID`, {
-			itemIndex,
-			description: 'Set "Submission ID", or feed items that have a "sid" field.',
-		});
-	}
-	if (!isAssemblylineId(sid)) {
-		throw new NodeOperationError(context.getNode(), `"${String(sid).slice(0, 80)}" is not an Assemblyline submission ID`, {
-			itemIndex,
-			description: 'A sid is 1-64 letters and digits, e.g. ushStdLVanDgTCEgfcfS3.',
-		});
-	}
-	return sid;
+	return readId(context, itemIndex, {
+		name: 'sid',
+		what: 'submission ID',
+		from: 'Set "Submission ID", or feed items that have a "sid" field.',
+		example: 'ushStdLVanDgTCEgfcfS3',
+	});
 }
 
 export function sidNotFoundHint(sid: string, itemIndex: number): string {
