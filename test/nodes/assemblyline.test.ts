@@ -164,7 +164,6 @@ describe('Submission: Submit', () => {
 	});
 
 	test('Wait for Completion stops when the execution is stopped, and polls no more', async () => {
-		fake.dataset.pending.clear();
 		const controller = new AbortController();
 		// The node as it is, with the execution's cancel signal under the test's control.
 		const stoppable = Object.create(node) as Assemblyline;
@@ -183,20 +182,18 @@ describe('Submission: Submit', () => {
 			controller.abort();
 		})();
 		const neverDone = await stored(Buffer.from('a sample that never finishes'), 'slow.bin');
-		const before = fake.dataset.submissions.size;
+		// The fake never completes this one: only the stop can end the wait.
+		const addSubmittedSpec = fake.dataset.addSubmittedSpec;
+		fake.dataset.addSubmittedSpec = (spec) => addSubmittedSpec.call(fake.dataset, spec, Infinity);
 		const run = runNode({
 			node: stoppable,
 			parameters: { resource: 'submission', operation: 'submit', input: 'file', binaryPropertyName: 'data', waitForCompletion: true, waitTimeout: 3600 },
 			inputItems: [{ json: {}, binary: { data: neverDone } }],
 			credentials: credentials(),
 		});
-		// The fake never completes it: only the stop can end the wait.
-		const keepRunning = async () => {
-			while (fake.dataset.submissions.size === before) await new Promise((resolve) => setTimeout(resolve, 20));
-			fake.dataset.pending.clear();
-		};
-		await keepRunning();
-		const { outputs } = await run;
+		const { outputs } = await run.finally(() => {
+			fake.dataset.addSubmittedSpec = addSubmittedSpec;
+		});
 		await stopper;
 		expect(outputs[0][0].json).toMatchObject({ completed: false, state: 'submitted' });
 		expect(polls()).toBeLessThanOrEqual(pollsAtStop + 1);
