@@ -14,34 +14,30 @@ function cancelled(context: IExecuteFunctions): boolean {
 	return context.getExecutionCancelSignal()?.aborted === true;
 }
 
+export interface SubmissionCall {
+	/** The input item the call is for (errors name it). */
+	itemIndex: number;
+	/** Said when Assemblyline answers 404, e.g. which input item's Submission ID to check. */
+	notFoundHint?: string;
+}
+
 /** GET /api/v4/submission/is_completed/<sid>/: true only when the state is "completed" (assemblyline-ui api/v4/submission.py). */
-export async function isCompleted(
-	context: IExecuteFunctions,
-	sid: string,
-	itemIndex: number,
-	notFoundHint: string,
-): Promise<boolean> {
-	const answer = await assemblylineRequest(context, {
-		method: 'GET',
-		path: `/api/v4/submission/is_completed/${sid}/`,
-		itemIndex,
-		notFoundHint,
-	});
+export async function isSubmissionCompleted(context: IExecuteFunctions, sid: string, call: SubmissionCall): Promise<boolean> {
+	const answer = await assemblylineRequest(context, { method: 'GET', path: `/api/v4/submission/is_completed/${sid}/`, ...call });
 	return answer === true;
 }
 
 /** Polls `is_completed` with backoff until it is true, the timeout passes, or the execution stops. */
-export async function waitForCompletion(
+export async function waitForSubmission(
 	context: IExecuteFunctions,
 	sid: string,
 	timeoutMs: number,
-	itemIndex: number,
-	notFoundHint: string,
+	call: SubmissionCall,
 ): Promise<boolean> {
 	const deadline = Date.now() + timeoutMs;
 	let delay: number = WAIT_BACKOFF_MS.first;
 	for (;;) {
-		if (await isCompleted(context, sid, itemIndex, notFoundHint)) return true;
+		if (await isSubmissionCompleted(context, sid, call)) return true;
 		const left = deadline - Date.now();
 		if (left <= 0 || cancelled(context)) return false;
 		// In slices, so that a stopped execution stops waiting within a second (node code has no timers

@@ -1,7 +1,7 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { BINARY_ENCODING, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { waitForCompletion } from '../../../shared/submissionWait';
+import { waitForSubmission } from '../../../shared/submissionWait';
 import { alRequest, serverUrl } from '../request';
 import { multipartBody } from './multipart';
 import { sidNotFoundHint, submissionOutput } from './common';
@@ -233,7 +233,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (this.getNodeParameter('waitForCompletion', itemIndex, false) as boolean) {
 		const waitMs = (this.getNodeParameter('waitTimeout', itemIndex, 600) as number) * 1000;
 		const hint = sidNotFoundHint(sid, itemIndex);
-		if (await waitForCompletion(this, sid, waitMs, itemIndex, hint)) {
+		if (await waitForSubmission(this, sid, waitMs, { itemIndex, notFoundHint: hint })) {
 			doc = await alRequest<IDataObject>(this, { method: 'GET', path: `/api/v4/submission/${sid}/`, itemIndex, notFoundHint: hint });
 		}
 	}
