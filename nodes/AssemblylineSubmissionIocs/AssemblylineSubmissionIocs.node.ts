@@ -5,13 +5,14 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeApiError, NodeConnectionTypes, NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import type { SubmissionSummary } from '../shared/assemblyline';
 import { isAssemblylineId } from '../shared/assemblyline';
 import { typeFromWord } from '../shared/ioc';
 import { mapItems } from '../shared/items';
 import { TIMEOUT, timeoutMsOf } from '../shared/descriptions';
+import { isSubmissionCompleted, waitForSubmission } from '../shared/submissionWait';
 import { assemblylineRequest } from '../shared/transport';
 import type { CollectedIoc, TagSelection } from './collect';
 import {
@@ -29,7 +30,6 @@ type Source = 'summary' | 'ontology' | 'both';
 
 /** Submissions fetched at once: well below Assemblyline's 10 concurrent calls per user. */
 const CONCURRENCY = 4;
-const WAIT_BACKOFF_MS = Object.freeze({ first: 1000, max: 15000 });
 
 export class AssemblylineSubmissionIocs implements INodeType {
 	description: INodeTypeDescription = {
@@ -203,7 +203,7 @@ async function collectForItem(context: IExecuteFunctions, itemIndex: number): Pr
 	let complete: boolean | undefined;
 	if (context.getNodeParameter('waitForCompletion', itemIndex) as boolean) {
 		const waitMs = (context.getNodeParameter('waitTimeout', itemIndex) as number) * 1000;
-		complete = await waitForCompletion(context, sid, waitMs, itemIndex, notFoundHint);
+		complete = await waitForSubmission(context, sid, waitMs, { itemIndex, notFoundHint });
 	}
 
 	let partial = false;
@@ -259,7 +259,7 @@ async function collectForItem(context: IExecuteFunctions, itemIndex: number): Pr
 		warnings = unmatchedFilterWarnings(records, sha256, service);
 		// The ontology does not say whether the submission is finished; ask, so partial is honest.
 		if (source === 'ontology') {
-			complete ??= await isCompleted(context, sid, itemIndex, notFoundHint);
+			complete ??= await isSubmissionCompleted(context, sid, { itemIndex, notFoundHint });
 			partial = !complete;
 		}
 	}
@@ -327,38 +327,4 @@ function splitList(text: string): string[] {
 		.split(',')
 		.map((part) => part.trim())
 		.filter(Boolean);
-}
-
-async function isCompleted(
-	context: IExecuteFunctions,
-	sid: string,
-	itemIndex: number,
-	notFoundHint: string,
-): Promise<boolean> {
-	const answer = await assemblylineRequest(context, {
-		method: 'GET',
-		path: `/api/v4/submission/is_completed/${sid}/`,
-		itemIndex,
-		notFoundHint,
-	});
-	return answer === true;
-}
-
-/** Polls `is_completed` with backoff until it is true, the timeout passes, or the execution stops. */
-async function waitForCompletion(
-	context: IExecuteFunctions,
-	sid: string,
-	timeoutMs: number,
-	itemIndex: number,
-	notFoundHint: string,
-): Promise<boolean> {
-	const deadline = Date.now() + timeoutMs;
-	let delay: number = WAIT_BACKOFF_MS.first;
-	for (;;) {
-		if (await isCompleted(context, sid, itemIndex, notFoundHint)) return true;
-		const left = deadline - Date.now();
-		if (left <= 0 || context.getExecutionCancelSignal()?.aborted) return false;
-		await sleep(Math.min(delay, left));
-		delay = Math.min(delay * 2, WAIT_BACKOFF_MS.max);
-	}
 }
