@@ -1,6 +1,6 @@
 /**
- * Build: tsc compiles nodes/ and credentials/ to dist/; esbuild then replaces the one file that
- * imports third-party code (nodes/shared/ioc/vendor.ts) with a bundle of it, so the published
+ * Build: tsc compiles nodes/ and credentials/ to dist/; esbuild then replaces the files that import
+ * third-party code (VENDOR_DOORS: ipaddr.js and tldts, zod) with a bundle each, so the published
  * package needs nothing but n8n-workflow from its host; icons and codex files are copied.
  */
 const { src, dest, series } = require('gulp');
@@ -21,10 +21,17 @@ function compile(done) {
 	done();
 }
 
+/** The only files that import third-party code; each becomes a self-contained bundle in dist/. */
+const VENDOR_DOORS = ['nodes/shared/ioc/vendor.ts', 'nodes/shared/zod.ts'];
+
 async function bundleVendor() {
+	await Promise.all(VENDOR_DOORS.map((door) => bundleDoor(door)));
+}
+
+async function bundleDoor(door) {
 	await esbuild.build({
-		entryPoints: ['nodes/shared/ioc/vendor.ts'],
-		outfile: 'dist/nodes/shared/ioc/vendor.js',
+		entryPoints: [door],
+		outfile: path.join('dist', door.replace(/\.ts$/, '.js')),
 		bundle: true,
 		platform: 'node',
 		format: 'cjs',

@@ -3,7 +3,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { properties } from './description';
 import { asNodeError } from '../shared/items';
-import { errorItem, filterItems } from './run';
+import { filterItems } from './execute';
+import { skippedErrorItem } from './input';
 
 export class FilterBlockableIocs implements INodeType {
 	description: INodeTypeDescription = {
@@ -35,7 +36,7 @@ export class FilterBlockableIocs implements INodeType {
 			if (!this.continueOnFail()) throw failure;
 			// n8n would pass the input through on the first output, which is Block: a raw input item
 			// must never reach a firewall, so every item goes to Skipped with the error instead.
-			return [[], items.map((_, itemIndex) => errorItem(failure, itemIndex))];
+			return [[], items.map((_, itemIndex) => skippedErrorItem(failure, itemIndex))];
 		}
 	}
 }

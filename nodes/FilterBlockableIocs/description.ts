@@ -1,6 +1,7 @@
 import type { INodePropertyOptions, INodeProperties } from 'n8n-workflow';
 
 import { HISTORY_SIZE } from '../shared/blockedHistory';
+import { DEFAULT_CAP } from '../shared/ioc';
 
 export type ShapeChoice = 'auto' | 'alert' | 'submission' | 'field';
 export type OutputChoice = 'items' | 'files';
@@ -16,6 +17,17 @@ const VERDICT_OPTIONS: INodePropertyOptions[] = [
 
 // Only Custom Fields reads them; Auto-Detect and the Assemblyline shapes know their fields.
 const CUSTOM = { show: { inputShape: ['field'] } };
+
+/** The cap; its default is the IoC library's DEFAULT_CAP. */
+export const MAX_TO_BLOCK: INodeProperties = {
+	displayName: 'Max IoCs to Block per Run',
+	name: 'maxToBlock',
+	type: 'number',
+	default: DEFAULT_CAP,
+	typeOptions: { minValue: 0 },
+	description:
+		'Safety cap so a flood of IoCs (a poisoned sample, a bad feed) cannot fill your firewall. The highest verdicts go first; the rest go to Skipped as "over_cap" and are not remembered as blocked, so a later run can send them. 0 means no cap.',
+};
 
 export const properties: INodeProperties[] = [
 	{
@@ -160,15 +172,7 @@ export const properties: INodeProperties[] = [
 		displayOptions: { show: { onlyNew: [true] } },
 	},
 	{ ...HISTORY_SIZE, displayOptions: { show: { onlyNew: [true], remember: ['passedOn'] } } },
-	{
-		displayName: 'Max IoCs to Block per Run',
-		name: 'maxToBlock',
-		type: 'number',
-		default: 1000,
-		typeOptions: { minValue: 0 },
-		description:
-			'Safety cap so a flood of IoCs (a poisoned sample, a bad feed) cannot fill your firewall. The highest verdicts go first; the rest go to Skipped as "over_cap" and are not remembered as blocked, so a later run can send them. 0 means no cap.',
-	},
+	MAX_TO_BLOCK,
 	{
 		displayName: 'Output',
 		name: 'output',

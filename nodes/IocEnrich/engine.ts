@@ -6,10 +6,11 @@
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { classifyNetworkError, nextRetry, retryAfterMs } from '../shared/http';
+import { classifyNetworkError, looksLikeHtml, nextRetry, retryAfterMs } from '../shared/http';
 import type { PaceLimit } from '../shared/pacing';
 import { DEADLINE, Pacer, untilDeadline } from '../shared/pacing';
-import type { FollowUp, Ioc, Provider, ProviderError, ProviderHttpResponse, ProviderReading, ProviderResult } from './types';
+import { said as providerSaid } from './providers/util';
+import type { FollowUp, Ioc, Poll, Provider, ProviderError, ProviderHttpResponse, ProviderReading, ProviderResult } from './types';
 
 /** Sends one request (relative URL) with the provider's credential; throws on network failure. */
 export type Send = (provider: Provider, options: IHttpRequestOptions, timeoutMs: number) => Promise<{
@@ -28,7 +29,8 @@ export interface EngineOptions {
 	maxRetries: number;
 	maxRetryWaitMs: number;
 	includeRaw: boolean;
-	credentialNames?: Record<string, string>;
+	/** Whether the execution was stopped (no more polls). */
+	cancelled?: () => boolean;
 }
 
 /** An IoC that must not or cannot be looked up: every provider reports `status` with the reason. */
@@ -53,16 +55,29 @@ interface Attempt {
 	raw?: unknown;
 }
 
+/** What one lookup sends and how it reads the answer (one IoC, or a batch of them). */
+interface Query {
+	request(): IHttpRequestOptions;
+	read(response: ProviderHttpResponse): ProviderReading;
+}
+
+function cacheKey(provider: Provider, ioc: Ioc): string {
+	return `${provider.id}|${ioc.type}|${ioc.value}`;
+}
+
 type Exchanged = { response: ProviderHttpResponse } | { failed: Attempt };
 
 export class EnrichmentEngine {
 	private readonly pacers = new Map<string, Pacer>();
 
-	/** Providers that cannot answer for the rest of the run (quota used up, key refused). */
-	private readonly blocked = new Map<string, { status: 'rate_limited' | 'error'; error: ProviderError }>();
+	/** Providers switched off for the rest of the run (quota used up, key refused): not asked again. */
+	private readonly switchedOff = new Map<string, { status: 'rate_limited' | 'error'; error: ProviderError }>();
 
 	/** The same IoC in several items is asked once per provider. */
 	private readonly cache = new Map<string, Promise<ProviderResult>>();
+
+	/** Cache entries prefetched for a batch provider and not read by an item yet. */
+	private readonly prefetched = new Set<string>();
 
 	constructor(private readonly options: EngineOptions) {}
 
@@ -87,9 +102,10 @@ export class EnrichmentEngine {
 				reason_text: `${provider.displayName} does not look up ${typeLabel(target.type)} values.`,
 			});
 		}
-		const key = `${provider.id}|${target.type}|${target.value}`;
+		const key = cacheKey(provider, target);
 		let lookup = this.cache.get(key);
-		const cached = lookup !== undefined;
+		// A prefetched answer is this item's own the first time it is read.
+		const cached = lookup !== undefined && !this.prefetched.delete(key);
 		if (!lookup) {
 			lookup = this.lookup(provider, target, deadlineAt);
 			this.cache.set(key, lookup);
@@ -104,7 +120,7 @@ export class EnrichmentEngine {
 				},
 			});
 		}
-		return cached ? { ...outcome, cached: true, latencyMs: Date.now() - started } : outcome;
+		return cached ? { ...outcome, cached: true, latency_ms: Date.now() - started } : outcome;
 	}
 
 	private pacer(provider: Provider): Pacer {
@@ -116,14 +132,65 @@ export class EnrichmentEngine {
 		return pacer;
 	}
 
-	private async lookup(provider: Provider, ioc: Ioc, deadlineAt: number): Promise<ProviderResult> {
+	/**
+	 * Looks up, ahead of the items, every IoC of this execution a batch provider supports (Safe
+	 * Browsing: up to 500 URLs a request), so the items find their answers in the cache.
+	 */
+	prefetch(targets: ReadonlyArray<Ioc | NotSent>, providers: readonly Provider[], deadlineAt: number): void {
+		for (const provider of providers) {
+			const batch = provider.batch;
+			if (!batch) continue;
+			const fresh = new Map<string, Ioc>();
+			for (const target of targets) {
+				if ('status' in target || !provider.supports.includes(target.type)) continue;
+				const key = cacheKey(provider, target);
+				if (!this.cache.has(key) && !fresh.has(key)) fresh.set(key, target);
+			}
+			const entries = [...fresh];
+			for (let start = 0; start < entries.length; start += batch.max) {
+				const chunk = entries.slice(start, start + batch.max);
+				const results = this.lookupBatch(provider, chunk.map(([, ioc]) => ioc), deadlineAt);
+				chunk.forEach(([key], index) => {
+					this.cache.set(key, results.then((list) => list[index]));
+					this.prefetched.add(key);
+				});
+			}
+		}
+	}
+
+	/** One request for many IoCs; each gets its own reading, or the request's failure. */
+	private async lookupBatch(provider: Provider, iocs: Ioc[], deadlineAt: number): Promise<ProviderResult[]> {
+		const batch = provider.batch as NonNullable<Provider['batch']>;
+		const started = Date.now();
+		let readings: ProviderReading[] | undefined;
+		let raw: unknown;
+		const query: Query = {
+			request: () => batch.request(iocs),
+			read: (response) => {
+				// A refusal or an error answers for the whole batch, in the provider's own words.
+				if (response.statusCode !== 200) return provider.read(response, iocs[0]);
+				readings = batch.read(response, iocs);
+				raw = response.json;
+				return { status: 'ok', verdict: 'unknown' };
+			},
+		};
+		const whole = await this.lookup(provider, iocs[0], deadlineAt, query);
+		return iocs.map((_ioc, index) => {
+			const reading = readings?.[index];
+			if (whole.status !== 'ok' || !reading) return { ...whole, latency_ms: Date.now() - started };
+			return this.fromAttempt(provider, started, { reading, raw: this.options.includeRaw ? raw : undefined }, whole.attempts);
+		});
+	}
+
+	private async lookup(provider: Provider, ioc: Ioc, deadlineAt: number, asked?: Query): Promise<ProviderResult> {
+		const query: Query = asked ?? { request: () => provider.request(ioc), read: (response) => provider.read(response, ioc) };
 		const started = Date.now();
 		const pacer = this.pacer(provider);
 		let attempts = 0;
 		let windowRetried = false;
 		for (;;) {
-			const blocked = this.blocked.get(provider.id);
-			if (blocked) return this.result(provider, started, { status: blocked.status, error: blocked.error, attempts });
+			const off = this.switchedOff.get(provider.id);
+			if (off) return this.result(provider, started, { status: off.status, error: off.error, attempts });
 
 			const release = await pacer.acquire(deadlineAt);
 			if (!release) {
@@ -137,7 +204,7 @@ export class EnrichmentEngine {
 				});
 			}
 			attempts++;
-			const attempt = await this.attempt(provider, ioc, deadlineAt, release);
+			const attempt = await this.attempt(provider, query, deadlineAt, release);
 
 			if (attempt.windowQuota) {
 				const wait = attempt.retryAfterMs ?? 0;
@@ -145,10 +212,10 @@ export class EnrichmentEngine {
 				if (windowRetried) {
 					const error: ProviderError = {
 						code: 'quota',
-						httpStatus: 429,
+						http_status: 429,
 						message: `${attempt.error?.message ?? `${provider.displayName} answered 429`}, again after a ${formatSeconds(wait)} pause, so not the minute's; it is not asked again in this run`,
 					};
-					this.blocked.set(provider.id, { status: 'rate_limited', error });
+					this.switchedOff.set(provider.id, { status: 'rate_limited', error });
 					return this.fromAttempt(provider, started, { status: 'rate_limited', error, raw: attempt.raw }, attempts);
 				}
 				if (attempts <= this.options.maxRetries && Date.now() + wait < deadlineAt) {
@@ -176,7 +243,7 @@ export class EnrichmentEngine {
 			} else if (attempt.retryable && attempt.error) {
 				attempt.error.message += ` (tried ${attempts} times)`;
 			}
-			if (attempt.reading?.status === 'ok' && provider.followUp) {
+			if (attempt.reading?.status === 'ok' && provider.followUp && !asked) {
 				const next = provider.followUp(attempt.reading, ioc);
 				if (next) attempt.reading = await this.follow(provider, next, attempt.reading, pacer, deadlineAt);
 			}
@@ -185,34 +252,46 @@ export class EnrichmentEngine {
 	}
 
 	/** The provider's second request; whatever goes wrong there only costs what it would have added. */
-	private async follow(provider: Provider, next: FollowUp, first: ProviderReading, pacer: Pacer, deadlineAt: number): Promise<ProviderReading> {
-		const release = await pacer.acquire(deadlineAt);
-		if (!release) return next.unavailable(first, `no request slot before the IoC's deadline (${pacer.describe()})`);
-		const exchanged = await this.exchange(provider, next.request, deadlineAt, release);
-		if ('failed' in exchanged) return next.unavailable(first, exchanged.failed.error?.message ?? 'no answer');
-		const { response } = exchanged;
-		if (response.statusCode === 429) pacer.pauseUntil(Date.now() + (retryAfterMs(response.headers) ?? 0));
-		if (response.statusCode !== 200 || response.json === undefined) {
-			const said = shortSaid(response);
-			return next.unavailable(first, `${provider.displayName} answered HTTP ${response.statusCode}${said ? `: ${said}` : ''}`);
-		}
-		try {
-			return next.read(response, first);
-		} catch (error) {
-			return next.unavailable(first, `the answer could not be read: ${this.options.scrub(String((error as Error)?.message ?? error))}`);
+	private async follow(provider: Provider, first: FollowUp, firstReading: ProviderReading, pacer: Pacer, deadlineAt: number): Promise<ProviderReading> {
+		let next = first;
+		let reading = firstReading;
+		for (;;) {
+			const release = await pacer.acquire(deadlineAt);
+			if (!release) return next.unavailable(reading, `no request slot before the IoC's deadline (${pacer.describe()})`);
+			const exchanged = await this.exchange(provider, next.request, deadlineAt, release);
+			if ('failed' in exchanged) return next.unavailable(reading, exchanged.failed.error?.message ?? 'no answer');
+			const { response } = exchanged;
+			if (response.statusCode === 429) pacer.pauseUntil(Date.now() + (retryAfterMs(response.headers) ?? 0));
+			if (response.statusCode !== 200 || response.json === undefined) {
+				const quoted = providerSaid(response);
+				return next.unavailable(reading, `${provider.displayName} answered HTTP ${response.statusCode}${quoted ? `: ${quoted}` : ''}`);
+			}
+			let out: ProviderReading | Poll;
+			try {
+				out = next.read(response, reading);
+			} catch (error) {
+				return next.unavailable(reading, `the answer could not be read: ${this.options.scrub(String((error as Error)?.message ?? error))}`);
+			}
+			if (!('next' in out)) return out;
+			// An asynchronous search: poll again, within the IoC's deadline, unless the run was stopped.
+			if (this.options.cancelled?.()) return out.next.unavailable(out.reading, 'the execution was stopped');
+			if (Date.now() + out.waitMs >= deadlineAt) return out.next.unavailable(out.reading, 'the search had not finished by the IoC\'s deadline');
+			await sleep(out.waitMs);
+			reading = out.reading;
+			next = out.next;
 		}
 	}
 
-	private async attempt(provider: Provider, ioc: Ioc, deadlineAt: number, release: () => void): Promise<Attempt> {
+	private async attempt(provider: Provider, query: Query, deadlineAt: number, release: () => void): Promise<Attempt> {
 		let request: IHttpRequestOptions;
 		try {
-			request = provider.request(ioc);
+			request = query.request();
 		} catch (error) {
 			release();
 			return this.networkFailure(provider, error, this.options.timeoutMs);
 		}
 		const exchanged = await this.exchange(provider, request, deadlineAt, release);
-		return 'failed' in exchanged ? exchanged.failed : this.classify(provider, ioc, exchanged.response);
+		return 'failed' in exchanged ? exchanged.failed : this.classify(provider, query, exchanged.response);
 	}
 
 	/** One request and its answer (scrubbed, parsed), or why there is none. Releases the slot. */
@@ -239,24 +318,25 @@ export class EnrichmentEngine {
 		}
 		if (raw === DEADLINE) return { failed: timedOut(provider, timeoutMs) };
 		const text = this.options.scrub(raw.body);
-		return { response: { statusCode: raw.statusCode, headers: lowerCaseKeys(raw.headers), json: parseJson(text), text } };
+		const endpoint = this.options.scrub(`${request.method ?? 'GET'} ${String(request.url ?? '/').split('?')[0]}`).slice(0, 200);
+		return { response: { statusCode: raw.statusCode, headers: lowerCaseKeys(raw.headers), json: parseJson(text), text, endpoint } };
 	}
 
-	private classify(provider: Provider, ioc: Ioc, response: ProviderHttpResponse): Attempt {
+	private classify(provider: Provider, query: Query, response: ProviderHttpResponse): Attempt {
 		const text = response.text;
 		const rawOut = this.options.includeRaw ? (response.json ?? truncate(text)) : undefined;
 		const status = response.statusCode;
 		const name = provider.displayName;
-		const said = shortSaid(response);
+		const quoted = providerSaid(response);
 
 		if (status === 429) {
 			if (provider.quotaExhausted?.(response)) {
 				const error: ProviderError = {
 					code: 'quota',
-					httpStatus: 429,
-					message: `${name}'s API quota is used up${said ? ` (${said})` : ''}; it is not asked again in this run`,
+					http_status: 429,
+					message: `${name}'s API quota is used up${quoted ? ` (${quoted})` : ''}; it is not asked again in this run`,
 				};
-				this.blocked.set(provider.id, { status: 'rate_limited', error });
+				this.switchedOff.set(provider.id, { status: 'rate_limited', error });
 				return { status: 'rate_limited', error, raw: rawOut };
 			}
 			if (provider.windowQuota?.matches(response)) {
@@ -267,8 +347,8 @@ export class EnrichmentEngine {
 					raw: rawOut,
 					error: {
 						code: 'rate_limit',
-						httpStatus: 429,
-						message: `${name} answered 429${said ? ` (${said})` : ''}: a per-minute, daily or monthly quota`,
+						http_status: 429,
+						message: `${name} answered 429${quoted ? ` (${quoted})` : ''}: a per-minute, daily or monthly quota`,
 					},
 				};
 			}
@@ -280,18 +360,27 @@ export class EnrichmentEngine {
 				raw: rawOut,
 				error: {
 					code: 'rate_limit',
-					httpStatus: 429,
-					message: `${name} answered 429 Too Many Requests${said ? ` (${said})` : ''}`,
-					...(serverWaitMs !== undefined ? { retryAfterSec: Math.ceil(serverWaitMs / 1000) } : {}),
+					http_status: 429,
+					message: `${name} answered 429 Too Many Requests${quoted ? ` (${quoted})` : ''}`,
+					...(serverWaitMs !== undefined ? { retry_after_sec: Math.ceil(serverWaitMs / 1000) } : {}),
 				},
 			};
 		}
-		if (status === 401 || provider.keyRefused?.includes(status)) return this.keyRefused(provider, status, said, rawOut);
+		if (provider.quotaStatuses?.includes(status)) {
+			const error: ProviderError = {
+				code: 'quota',
+				http_status: status,
+				message: `${name}'s credits or quota are used up (HTTP ${status}${quoted ? `: ${quoted}` : ''}); it is not asked again in this run`,
+			};
+			this.switchedOff.set(provider.id, { status: 'rate_limited', error });
+			return { status: 'rate_limited', error, raw: rawOut };
+		}
+		if (status === 401 || provider.keyRefused?.includes(status)) return this.keyRefused(provider, status, quoted, rawOut);
 		if (status === 403) {
 			return {
 				status: 'error',
 				raw: rawOut,
-				error: { code: 'forbidden', httpStatus: 403, message: `${name} denied the lookup (HTTP 403${said ? `: ${said}` : ''}); the plan or key may not include this API` },
+				error: { code: 'forbidden', http_status: 403, message: `${name} denied the lookup (HTTP 403${quoted ? `: ${quoted}` : ''}); the plan or key may not include this API` },
 			};
 		}
 		if (status >= 500) {
@@ -300,14 +389,14 @@ export class EnrichmentEngine {
 				retryable: status !== 501,
 				retryAfterMs: retryAfterMs(response.headers),
 				raw: rawOut,
-				error: { code: 'server_error', httpStatus: status, message: `${name} failed with HTTP ${status}${said ? ` (${said})` : ''}` },
+				error: { code: 'server_error', http_status: status, message: `${name} failed with HTTP ${status}${quoted ? ` (${quoted})` : ''}` },
 			};
 		}
 		if (status >= 200 && status < 300 && response.json === undefined) {
 			return {
 				status: 'error',
 				raw: rawOut,
-				error: { code: 'malformed', httpStatus: status, message: `${name} answered HTTP ${status} with a body that is not JSON (${text.length} bytes)` },
+				error: { code: 'malformed', http_status: status, message: `${name} answered HTTP ${status} to ${response.endpoint} with ${looksLikeHtml(text) ? 'an HTML page' : `a body that is not JSON (${text.length} bytes)`} instead of its JSON; check the base URL in the credential (a proxy or login page may be answering)` },
 			};
 		}
 		if (status === 404 && response.json === undefined) {
@@ -315,31 +404,31 @@ export class EnrichmentEngine {
 			return {
 				status: 'error',
 				raw: rawOut,
-				error: { code: 'provider_status', httpStatus: 404, message: `${name} answered 404 with a non-JSON page; check the base URL in the credential` },
+				error: { code: 'provider_status', http_status: 404, message: `${name} answered 404 with a non-JSON page; check the base URL in the credential` },
 			};
 		}
 		try {
-			const reading = provider.read(response, ioc);
+			const reading = query.read(response);
 			// abuse.ch may refuse a key in a 200 body (`unknown_auth_key`): refused all the same.
-			if (reading.status === 'error' && reading.error?.code === 'auth') return this.keyRefused(provider, status, said, rawOut);
+			if (reading.status === 'error' && reading.error?.code === 'auth') return this.keyRefused(provider, status, quoted, rawOut);
 			return { reading, raw: rawOut };
 		} catch (error) {
 			return {
 				status: 'error',
 				raw: rawOut,
-				error: { code: 'malformed', httpStatus: status, message: `${name}'s answer could not be read: ${this.options.scrub(String((error as Error)?.message ?? error))}` },
+				error: { code: 'malformed', http_status: status, message: `${name}'s answer could not be read: ${this.options.scrub(String((error as Error)?.message ?? error))}` },
 			};
 		}
 	}
 
-	private keyRefused(provider: Provider, status: number, said: string, raw: unknown): Attempt {
+	private keyRefused(provider: Provider, status: number, quoted: string, raw: unknown): Attempt {
 		const error: ProviderError = {
 			code: 'auth',
-			httpStatus: status,
-			message: `${provider.displayName} refused the API key (HTTP ${status}${said ? `: ${said}` : ''}). Check the "${this.options.credentialNames?.[provider.id] ?? provider.displayName}" credential`,
+			http_status: status,
+			message: `${provider.displayName} refused the API key (HTTP ${status}${quoted ? `: ${quoted}` : ''}). Check the "${provider.credentialName ?? provider.displayName}" credential`,
 		};
 		// A refused key stays refused: do not send it again for every other IoC.
-		this.blocked.set(provider.id, { status: 'error', error });
+		this.switchedOff.set(provider.id, { status: 'error', error });
 		return { status: 'error', error, raw };
 	}
 
@@ -361,12 +450,12 @@ export class EnrichmentEngine {
 			return this.result(provider, started, {
 				status: r.status,
 				verdict,
-				benignSignal: verdict === 'benign' ? (r.benignSignal ?? 'context') : undefined,
+				benign_signal: verdict === 'benign' ? (r.benignSignal ?? 'context') : undefined,
 				score: r.score,
 				confidence: r.confidence,
 				tags: r.tags,
-				firstSeen: r.firstSeen,
-				lastSeen: r.lastSeen,
+				first_seen: r.firstSeen,
+				last_seen: r.lastSeen,
 				link: r.link,
 				reasons: r.status === 'ok' ? r.reasons : undefined,
 				evidence: r.evidence,
@@ -392,12 +481,12 @@ export class EnrichmentEngine {
 		};
 		put('status', fields.status ?? 'error');
 		put('verdict', fields.verdict ?? 'unknown');
-		put('benignSignal', fields.benignSignal);
+		put('benign_signal', fields.benign_signal);
 		put('score', fields.score);
 		put('confidence', fields.confidence);
 		put('tags', fields.tags ?? []);
-		put('firstSeen', fields.firstSeen);
-		put('lastSeen', fields.lastSeen);
+		put('first_seen', fields.first_seen);
+		put('last_seen', fields.last_seen);
 		put('link', fields.link);
 		put('reasons', fields.reasons ?? []);
 		put('evidence', fields.evidence ?? {});
@@ -405,8 +494,8 @@ export class EnrichmentEngine {
 		put('reason', fields.reason);
 		put('reason_text', fields.reason_text);
 		put('cached', false);
-		put('latencyMs', Date.now() - started);
-		put('fetchedAt', new Date().toISOString());
+		put('latency_ms', Date.now() - started);
+		put('fetched_at', new Date().toISOString());
 		put('attempts', fields.attempts ?? 0);
 		if (this.options.includeRaw) put('raw', fields.raw);
 		return result;
@@ -443,19 +532,6 @@ function truncate(text: string): string {
 	return text.length > MAX_RAW_CHARS ? `${text.slice(0, MAX_RAW_CHARS)}…` : text;
 }
 
-function shortSaid(response: ProviderHttpResponse): string {
-	const body = response.json as IDataObject | undefined;
-	const candidates: unknown[] = [];
-	if (body && typeof body === 'object' && !Array.isArray(body)) {
-		const error = body.error as IDataObject | string | undefined;
-		candidates.push(typeof error === 'object' && error ? (error.message ?? error.code) : error);
-		const errors = body.errors as IDataObject[] | undefined;
-		if (Array.isArray(errors)) candidates.push(errors[0]?.detail);
-		candidates.push(body.message, body.detail, body.query_status);
-	}
-	const text = candidates.find((c): c is string => typeof c === 'string' && c.length > 0) ?? '';
-	return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-}
 
 export function typeLabel(type: string): string {
 	return ({ ipv4: 'IPv4', ipv6: 'IPv6', domain: 'domain', url: 'URL', md5: 'MD5', sha1: 'SHA1', sha256: 'SHA256' } as Record<string, string>)[type] ?? type;

@@ -2,7 +2,7 @@
  * The vocabulary of IoC Enrich (docs/architecture.md): one normalised result per provider, kept apart
  * from the provider's verdict, and the contract every provider file implements.
  */
-import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
 
 import type { PaceLimit } from '../shared/pacing';
 
@@ -33,9 +33,9 @@ export type ProviderStatus =
 export interface ProviderError {
 	/** Stable machine code: auth, forbidden, invalid_input, quota, rate_limit, server_error, network, malformed, provider_status, timeout, deadline. */
 	code: string;
-	httpStatus?: number;
+	http_status?: number;
 	message: string;
-	retryAfterSec?: number;
+	retry_after_sec?: number;
 }
 
 export interface ProviderResult {
@@ -45,12 +45,12 @@ export interface ProviderResult {
 	/** Never `benign` unless the provider says so: not found, errors and skips are `unknown`. */
 	verdict: Verdict;
 	/** Only with a `benign` verdict. */
-	benignSignal?: BenignSignal;
+	benign_signal?: BenignSignal;
 	score?: number;
 	confidence?: number;
 	tags: string[];
-	firstSeen?: string;
-	lastSeen?: string;
+	first_seen?: string;
+	last_seen?: string;
 	link?: string;
 	/** Sentences for the overall `reasons`, e.g. "ThreatFox: botnet_cc (confidence 75)". */
 	reasons: string[];
@@ -60,8 +60,8 @@ export interface ProviderResult {
 	reason?: string;
 	reason_text?: string;
 	cached: boolean;
-	latencyMs: number;
-	fetchedAt: string;
+	latency_ms: number;
+	fetched_at: string;
 	attempts: number;
 	raw?: unknown;
 }
@@ -72,6 +72,8 @@ export interface ProviderHttpResponse {
 	headers: Record<string, string | string[] | undefined>;
 	json: unknown;
 	text: string;
+	/** What was asked, for messages: method and path under the base URL, e.g. "GET /files/…". */
+	endpoint: string;
 }
 
 /** What `read` makes of an answer. Statuses the engine owns (429, 5xx, 401/403) never reach it. */
@@ -99,10 +101,22 @@ export interface Ioc {
 export interface Provider {
 	id: string;
 	displayName: string;
+	/** Its entry in the node's Providers list (the node's options, credentials and names come from the registry). */
+	option: { name: string; description: string };
+	/** Picked in a new node. */
+	pickedByDefault?: boolean;
 	/** Credential type name; undefined for keyless providers. */
 	credentialType?: string;
-	/** The credential field holding the base URL (keyless providers take it from the node options). */
+	/** That credential's display name (its class's `displayName`), for messages that point at it. */
+	credentialName?: string;
+	/** The credential field holding the base URL. */
 	baseUrlField?: string;
+	/** Settings of its own, under Provider Options, shown while it is picked. */
+	settings?: INodeProperties[];
+	/** The setting holding the base URL (keyless providers have no credential to hold it). */
+	baseUrlSetting?: string;
+	/** The setting holding its requests per minute (0 = no spacing). */
+	rateSetting?: string;
 	defaultBaseUrl: string;
 	supports: readonly IocType[];
 	limits: PaceLimit;
@@ -118,18 +132,40 @@ export interface Provider {
 	 * `pauseMs` and retry once within the deadline; the same answer again switches it off.
 	 */
 	windowQuota?: { pauseMs: number; matches(response: ProviderHttpResponse): boolean };
+	/** HTTP statuses other than 429 that mean the quota or credits are used up (Intelligence X: 402). */
+	quotaStatuses?: readonly number[];
 	/** HTTP statuses that mean the key is refused (always 401; OTX and abuse.ch also 403). */
 	keyRefused?: readonly number[];
 	/** A second request that completes an `ok` reading (urlscan: the newest scan's result). */
 	followUp?(reading: ProviderReading, ioc: Ioc): FollowUp | undefined;
+	/**
+	 * Many IoCs in one request (Safe Browsing: up to 500 URLs): every supported IoC of the
+	 * execution is asked ahead of the items, `max` at a time.
+	 */
+	batch?: {
+		max: number;
+		request(iocs: readonly Ioc[]): IHttpRequestOptions;
+		/** One reading per IoC, in the order given. */
+		read(response: ProviderHttpResponse, iocs: readonly Ioc[]): ProviderReading[];
+	};
 	/** Where an analyst looks it up, when the answer has no better link. */
 	link?(ioc: Ioc): string | undefined;
 }
 
 export interface FollowUp {
 	request: IHttpRequestOptions;
-	/** A 200 answer with a JSON body, read on top of the first reading. */
-	read(response: ProviderHttpResponse, first: ProviderReading): ProviderReading;
+	/**
+	 * A 200 answer with a JSON body, read on top of the first reading; or, for an asynchronous
+	 * search (Intelligence X), the reading so far and the next poll after `waitMs`.
+	 */
+	read(response: ProviderHttpResponse, first: ProviderReading): ProviderReading | Poll;
 	/** The first reading when the follow-up gave no answer; `why` says what happened. */
 	unavailable(first: ProviderReading, why: string): ProviderReading;
+}
+
+/** Poll again: the search is still running. */
+export interface Poll {
+	reading: ProviderReading;
+	next: FollowUp;
+	waitMs: number;
 }

@@ -43,13 +43,24 @@ async function runOne(
 	} catch (error) {
 		const failure = asNodeError(context, error, itemIndex);
 		if (!context.continueOnFail()) throw failure;
-		return [
-			{
-				json: { error: failure.message, ...(failure.description ? { error_description: failure.description } : {}) },
-				pairedItem: { item: itemIndex },
-			},
-		];
+		return [errorItem(failure, itemIndex)];
 	}
+}
+
+/**
+ * The one output item for a failure under "On Error: Continue": `error` (what failed) and, when
+ * there is one, `error_description` (what to do), paired with the input item. `leading` fields go
+ * first (Filter Blockable IoCs puts `reason: "error"` and `reason_text` there, so the item reads
+ * like every other Skipped item).
+ */
+export function errorItem(
+	failure: Pick<Error, 'message'> & { description?: string | null },
+	itemIndex: number,
+	leading: IDataObject = {},
+): INodeExecutionData {
+	const json: IDataObject = { ...leading, error: failure.message };
+	if (failure.description) json.error_description = failure.description;
+	return { json, pairedItem: { item: itemIndex } };
 }
 
 /**

@@ -1,13 +1,20 @@
 /**
- * Waiting for a submission to finish: what "Wait for Completion" does in AL Submission IoCs and in
- * the Assemblyline node's Submit, one implementation for both.
+ * Whether an Assemblyline submission is finished, and waiting until it is: used by AL Submission
+ * IoCs ("Wait for Completion") and by the Assemblyline node's Submit → Wait for Completion.
+ * `GET /api/v4/submission/is_completed/<sid>/` answers a bare true or false (assemblyline-ui
+ * api/v4/submission.py is_submission_completed).
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
+import { parseResponse } from './schema';
 import { assemblylineRequest } from './transport';
+import * as z from './zod';
 
-const WAIT_BACKOFF_MS = Object.freeze({ first: 1000, max: 15000 });
+/** The first poll waits 1 s, each next one twice as long, never more than 15 s. */
+export const WAIT_BACKOFF_MS = Object.freeze({ first: 1000, max: 15000 });
+
+const IS_COMPLETED = z.boolean();
 const CANCEL_CHECK_MS = 1000;
 
 function cancelled(context: IExecuteFunctions): boolean {
@@ -21,13 +28,22 @@ export interface SubmissionCall {
 	notFoundHint?: string;
 }
 
-/** GET /api/v4/submission/is_completed/<sid>/: true only when the state is "completed" (assemblyline-ui api/v4/submission.py). */
-export async function isSubmissionCompleted(context: IExecuteFunctions, sid: string, call: SubmissionCall): Promise<boolean> {
-	const answer = await assemblylineRequest(context, { method: 'GET', path: `/api/v4/submission/is_completed/${sid}/`, ...call });
-	return answer === true;
+/** Asks once whether submission `sid` is finished. */
+export async function isSubmissionCompleted(
+	context: IExecuteFunctions,
+	sid: string,
+	call: SubmissionCall,
+): Promise<boolean> {
+	const path = `/api/v4/submission/is_completed/${sid}/`;
+	const answer = await assemblylineRequest(context, { method: 'GET', path, ...call });
+	return parseResponse(context, IS_COMPLETED, answer, { endpoint: `GET ${path}`, itemIndex: call.itemIndex });
 }
 
-/** Polls `is_completed` with backoff until it is true, the timeout passes, or the execution stops. */
+/**
+ * Polls isSubmissionCompleted with backoff (WAIT_BACKOFF_MS) until it is true (returns true), or
+ * `timeoutMs` has passed or the execution was stopped (returns false: the caller decides what an
+ * unfinished submission means, e.g. output flagged `partial`).
+ */
 export async function waitForSubmission(
 	context: IExecuteFunctions,
 	sid: string,

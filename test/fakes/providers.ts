@@ -28,7 +28,10 @@ export type ProviderId =
 	| 'otx'
 	| 'urlscan'
 	| 'shodan'
-	| 'internetdb';
+	| 'internetdb'
+	| 'triage'
+	| 'safebrowsing'
+	| 'intelx';
 
 export const PROVIDER_IDS: ProviderId[] = [
 	'virustotal',
@@ -41,6 +44,9 @@ export const PROVIDER_IDS: ProviderId[] = [
 	'urlscan',
 	'shodan',
 	'internetdb',
+	'triage',
+	'safebrowsing',
+	'intelx',
 ];
 
 export type Mode =
@@ -53,6 +59,8 @@ export type Mode =
 	| 'slow'
 	| 'hang'
 	| 'malformed'
+	/** A proxy or SSO login page answering in the API's place: HTTP 200, HTML. */
+	| 'html'
 	/** A careless server: 400 whose body repeats the request line and headers (keys included). */
 	| 'echo';
 
@@ -65,6 +73,9 @@ export const KEYS = {
 	otx: 'otxKEY-5c0d8b2e4f6a1937',
 	urlscan: 'usKEY-2e7f9a4c6b1d3058',
 	shodan: 'shKEY-8b4d2f6e0c9a1735',
+	triage: 'trKEY-6a3e0d9c2f7b1845',
+	safebrowsing: 'gsbKEY-AIzaSyC4e1d7f2b9',
+	intelx: 'ixKEY-0b1c2d3e-4f5a-6789',
 } as const;
 
 /** Values the fake knows. Everything else is unknown to every provider. */
@@ -116,6 +127,9 @@ const PREFIX: Record<ProviderId, string> = {
 	urlscan: '/urlscan',
 	shodan: '/shodan',
 	internetdb: '/internetdb',
+	triage: '/triage/api/v0',
+	safebrowsing: '/safebrowsing/v4',
+	intelx: '/intelx',
 };
 
 export interface RecordedRequest {
@@ -179,6 +193,12 @@ export class FakeProviders {
 	/** Whether the urlscan key's plan may read `/api/v1/result/{uuid}/` (403 when not). */
 	urlscanResults = true;
 
+	/** Whether Triage shares its samples' overview reports (404 when not, as for a sample of another tenant). */
+	triageOverviews = true;
+
+	/** Intelligence X searches by ID: the term and how many times its results were asked for. */
+	readonly intelxSearches = new Map<string, { term: string; polls: number }>();
+
 	async start(): Promise<this> {
 		this.server = createServer((req, res) => {
 			this.handle(req, res).catch((error: Error) => {
@@ -208,6 +228,8 @@ export class FakeProviders {
 		for (const key of Object.keys(this.overLimit)) delete this.overLimit[key];
 		Object.assign(this.abuseChAuth, DEFAULT_ABUSECH_AUTH);
 		this.urlscanResults = true;
+		this.triageOverviews = true;
+		this.intelxSearches.clear();
 		for (const socket of this.sockets) socket.destroy();
 	}
 
@@ -240,6 +262,9 @@ export class FakeProviders {
 			iocEnrichOtxApi: { apiKey: key('otx'), baseUrl: this.baseUrl('otx') },
 			iocEnrichUrlscanApi: { apiKey: key('urlscan'), baseUrl: this.baseUrl('urlscan') },
 			iocEnrichShodanApi: { apiKey: key('shodan'), baseUrl: this.baseUrl('shodan') },
+			iocEnrichTriageApi: { apiKey: key('triage'), baseUrl: this.baseUrl('triage') },
+			iocEnrichSafeBrowsingApi: { apiKey: key('safebrowsing'), baseUrl: this.baseUrl('safebrowsing') },
+			iocEnrichIntelxApi: { apiKey: key('intelx'), baseUrl: this.baseUrl('intelx') },
 		};
 	}
 
@@ -313,6 +338,8 @@ export class FakeProviders {
 					return quotaExceeded(provider);
 				case 'echo':
 					return json({ error: `Bad request: ${req.method} ${req.url} ${JSON.stringify(req.headers)}` }, 400);
+				case 'html':
+					return { status: 200, text: '<!DOCTYPE html><html><head><title>Sign in</title></head><body><form action="/login"></form></body></html>', headers: { 'Content-Type': 'text/html; charset=utf-8' } };
 				case 'malformed':
 					return { status: 200, text: '{"data": {"attributes": {"last_analysis_st', headers: { 'Content-Type': 'application/json' } };
 				default:
@@ -323,7 +350,42 @@ export class FakeProviders {
 			// A plan without result access: urlscan answers 403 (docs: elastic.co urlscan-io-action-type).
 			return json({ message: 'You are not allowed to access this resource with your plan', status: 403 }, 403);
 		}
+		if (provider === 'triage' && /\/overview\.json$/.test(rest) && !this.triageOverviews) {
+			return json({ error: 'NOT_FOUND', message: 'sample not found' }, 404);
+		}
+		if (provider === 'intelx') return this.intelx(req.method ?? 'GET', rest, url.searchParams, body, record);
 		return ROUTES[provider](req.method ?? 'GET', rest, url.searchParams, body, record);
+	}
+
+	/**
+	 * Intelligence X (IntelligenceX/SDK "Intelligence X API.pdf", intelxapi.py): POST
+	 * /intelligent/search → `{id, status: 0}`; GET /intelligent/search/result?id= → `{records,
+	 * status}` with 0 = results (ask again), 1 = no more results, 2 = unknown ID, 3 = not ready yet.
+	 * A known value: not ready, then 2 records, then done. Anything else: done at once, no records.
+	 */
+	private intelx(method: string, rest: string, query: URLSearchParams, body: string, record: RecordedRequest): Answer {
+		if (method === 'POST' && rest === '/intelligent/search') {
+			const term = String((JSON.parse(body || '{}') as { term?: unknown }).term ?? '');
+			record.value = term;
+			if (!term) return json({ id: '', status: 1 });
+			const id = `${(this.intelxSearches.size + 1).toString(16).padStart(8, '0')}-1111-4222-8333-444455556666`;
+			this.intelxSearches.set(id, { term, polls: 0 });
+			return json({ id, softselectorwarning: false, status: 0 });
+		}
+		if (method === 'GET' && rest === '/intelligent/search/result') {
+			const search = this.intelxSearches.get(query.get('id') ?? '');
+			// The value was recorded with the search; a poll asks nothing new.
+			if (!search) return json({ records: [], status: 2 });
+			search.polls++;
+			if (!BAD.has(search.term) && search.term !== SAMPLES.badHostname) return json({ records: [], status: 1 });
+			if (search.polls === 1) return json({ records: [], status: 3 });
+			if (search.polls === 2) {
+				const hit = (bucket: string, days: number) => ({ systemid: `sys-${bucket}`, storageid: `st-${bucket}`, name: `${bucket} mention of ${search.term}`, bucket, media: 1, added: iso(days), size: 2048 });
+				return json({ records: [hit('pastes', 3), hit('darknet.tor', 1)], status: 0 });
+			}
+			return json({ records: [], status: 1 });
+		}
+		return { status: 404, text: 'Not Found', headers: { 'Content-Type': 'text/plain' } };
 	}
 
 	private unauthorised(provider: ProviderId): Answer {
@@ -359,6 +421,12 @@ export class FakeProviders {
 				return h['api-key'] === KEYS.urlscan;
 			case 'shodan':
 				return url.searchParams.get('key') === KEYS.shodan;
+			case 'triage':
+				return h.authorization === `Bearer ${KEYS.triage}`;
+			case 'safebrowsing':
+				return url.searchParams.get('key') === KEYS.safebrowsing;
+			case 'intelx':
+				return h['x-key'] === KEYS.intelx;
 			default:
 				return true;
 		}
@@ -399,6 +467,15 @@ function unauthorised(provider: ProviderId): Answer {
 			return json({ message: 'API key supplied but not found in database!', status: 401 }, 401);
 		case 'shodan':
 			return json({ error: 'Please provide a valid API key.' }, 401);
+		case 'intelx':
+			// IntelligenceX/SDK intelxapi.py: 401 Unauthorized for a wrong key (no JSON body).
+			return { status: 401, text: 'Unauthorized', headers: { 'Content-Type': 'text/plain' } };
+		case 'safebrowsing':
+			// Google's standard error body (cloud.google.com/apis/design/errors): a wrong key is a 400.
+			return json({ error: { code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT', details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }] } }, 400);
+		case 'triage':
+			// hatching/triage go/client.go decodeAPIError: `{"error": KIND, "message": …}`.
+			return json({ error: 'UNAUTHORIZED', message: 'invalid or missing token' }, 401);
 		default:
 			return json({}, 401);
 	}
@@ -423,6 +500,9 @@ function tooMany(provider: ProviderId, retryAfterSec: number): Answer {
 			);
 		case 'shodan':
 			return json({ error: 'Request rate limit reached (1/second). Please wait a second and try again.' }, 429, retry);
+		case 'safebrowsing':
+			// Google's per-minute quota, RESOURCE_EXHAUSTED, without a Retry-After header.
+			return json({ error: { code: 429, message: "Quota exceeded for quota metric 'Lookup API requests' and limit 'Lookup API requests per minute' of service 'safebrowsing.googleapis.com'.", status: 'RESOURCE_EXHAUSTED' } }, 429);
 		default:
 			return json({ message: 'Too many requests' }, 429, retry);
 	}
@@ -460,6 +540,11 @@ function quotaExceeded(provider: ProviderId): Answer {
 				'X-Rate-Limit-Window': 'day',
 				'X-Rate-Limit-Action': 'search',
 			});
+		case 'intelx':
+			// IntelligenceX/SDK "Intelligence X API.pdf": 402 Payment Required, no credits left.
+			return { status: 402, text: 'Payment Required', headers: { 'Content-Type': 'text/plain' } };
+		case 'safebrowsing':
+			return json({ error: { code: 429, message: "Quota exceeded for quota metric 'Lookup API requests' and limit 'Lookup API requests per day' of service 'safebrowsing.googleapis.com'.", status: 'RESOURCE_EXHAUSTED' } }, 429);
 		default:
 			return json({ message: 'Quota exceeded' }, 429, { 'Retry-After': '86400' });
 	}
@@ -846,6 +931,62 @@ function hostRoute(notFound: () => Answer, prefix: RegExp, keyless: boolean): Ro
 	};
 }
 
+
+// Triage (tria.ge/docs "Searching"; hatching/triage go/client.go): GET /search?query=<op>:<value>
+// answers `{data: [...], next}` (`{"data": []}` for no hit); a sample's overview report is GET
+// /samples/{id}/overview.json with `analysis.score` 0-10 and `analysis.family`. url/domain/ip
+// match C2 addresses from malware configs only.
+const TRIAGE_SAMPLE = '251230-c0ba1tstr1';
+
+const triage: Route = (method, rest, query, _body, record) => {
+	if (method !== 'GET') return json({ error: 'METHOD_NOT_ALLOWED', message: 'method not allowed' }, 405);
+	if (rest === '/search') {
+		const q = query.get('query') ?? '';
+		const match = /^(sha256|sha1|md5|url|domain|ip|family):(.+)$/.exec(q);
+		if (!match) return json({ error: 'INVALID_QUERY', message: `invalid query "${q}"` }, 400);
+		record.value = match[2];
+		if (!BAD.has(match[2]) || match[2] === SAMPLES.badIpv6) return json({ data: [], next: null });
+		return json({
+			data: [
+				{ id: TRIAGE_SAMPLE, status: 'reported', kind: 'file', filename: 'invoice.exe', private: false, submitted: iso(2), completed: iso(1), tasks: [{ id: 'behavioral1', status: 'reported' }] },
+			],
+			next: null,
+		});
+	}
+	const overview = /^\/samples\/([^/]+)\/overview\.json$/.exec(rest);
+	if (overview && overview[1] === TRIAGE_SAMPLE) {
+		record.value = overview[1];
+		return json({
+			sample: { id: TRIAGE_SAMPLE, target: 'invoice.exe', size: 290816, score: 10, created: iso(2), completed: iso(1) },
+			analysis: { score: 10, family: ['cobaltstrike'], tags: ['family:cobaltstrike', 'backdoor', 'trojan'] },
+			targets: [{ iocs: { domains: [SAMPLES.badDomain], ips: [SAMPLES.badIp] } }],
+		});
+	}
+	return json({ error: 'NOT_FOUND', message: 'sample not found' }, 404);
+};
+
+// Google Safe Browsing v4 threatMatches:find (developers.google.com/safe-browsing/v4/lookup-api):
+// at most 500 threatEntries a request, `{}` when nothing matches, else `{matches: [...]}` with one
+// entry per listed URL. Listed here: the bad URL and domain (as http://domain/), and any URL whose
+// path holds "/phish-" (for batches of generated URLs).
+const safebrowsing: Route = (method, rest, _query, body, record) => {
+	if (method !== 'POST' || rest !== '/threatMatches:find') return json({ error: { code: 404, message: 'Not Found', status: 'NOT_FOUND' } }, 404);
+	let entries: unknown[] = [];
+	try {
+		entries = (JSON.parse(body) as { threatInfo?: { threatEntries?: unknown[] } }).threatInfo?.threatEntries ?? [];
+	} catch {
+		return json({ error: { code: 400, message: 'Invalid JSON payload received.', status: 'INVALID_ARGUMENT' } }, 400);
+	}
+	if (entries.length > 500) return json({ error: { code: 400, message: 'Too many threat entries (max 500).', status: 'INVALID_ARGUMENT' } }, 400);
+	const urls = entries.map((entry) => String((entry as { url?: unknown }).url ?? ''));
+	record.value = urls[0];
+	const listed = new Set([SAMPLES.badUrl, `http://${SAMPLES.badDomain}/`]);
+	const matches = urls
+		.filter((url) => listed.has(url) || url.includes('/phish-'))
+		.map((url) => ({ threatType: url.includes('/phish-') ? 'SOCIAL_ENGINEERING' : 'MALWARE', platformType: 'ANY_PLATFORM', threatEntryType: 'URL', threat: { url }, cacheDuration: '300s' }));
+	return json(matches.length ? { matches } : {});
+};
+
 const ROUTES: Record<ProviderId, Route> = {
 	virustotal,
 	abuseipdb,
@@ -856,5 +997,9 @@ const ROUTES: Record<ProviderId, Route> = {
 	otx,
 	urlscan,
 	shodan: hostRoute(() => json({ error: 'No information available for that IP.' }, 404), /^\/shodan\/host\/([^/]+)$/, false),
+	triage,
+	safebrowsing,
+	// Stateful: served by FakeProviders.intelx.
+	intelx: () => json({}, 500),
 	internetdb: hostRoute(() => json({ detail: 'No information available' }, 404), /^\/([^/]+)$/, true),
 };

@@ -38,7 +38,7 @@ describe('1. AbuseIPDB whitelist is context, never an override', () => {
 	test('a whitelisted IP with no abuse score is unknown, with the whitelist kept as evidence', async () => {
 		const { items } = await enrich(fake, { providers: ['abuseipdb'], input: [{ value: SAMPLES.whitelistedC2Ip }] });
 		const result = providerResult(items[0], 'abuseipdb');
-		expect(result).toMatchObject({ status: 'ok', verdict: 'unknown', evidence: { isWhitelisted: true, abuseConfidenceScore: 0 } });
+		expect(result).toMatchObject({ status: 'ok', verdict: 'unknown', evidence: { is_whitelisted: true, abuse_confidence_score: 0 } });
 		expect(enrichment(items[0])).toMatchObject({ verdict: 'unknown', score: 0 });
 	});
 
@@ -52,7 +52,7 @@ describe('1. AbuseIPDB whitelist is context, never an override', () => {
 describe('2. GreyNoise RIOT is context: benign only when no other provider flags the IoC', () => {
 	test('RIOT alone: GreyNoise says benign as context', async () => {
 		const { items } = await enrich(fake, { providers: ['greynoise'], input: [{ value: SAMPLES.riotC2Ip }] });
-		expect(providerResult(items[0], 'greynoise')).toMatchObject({ status: 'ok', verdict: 'benign', benignSignal: 'context' });
+		expect(providerResult(items[0], 'greynoise')).toMatchObject({ status: 'ok', verdict: 'benign', benign_signal: 'context' });
 	});
 
 	test('RIOT with VirusTotal detections: malicious even with Known-Benign Signals Win on', async () => {
@@ -63,7 +63,7 @@ describe('2. GreyNoise RIOT is context: benign only when no other provider flags
 
 	test('a GreyNoise-benign scanner and an OTX allowlist stay known-benign signals', async () => {
 		const { items } = await enrich(fake, { providers: ['otx'], input: [{ value: SAMPLES.benignIp }] });
-		expect(providerResult(items[0], 'otx')).toMatchObject({ verdict: 'benign', benignSignal: 'known_benign' });
+		expect(providerResult(items[0], 'otx')).toMatchObject({ verdict: 'benign', benign_signal: 'known_benign' });
 	});
 });
 
@@ -149,7 +149,7 @@ describe('5. VirusTotal per-minute quota: pause, retry once, off only when it re
 
 	test('the real provider pauses about a minute; daily and monthly quotas are final at once', () => {
 		expect(virustotal.windowQuota?.pauseMs).toBe(60_000);
-		const answer = (message: string): ProviderHttpResponse => ({ statusCode: 429, headers: {}, json: { error: { code: 'QuotaExceededError', message } }, text: '' });
+		const answer = (message: string): ProviderHttpResponse => ({ statusCode: 429, headers: {}, json: { error: { code: 'QuotaExceededError', message } }, text: '', endpoint: 'GET /files/x' });
 		expect(virustotal.windowQuota?.matches(answer('Quota exceeded'))).toBe(true);
 		expect(virustotal.quotaExhausted?.(answer('Quota exceeded'))).toBe(false);
 		expect(virustotal.quotaExhausted?.(answer('Daily quota exceeded'))).toBe(true);
@@ -206,7 +206,7 @@ describe('6-8. keys refused the provider\'s own way; OTX hostnames', () => {
 			credentials: fake.credentials({ abusech: 'WRONG-abusech-key' }),
 			options: { parallel: 1 },
 		});
-		expect(providerResult(items[0], provider)).toMatchObject({ status: 'error', error: { code: 'auth', httpStatus: Number(answer) } });
+		expect(providerResult(items[0], provider)).toMatchObject({ status: 'error', error: { code: 'auth', http_status: Number(answer) } });
 		expect(fake.requestsTo(provider)).toHaveLength(1);
 	});
 
@@ -217,7 +217,7 @@ describe('6-8. keys refused the provider\'s own way; OTX hostnames', () => {
 			credentials: fake.credentials({ otx: 'WRONG-otx-key' }),
 			options: { parallel: 1 },
 		});
-		for (const item of items) expect(providerResult(item, 'otx')).toMatchObject({ status: 'error', error: { code: 'auth', httpStatus: 403 } });
+		for (const item of items) expect(providerResult(item, 'otx')).toMatchObject({ status: 'error', error: { code: 'auth', http_status: 403 } });
 		expect(fake.requestsTo('otx')).toHaveLength(1);
 	});
 
@@ -242,7 +242,7 @@ const TIMES: Array<[string, string]> = [
 describe('9-12. cosmetic', () => {
 	test('9. GreyNoise\'s 429 names its allowance in "rate-limit": a used-up quota', () => {
 		const body = { plan: 'unauthenticated', 'rate-limit': '100-lookups/day', plan_url: 'https://greynoise.io/pricing', message: 'Please create a free account.' };
-		expect(greynoise.quotaExhausted?.({ statusCode: 429, headers: {}, json: body, text: JSON.stringify(body) })).toBe(true);
+		expect(greynoise.quotaExhausted?.({ statusCode: 429, headers: {}, json: body, text: JSON.stringify(body), endpoint: 'GET /v3/community/x' })).toBe(true);
 	});
 
 	test('9. the fake\'s GreyNoise 429 ends GreyNoise for the run with its message', async () => {
@@ -261,8 +261,8 @@ describe('9-12. cosmetic', () => {
 
 	test('11. the fake\'s MalwareBazaar first_seen and Shodan last_update come out in UTC', async () => {
 		const { items } = await enrich(fake, { providers: ['malwarebazaar', 'shodan'], input: [{ value: SAMPLES.badSha256 }, { value: SAMPLES.badIp }] });
-		expect(providerResult(items[0], 'malwarebazaar')).toMatchObject({ firstSeen: '2025-12-22T00:00:00.000Z', lastSeen: '2025-12-31T00:00:00.000Z' });
-		expect(providerResult(items[1], 'shodan')).toMatchObject({ lastSeen: '2025-12-31T00:00:00.000Z' });
+		expect(providerResult(items[0], 'malwarebazaar')).toMatchObject({ first_seen: '2025-12-22T00:00:00.000Z', last_seen: '2025-12-31T00:00:00.000Z' });
+		expect(providerResult(items[1], 'shodan')).toMatchObject({ last_seen: '2025-12-31T00:00:00.000Z' });
 	});
 
 	test('12. the urlscan credential test asks the documented /api/v1/quotas, and the fake accepts the key there', async () => {

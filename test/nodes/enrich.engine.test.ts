@@ -38,7 +38,7 @@ describe('overall deadline', () => {
 			input: [{ value: SAMPLES.badDomain }],
 		});
 		expect(statuses(items[0])).toEqual({ otx: 'ok', threatfox: 'ok', urlhaus: 'ok' });
-		expect(providerResult(items[0], 'threatfox').latencyMs as number).toBeLessThan(providerResult(items[0], 'otx').latencyMs as number);
+		expect(providerResult(items[0], 'threatfox').latency_ms as number).toBeLessThan(providerResult(items[0], 'otx').latency_ms as number);
 	});
 
 	test('a provider whose pace leaves no slot before the deadline is rate_limited at once, not waited for', async () => {
@@ -117,8 +117,27 @@ describe('rate limits', () => {
 		fake.setMode('shodan', 'rate_limit_once', { retryAfterSec: 120 });
 		const { items } = await enrich(fake, { providers: ['shodan'], input: [{ value: SAMPLES.badIp }], options: { maxRetryWait: 5 } });
 		const result = providerResult(items[0], 'shodan');
-		expect(result).toMatchObject({ status: 'rate_limited', error: { code: 'rate_limit', retryAfterSec: 120 } });
+		expect(result).toMatchObject({ status: 'rate_limited', error: { code: 'rate_limit', retry_after_sec: 120 } });
 		expect(fake.requestsTo('shodan')).toHaveLength(1);
+	});
+
+	test('an HTML page with HTTP 200 (a proxy or login page) is an error naming the endpoint, never a verdict', async () => {
+		fake.setMode('virustotal', 'html');
+		const { items } = await enrich(fake, { providers: ['virustotal', 'threatfox'], input: [{ value: SAMPLES.badSha256 }] });
+		const result = providerResult(items[0], 'virustotal');
+		expect(result).toMatchObject({ status: 'error', verdict: 'unknown', error: { code: 'malformed', http_status: 200 } });
+		expect((result.error as { message: string }).message).toContain(`GET /files/${SAMPLES.badSha256}`);
+		expect((result.error as { message: string }).message).toMatch(/HTML page/);
+		expect(fake.requestsTo('virustotal')).toHaveLength(1);
+		// ThreatFox's own finding still counts; VirusTotal's page adds nothing to it.
+		expect(enrichment(items[0]).summary).toMatchObject({ error: 1, malicious: 1 });
+	});
+
+	test('an HTML page alone leaves the IoC unknown, so nothing reaches a Block branch', async () => {
+		fake.setMode('threatfox', 'html');
+		const { items } = await enrich(fake, { providers: ['threatfox'], input: [{ value: SAMPLES.badIp }] });
+		expect(enrichment(items[0])).toMatchObject({ verdict: 'unknown', score: 0 });
+		expect((providerResult(items[0], 'threatfox').error as { message: string }).message).toMatch(/ThreatFox answered HTTP 200 to POST \/ with an HTML page/);
 	});
 
 	test('5xx is retried; a malformed 200 is an error, not a result', async () => {
@@ -159,7 +178,7 @@ describe('what is sent', () => {
 		});
 		expect(enrichment(items[0]).ioc).toMatchObject({ value: SAMPLES.badUrl, type: 'url', refanged: true });
 		expect(enrichment(items[0]).verdict).toBe('malicious');
-		expect(enrichment(items[1]).ioc).toMatchObject({ reason: 'invalid', declaredType: 'ip' });
+		expect(enrichment(items[1]).ioc).toMatchObject({ reason: 'invalid', declared_type: 'ip' });
 		expect(statuses(items[2])).toEqual({ urlhaus: 'unsupported', virustotal: 'unsupported' });
 		expect(enrichment(items[3]).ioc).toMatchObject({ reason: 'invalid' });
 		expect(fake.requests.map((r) => r.value).sort()).toEqual([SAMPLES.badUrl, SAMPLES.badUrl]);
@@ -198,7 +217,7 @@ describe('output', () => {
 		]);
 		// No detections on VirusTotal is not a benign verdict of its own, nor is AbuseIPDB's whitelist.
 		expect(providerResult(items[0], 'virustotal')).toMatchObject({ status: 'ok', verdict: 'unknown' });
-		expect(providerResult(items[0], 'abuseipdb')).toMatchObject({ status: 'ok', verdict: 'unknown', evidence: { isWhitelisted: true } });
+		expect(providerResult(items[0], 'abuseipdb')).toMatchObject({ status: 'ok', verdict: 'unknown', evidence: { is_whitelisted: true } });
 		expect(e.summary).toMatchObject({ queried: 5, ok: 5, benign: 2, failed: 0 });
 		expect(providerResult(items[0], 'greynoise').raw).toBeUndefined();
 	});
@@ -241,7 +260,7 @@ describe('secrets', () => {
 		// …and none reached the output.
 		expect(leakedKeys(items)).toEqual([]);
 		expect(JSON.stringify(items)).toContain('[redacted]');
-		expect(providerResult(items[0], 'shodan')).toMatchObject({ status: 'error', error: { code: 'invalid_input', httpStatus: 400 } });
+		expect(providerResult(items[0], 'shodan')).toMatchObject({ status: 'error', error: { code: 'invalid_input', http_status: 400 } });
 	});
 
 	test('no key in a failed run (continueOnFail off) or in its error items (continueOnFail on)', async () => {
@@ -260,5 +279,43 @@ describe('secrets', () => {
 		const { error } = await enrich(fake, { providers: ['shodan', 'threatfox'], input: [{ value: SAMPLES.badIp }], credentials });
 		expect(error?.message).toBe('No credential for Shodan');
 		expect(leakedKeys([error])).toEqual([]);
+	});
+});
+
+describe('the file of an Assemblyline alert', () => {
+	const alert = (file: IDataObject | undefined) => ({ alert_id: 'A1b2C3', al: { detailed: { domain: [] } }, ...(file ? { file } : {}) });
+
+	test('its SHA256 is looked up in the hash providers, and the output says where it came from', async () => {
+		const { items } = await enrich(fake, {
+			providers: ['malwarebazaar', 'virustotal', 'triage'],
+			lookUp: 'file',
+			input: [alert({ name: 'invoice.exe', md5: SAMPLES.badMd5, sha1: SAMPLES.badSha1, sha256: SAMPLES.badSha256, size: 290816 })],
+		});
+		expect(items[0].alert_id).toBe('A1b2C3');
+		expect(enrichment(items[0]).ioc).toMatchObject({ value: SAMPLES.badSha256, type: 'sha256', from: 'file.sha256' });
+		expect(enrichment(items[0]).verdict).toBe('malicious');
+		for (const provider of ['malwarebazaar', 'virustotal', 'triage'] as const) {
+			expect(fake.requestsTo(provider)[0].value).toBe(SAMPLES.badSha256);
+		}
+	});
+
+	test('without a SHA256 the SHA1, then the MD5; no hash at all is an error for that item only', async () => {
+		const { items } = await enrich(fake, {
+			providers: ['virustotal'],
+			lookUp: 'file',
+			continueOnFail: true,
+			input: [alert({ md5: SAMPLES.badMd5, sha1: SAMPLES.badSha1 }), alert({ md5: SAMPLES.badMd5 }), alert(undefined)],
+		});
+		expect(enrichment(items[0]).ioc).toMatchObject({ value: SAMPLES.badSha1, type: 'sha1', from: 'file.sha1' });
+		expect(enrichment(items[1]).ioc).toMatchObject({ value: SAMPLES.badMd5, type: 'md5', from: 'file.md5' });
+		expect(items[2].enrichment).toBeUndefined();
+		expect(String(items[2].error)).toMatch(/Input item 2 has no file hash/);
+		expect(fake.requestsTo('virustotal').map((r) => r.value)).toEqual([SAMPLES.badSha1, SAMPLES.badMd5]);
+	});
+
+	test('a hostile file hash is not sent: it must be a hash of the field\'s kind', async () => {
+		const { items } = await enrich(fake, { providers: ['virustotal'], lookUp: 'file', input: [alert({ sha256: '../../admin?x=1' })] });
+		expect(enrichment(items[0]).ioc).toMatchObject({ reason: 'invalid' });
+		expect(fake.requests).toHaveLength(0);
 	});
 });

@@ -4,8 +4,11 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { IocEnrichAbuseChApi } from '../../credentials/IocEnrichAbuseChApi.credentials';
 import { IocEnrichAbuseIpdbApi } from '../../credentials/IocEnrichAbuseIpdbApi.credentials';
 import { IocEnrichGreyNoiseApi } from '../../credentials/IocEnrichGreyNoiseApi.credentials';
+import { IocEnrichIntelxApi } from '../../credentials/IocEnrichIntelxApi.credentials';
 import { IocEnrichOtxApi } from '../../credentials/IocEnrichOtxApi.credentials';
+import { IocEnrichSafeBrowsingApi } from '../../credentials/IocEnrichSafeBrowsingApi.credentials';
 import { IocEnrichShodanApi } from '../../credentials/IocEnrichShodanApi.credentials';
+import { IocEnrichTriageApi } from '../../credentials/IocEnrichTriageApi.credentials';
 import { IocEnrichUrlscanApi } from '../../credentials/IocEnrichUrlscanApi.credentials';
 import { IocEnrichVirusTotalApi } from '../../credentials/IocEnrichVirusTotalApi.credentials';
 import { IocEnrich } from '../../nodes/IocEnrich/IocEnrich.node';
@@ -22,6 +25,9 @@ for (const type of [
 	new IocEnrichOtxApi(),
 	new IocEnrichUrlscanApi(),
 	new IocEnrichShodanApi(),
+	new IocEnrichTriageApi(),
+	new IocEnrichSafeBrowsingApi(),
+	new IocEnrichIntelxApi(),
 ]) {
 	registerCredentialType(type);
 }
@@ -34,6 +40,8 @@ export interface EnrichRun {
 	includeRaw?: boolean;
 	iocType?: string;
 	value?: string;
+	/** 'value' (default) or 'file': the file hash of an Assemblyline alert item. */
+	lookUp?: string;
 	credentials?: Record<string, Record<string, string>>;
 	continueOnFail?: boolean;
 }
@@ -48,6 +56,7 @@ export async function enrich(fake: FakeProviders, run: EnrichRun): Promise<RunNo
 	const { internetDbUrl, virusTotalRequestsPerMinute, rateLimits, ...general } = run.options ?? {};
 	const parameters: INodeParameters = {
 		providers: run.providers,
+		lookUp: run.lookUp ?? 'value',
 		value: run.value ?? '={{ $json.value }}',
 		iocType: run.iocType ?? 'auto',
 		simplify: run.simplify ?? false,

@@ -21,6 +21,12 @@ interface Case {
 	quotaOnly?: boolean;
 	/** Requests one found lookup takes (urlscan: the search, then the newest scan's result). */
 	requests?: number;
+	/** Its short-window 429 names no wait (Google's RESOURCE_EXHAUSTED): the retry follows the backoff. */
+	noRetryAfter?: boolean;
+	/** Requests a not-found lookup takes (Intelligence X: the search and one poll). */
+	notFoundRequests?: number;
+	/** Its used-up quota is recognised: rate_limited for the rest of the run. */
+	quota?: boolean;
 }
 
 const CASES: Case[] = [
@@ -100,6 +106,37 @@ const CASES: Case[] = [
 		notFound: SAMPLES.unknownIp,
 		unsupported: { value: SAMPLES.badUrl },
 	},
+	{
+		provider: 'triage',
+		found: { value: SAMPLES.badSha256, verdict: 'malicious', reason: /Triage: sample 251230-c0ba1tstr1 scored 10\/10 \(cobaltstrike\)/ },
+		notFound: SAMPLES.unknownSha256,
+		// Triage searches every type IoC Enrich knows; an e-mail address is none of them.
+		unsupported: { value: 'billing@bad-actor.top', type: 'email' },
+		key: 'triage',
+		requests: 2,
+	},
+	{
+		provider: 'safebrowsing',
+		found: { value: SAMPLES.badUrl, verdict: 'malicious', reason: /Google Safe Browsing: listed as MALWARE/ },
+		notFound: SAMPLES.unknownUrl,
+		unsupported: { value: SAMPLES.badIp },
+		key: 'safebrowsing',
+		refused: 400,
+		noRetryAfter: true,
+		quota: true,
+	},
+	{
+		provider: 'intelx',
+		// Exposure, not maliciousness: hits are ok with verdict unknown.
+		found: { value: SAMPLES.badDomain, verdict: 'unknown', reason: /1 answered without a verdict/ },
+		notFound: SAMPLES.unknownDomain,
+		unsupported: { value: SAMPLES.badSha256 },
+		key: 'intelx',
+		// The search, then three polls: not ready, 2 records, done.
+		requests: 4,
+		notFoundRequests: 2,
+		quota: true,
+	},
 ];
 
 let fake: FakeProviders;
@@ -125,7 +162,7 @@ describe.each(CASES)('$provider', (c) => {
 		expect(result).toMatchObject({ status: 'not_found', verdict: 'unknown' });
 		expect(enrichment(items[0])).toMatchObject({ verdict: 'unknown', score: 0 });
 		expect((enrichment(items[0]).reasons as string[])[0]).toMatch(/1 not found.*not a statement of trust/);
-		expect(fake.requestsTo(c.provider)).toHaveLength(1);
+		expect(fake.requestsTo(c.provider)).toHaveLength(c.notFoundRequests ?? 1);
 	});
 
 	test('unsupported type: unsupported, not an error, nothing sent', async () => {
@@ -152,7 +189,7 @@ describe.each(CASES)('$provider', (c) => {
 				expect(result).toMatchObject({ status: 'error', verdict: 'unknown', error: { code: 'auth' } });
 				expect(enrichment(item).verdict).toBe('unknown');
 			}
-			expect(providerResult(items[0], c.provider).error).toMatchObject({ httpStatus: c.refused ?? 401 });
+			expect(providerResult(items[0], c.provider).error).toMatchObject({ http_status: c.refused ?? 401 });
 			expect((providerResult(items[0], c.provider).error as IDataObject).message).toMatch(/refused the API key/);
 			expect(fake.requestsTo(c.provider)).toHaveLength(1);
 			expect(leakedKeys(items, [...Object.values(KEYS), wrong])).toEqual([]);
@@ -176,7 +213,18 @@ describe.each(CASES)('$provider', (c) => {
 			expect(first.status).toBe(429);
 			expect(second.status).toBe(200);
 			// Retry-After: 1 was honoured (lower bound only; a little slack for timer granularity).
-			expect(second.at - first.at).toBeGreaterThanOrEqual(950);
+			if (!c.noRetryAfter) expect(second.at - first.at).toBeGreaterThanOrEqual(950);
+		});
+	}
+
+	if (c.quota) {
+		test('quota used up: rate_limited, and not asked again for the rest of the run', async () => {
+			fake.setMode(c.provider, 'quota');
+			const { items } = await enrich(fake, { providers: [c.provider], input: [{ value: c.found.value }, { value: c.notFound }], options: { parallel: 1 } });
+			for (const item of items) {
+				expect(providerResult(item, c.provider)).toMatchObject({ status: 'rate_limited', verdict: 'unknown', error: { code: 'quota' } });
+			}
+			expect(fake.requestsTo(c.provider)).toHaveLength(1);
 		});
 	}
 
@@ -191,5 +239,76 @@ describe.each(CASES)('$provider', (c) => {
 		const result = providerResult(items[0], c.provider);
 		expect(result).toMatchObject({ status: 'timeout', verdict: 'unknown', error: { code: 'timeout' } });
 		expect(enrichment(items[0]).verdict).toBe('unknown');
+	});
+});
+
+describe('triage: the two-step lookup', () => {
+	test('search, then the first reported sample\'s overview: score and family', async () => {
+		const { items } = await enrich(fake, { providers: ['triage'], input: [{ value: SAMPLES.badMd5 }] });
+		const [search, overview] = fake.requestsTo('triage');
+		expect(search.url).toBe(`/search?query=${encodeURIComponent(`md5:${SAMPLES.badMd5}`)}&limit=20`);
+		expect(search.headers.authorization).toBe(`Bearer ${KEYS.triage}`);
+		expect(overview.url).toBe('/samples/251230-c0ba1tstr1/overview.json');
+		expect(providerResult(items[0], 'triage')).toMatchObject({
+			status: 'ok',
+			verdict: 'malicious',
+			score: 100,
+			tags: expect.arrayContaining(['cobaltstrike', 'backdoor']),
+			evidence: { samples: 1, sample_id: '251230-c0ba1tstr1', triage_score: 10, family: ['cobaltstrike'] },
+		});
+	});
+
+	test('a network IoC says it matched C2 data from malware configs only', async () => {
+		const { items } = await enrich(fake, { providers: ['triage'], input: [{ value: SAMPLES.badDomain }, { value: SAMPLES.unknownDomain }] });
+		expect(fake.requestsTo('triage')[0].url).toContain(encodeURIComponent(`domain:${SAMPLES.badDomain}`));
+		expect(providerResult(items[0], 'triage')).toMatchObject({ verdict: 'malicious', evidence: { matched_in: 'c2_config' } });
+		expect((enrichment(items[0]).reasons as string[]).join()).toMatch(/as a C2 address in its malware config/);
+		expect(providerResult(items[1], 'triage')).toMatchObject({ status: 'not_found', evidence: { matched_in: 'c2_config' } });
+	});
+
+	test('no overview (404): the search hit stays, unknown, saying why', async () => {
+		fake.triageOverviews = false;
+		const { items } = await enrich(fake, { providers: ['triage'], input: [{ value: SAMPLES.badSha1 }] });
+		expect(fake.requestsTo('triage').map((r) => r.status)).toEqual([200, 404]);
+		const result = providerResult(items[0], 'triage');
+		expect(result).toMatchObject({ status: 'ok', verdict: 'unknown', evidence: { sample_id: '251230-c0ba1tstr1' } });
+		expect(String((result.evidence as IDataObject).overview)).toMatch(/^not available: Triage answered HTTP 404: NOT_FOUND/);
+		expect(enrichment(items[0]).verdict).toBe('unknown');
+	});
+});
+
+describe('safebrowsing: one request per 500 URLs of the execution', () => {
+	test('1,200 URLs (and a domain, checked as http://domain/) in 3 requests, each item with its own answer', async () => {
+		const urls = Array.from({ length: 1200 }, (_, i) => `https://cdn${i}.quiet-bakery.net/${i % 100 === 7 ? 'phish-' : 'page-'}${i}`);
+		const input = [...urls.map((value) => ({ value })), { value: SAMPLES.badDomain }];
+		const { items } = await enrich(fake, { providers: ['safebrowsing'], input, options: { parallel: 10, deadline: 30 } });
+		const requests = fake.requestsTo('safebrowsing');
+		const sizes = requests.map((r) => (JSON.parse(r.body) as { threatInfo: { threatEntries: unknown[] } }).threatInfo.threatEntries.length);
+		expect(sizes).toEqual([500, 500, 201]);
+		const listed = items.filter((item) => providerResult(item, 'safebrowsing').verdict === 'malicious').map((item) => item.value);
+		expect(listed).toEqual([...urls.filter((u) => u.includes('/phish-')), SAMPLES.badDomain]);
+		expect(providerResult(items[0], 'safebrowsing')).toMatchObject({ status: 'not_found', verdict: 'unknown', cached: false });
+		expect(providerResult(items[7], 'safebrowsing')).toMatchObject({ status: 'ok', tags: ['SOCIAL_ENGINEERING'], cached: false });
+		expect(providerResult(items[1200], 'safebrowsing').evidence).toMatchObject({ checked_as: `http://${SAMPLES.badDomain}/` });
+	});
+});
+
+describe('intelx: the asynchronous search', () => {
+	test('polls to completion within the deadline, about a second apart, counting records and buckets', async () => {
+		const { items } = await enrich(fake, { providers: ['intelx'], input: [{ value: SAMPLES.badIp }] });
+		const requests = fake.requestsTo('intelx');
+		expect(requests.map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual(['POST /intelligent/search', 'GET /intelligent/search/result', 'GET /intelligent/search/result', 'GET /intelligent/search/result']);
+		expect(requests[1].url).toMatch(/id=00000001-1111-4222-8333-444455556666&limit=100$/);
+		for (let i = 2; i < requests.length; i++) expect(requests[i].at - requests[i - 1].at).toBeGreaterThanOrEqual(950);
+		expect(providerResult(items[0], 'intelx')).toMatchObject({ status: 'ok', verdict: 'unknown', tags: ['pastes', 'darknet.tor'], evidence: { records: 2 } });
+		expect(enrichment(items[0]).verdict).toBe('unknown');
+	});
+
+	test('a deadline shorter than the polls: the hits so far, saying the search did not finish, and no more polls', async () => {
+		const { items } = await enrich(fake, { providers: ['intelx'], input: [{ value: SAMPLES.badIp }], options: { deadline: 1.5 } });
+		const result = providerResult(items[0], 'intelx');
+		expect(result).toMatchObject({ status: 'ok', verdict: 'unknown', evidence: { incomplete: "the search had not finished by the IoC's deadline" } });
+		const polls = fake.requestsTo('intelx').filter((r) => r.method === 'GET').length;
+		expect(polls).toBeLessThanOrEqual(2);
 	});
 });

@@ -2,12 +2,15 @@
 import type { INode } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
 import { IocEnrich } from '../../nodes/IocEnrich/IocEnrich.node';
 import { DEADLINE, Pacer, untilDeadline } from '../../nodes/shared/pacing';
-import { resolveIoc } from '../../nodes/IocEnrich/ioc';
+import { resolveIoc } from '../../nodes/IocEnrich/lookupTarget';
 import { PROVIDERS } from '../../nodes/IocEnrich/providers';
 import type { ProviderResult } from '../../nodes/IocEnrich/types';
-import { aggregate } from '../../nodes/IocEnrich/verdict';
+import { aggregate } from '../../nodes/IocEnrich/overallVerdict';
 
 function result(provider: string, status: ProviderResult['status'], verdict: ProviderResult['verdict'] = 'unknown', extra: Partial<ProviderResult> = {}): ProviderResult {
 	return {
@@ -19,8 +22,8 @@ function result(provider: string, status: ProviderResult['status'], verdict: Pro
 		reasons: verdict === 'unknown' ? [] : [`${provider}: ${verdict} signal`],
 		evidence: {},
 		cached: false,
-		latencyMs: 1,
-		fetchedAt: '2026-01-01T00:00:00.000Z',
+		latency_ms: 1,
+		fetched_at: '2026-01-01T00:00:00.000Z',
 		attempts: 1,
 		...extra,
 	};
@@ -38,7 +41,7 @@ describe('aggregate', () => {
 		expect(out.reasons[0]).toBe(
 			'No provider reports it as malicious or benign (1 not found, 1 timed out, 1 rate limited, 1 failed, 1 do not support this type); not found is not a statement of trust.',
 		);
-		expect(out.summary).toMatchObject({ queried: 4, ok: 0, notFound: 1, failed: 3, unsupported: 1 });
+		expect(out.summary).toMatchObject({ queried: 4, ok: 0, not_found: 1, failed: 3, unsupported: 1 });
 	});
 
 	test('a provider verdict on a non-ok status is ignored', () => {
@@ -61,7 +64,7 @@ describe('aggregate', () => {
 	});
 
 	test('a known-benign signal caps at benign and keeps what it outweighed; it can be switched off', () => {
-		const results = [result('threatfox', 'ok', 'malicious', { score: 75 }), result('greynoise', 'ok', 'benign', { benignSignal: 'known_benign' })];
+		const results = [result('threatfox', 'ok', 'malicious', { score: 75 }), result('greynoise', 'ok', 'benign', { benign_signal: 'known_benign' })];
 		const capped = aggregate(results, benignWins);
 		expect(capped).toMatchObject({ verdict: 'benign', score: 0 });
 		expect(capped.reasons).toEqual(['greynoise: benign signal', 'Outweighed by the known-benign signal: threatfox: malicious signal']);
@@ -72,8 +75,8 @@ describe('aggregate', () => {
 	});
 
 	test('a benign context signal (or one that does not say) gives benign only when nothing flags the IoC', () => {
-		for (const benignSignal of ['context', undefined] as const) {
-			const riot = result('greynoise', 'ok', 'benign', { benignSignal });
+		for (const benign_signal of ['context', undefined] as const) {
+			const riot = result('greynoise', 'ok', 'benign', { benign_signal });
 			expect(aggregate([riot, result('a', 'not_found')], benignWins)).toMatchObject({ verdict: 'benign', score: 0 });
 			const flagged = aggregate([riot, result('virustotal', 'ok', 'malicious', { score: 11 })], benignWins);
 			expect(flagged).toMatchObject({ verdict: 'malicious', score: 70 });
@@ -153,7 +156,21 @@ describe('credentials', () => {
 	test('every provider with a credential has one in the node description', () => {
 		const names = (description.credentials ?? []).map((c) => c.name);
 		for (const p of PROVIDERS) if (p.credentialType) expect(names).toContain(p.credentialType);
-		expect(new Set(names).size).toBe(7);
+		expect(new Set(names).size).toBe(names.length);
+		expect(names.length).toBe(new Set(PROVIDERS.map((p) => p.credentialType).filter(Boolean)).size);
+	});
+
+	test('the names the node gives credentials in messages are the credentials\' own', async () => {
+		const dir = path.join(__dirname, '../../credentials');
+		const displayNames = new Map<string, string>();
+		for (const file of fs.readdirSync(dir).filter((f) => /^IocEnrich.*\.credentials\.ts$/.test(f))) {
+			const module = (await import(path.join(dir, file))) as Record<string, new () => { name: string; displayName: string }>;
+			for (const Type of Object.values(module)) {
+				const credential = new Type();
+				displayNames.set(credential.name, credential.displayName);
+			}
+		}
+		for (const p of PROVIDERS.filter((p) => p.credentialType)) expect(p.credentialName).toBe(displayNames.get(p.credentialType as string));
 	});
 });
 

@@ -512,7 +512,7 @@ describe('blocklist files', () => {
 
 	it('one item per IoC type, paired with the items that contributed; Skipped stays per IoC', async () => {
 		const { block, skipped } = await files('plain');
-		expect(block.map((item) => [item.json.iocType, item.json.format, item.json.count, paired(item)])).toEqual([
+		expect(block.map((item) => [item.json.ioc_type, item.json.format, item.json.count, paired(item)])).toEqual([
 			['ip', 'plain', 2, [0, 1]],
 			['domain', 'plain', 1, [2]],
 			['uri', 'plain', 3, [3, 4, 5]],

@@ -16,7 +16,7 @@ import {
 	type FakeAssemblyline,
 } from '../fakes/assemblyline/index.ts';
 import { runNode } from '../harness/n8n.ts';
-import { groupByTagType } from '../../nodes/AssemblylineSubmissionIocs/collect';
+import { groupByTagType } from '../../nodes/AssemblylineSubmissionIocs/tags';
 import { FilterBlockableIocs } from '../../nodes/FilterBlockableIocs/FilterBlockableIocs.node';
 
 const node = new AssemblylineSubmissionIocs();

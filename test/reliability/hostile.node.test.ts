@@ -83,12 +83,12 @@ describe(`Filter Blockable IoCs on hostile alerts (${NUM_RUNS} cases, two workfl
 				expect(files.error).toBeUndefined();
 				const [lists = []] = files.outputs;
 				for (const list of lists) {
-					const type = String(list.json.iocType);
+					const type = String(list.json.ioc_type);
 					const values = block.filter((out) => out.json.type === type).map((out) => String(out.json.value));
 					const expected = (fmt === 'paloalto_edl' || fmt === 'fortigate') && type === 'uri' ? [...new Set(values.map((v) => v.replace(/^[a-z]+:\/\//, '')))] : values;
 					expect(entriesOf(fileText(list), fmt)).toEqual(expected);
 				}
-				expect(lists.map((list) => list.json.iocType)).toEqual(['ip', 'domain', 'uri'].filter((type) => block.some((out) => out.json.type === type)));
+				expect(lists.map((list) => list.json.ioc_type)).toEqual(['ip', 'domain', 'uri'].filter((type) => block.some((out) => out.json.type === type)));
 			}),
 			params,
 		);
@@ -110,7 +110,7 @@ describe('regression: one hostile URL among good IoCs, blocklist files', () => {
 		expect(run.error).toBeUndefined();
 		const [lists = [], skipped = []] = run.outputs;
 		const uri = fmt === 'paloalto_edl' || fmt === 'fortigate' ? 'evil-updates.com/a' : 'https://evil-updates.com/a';
-		expect(lists.map((list) => [list.json.iocType, entriesOf(fileText(list), fmt)])).toEqual([
+		expect(lists.map((list) => [list.json.ioc_type, entriesOf(fileText(list), fmt)])).toEqual([
 			['domain', ['evil-updates.com']],
 			['uri', [uri]],
 		]);
@@ -144,7 +144,7 @@ describe('an IoC the exporters refuse, through the node', () => {
 		}
 		expect(first.error).toBeUndefined();
 		const [lists = [], skipped = []] = first.outputs;
-		expect(lists.map((list) => [list.json.iocType, list.json.count, list.json.text, list.pairedItem])).toEqual([
+		expect(lists.map((list) => [list.json.ioc_type, list.json.count, list.json.text, list.pairedItem])).toEqual([
 			['ip', 1, '45.83.0.1\n', [{ item: 0 }]],
 			['domain', 1, 'evil-updates.com\n', [{ item: 2 }]],
 		]);

@@ -155,6 +155,9 @@ const PROVIDERS_OF: Record<string, { key: keyof typeof KEYS; providers: Provider
 	iocEnrichOtxApi: { key: 'otx', providers: ['otx'], urlFields: ['baseUrl'] },
 	iocEnrichUrlscanApi: { key: 'urlscan', providers: ['urlscan'], urlFields: ['baseUrl'] },
 	iocEnrichShodanApi: { key: 'shodan', providers: ['shodan'], urlFields: ['baseUrl'] },
+	iocEnrichTriageApi: { key: 'triage', providers: ['triage'], urlFields: ['baseUrl'] },
+	iocEnrichSafeBrowsingApi: { key: 'safebrowsing', providers: ['safebrowsing'], urlFields: ['baseUrl'] },
+	iocEnrichIntelxApi: { key: 'intelx', providers: ['intelx'], urlFields: ['baseUrl'] },
 };
 
 test('every credential registered in package.json has a secrets scenario here', () => {

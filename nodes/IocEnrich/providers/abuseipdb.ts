@@ -23,15 +23,15 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 	const usage = str(data.usageType);
 	const note = whitelisted ? `, whitelisted${usage ? ` as ${usage}` : ''}` : '';
 	const evidence = {
-		abuseConfidenceScore: score,
-		totalReports: reports,
-		numDistinctUsers: num(data.numDistinctUsers) ?? 0,
-		isWhitelisted: data.isWhitelisted ?? null,
-		isTor: data.isTor ?? null,
-		usageType: usage ?? null,
+		abuse_confidence_score: score,
+		total_reports: reports,
+		num_distinct_users: num(data.numDistinctUsers) ?? 0,
+		is_whitelisted: data.isWhitelisted ?? null,
+		is_tor: data.isTor ?? null,
+		usage_type: usage ?? null,
 		isp: str(data.isp) ?? null,
 		domain: str(data.domain) ?? null,
-		countryCode: str(data.countryCode) ?? null,
+		country_code: str(data.countryCode) ?? null,
 	};
 	if (reports === 0 && !whitelisted) return notFound(evidence, link);
 
@@ -56,8 +56,10 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 
 export const abuseipdb: Provider = {
 	id: 'abuseipdb',
+	option: { name: 'AbuseIPDB', description: 'IPs: abuse confidence score, reports, whitelist' },
 	displayName: NAME,
 	credentialType: 'iocEnrichAbuseIpdbApi',
+	credentialName: 'IoC Enrich: AbuseIPDB API',
 	baseUrlField: 'baseUrl',
 	defaultBaseUrl: 'https://api.abuseipdb.com/api/v2',
 	supports: ['ipv4', 'ipv6'],

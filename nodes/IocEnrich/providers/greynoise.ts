@@ -61,8 +61,10 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 
 export const greynoise: Provider = {
 	id: 'greynoise',
+	option: { name: 'GreyNoise Community', description: 'IPv4: internet scanners and known benign services (RIOT)' },
 	displayName: NAME,
 	credentialType: 'iocEnrichGreyNoiseApi',
+	credentialName: 'IoC Enrich: GreyNoise API',
 	baseUrlField: 'baseUrl',
 	defaultBaseUrl: 'https://api.greynoise.io',
 	supports: ['ipv4'],

@@ -7,9 +7,12 @@ import { abuseipdb } from './abuseipdb';
 import { greynoise } from './greynoise';
 import { malwarebazaar } from './malwarebazaar';
 import { otx } from './otx';
+import { safebrowsing } from './safebrowsing';
+import { intelx } from './intelx';
 import { internetdb } from './internetdb';
 import { shodan } from './shodan';
 import { threatfox } from './threatfox';
+import { triage } from './triage';
 import { urlhaus } from './urlhaus';
 import { urlscan } from './urlscan';
 import { virustotal } from './virustotal';
@@ -25,6 +28,9 @@ export const PROVIDERS: readonly Provider[] = [
 	urlscan,
 	shodan,
 	internetdb,
+	triage,
+	safebrowsing,
+	intelx,
 ];
 
 export function providerById(id: string): Provider | undefined {

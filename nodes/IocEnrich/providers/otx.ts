@@ -74,8 +74,10 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 
 export const otx: Provider = {
 	id: 'otx',
+	option: { name: 'AlienVault OTX', description: 'All types: community pulses and its allowlist' },
 	displayName: NAME,
 	credentialType: 'iocEnrichOtxApi',
+	credentialName: 'IoC Enrich: AlienVault OTX API',
 	baseUrlField: 'baseUrl',
 	defaultBaseUrl: 'https://otx.alienvault.com',
 	supports: ['ipv4', 'ipv6', 'domain', 'url', 'md5', 'sha1', 'sha256'],

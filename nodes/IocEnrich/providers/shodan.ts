@@ -38,8 +38,10 @@ export function readHost(name: string, response: ProviderHttpResponse, ioc: Ioc)
 
 export const shodan: Provider = {
 	id: 'shodan',
+	option: { name: 'Shodan Host', description: 'IPs: open ports, vulnerabilities, tags (context)' },
 	displayName: 'Shodan',
 	credentialType: 'iocEnrichShodanApi',
+	credentialName: 'IoC Enrich: Shodan API',
 	baseUrlField: 'baseUrl',
 	defaultBaseUrl: 'https://api.shodan.io',
 	supports: ['ipv4', 'ipv6'],

@@ -27,7 +27,7 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 	if (status !== 'ok') {
 		return failure({
 			code: /auth/i.test(status) ? 'auth' : 'provider_status',
-			httpStatus: 200,
+			http_status: 200,
 			message: `${NAME} answered query_status "${status.slice(0, 80)}"`,
 		});
 	}
@@ -61,8 +61,11 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 
 export const threatfox: Provider = {
 	id: 'threatfox',
+	option: { name: 'ThreatFox (abuse.ch)', description: 'IPs, domains, URLs, MD5/SHA256: C2 and payload IoCs with confidence' },
+	pickedByDefault: true,
 	displayName: NAME,
 	credentialType: 'iocEnrichAbuseChApi',
+	credentialName: 'IoC Enrich: abuse.ch API',
 	baseUrlField: 'threatFoxUrl',
 	defaultBaseUrl: 'https://threatfox-api.abuse.ch/api/v1',
 	supports: ['ipv4', 'domain', 'url', 'md5', 'sha256'],

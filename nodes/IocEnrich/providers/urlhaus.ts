@@ -52,7 +52,7 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 	if (status !== 'ok') {
 		return failure({
 			code: /auth/i.test(status) ? 'auth' : status.startsWith('invalid') ? 'invalid_input' : 'provider_status',
-			httpStatus: 200,
+			http_status: 200,
 			message: `${NAME} answered query_status "${status.slice(0, 80)}"`,
 		});
 	}
@@ -116,8 +116,11 @@ function request(ioc: Ioc) {
 
 export const urlhaus: Provider = {
 	id: 'urlhaus',
+	option: { name: 'URLhaus (abuse.ch)', description: 'URLs, hosts, payload hashes: malware distribution' },
+	pickedByDefault: true,
 	displayName: NAME,
 	credentialType: 'iocEnrichAbuseChApi',
+	credentialName: 'IoC Enrich: abuse.ch API',
 	baseUrlField: 'urlhausUrl',
 	defaultBaseUrl: 'https://urlhaus-api.abuse.ch/v1',
 	supports: ['ipv4', 'domain', 'url', 'md5', 'sha256'],

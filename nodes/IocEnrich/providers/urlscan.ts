@@ -119,8 +119,10 @@ function followUp(reading: ProviderReading, ioc: Ioc): FollowUp | undefined {
 
 export const urlscan: Provider = {
 	id: 'urlscan',
+	option: { name: 'urlscan.io Search', description: 'IPs, domains, URLs, SHA256: earlier public scans (search only)' },
 	displayName: NAME,
 	credentialType: 'iocEnrichUrlscanApi',
+	credentialName: 'IoC Enrich: urlscan.io API',
 	baseUrlField: 'baseUrl',
 	defaultBaseUrl: 'https://urlscan.io',
 	supports: ['ipv4', 'ipv6', 'domain', 'url', 'sha256'],

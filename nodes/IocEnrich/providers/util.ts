@@ -77,6 +77,7 @@ export function said(response: ProviderHttpResponse): string {
 	const errors = arr(body?.errors);
 	const text =
 		str(error?.message) ??
+		str(error?.code) ??
 		str(body?.error) ??
 		str(obj(errors[0])?.detail) ??
 		str(body?.message) ??
@@ -86,12 +87,12 @@ export function said(response: ProviderHttpResponse): string {
 	return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
-/** A 2xx whose body is not the JSON the provider documents. */
-export function malformed(name: string, response: ProviderHttpResponse): ProviderReading {
+/** A 2xx whose body is not the JSON the provider documents; `field` names what is missing or wrong. */
+export function malformed(name: string, response: ProviderHttpResponse, field?: string): ProviderReading {
 	return failure({
 		code: 'malformed',
-		httpStatus: response.statusCode,
-		message: `${name} answered HTTP ${response.statusCode} with a body that is not the expected JSON (${response.text.length} bytes)`,
+		http_status: response.statusCode,
+		message: `${name}'s answer to ${response.endpoint} (HTTP ${response.statusCode}) is not the documented JSON${field ? `: ${field}` : ''} (${response.text.length} bytes)`,
 	});
 }
 
@@ -101,7 +102,7 @@ export function unexpected(name: string, response: ProviderHttpResponse): Provid
 	const invalid = response.statusCode === 400 || response.statusCode === 422;
 	return failure({
 		code: invalid ? 'invalid_input' : 'provider_status',
-		httpStatus: response.statusCode,
+		http_status: response.statusCode,
 		message: `${name} answered HTTP ${response.statusCode}${message ? `: ${message}` : ''}`,
 	});
 }

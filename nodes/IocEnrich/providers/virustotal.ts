@@ -94,13 +94,26 @@ function errorCode(response: ProviderHttpResponse): string | undefined {
 
 export const virustotal: Provider = {
 	id: 'virustotal',
+	option: { name: 'VirusTotal', description: 'All types: engine detections (public key: 4 lookups a minute)' },
 	displayName: NAME,
 	credentialType: 'iocEnrichVirusTotalApi',
+	credentialName: 'IoC Enrich: VirusTotal API',
 	baseUrlField: 'baseUrl',
 	defaultBaseUrl: 'https://www.virustotal.com/api/v3',
 	supports: ['ipv4', 'ipv6', 'domain', 'url', 'md5', 'sha1', 'sha256'],
 	// Public API: 4 requests per minute.
 	limits: { concurrency: 4, minIntervalMs: 15_000 },
+	rateSetting: 'virusTotalRequestsPerMinute',
+	settings: [
+		{
+			displayName: 'VirusTotal Requests per Minute',
+			name: 'virusTotalRequestsPerMinute',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 4,
+			description: 'The public API allows 4. Raise it for a premium key; 0 means no spacing.',
+		},
+	],
 	request: (ioc) => ({
 		method: 'GET',
 		url: `/${PATHS[ioc.type]}/${encodeURIComponent(idFor(ioc))}`,

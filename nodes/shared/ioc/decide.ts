@@ -197,13 +197,19 @@ export function applyCap(block: readonly IocItem[], cap: number = DEFAULT_CAP): 
 	if (!(cap >= 0) || (Number.isFinite(cap) && !Number.isInteger(cap))) {
 		throw new RangeError(`The cap must be a whole number ≥ 0 or Infinity, not ${cap}`);
 	}
-	const ranked = block.map((item, index) => ({ item, index, rank: verdictRank(item.verdict) }));
-	ranked.sort((a, b) => b.rank - a.rank || a.index - b.index);
+	const ranked = inCapOrder(block);
 	const text = `Over the cap of ${cap} IoCs sent to Block in one run (the highest verdicts go first).`;
 	return {
-		block: ranked.slice(0, cap).map(({ item }) => item),
-		skipped: ranked.slice(cap).map(({ item }) => holdBack(item, 'over_cap', text)),
+		block: ranked.slice(0, cap),
+		skipped: ranked.slice(cap).map((item) => holdBack(item, 'over_cap', text)),
 	};
+}
+
+/** The order the cap keeps IoCs in: highest verdict first, then input order (a new array). */
+export function inCapOrder<T extends IocItem>(items: readonly T[]): T[] {
+	const ranked = items.map((item, index) => ({ item, index, rank: verdictRank(item.verdict) }));
+	ranked.sort((a, b) => b.rank - a.rank || a.index - b.index);
+	return ranked.map(({ item }) => item);
 }
 
 /** decideIocs then applyCap, for callers with no cross-run dedup in between. */

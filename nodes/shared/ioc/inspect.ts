@@ -1,9 +1,11 @@
 import { checkBlockable } from './blockable';
 import { refang } from './refang';
 import { quote, rawText } from './text';
-import type { ReasonCode } from './types';
+import type { IocType, ReasonCode } from './types';
+import { intelType } from './vocabulary';
 
-export type DetectedIocType = 'ipv4' | 'ipv6' | 'domain' | 'url' | 'md5' | 'sha1' | 'sha256' | 'unknown';
+/** The threat-intel words (IocType), or `unknown`. */
+export type DetectedIocType = IocType | 'unknown';
 
 export interface IocInspection {
 	iocType: DetectedIocType;
@@ -34,7 +36,7 @@ export function inspectIoc(raw: unknown): IocInspection {
 		return { iocType: 'unknown', value: raw, original, reason: 'invalid', reason_text: outcome.text };
 	}
 	const ioc = outcome.ioc as NonNullable<typeof outcome.ioc>;
-	const iocType: DetectedIocType = ioc.type === 'uri' ? 'url' : ioc.type === 'domain' ? 'domain' : ioc.host.kind;
+	const iocType: DetectedIocType = intelType(ioc);
 	const inspection: IocInspection = { iocType, value: ioc.value, original };
 	if (!outcome.ok) {
 		inspection.reason = outcome.reason as NonNullable<IocInspection['reason']>;

@@ -1,5 +1,8 @@
-/** Assemblyline's words for the network IoCs a firewall can block. */
+/** Assemblyline's words for the network IoCs a firewall can block (see vocabulary.ts). */
 export type NetworkType = 'ip' | 'domain' | 'uri';
+
+/** The threat-intel words for the IoCs IoC Enrich looks up (see vocabulary.ts for the map). */
+export type IocType = 'ipv4' | 'ipv6' | 'domain' | 'url' | 'md5' | 'sha1' | 'sha256';
 
 /** Stable machine codes for why an IoC is held back (see reasons.ts for precedence). */
 export type ReasonCode =

@@ -11,7 +11,7 @@ import { IOC_TYPES } from './types';
 export interface Resolved {
 	/** What to look up, or why nothing is looked up. */
 	target: Ioc | NotSent;
-	ioc: { value: string; type: IocType | 'unknown'; original: string; refanged: boolean; declaredType?: string };
+	ioc: { value: string; type: IocType | 'unknown'; original: string; refanged: boolean; declared_type?: string };
 }
 
 const HASH_WORDS: Record<string, IocType | 'hash'> = {
@@ -29,11 +29,11 @@ function textOf(raw: unknown): string {
 	return typeof raw === 'string' ? raw : JSON.stringify(raw) ?? String(raw);
 }
 
-function notSent(original: string, value: string, type: IocType | 'unknown', reason: string, reason_text: string, declaredType?: string): Resolved {
+function notSent(original: string, value: string, type: IocType | 'unknown', reason: string, reason_text: string, declared_type?: string): Resolved {
 	const status = reason === 'unsupported_type' ? 'unsupported' : 'skipped';
 	return {
 		target: { status, reason, reason_text },
-		ioc: { value, type, original, refanged: false, ...(declaredType ? { declaredType } : {}) },
+		ioc: { value, type, original, refanged: false, ...(declared_type ? { declared_type } : {}) },
 	};
 }
 
@@ -80,7 +80,7 @@ export function resolveIoc(raw: unknown, declared?: string): Resolved {
 		type,
 		original,
 		refanged: typeof raw === 'string' && refang(raw) !== raw,
-		...(word ? { declaredType: word } : {}),
+		...(word ? { declared_type: word } : {}),
 	};
 	if (reason || type === 'unknown' || !IOC_TYPES.includes(type as IocType)) {
 		return {

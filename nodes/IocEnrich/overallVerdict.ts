@@ -23,12 +23,12 @@ export interface Summary {
 	/** Providers a request was sent to or attempted for (not unsupported, not skipped). */
 	queried: number;
 	ok: number;
-	notFound: number;
+	not_found: number;
 	/** error + timeout + rate_limited */
 	failed: number;
 	error: number;
 	timeout: number;
-	rateLimited: number;
+	rate_limited: number;
 	unsupported: number;
 	skipped: number;
 	malicious: number;
@@ -54,15 +54,15 @@ export function summarise(results: readonly ProviderResult[]): Summary {
 	const count = (test: (r: ProviderResult) => boolean) => results.filter(test).length;
 	const error = count((r) => r.status === 'error');
 	const timeout = count((r) => r.status === 'timeout');
-	const rateLimited = count((r) => r.status === 'rate_limited');
+	const rate_limited = count((r) => r.status === 'rate_limited');
 	return {
 		queried: count((r) => r.status !== 'unsupported' && r.status !== 'skipped'),
 		ok: count((r) => r.status === 'ok'),
-		notFound: count((r) => r.status === 'not_found'),
-		failed: error + timeout + rateLimited,
+		not_found: count((r) => r.status === 'not_found'),
+		failed: error + timeout + rate_limited,
 		error,
 		timeout,
-		rateLimited,
+		rate_limited,
 		unsupported: count((r) => r.status === 'unsupported'),
 		skipped: count((r) => r.status === 'skipped'),
 		malicious: count((r) => r.status === 'ok' && r.verdict === 'malicious'),
@@ -89,7 +89,7 @@ export function aggregate(results: readonly ProviderResult[], options: Aggregate
 	const benign = answered.filter((r) => r.verdict === 'benign');
 	const sentences = (list: ProviderResult[]) => list.flatMap((r) => (r.reasons.length ? r.reasons : [`${r.name}: ${r.verdict}`]));
 	const bad = [...malicious, ...suspicious];
-	const known = benign.filter((r) => r.benignSignal === 'known_benign');
+	const known = benign.filter((r) => r.benign_signal === 'known_benign');
 
 	if (benign.length > 0 && bad.length === 0) return { verdict: 'benign', score: 0, reasons: sentences(benign), summary };
 	if (known.length > 0 && options.knownBenignWins) {
@@ -110,7 +110,7 @@ export function aggregate(results: readonly ProviderResult[], options: Aggregate
 
 function benignNote(benign: ProviderResult[]): string[] {
 	return benign.flatMap((r) =>
-		r.reasons.map((s) => (r.benignSignal === 'known_benign' ? `Known-benign signal not applied: ${s}` : `Benign context outweighed: ${s}`)),
+		r.reasons.map((s) => (r.benign_signal === 'known_benign' ? `Known-benign signal not applied: ${s}` : `Benign context outweighed: ${s}`)),
 	);
 }
 
@@ -122,9 +122,9 @@ function nothingFound(results: readonly ProviderResult[], summary: Summary): str
 	}
 	const parts: string[] = [];
 	if (summary.ok) parts.push(`${summary.ok} answered without a verdict`);
-	if (summary.notFound) parts.push(`${summary.notFound} not found`);
+	if (summary.not_found) parts.push(`${summary.not_found} not found`);
 	if (summary.timeout) parts.push(`${summary.timeout} timed out`);
-	if (summary.rateLimited) parts.push(`${summary.rateLimited} rate limited`);
+	if (summary.rate_limited) parts.push(`${summary.rate_limited} rate limited`);
 	if (summary.error) parts.push(`${summary.error} failed`);
 	if (summary.unsupported) parts.push(`${summary.unsupported} do not support this type`);
 	return `No provider reports it as malicious or benign (${parts.join(', ')}); not found is not a statement of trust.`;

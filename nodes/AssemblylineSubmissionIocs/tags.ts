@@ -122,15 +122,16 @@ export function groupByTagType(iocs: CollectedIoc[]): Grouped {
 
 /**
  * Ontology NDJSON, one record per line. Lines that are not JSON are counted, not dropped
- * silently: the caller fails the item, since a cut download would otherwise lose IoCs.
+ * silently: the caller fails the item, since a cut download would otherwise lose IoCs. The records
+ * are unchecked JSON: the caller checks them against ONTOLOGY_RECORD.
  */
-export function parseNdjson(text: string): { records: OntologyRecord[]; unreadableLines: number[] } {
-	const records: OntologyRecord[] = [];
+export function parseNdjson(text: string): { records: unknown[]; unreadableLines: number[] } {
+	const records: unknown[] = [];
 	const unreadableLines: number[] = [];
 	text.split('\n').forEach((line, index) => {
 		if (!line.trim()) return;
 		try {
-			records.push(JSON.parse(line) as OntologyRecord);
+			records.push(JSON.parse(line));
 		} catch {
 			unreadableLines.push(index + 1);
 		}

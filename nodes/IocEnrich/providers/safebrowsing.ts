@@ -1,0 +1,98 @@
+/**
+ * Google Safe Browsing v4 Lookup API, `threatMatches:find` (developers.google.com/safe-browsing/v4/lookup-api):
+ * POST `{client: {clientId, clientVersion}, threatInfo: {threatTypes, platformTypes,
+ * threatEntryTypes: ["URL"], threatEntries: [{url}]}}` with the key as the `key` query parameter;
+ * up to 500 entries a request; the answer is `{}` when nothing matches, else
+ * `{matches: [{threatType, platformType, threat: {url}, cacheDuration}]}`. Errors are Google's
+ * standard error body `{error: {code, message, status}}` (cloud.google.com/apis/design/errors):
+ * 400 INVALID_ARGUMENT "API key not valid" for a wrong key, 429 RESOURCE_EXHAUSTED for quotas.
+ * The Lookup API is for non-commercial use only; Google's commercial equivalent is Web Risk.
+ * A domain is checked as the URL `http://<domain>/`: Safe Browsing lists URL expressions, and a
+ * host's root expression covers a listed domain (developers.google.com/safe-browsing/v4/urls-hashing).
+ * The IoCs of one execution are asked in batches of 500 (Provider.batch), not one request each.
+ * A match is malicious; no match is unknown, never benign.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
+import { arr, failure, malformed, notFound, obj, said, str, tagList, unexpected } from './util';
+
+const NAME = 'Google Safe Browsing';
+
+export const SAFE_BROWSING_BATCH = 500;
+
+const THREAT_TYPES = ['MALWARE', 'SOCIAL_ENGINEERING', 'UNWANTED_SOFTWARE', 'POTENTIALLY_HARMFUL_APPLICATION'];
+
+function urlOf(ioc: Ioc): string {
+	return ioc.type === 'domain' ? `http://${ioc.value}/` : ioc.value;
+}
+
+function link(ioc: Ioc): string {
+	return `https://transparencyreport.google.com/safe-browsing/search?url=${encodeURIComponent(urlOf(ioc))}`;
+}
+
+function request(iocs: readonly Ioc[]) {
+	return {
+		method: 'POST' as const,
+		url: '/threatMatches:find',
+		body: JSON.stringify({
+			client: { clientId: 'n8n-nodes-assemblyline', clientVersion: '1' },
+			threatInfo: {
+				threatTypes: THREAT_TYPES,
+				platformTypes: ['ANY_PLATFORM'],
+				threatEntryTypes: ['URL'],
+				threatEntries: iocs.map((ioc) => ({ url: urlOf(ioc) })),
+			},
+		}),
+		headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+	};
+}
+
+function readMany(response: ProviderHttpResponse, iocs: readonly Ioc[]): ProviderReading[] {
+	const body = obj(response.json);
+	if (!body) return iocs.map(() => malformed(NAME, response, 'the answer is not an object'));
+	if (body.matches !== undefined && !Array.isArray(body.matches)) return iocs.map(() => malformed(NAME, response, 'matches is not a list'));
+	const byUrl = new Map<string, IDataObject[]>();
+	for (const match of arr(body.matches).map(obj)) {
+		const url = str(obj(match?.threat)?.url);
+		if (match && url) byUrl.set(url, [...(byUrl.get(url) ?? []), match]);
+	}
+	return iocs.map((ioc) => {
+		const matches = byUrl.get(urlOf(ioc)) ?? [];
+		if (matches.length === 0) return notFound({ matches: 0, checked_as: urlOf(ioc) }, link(ioc));
+		const threats = tagList(matches.map((m) => m.threatType));
+		return {
+			status: 'ok',
+			verdict: 'malicious',
+			tags: threats,
+			link: link(ioc),
+			reasons: [`${NAME}: listed as ${threats.join(', ')}`],
+			evidence: { matches: matches.length, threat_types: threats, platforms: tagList(matches.map((m) => m.platformType)), checked_as: urlOf(ioc) },
+		};
+	});
+}
+
+function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
+	if (response.statusCode === 400 && /API key/i.test(said(response))) {
+		return failure({ code: 'auth', http_status: 400, message: `${NAME} refused the API key: ${said(response)}` });
+	}
+	if (response.statusCode !== 200) return unexpected(NAME, response);
+	return readMany(response, [ioc])[0];
+}
+
+export const safebrowsing: Provider = {
+	id: 'safebrowsing',
+	option: { name: 'Google Safe Browsing', description: 'URLs, domains: Google\'s malware and phishing lists (non-commercial use)' },
+	displayName: NAME,
+	credentialType: 'iocEnrichSafeBrowsingApi',
+	credentialName: 'IoC Enrich: Google Safe Browsing API',
+	baseUrlField: 'baseUrl',
+	defaultBaseUrl: 'https://safebrowsing.googleapis.com/v4',
+	supports: ['url', 'domain'],
+	limits: { concurrency: 2, minIntervalMs: 0 },
+	request: (ioc) => request([ioc]),
+	read,
+	batch: { max: SAFE_BROWSING_BATCH, request, read: readMany },
+	// Google's daily quota: "Quota exceeded for quota metric … and limit '… per day'".
+	quotaExhausted: (response) => /per day/i.test(said(response)),
+};
