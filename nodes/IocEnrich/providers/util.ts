@@ -71,7 +71,7 @@ export function failure(error: ProviderError): ProviderReading {
 }
 
 /** A short, safe rendering of what the provider said (never the request). */
-export function said(response: ProviderHttpResponse): string {
+export function providerMessage(response: ProviderHttpResponse): string {
 	const body = obj(response.json);
 	const error = obj(body?.error);
 	const errors = arr(body?.errors);
@@ -98,7 +98,7 @@ export function malformed(name: string, response: ProviderHttpResponse, field?: 
 
 /** Any status the provider file does not expect. */
 export function unexpected(name: string, response: ProviderHttpResponse): ProviderReading {
-	const message = said(response);
+	const message = providerMessage(response);
 	const invalid = response.statusCode === 400 || response.statusCode === 422;
 	return failure({
 		code: invalid ? 'invalid_input' : 'provider_status',

@@ -7,7 +7,7 @@
  * only a second one in a row switches it off for the run.
  */
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import { arr, clampScore, isoDate, malformed, notFound, num, obj, said, str, tagList, unexpected } from './util';
+import { arr, clampScore, isoDate, malformed, notFound, num, obj, providerMessage, str, tagList, unexpected } from './util';
 
 const NAME = 'VirusTotal';
 
@@ -120,6 +120,6 @@ export const virustotal: Provider = {
 		headers: { Accept: 'application/json' },
 	}),
 	read,
-	quotaExhausted: (response) => /daily|monthly/i.test(said(response)),
+	quotaExhausted: (response) => /daily|monthly/i.test(providerMessage(response)),
 	windowQuota: { pauseMs: 60_000, matches: (response) => errorCode(response) === 'QuotaExceededError' },
 };
