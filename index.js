@@ -17,4 +17,5 @@ module.exports = {
 	FilterBlockableIocs: require('./nodes/FilterBlockableIocs/FilterBlockableIocs.node').FilterBlockableIocs,
 	ConfirmBlockedIocs: require('./nodes/ConfirmBlockedIocs/ConfirmBlockedIocs.node').ConfirmBlockedIocs,
 	IocEnrich: require('./nodes/IocEnrich/IocEnrich.node').IocEnrich,
+	BlockOnFirewall: require('./nodes/BlockOnFirewall/BlockOnFirewall.node').BlockOnFirewall,
 };

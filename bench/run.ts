@@ -376,6 +376,7 @@ async function main() {
 	if (wanted(3)) await guarded('3', case3);
 	if (wanted(4)) await guarded('4', async () => void rows.push(...(await enrichCase({ reps: REPS, quick: QUICK, log }))));
 	if (wanted(5)) await guarded('5', case5);
+	if (wanted(6)) await guarded('6', async () => void rows.push(...(await (await import('./cases/push.ts')).pushCase({ quick: QUICK, reps: REPS, log }))));
 
 	const minutes = ((Date.now() - started) / 60000).toFixed(1);
 	const out = [

@@ -22,6 +22,9 @@ export const SCREENSHOT_FILES: Record<ExampleKey, string> = {
 	blockTrigger: 'example-block-iocs-from-new-alerts.png',
 	blockSearch: 'example-block-iocs-scheduled-search.png',
 	enrich: 'example-enrich-before-blocking.png',
+	feeds: 'example-serve-blocklist-feeds.png',
+	sweep: 'example-sweep-expired-blocklist-rows.png',
+	unblock: 'example-unblock-ioc.png',
 };
 
 /** Node panels: which example, which node, and whether to run the step and show one of its outputs in Table view. */

@@ -11,12 +11,27 @@ export const EXAMPLE_FILES = {
 	blockTrigger: 'block-iocs-from-new-alerts.json',
 	blockSearch: 'block-iocs-scheduled-search.json',
 	enrich: 'enrich-before-blocking.json',
+	feeds: 'serve-blocklist-feeds.json',
+	sweep: 'sweep-expired-blocklist-rows.json',
+	unblock: 'unblock-ioc.json',
 } as const;
 export type ExampleKey = keyof typeof EXAMPLE_FILES;
 
 /** The credential id the examples reference (`credentials.assemblylineApi.id`). */
 export const AL_CREDENTIAL = { id: 'alCredential0001', name: 'Assemblyline API' };
 export const FIREWALL_CREDENTIAL = { id: 'fwCredential0001', name: 'Firewall API (placeholder)' };
+/** The Basic auth credentials of the feed and unblock webhooks (`credentials.httpBasicAuth.id`). */
+export const FEED_CREDENTIAL = { id: 'feedBasicAuth001', name: 'Blocklist feeds (Basic auth)' };
+export const UNBLOCK_CREDENTIAL = { id: 'unblockBasicAu01', name: 'Blocklist unblock (Basic auth)' };
+/** The Data Table the blocklist examples create and use. */
+export const BLOCKLIST_TABLE = 'ioc_blocklist';
+/** The feed and unblock webhook paths (under /webhook/). */
+export const FEED_PATH = 'ioc-blocklist';
+export const UNBLOCK_PATH = 'ioc-blocklist/unblock';
+/** Every feed the Serve workflow answers: IoC type × format. */
+export const FEEDS: { type: 'ip' | 'domain' | 'url'; format: string }[] = (['ip', 'domain', 'url'] as const).flatMap((type) =>
+	['paloalto_edl', 'fortigate', 'cisco', 'cisco_md5', 'plain', 'csv', 'stix'].map((format) => ({ type, format })),
+);
 export const SLACK_CREDENTIAL = { id: 'slackCredential1', name: 'Slack (placeholder)' };
 export const ABUSECH_CREDENTIAL = { id: 'abuseChCredent01', name: 'abuse.ch (placeholder)' };
 
@@ -26,7 +41,19 @@ export const NODE = {
 	trigger: 'AL Alert Trigger',
 	submission: 'AL Submission IoCs',
 	sids: 'Submission IDs',
+	/** The placeholder firewall call of the enrich example. */
 	firewall: 'Block on Firewall',
+	table: 'Blocklist Table',
+	readBlocklist: 'Read Blocklist',
+	merge: 'IoCs and Current Rows',
+	prepare: 'Prepare Rows',
+	write: 'Write to Blocklist',
+	renderFeed: 'Render Feed',
+	feedWebhook: 'Firewall Pulls the Feed',
+	expired: 'Expired Rows',
+	deleteExpired: 'Delete Expired Rows',
+	removed: 'Removed',
+	unblock: 'Unblock',
 	aggregate: 'All Blocked IoCs',
 	slack: 'Tell the SOC on Slack',
 	reasons: 'Skipped: Count by Reason',
@@ -137,7 +164,7 @@ export function setSubmissionIds(wf: WorkflowJson, sids: string[]): WorkflowJson
 }
 
 /** The npm-start copy of the blocking workflow: manual trigger, the given alert query and limit, no
- * firewall or Slack calls (it reports what would be blocked), no cross-run memory, no cap. */
+ * blocklist writes or Slack calls (it reports what would be blocked), no cross-run memory, no cap. */
 export function blockingForReport(example: WorkflowJson, opts: { id: string; query: string; limit: number | 'all' }): WorkflowJson {
 	const wf = withManualTrigger(copyWorkflow(example, opts.id, `${example.name} (report)`));
 	setParams(wf, NODE.search, {
@@ -146,9 +173,14 @@ export function blockingForReport(example: WorkflowJson, opts: { id: string; que
 		returnAll: opts.limit === 'all',
 		...(opts.limit === 'all' ? {} : { limit: opts.limit }),
 	});
-	// The report lists every blockable IoC; the cap protects a firewall, and none is called here.
+	// The report lists every blockable IoC; the cap protects a firewall, and none is fed here.
 	setParams(wf, NODE.filter, { onlyNew: false, maxToBlock: 0 });
-	return removeNodes(wf, [NODE.firewall, NODE.confirm, NODE.aggregate, NODE.slack]);
+	return removeNodes(wf, [NODE.table, NODE.readBlocklist, NODE.merge, NODE.prepare, NODE.write, NODE.aggregate, NODE.slack]);
+}
+
+/** The URL of one feed of the Serve workflow on an n8n at `n8nUrl`. */
+export function feedUrl(n8nUrl: string, type: string, format: string): string {
+	return `${n8nUrl}/webhook/${FEED_PATH}?type=${encodeURIComponent(type)}&format=${encodeURIComponent(format)}`;
 }
 
 export function submissionForReport(example: WorkflowJson, opts: { id: string; sids: string[] }): WorkflowJson {

@@ -66,7 +66,7 @@ export function readSettings(context: IExecuteFunctions): Settings {
 	};
 }
 
-function readAllowlist(context: IExecuteFunctions): Allowlist | undefined {
+export function readAllowlist(context: IExecuteFunctions): Allowlist | undefined {
 	const text = context.getNodeParameter('allowlist', 0, '') as string;
 	if (typeof text !== 'string' || text.trim() === '') return undefined;
 	const { allowlist, errors } = compileAllowlist(text);

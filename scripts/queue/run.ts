@@ -19,7 +19,7 @@ import path from 'node:path';
 
 import { ensureN8n, packPackage, stderrLog, withSignals, type WorkflowJson } from '../n8n-host.ts';
 import { alCredential } from '../report.ts';
-import { copyWorkflow, FIREWALL_CREDENTIAL, getNode, loadExample, NODE, removeNodes, replaceNode, setParams } from '../workflows.ts';
+import { copyWorkflow, FEED_CREDENTIAL, feedUrl, FIREWALL_CREDENTIAL, getNode, loadExample, NODE, replaceNode, setParams } from '../workflows.ts';
 import { defaultUsers, startFakeAssemblyline, type FakeAssemblyline } from '../../test/fakes/assemblyline/index.ts';
 import { QueueCluster, nodeItems } from './cluster.ts';
 import { startHoldingFirewall, type HoldingFirewall } from './firewall.ts';
@@ -29,7 +29,8 @@ const repoDir = path.resolve(import.meta.dirname, '..', '..');
 const t0 = Date.now();
 const log = (m: string) => stderrLog(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${m}`);
 
-const WF = { main: 'QueueBlockTrig01', progress: 'QueueBlockTrig02' };
+const WF = { main: 'QueueBlockTrig01', progress: 'QueueBlockTrig02', feeds: 'QueueBlockFeeds1' };
+const FEED_AUTH = { user: 'firewall', password: 'queue-feed-password-1' };
 const FIREWALL_TOKEN = 'Bearer queue-firewall-token';
 /** Bull's lock and stalled check scaled down so a dead worker's job is noticed in seconds (n8n defaults:
  * 60 s lock, 10 s renew, 30 s stalled check). The main's queue recovery keeps its default (every 180 min,
@@ -82,8 +83,30 @@ function queueCopy(example: WorkflowJson, id: string, name: string, fw: HoldingF
 	// Cross-worker dedup is asserted while two executions overlap, so the Filter records what it passes on
 	// (the example records only what Confirm Blocked IoCs confirms, which an overlapping run cannot see yet).
 	setParams(wf, NODE.filter, { onlyNew: true, remember: 'passedOn' });
-	removeNodes(wf, [NODE.confirm]);
-	setParams(wf, NODE.firewall, { url: `${fw.url}/${id}/api/v1/blocklist` });
+	// The example writes to the blocklist Data Table (read by the feed that the main instance serves). A
+	// firewall API call on a branch of its own, first after the Filter, is what the test holds to keep an
+	// execution busy on its worker, and what the kill test catches an execution in.
+	wf.nodes.push({
+		id: 'q0000000-0000-4000-8000-0000000000f1',
+		name: NODE.firewall,
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		position: [520, -80],
+		parameters: {
+			method: 'POST',
+			url: `${fw.url}/${id}/api/v1/blocklist`,
+			authentication: 'genericCredentialType',
+			genericAuthType: 'httpHeaderAuth',
+			sendBody: true,
+			contentType: 'json',
+			specifyBody: 'keypair',
+			bodyParameters: { parameters: [{ name: 'type', value: '={{ $json.type }}' }, { name: 'value', value: '={{ $json.value }}' }] },
+			options: {},
+		},
+		credentials: { httpHeaderAuth: { ...FIREWALL_CREDENTIAL } },
+	});
+	const filterOut = (wf.connections[NODE.filter] as { main: { node: string; type: string; index: number }[][] }).main;
+	filterOut[0] = [{ node: NODE.firewall, type: 'main', index: 0 }, ...filterOut[0]];
 	const slack = getNode(wf, NODE.slack);
 	replaceNode(wf, NODE.slack, {
 		type: 'n8n-nodes-base.httpRequest',
@@ -148,12 +171,15 @@ async function main(): Promise<void> {
 		await cluster.importCredentials([
 			alCredential({ url: fake.url, user: users[0].name, apikey: users[0].apikey, verifyTls: true }),
 			{ ...FIREWALL_CREDENTIAL, type: 'httpHeaderAuth', data: { name: 'Authorization', value: FIREWALL_TOKEN } },
+			{ ...FEED_CREDENTIAL, type: 'httpBasicAuth', data: FEED_AUTH },
 		]);
 		const example = loadExample(path.join(repoDir, 'examples'), 'blockTrigger');
 		const wfMain = queueCopy(example, WF.main, `${example.name} (queue mode)`, fw);
 		const wfProgress = queueCopy(example, WF.progress, `${example.name} (queue mode, save progress)`, fw, { saveExecutionProgress: true });
-		await cluster.importWorkflows([wfMain, wfProgress]);
+		const feeds = copyWorkflow(loadExample(path.join(repoDir, 'examples'), 'feeds'), WF.feeds);
+		await cluster.importWorkflows([wfMain, wfProgress, feeds]);
 		await cluster.publish(WF.main);
+		await cluster.publish(WF.feeds);
 		await Promise.all([cluster.startMain(process.env.QUEUE_MAIN_LOG_LEVEL ? { N8N_LOG_LEVEL: process.env.QUEUE_MAIN_LOG_LEVEL } : {}), cluster.startWorkers(1)]);
 		await cluster.setupOwner();
 		const active = (await cluster.rest('GET', `/workflows/${WF.main}`)).active;
@@ -290,6 +316,16 @@ async function part1(c: QueueCluster, fake: FakeAssemblyline, fw: HoldingFirewal
 	check(crossWorker.length > 0, 'cross-worker dedup: IoCs blocked on one worker were held back as already_blocked on the other', crossWorker);
 	const repeats = perExec.flatMap((e) => e.alreadyBlocked);
 	check(repeats.length >= 5, 'every repeated IoC went to Skipped as already_blocked', repeats);
+	// The feeds, served by the main instance from the Data Table the workers wrote: each blocked IoC
+	// exactly once, in the feed of its type.
+	const served: string[] = [];
+	for (const type of ['ip', 'domain', 'url']) {
+		const res = await fetch(feedUrl(c.main.url, type, 'plain'), { headers: { authorization: `Basic ${Buffer.from(`${FEED_AUTH.user}:${FEED_AUTH.password}`).toString('base64')}` } });
+		const body = await res.text();
+		check(res.status === 200, `the main instance serves the ${type} feed`, { status: res.status, body: body.slice(0, 200) });
+		served.push(...body.split('\n').filter(Boolean).map((v) => `${type === 'url' ? 'uri' : type} ${v}`));
+	}
+	check(JSON.stringify([...served].sort()) === JSON.stringify([...EXPECTED_BLOCKED].sort()), 'the feeds hold every blocked IoC exactly once', served);
 	const slack = fw.callsTo(`/${WF.main}/slack/`);
 	check(slack.length === ROUNDS.length, 'one Slack message per execution that blocked something', slack.length);
 	summary.part1 = {
@@ -298,6 +334,7 @@ async function part1(c: QueueCluster, fake: FakeAssemblyline, fw: HoldingFirewal
 		executionsPerWorker: byWorker,
 		firewall: { calls: fwCalls.length, perIoc: counts },
 		slackMessages: slack.length,
+		feeds: served,
 		crossWorkerDedup: crossWorker,
 	};
 }

@@ -106,8 +106,26 @@ class CredentialsHelper extends ICredentialsHelper {
 		return requestOptions;
 	}
 
-	async preAuthentication() {
-		return undefined;
+	/**
+	 * n8n's CredentialsHelper.preAuthentication (packages/cli/src/credentials-helper.ts): a type with a
+	 * hidden `expirable` property runs its `preAuthentication` when that property is empty or the
+	 * request was refused (401), and n8n keeps the output in the credential (here: in the store).
+	 */
+	async preAuthentication(
+		helpers: { helpers: { httpRequest: (options: IHttpRequestOptions) => Promise<unknown> } },
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		_node: INode,
+		credentialsExpired: boolean,
+	) {
+		const type = CREDENTIAL_TYPES[typeName];
+		const expirable = type?.properties.find((p) => p.type === 'hidden' && p.typeOptions?.expirable === true);
+		if (!type || !expirable || typeof type.preAuthentication !== 'function') return undefined;
+		if (credentials[expirable.name] && !credentialsExpired) return undefined;
+		const output = await type.preAuthentication.call(helpers as never, credentials);
+		if (output[expirable.name] === undefined) return undefined;
+		if (this.store[typeName]) Object.assign(this.store[typeName], output);
+		return Object.assign(credentials, output);
 	}
 
 	async getCredentials(): Promise<never> {

@@ -31,8 +31,13 @@ import { LoggerProxy } from 'n8n-workflow';
 import { AssemblylineAlertSearch } from '../../nodes/AssemblylineAlertSearch/AssemblylineAlertSearch.node';
 import { AssemblylineAlertTrigger } from '../../nodes/AssemblylineAlertTrigger/AssemblylineAlertTrigger.node';
 import { AssemblylineSubmissionIocs } from '../../nodes/AssemblylineSubmissionIocs/AssemblylineSubmissionIocs.node';
+import { BlockOnFirewall } from '../../nodes/BlockOnFirewall/BlockOnFirewall.node';
 import { IocEnrich } from '../../nodes/IocEnrich/IocEnrich.node';
 import { defaultUsers, FIXTURE_SID, fixturesDataset, startFakeAssemblyline, type FakeAssemblyline } from '../fakes/assemblyline/index.ts';
+import { FALCON_CLIENT_ID, FALCON_SECRET, startFakeCrowdStrike, type FakeCrowdStrike } from '../fakes/firewalls/crowdstrike.ts';
+import { DEFENDER_CLIENT_ID, DEFENDER_SECRET, DEFENDER_TENANT, startFakeDefender, type FakeDefender } from '../fakes/firewalls/defender.ts';
+import { OPNSENSE_KEY, OPNSENSE_SECRET, startFakeOpnsense, type FakeOpnsense } from '../fakes/firewalls/opnsense.ts';
+import { PANOS_KEY, startFakePanos, type FakePanos } from '../fakes/firewalls/panos.ts';
 import { FakeProviders, KEYS, SAMPLES, type ProviderId } from '../fakes/providers.ts';
 import { runCredentialTest as runCredentialTestAsCli } from '../harness/credentialTest.ts';
 import { CREDENTIAL_TYPES, poll, registerCredentialType, runNode } from '../harness/n8n.ts';
@@ -159,8 +164,11 @@ const PROVIDERS_OF: Record<string, { key: keyof typeof KEYS; providers: Provider
 	iocEnrichIntelxApi: { key: 'intelx', providers: ['intelx'], urlFields: ['baseUrl'] },
 };
 
+/** Block on Firewall / EDR's credentials: their own describe block below. */
+const PUSH_CREDENTIALS = ['blockPanOsApi', 'blockDefenderApi', 'blockOpnsenseApi', 'blockCrowdStrikeApi'];
+
 test('every credential registered in package.json has a secrets scenario here', () => {
-	expect(registered.map((type) => type.name).sort()).toEqual(['assemblylineApi', ...Object.keys(PROVIDERS_OF)].sort());
+	expect(registered.map((type) => type.name).sort()).toEqual(['assemblylineApi', ...Object.keys(PROVIDERS_OF), ...PUSH_CREDENTIALS].sort());
 	for (const type of registered) expect(type.test?.request).toBeDefined();
 });
 
@@ -326,5 +334,137 @@ describe('every provider key', () => {
 			expect(result.status).toBe('Error');
 			expect(leaks(secrets, { shown: result.shown }, false)).toEqual([]);
 		});
+	});
+});
+
+// --- Block on Firewall / EDR: the PAN-OS key, the Defender client secret and its access tokens -------
+
+describe('the firewall and EDR credentials', () => {
+	let panos: FakePanos;
+	let defender: FakeDefender;
+	let opnsense: FakeOpnsense;
+	let falcon: FakeCrowdStrike;
+	const FALCON_WRONG = 'WRONGfalcon0secret9Jd82hQ7mZp4';
+	const OPNSENSE_WRONG = 'wrongOPNsenseSECRET+9f8e7d6c5b4a';
+	const PANOS_WRONG = 'LUFRPT1WRONGKEY-5c7e9a1b3d==';
+	const DEFENDER_WRONG = 'Zz9Q~WRONG.defender_secret_8d2f';
+
+	beforeAll(async () => {
+		[panos, defender, opnsense, falcon] = await Promise.all([startFakePanos(), startFakeDefender(), startFakeOpnsense(), startFakeCrowdStrike()]);
+		defender.noLimits();
+	});
+	afterAll(async () => {
+		await Promise.all([panos.close(), defender.close(), opnsense.close(), falcon.close()]);
+	});
+	beforeEach(() => {
+		logged.length = 0;
+		panos.reset();
+		defender.reset();
+		defender.noLimits();
+		opnsense.reset();
+		falcon.reset();
+	});
+
+	const panosData = (url: string, apiKey = PANOS_KEY): IDataObject => ({ url, apiKey, vsys: '', ignoreSslIssues: false });
+	const defenderData = (apiUrl: string, loginUrl: string, clientSecret = DEFENDER_SECRET): IDataObject => ({
+		tenantId: DEFENDER_TENANT,
+		clientId: DEFENDER_CLIENT_ID,
+		clientSecret,
+		apiUrl,
+		loginUrl,
+		accessToken: '',
+	});
+	const opnsenseData = (url: string, apiSecret = OPNSENSE_SECRET): IDataObject => ({ url, apiKey: OPNSENSE_KEY, apiSecret, ignoreSslIssues: false });
+	const falconData = (baseUrl: string, clientSecret = FALCON_SECRET): IDataObject => ({ clientId: FALCON_CLIENT_ID, clientSecret, baseUrl, accessToken: '' });
+	const push = (target: 'panos' | 'defender' | 'opnsense' | 'crowdstrike', credentials: Record<string, IDataObject>, continueOnFail = false) =>
+		runNode({
+			node: new BlockOnFirewall(),
+			parameters: {
+				target,
+				operation: 'add',
+				iocType: '={{ $json.type }}',
+				iocValue: '={{ $json.value }}',
+				expiresAt: '',
+				...(target === 'panos' ? { tag: 'n8n-block' } : {}),
+				...(target === 'opnsense' ? { alias: 'n8n_block' } : {}),
+				options: { retries: 1, maxRetryWait: 1, requestsPerMinute: 60_000 },
+			} as never,
+			input: [{ type: 'ip', value: '185.220.101.7' }, { type: 'domain', value: 'malware-drop.ru' }],
+			credentials: credentials as never,
+			continueOnFail,
+		});
+	/** The secrets, with every access token the run left in the credential. */
+	const secretsOf = (credentials: Record<string, IDataObject>) => [
+		PANOS_KEY,
+		PANOS_WRONG,
+		DEFENDER_SECRET,
+		DEFENDER_WRONG,
+		OPNSENSE_KEY,
+		OPNSENSE_SECRET,
+		OPNSENSE_WRONG,
+		FALCON_SECRET,
+		FALCON_WRONG,
+		Buffer.from(`${OPNSENSE_KEY}:${OPNSENSE_SECRET}`).toString('base64'),
+		Buffer.from(`${OPNSENSE_KEY}:${OPNSENSE_WRONG}`).toString('base64'),
+		...Object.values(credentials).map((data) => String(data.accessToken ?? '')).filter((token) => token.length > 8),
+	];
+
+	const CASES: Array<[string, 'panos' | 'defender' | 'opnsense' | 'crowdstrike', () => Record<string, IDataObject>, RegExp | null]> = [
+		['PAN-OS, succeeding', 'panos', () => ({ blockPanOsApi: panosData(panos.url) }), null],
+		['PAN-OS, wrong key (403)', 'panos', () => ({ blockPanOsApi: panosData(panos.url, PANOS_WRONG) }), /refused the API key/],
+		['PAN-OS, 403 from a server that echoes the request', 'panos', () => ({ blockPanOsApi: panosData(`${echoUrl}/s403`) }), /refused the API key/],
+		['PAN-OS, 500 from a server that echoes the request', 'panos', () => ({ blockPanOsApi: panosData(`${echoUrl}/s500`) }), /answered HTTP 500/],
+		['PAN-OS, network error', 'panos', () => ({ blockPanOsApi: panosData(closedUrl) }), /Could not reach PAN-OS/],
+		['Defender, succeeding', 'defender', () => ({ blockDefenderApi: defenderData(defender.url, defender.url) }), null],
+		['Defender, wrong secret', 'defender', () => ({ blockDefenderApi: defenderData(defender.url, defender.url, DEFENDER_WRONG) }), /Client Secret is wrong/],
+		['Defender, 401 from an API that echoes the request (token included)', 'defender', () => ({ blockDefenderApi: defenderData(`${echoUrl}/s401`, defender.url) }), /refused the access token/],
+		['Defender, 500 from an API that echoes the request', 'defender', () => ({ blockDefenderApi: defenderData(`${echoUrl}/s500`, defender.url) }), /answered HTTP 500/],
+		['Defender, 500 from a login that echoes the request', 'defender', () => ({ blockDefenderApi: defenderData(defender.url, `${echoUrl}/s500`) }), /gave no access token/],
+		['Defender, network error', 'defender', () => ({ blockDefenderApi: defenderData(closedUrl, defender.url) }), /Could not reach Microsoft Defender/],
+		['OPNsense, succeeding', 'opnsense', () => ({ blockOpnsenseApi: opnsenseData(opnsense.url) }), null],
+		['OPNsense, wrong secret (401)', 'opnsense', () => ({ blockOpnsenseApi: opnsenseData(opnsense.url, OPNSENSE_WRONG) }), /refused the API key and secret/],
+		['OPNsense, 401 from a server that echoes the request', 'opnsense', () => ({ blockOpnsenseApi: opnsenseData(`${echoUrl}/s401`) }), /refused the API key and secret/],
+		['OPNsense, 500 from a server that echoes the request', 'opnsense', () => ({ blockOpnsenseApi: opnsenseData(`${echoUrl}/s500`) }), /answered HTTP 500/],
+		['OPNsense, network error', 'opnsense', () => ({ blockOpnsenseApi: opnsenseData(closedUrl) }), /Could not reach OPNsense/],
+		['CrowdStrike, succeeding', 'crowdstrike', () => ({ blockCrowdStrikeApi: falconData(falcon.url) }), null],
+		['CrowdStrike, wrong secret', 'crowdstrike', () => ({ blockCrowdStrikeApi: falconData(falcon.url, FALCON_WRONG) }), /gave no access token/],
+		['CrowdStrike, 500 from a server that echoes the request', 'crowdstrike', () => ({ blockCrowdStrikeApi: falconData(`${echoUrl}/s500`) }), /gave no access token/],
+		['CrowdStrike, network error', 'crowdstrike', () => ({ blockCrowdStrikeApi: falconData(closedUrl) }), /Could not reach CrowdStrike/],
+	];
+
+	test.each(CASES)('%s: not in items, errors, run data or logs', async (_case, target, credentials, message) => {
+		const hard = credentials();
+		const soft = credentials();
+		const [failed, continued] = await Promise.all([push(target, hard), push(target, soft, true)]);
+		if (message === null) {
+			expect(failed.error).toBeUndefined();
+			expect(failed.outputs[0].length).toBeGreaterThan(0);
+		} else {
+			expect(failed.error?.message).toMatch(message);
+			expect(continued.outputs[0].map((item) => item.json.error)).not.toContain(undefined);
+		}
+		const secrets = [...secretsOf(hard), ...secretsOf(soft)];
+		expect(leaks(secrets, { ...errorParts(failed.error), 'run data': failed.run, items: continued.outputs, 'continued run data': continued.run })).toEqual([]);
+	});
+
+	test.each([
+		['PAN-OS passes', 'blockPanOsApi', () => panosData(panos.url), /^OK$/],
+		['PAN-OS, wrong key', 'blockPanOsApi', () => panosData(panos.url, PANOS_WRONG), /refused the API key/],
+		['PAN-OS, network error', 'blockPanOsApi', () => panosData(closedUrl), /ECONNREFUSED/],
+		['Defender passes', 'blockDefenderApi', () => defenderData(defender.url, defender.url), /^OK$/],
+		['Defender, wrong secret', 'blockDefenderApi', () => defenderData(defender.url, defender.url, DEFENDER_WRONG), /Client Secret is wrong/],
+		['Defender, network error', 'blockDefenderApi', () => defenderData(closedUrl, defender.url), /ECONNREFUSED/],
+		['Defender, 403 from an API that echoes the request', 'blockDefenderApi', () => defenderData(`${echoUrl}/s403`, defender.url), /Ti\.ReadWrite/],
+		['OPNsense passes', 'blockOpnsenseApi', () => opnsenseData(opnsense.url), /^OK$/],
+		['OPNsense, wrong secret', 'blockOpnsenseApi', () => opnsenseData(opnsense.url, OPNSENSE_WRONG), /refused the API key and secret/],
+		['OPNsense, network error', 'blockOpnsenseApi', () => opnsenseData(closedUrl), /ECONNREFUSED/],
+		['CrowdStrike passes', 'blockCrowdStrikeApi', () => falconData(falcon.url), /^OK$/],
+		['CrowdStrike, wrong secret', 'blockCrowdStrikeApi', () => falconData(falcon.url, FALCON_WRONG), /gave no access token/],
+	])('credential test, %s: nothing in what the user sees, the error or the logs', async (_case, name, data, shown) => {
+		const type = registered.find((t) => t.name === name)!;
+		const credentials = data();
+		const result = await runCredentialTest(type, credentials);
+		expect(result.shown).toMatch(shown);
+		expect(leaks(secretsOf({ [name]: credentials }), { shown: result.shown, 'error.message': ('error' in result ? result.error?.message : undefined) })).toEqual([]);
 	});
 });

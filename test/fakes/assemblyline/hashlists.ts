@@ -58,12 +58,14 @@ export function tagQhash(tagType: string, value: string): string {
 
 /** Why an add was refused, with the status and message the server sends. */
 export class HashListError extends Error {
-	constructor(
-		readonly status: number,
-		message: string,
-		readonly response: unknown = '',
-	) {
+	// Plain fields, not parameter properties: scripts run this file with Node's type stripping, which
+	// refuses parameter properties (ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX).
+	readonly status: number;
+	readonly response: unknown;
+	constructor(status: number, message: string, response: unknown = '') {
 		super(message);
+		this.status = status;
+		this.response = response;
 	}
 }
 
@@ -80,10 +82,13 @@ export interface Caller {
 export class HashList {
 	private readonly store = new Map<string, HashListEntry>();
 
-	constructor(
-		readonly name: HashListName,
-		private readonly now: () => number,
-	) {}
+	readonly name: HashListName;
+	private readonly now: () => number;
+
+	constructor(name: HashListName, now: () => number) {
+		this.name = name;
+		this.now = now;
+	}
 
 	/** The entry under this key, or undefined (expired entries are gone: the expiry service deletes them). */
 	get(qhash: string): HashListEntry | undefined {

@@ -1,0 +1,59 @@
+import type { IAuthenticateGeneric, IHttpRequestHelper, Icon, INodeProperties } from 'n8n-workflow';
+
+/** What the Block on Firewall / EDR credentials share: the icon, the device URL, the TLS switch. */
+export const BLOCK_ICON: Icon = { light: 'file:../icons/block.svg', dark: 'file:../icons/block.dark.svg' };
+
+export function firewallUrlField(placeholder: string, description: string): INodeProperties {
+	return { displayName: 'Firewall URL', name: 'url', type: 'string', default: '', placeholder, required: true, description };
+}
+
+export function ignoreSslField(what: string): INodeProperties {
+	return {
+		displayName: 'Allow Unauthorized Certificates',
+		name: 'ignoreSslIssues',
+		type: 'boolean',
+		default: false,
+		description: `Whether to connect even if the TLS certificate cannot be validated (${what})`,
+	};
+}
+
+/** The credential test's baseURL: the URL field, trimmed, without a trailing slash. */
+export const FIREWALL_BASE_URL = '={{($credentials.url || "").trim().replace(/\\/+$/, "")}}';
+
+/** The hidden field where n8n keeps a fetched access token (refetched on a 401). */
+export const ACCESS_TOKEN_FIELD: INodeProperties = {
+	displayName: 'Access Token',
+	name: 'accessToken',
+	type: 'hidden',
+	typeOptions: { expirable: true, password: true },
+	default: '',
+};
+
+/** Sends the fetched access token. */
+export const BEARER_TOKEN: IAuthenticateGeneric = {
+	type: 'generic',
+	properties: { headers: { Authorization: '=Bearer {{$credentials.accessToken}}' } },
+};
+
+/**
+ * A client-credentials token request (form body) for a credential's `preAuthentication`: the answer,
+ * or why there was none (in words: n8n replaces a message that names ECONNREFUSED & co. with its
+ * own). The caller throws a fresh error whose message starts with "[token]", which the node shows
+ * as it is: the HTTP client's own error carries the request body, the secret included.
+ */
+export async function requestToken<T>(helper: IHttpRequestHelper, url: string, form: Record<string, string>): Promise<{ answer?: T; unreachable?: string }> {
+	try {
+		const answer = (await helper.helpers.httpRequest({
+			method: 'POST',
+			url,
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams(form).toString(),
+			json: true,
+			ignoreHttpStatusErrors: true,
+		})) as T | undefined;
+		return { answer };
+	} catch (error) {
+		const code = (error as { code?: string; cause?: { code?: string } }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+		return { unreachable: typeof code === 'string' ? code.replace(/^E/, 'error ') : 'no answer' };
+	}
+}

@@ -1,0 +1,126 @@
+/**
+ * Palo Alto Networks PAN-OS: IP addresses registered to a tag, with a timeout, for Dynamic Address
+ * Groups (XML API, User-ID `register` / `unregister`). Takes effect without a commit.
+ * Sources:
+ * - docs.paloaltonetworks.com/ngfw/api/pan-os-xml-api-use-cases/apply-user-id-mapping-and-populate-dynamic-address-groups-api
+ *   and PaloAltoNetworks/pan.dev:products/panos/docs/tutorials/automating-ip-blocking.mdx: the uid-message,
+ *   `persistent`, `timeout` per tag member (PAN-OS 9.0+, at most 2,592,000 s), POST for messages over 2 KB,
+ *   5 MB per request;
+ * - PaloAltoNetworks/pan-os-python:panos/userid.py: a duplicate register answers "… already exists, ignore",
+ *   an unregister of a missing tag "… does not exist, ignore unreg" (both ignored there: success here);
+ * - docs.paloaltonetworks.com/ngfw/api/getting-started/pan-os-xml-api-error-codes: 403 = bad key or no permission.
+ * Not documented: an entry count or request rate per message (1,000 entries stay far below 5 MB), and
+ * whether a re-register refreshes a running timeout: an entry that was already there is reported with
+ * `expiry_refreshed: false`.
+ */
+import { baseUrl, TargetError, type Io, type PushIoc, type PushResult, type Target, type TargetResponse, type TargetSettings } from './types';
+
+/** 30 days, the documented maximum timeout. */
+export const PANOS_MAX_TIMEOUT_S = 2_592_000;
+
+const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+const unxml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+
+/** Seconds until `expiresAt` (at least 1, at most 30 days), or 0 for no expiry. */
+export function panosTimeout(expiresAt: string | null, now: number): number {
+	if (!expiresAt) return 0;
+	const seconds = Math.ceil((Date.parse(expiresAt) - now) / 1000);
+	return Math.min(PANOS_MAX_TIMEOUT_S, Math.max(1, seconds));
+}
+
+function tagOf(settings: TargetSettings): string {
+	return String(settings.params.tag ?? '').trim();
+}
+
+function request(settings: TargetSettings, section: 'register' | 'unregister', batch: PushIoc[]) {
+	const tag = xml(tagOf(settings));
+	const entries = batch.map((ioc) => {
+		if (section === 'unregister') return `<entry ip="${xml(ioc.value)}"><tag><member>${tag}</member></tag></entry>`;
+		const timeout = panosTimeout(ioc.expiresAt, settings.now);
+		// Expiring registrations are not persistent (the pan.dev example; XSOAR: timeout cannot go with persistent).
+		return `<entry ip="${xml(ioc.value)}" persistent="${timeout > 0 ? 0 : 1}"><tag><member timeout="${timeout}">${tag}</member></tag></entry>`;
+	});
+	const cmd = `<uid-message><version>2.0</version><type>update</type><payload><${section}>${entries.join('')}</${section}></payload></uid-message>`;
+	const vsys = String(settings.credentials.vsys ?? '').trim();
+	const form: Record<string, string> = { type: 'user-id', cmd, ...(vsys ? { vsys } : {}) };
+	return {
+		method: 'POST' as const,
+		url: `${baseUrl(settings.credentials.url)}/api/`,
+		form,
+		bucket: 'api',
+		entries: batch.length,
+		assume: { status: 200, body: '<response status="success"><result><uid-response><version>2.0</version><payload/></uid-response></result></response>' },
+	};
+}
+
+/** The per-entry messages of an error response: ip → message. */
+function entryMessages(text: string): Map<string, string[]> {
+	const out = new Map<string, string[]>();
+	for (const m of text.matchAll(/<entry\s+ip="([^"]*)"\s+message="([^"]*)"\s*\/?>/g)) {
+		const ip = unxml(m[1]);
+		out.set(ip, [...(out.get(ip) ?? []), unxml(m[2])]);
+	}
+	return out;
+}
+
+/** The `<msg>` text of an error response. */
+function errorText(text: string): string {
+	const msg = /<msg>([\s\S]*?)<\/msg>/.exec(text)?.[1] ?? '';
+	return unxml(msg.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()).slice(0, 300);
+}
+
+function failWhole(response: TargetResponse, text: string): never {
+	const code = /<response[^>]*\bcode="(\d+)"/.exec(text)?.[1];
+	const msg = errorText(text);
+	if (response.status === 401 || response.status === 403 || code === '403') {
+		throw new TargetError(
+			`PAN-OS refused the API key (${msg || 'HTTP ' + response.status}). Generate a new key (type=keygen) for an administrator whose Admin Role allows the XML API's User-ID Agent, and update the PAN-OS credential.`,
+			true,
+			403,
+		);
+	}
+	if (response.status >= 400) throw new TargetError(`PAN-OS answered HTTP ${response.status}${msg ? `: ${msg}` : ''}. Check the firewall URL in the credential.`, response.status === 404, response.status);
+	throw new TargetError(`PAN-OS refused the request${code ? ` (error code ${code})` : ''}${msg ? `: ${msg}` : ''}.`, false);
+}
+
+async function run(io: Io, batch: PushIoc[], settings: TargetSettings, section: 'register' | 'unregister'): Promise<Map<string, PushResult>> {
+	if (!tagOf(settings)) throw new TargetError('Set the Tag: the tag your Dynamic Address Group matches (e.g. n8n-block).', true);
+	const response = await io.send(request(settings, section, batch));
+	const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? '');
+	const success = /<response[^>]*status="success"/.test(text);
+	const messages = success ? new Map<string, string[]>() : entryMessages(text);
+	if (!success && (response.status !== 200 || messages.size === 0)) failWhole(response, text);
+	const results = new Map<string, PushResult>();
+	for (const ioc of batch) {
+		const said = messages.get(ioc.value) ?? [];
+		const timeout = panosTimeout(ioc.expiresAt, settings.now);
+		const expires = timeout > 0 ? new Date(settings.now + timeout * 1000).toISOString() : null;
+		if (section === 'register') {
+			if (said.length === 0) results.set(ioc.key, { status: 'added', target_id: null, expires_at: expires });
+			else if (said.every((m) => m.endsWith('already exists, ignore'))) results.set(ioc.key, { status: 'already_present', target_id: null, expiry_refreshed: false });
+			else results.set(ioc.key, { status: 'failed', error: `PAN-OS refused ${ioc.value}: ${said.join('; ')}` });
+		} else if (said.length === 0) results.set(ioc.key, { status: 'removed', target_id: null });
+		else if (said.every((m) => m.endsWith('does not exist, ignore unreg'))) results.set(ioc.key, { status: 'not_present', target_id: null });
+		else results.set(ioc.key, { status: 'failed', error: `PAN-OS refused ${ioc.value}: ${said.join('; ')}` });
+	}
+	return results;
+}
+
+export const panos: Target = {
+	id: 'panos',
+	name: 'PAN-OS',
+	credentialType: 'blockPanOsApi',
+	secretFields: ['apiKey'],
+	batch: { add: 1000, remove: 1000 },
+	// No documented request rate for the User-ID API: requests go one at a time.
+	buckets: { api: {} },
+	unsupported(ioc) {
+		if (ioc.type !== 'ip') {
+			return `PAN-OS tags IP addresses for Dynamic Address Groups; a ${ioc.type === 'uri' ? 'URL' : 'domain'} cannot be tagged. Serve it on an External Dynamic List instead.`;
+		}
+		return null;
+	},
+	add: async (io, batch, settings) => await run(io, batch, settings, 'register'),
+	remove: async (io, batch, settings) => await run(io, batch, settings, 'unregister'),
+};
+
