@@ -1,6 +1,7 @@
 /** Small readers shared by the provider files: provider JSON is untrusted, so every field is checked. */
 import type { IDataObject } from 'n8n-workflow';
 
+import { shapeProblems, type Infer, type Schema } from '../../shared/schema';
 import type { ProviderError, ProviderHttpResponse, ProviderReading } from '../types';
 
 export const MAX_TAGS = 20;
@@ -94,6 +95,23 @@ export function malformed(name: string, response: ProviderHttpResponse, field?: 
 		http_status: response.statusCode,
 		message: `${name}'s answer to ${response.endpoint} (HTTP ${response.statusCode}) is not the documented JSON${field ? `: ${field}` : ''} (${response.text.length} bytes)`,
 	});
+}
+
+/**
+ * The answer's JSON checked against the provider's schema (shapeProblems, as checkShape in
+ * nodes/shared/schema.ts, but a misfit is a reading, not a throw), before any
+ * field is read: `{ body }` typed by the schema, or a `malformed` reading that names the first
+ * field that does not fit ("data.abuseConfidenceScore: expected a number, got text").
+ */
+export function parseAnswer<S extends Schema>(
+	name: string,
+	schema: S,
+	response: ProviderHttpResponse,
+): { body: Infer<S>; reading?: undefined } | { body?: undefined; reading: ProviderReading } {
+	const problems = shapeProblems(schema, response.json);
+	if (!problems) return { body: response.json as Infer<S> };
+	const [first] = problems;
+	return { reading: malformed(name, response, `${first.field || 'the whole answer'}: ${first.problem}`) };
 }
 
 /** Any status the provider file does not expect. */
