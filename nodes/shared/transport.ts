@@ -48,6 +48,17 @@ export interface AssemblylineRequest {
 	timeoutMs?: number;
 	/** Sees the headers of the successful answer (e.g. `date`, the server's clock). */
 	onHeaders?: (headers: IDataObject) => void;
+	/**
+	 * A raw body (a multipart file upload), built anew for every attempt so that a retry sends the
+	 * whole body again: a stream can be read once only.
+	 */
+	upload?: () => Promise<{ body: NodeJS.ReadableStream | Buffer; contentType: string; contentLength?: number }>;
+	/**
+	 * The call creates something (a submission): retried only when Assemblyline refused it before
+	 * doing anything (the concurrency quota 503), never after a 502/504 or a cut connection, which
+	 * may come after the server acted (a retry would submit twice).
+	 */
+	createsObject?: boolean;
 }
 
 /**
@@ -101,6 +112,15 @@ export async function assemblylineRequest<T = unknown>(
 
 	for (let attempt = 1; ; attempt++) {
 		let failure: Failure;
+		if (request.upload) {
+			const upload = await request.upload();
+			options.body = upload.body as IHttpRequestOptions['body'];
+			options.headers = {
+				...options.headers,
+				'Content-Type': upload.contentType,
+				...(upload.contentLength !== undefined ? { 'Content-Length': String(upload.contentLength) } : {}),
+			};
+		}
 		try {
 			const response = (await context.helpers.httpRequestWithAuthentication.call(
 				context,
@@ -117,6 +137,7 @@ export async function assemblylineRequest<T = unknown>(
 			failure = networkFailure(error, options.timeout ?? DEFAULT_TIMEOUT_MS);
 		}
 
+		if (request.createsObject && !failure.busy) failure = { ...failure, retryable: false };
 		const cancelled = isCancelled(context);
 		const budget = {
 			attempts: failure.busy ? RETRY.attempts : RETRY.otherAttempts,

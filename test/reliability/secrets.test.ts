@@ -28,8 +28,11 @@ import { Container } from '@n8n/di';
 import type { ICredentialType, IDataObject } from 'n8n-workflow';
 import { LoggerProxy } from 'n8n-workflow';
 
+import { Assemblyline } from '../../nodes/Assemblyline/Assemblyline.node';
 import { AssemblylineAlertSearch } from '../../nodes/AssemblylineAlertSearch/AssemblylineAlertSearch.node';
 import { AssemblylineAlertTrigger } from '../../nodes/AssemblylineAlertTrigger/AssemblylineAlertTrigger.node';
+import { FilterBlockableIocs } from '../../nodes/FilterBlockableIocs/FilterBlockableIocs.node';
+import { AssemblylineSubmissionTrigger } from '../../nodes/AssemblylineSubmissionTrigger/AssemblylineSubmissionTrigger.node';
 import { AssemblylineSubmissionIocs } from '../../nodes/AssemblylineSubmissionIocs/AssemblylineSubmissionIocs.node';
 import { BlockOnFirewall } from '../../nodes/BlockOnFirewall/BlockOnFirewall.node';
 import { IocEnrich } from '../../nodes/IocEnrich/IocEnrich.node';
@@ -229,6 +232,40 @@ describe('the Assemblyline API key', () => {
 		await expect(polling).rejects.toThrow(/refused the credentials/);
 		const pollError = await polling.catch((error: unknown) => error);
 		expect(leaks(secrets, { ...errorParts(iocs.error), 'run data': iocs.run, ...errorParts(pollError), staticData })).toEqual([]);
+	});
+
+	test('Submission Trigger and Filter Blockable IoCs (Check Assemblyline Safelist) failing leak nothing either', async () => {
+		const staticData: IDataObject = {};
+		const polling = poll({ node: new AssemblylineSubmissionTrigger(), parameters: { query: '*' }, credentials: al(`${echoUrl}/s401`), staticData });
+		await expect(polling).rejects.toThrow(/refused the credentials/);
+		const pollError = await polling.catch((error: unknown) => error);
+		const alert = fake.dataset.makeAlert({ domains: ['payload-cdn.biz'] }) as IDataObject;
+		const filtered = await runNode({ node: new FilterBlockableIocs(), parameters: { checkSafelist: true } as never, input: [alert], credentials: al(`${echoUrl}/s403`) });
+		expect(filtered.error?.message).toMatch(/denied access/);
+		expect(leaks(secrets, { ...errorParts(pollError), staticData, ...errorParts(filtered.error), 'run data': filtered.run })).toEqual([]);
+	});
+
+	test('the Assemblyline node: submitting, labelling, a badlist check and a role refusal leak nothing; failing calls neither', async () => {
+		const node = new Assemblyline();
+		const alertId = String(fake.dataset.makeAlert({ ips: ['203.0.113.45'] }).alert_id);
+		const file = { data: Buffer.from('sample that contacts http://203.0.113.45/gate.php').toString('base64'), mimeType: 'application/octet-stream', fileName: 's.bin' };
+		const submit = (credentials: ReturnType<typeof al>) =>
+			runNode({ node, parameters: { resource: 'submission', operation: 'submit', input: 'file', binaryPropertyName: 'data' }, inputItems: [{ json: {}, binary: { data: file } }], credentials, continueOnFail: true });
+		const label = (credentials: ReturnType<typeof al>) =>
+			runNode({ node, parameters: { resource: 'alert', operation: 'label', labels: 'BLOCKED' }, input: [{ alert_id: alertId }], credentials, continueOnFail: true });
+		const check = (credentials: ReturnType<typeof al>) =>
+			runNode({ node, parameters: { resource: 'badlist', operation: 'check', value: '203.0.113.45', tagType: 'network.dynamic.ip' }, credentials, continueOnFail: true });
+
+		const good = [await submit(al(fake.url)), await label(al(fake.url)), await check(al(fake.url))];
+		expect(good[0].outputs[0][0].json.sid).toBeDefined();
+		expect(fake.dataset.getAlert(alertId)!.label).toEqual(['BLOCKED']);
+		const refused = await label(al(fake.url, VIEWER_KEY, 'viewer'));
+		expect(refused.outputs[0][0].json.error).toMatch(/lacks the role "alert_manage"/);
+		const failing = await Promise.all(
+			[al(fake.url, AL_WRONG), al(`${echoUrl}/s401`), al(`${echoUrl}/s403`), al(`${echoUrl}/s500`), al(closedUrl)].flatMap((credentials) => [submit(credentials), label(credentials)]),
+		);
+		for (const run of failing) expect(run.outputs[0][0].json.error).toBeDefined();
+		expect(leaks(secrets, { good, refused, failing: failing.map((run) => ({ items: run.outputs, run: run.run })) })).toEqual([]);
 	});
 
 	const alType = () => registered.find((type) => type.name === 'assemblylineApi')!;
