@@ -47,8 +47,10 @@ interface Row {
 const complete = (fires: number): Expectation => ({ outcome: 'complete', fires });
 const fails = (message: RegExp, fires: Fires = 1): Expectation => ({ outcome: 'fails', message, fires });
 
-const SLOW = { delayMs: 1500 };
-const TIMEOUT_MS = 400;
+// The timeout leaves room for a normal page on a loaded CI machine: a normal page that timed out would
+// end the run before the slow one is ever asked for.
+const SLOW = { delayMs: 3000 };
+const TIMEOUT_MS = 1200;
 /** A read timeout is not retried: Assemblyline keeps running the request and holds a quota slot. */
 const READ_TIMEOUT = /did not answer within/;
 /** A retryable fault that does not clear: given up after RETRY.otherAttempts (the concurrency quota's own, longer bound is in transport.test.ts and retry-budget.test.ts). */
