@@ -1,5 +1,5 @@
 /**
- * Case 7: a blocklist feed of 100,000 rows rendered and served by a real n8n (2.41.1, the one the
+ * Case 8: a blocklist feed of 100,000 rows rendered and served by a real n8n (2.41.1, the one the
  * e2e tests use; Data Tables live in n8n's server, `n8n execute` cannot reach them).
  *
  * One n8n, one `ioc_blocklist` Data Table filled with 100,000 `ip` rows through n8n's REST API (the
@@ -152,7 +152,7 @@ export async function feedCase(options: { quick: boolean; reps: number; log: (li
 			record: { a, b, nodeTimes },
 			rows: [
 				{
-					case: '7 Feed served',
+					case: '8 Feed served',
 					measure: `${num(rowsWanted)}-row IP feed (plain, ${num(mb(a[0].bytes), 1)} MB) pulled from n8n: wall ms ÷ bare Data Table read`,
 					ours: spread(a.map((p) => p.wallMs)),
 					base: spread(b.map((p) => p.wallMs)),

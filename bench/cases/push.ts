@@ -1,5 +1,5 @@
 /**
- * Case 6: Block on Firewall / EDR pushes 10,000 IPs to the fake PAN-OS and the fake Microsoft
+ * Case 7: Block on Firewall / EDR pushes 10,000 IPs to the fake PAN-OS and the fake Microsoft
  * Defender for Endpoint (test/fakes/firewalls/, in the child process on 127.0.0.1), each at its
  * documented limits: PAN-OS 1,000 entries per User-ID message and no documented request rate
  * (docs.paloaltonetworks.com/ngfw/api/pan-os-xml-api-use-cases/apply-user-id-mapping-and-populate-dynamic-address-groups-api);
@@ -109,7 +109,7 @@ async function child({ ips: count, reps }: Args): Promise<Measurement> {
 	return { wallMs: 0, cpuMs: 0, peakRss: process.resourceUsage().maxRSS * 1024, baseRss: 0, bytes: 0, connections: 0, items: runs.length, extra: { runs } };
 }
 
-/** The table rows of case 6. */
+/** The table rows of case 7. */
 export async function pushCase(options: { quick: boolean; reps: number; log: (line: string) => void }) {
 	const count = 10_000;
 	const reps = options.quick ? 1 : Math.max(1, Math.min(3, options.reps));

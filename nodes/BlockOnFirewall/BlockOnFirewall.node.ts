@@ -11,7 +11,7 @@ export class BlockOnFirewall implements INodeType {
 		icon: { light: 'file:../../icons/block.svg', dark: 'file:../../icons/block.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + " on " + {"panos": "PAN-OS", "defender": "Defender", "opnsense": "OPNsense", "crowdstrike": "CrowdStrike"}[$parameter["target"]]}}',
+		subtitle: '={{$parameter["operation"] + " on " + {"panos": "PAN-OS", "defender": "Defender", "opnsense": "OPNsense", "crowdstrike": "CrowdStrike", "fortigate": "FortiGate"}[$parameter["target"]]}}',
 		documentationUrl: 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#block-on-firewall--edr',
 		description: 'Push IP, domain and URL blocks to a firewall or EDR API, with expiry, and remove them again',
 		defaults: { name: 'Block on Firewall / EDR' },
@@ -24,6 +24,7 @@ export class BlockOnFirewall implements INodeType {
 			{ name: 'blockDefenderApi', required: true, displayOptions: { show: { target: ['defender'] } } },
 			{ name: 'blockOpnsenseApi', required: true, displayOptions: { show: { target: ['opnsense'] } } },
 			{ name: 'blockCrowdStrikeApi', required: true, displayOptions: { show: { target: ['crowdstrike'] } } },
+			{ name: 'blockFortiGateApi', required: true, displayOptions: { show: { target: ['fortigate'] } } },
 		],
 		properties,
 	};

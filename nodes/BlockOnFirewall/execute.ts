@@ -17,6 +17,11 @@ import { TargetError } from './targets/types';
 const TARGET_PARAMS: Record<string, Array<[string, unknown]>> = {
 	panos: [['tag', 'n8n-block']],
 	opnsense: [['alias', 'n8n_block']],
+	fortigate: [
+		['fortiIpFeed', 'n8n-ip-block'],
+		['fortiDomainFeed', ''],
+		['fortiUrlFeed', ''],
+	],
 	crowdstrike: [
 		['falconAction', 'detect'],
 		['falconSeverity', 'high'],
@@ -73,6 +78,9 @@ export async function execute(context: IExecuteFunctions): Promise<INodeExecutio
 	const defaultExpiry = hours > 0 ? new Date(now + hours * 3_600_000).toISOString() : null;
 	const base = { target: target.id, operation };
 
+	const params: IDataObject = Object.fromEntries((TARGET_PARAMS[target.id] ?? []).map(([name, fallback]) => [name, context.getNodeParameter(name, 0, fallback)]));
+	if (options.generateAlert !== undefined) params.generateAlert = options.generateAlert;
+
 	const skipped: INodeExecutionData[] = [];
 	const groups = new Map<string, Group>();
 	const itemKeys: Array<string | undefined> = new Array(items.length);
@@ -99,7 +107,7 @@ export async function execute(context: IExecuteFunctions): Promise<INodeExecutio
 		}
 		const key = `${checked.type}|${checked.value}`;
 		const ioc: PushIoc = { key, type: checked.type, value: checked.value, expiresAt, ...(checked.type === 'ip' ? { ipVersion: checked.value.includes(':') ? 6 : 4 } : {}) };
-		const why = target.unsupported(ioc);
+		const why = target.unsupported(ioc, params);
 		if (why !== null) {
 			skipped.push(notPushed(i, { type: ioc.type, value: ioc.value, ...base, status: 'unsupported_type', reason: 'unsupported_type', reason_text: why }));
 			continue;
@@ -117,8 +125,6 @@ export async function execute(context: IExecuteFunctions): Promise<INodeExecutio
 
 	const credentials = groups.size > 0 ? ((await context.getCredentials(target.credentialType)) as IDataObject) : {};
 	const secrets = credentialSecrets(credentials as ICredentialDataDecryptedObject, target.secretFields);
-	const params: IDataObject = Object.fromEntries((TARGET_PARAMS[target.id] ?? []).map(([name, fallback]) => [name, context.getNodeParameter(name, 0, fallback)]));
-	if (options.generateAlert !== undefined) params.generateAlert = options.generateAlert;
 	const settings: TargetSettings = { params, credentials, now };
 	const recorded: RecordedRequest[] = [];
 	const dryRun = options.dryRun === true;

@@ -24,6 +24,7 @@ export class FilterBlockableIocs implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Block', 'Skipped'],
+		credentials: [{ name: 'assemblylineApi', required: true, displayOptions: { show: { checkSafelist: [true] } } }],
 		properties,
 	};
 

@@ -141,6 +141,14 @@ export const properties: INodeProperties[] = [
 			'Your own assets and partners, one per line: IP addresses, CIDR ranges, domains (they cover all their subdomains) and URL prefixes. Text after # is a comment. The allowlist wins over everything: a matching IoC goes to Skipped as "allowlisted" even if Assemblyline says malicious (only values that cannot be read at all are reported as "invalid" instead). A bad entry stops the node with the line number.',
 	},
 	{
+		displayName: 'Check Assemblyline Safelist',
+		name: 'checkSafelist',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to ask Assemblyline\'s safelist, when the node runs, about every IoC that would go to Block, and send the ones it holds to Skipped as "safelisted". An alert or summary only knows the safelist entries that existed when Assemblyline wrote it. Needs the Assemblyline API credential (role safelist_view); one request per distinct value.',
+	},
+	{
 		displayName: 'Only IoCs Not Passed On Before',
 		name: 'onlyNew',
 		type: 'boolean',

@@ -17,6 +17,7 @@ import {
 	type DecideOptions,
 } from '../shared/ioc';
 import { asNodeError } from '../shared/items';
+import { holdBackLiveSafelisted } from '../shared/safelist';
 import { forgetPassedOn, readHistorySize, routeThroughHistory, type RememberChoice, type HistoryDecision } from '../shared/blockedHistory';
 import { MAX_TO_BLOCK, type OutputChoice } from './description';
 import { extractAll } from './input';
@@ -90,6 +91,7 @@ export async function filterItems(context: IExecuteFunctions, items: INodeExecut
 	// All items are decided together: duplicates across items merge into one IoC.
 	const decided = decideIocs(occurrences, settings.decide);
 	if (settings.noVerdict === 'auto') skipUnscored(decided, shapes);
+	await holdBackLiveSafelisted(context, decided);
 	// Blocklist files: what no exporter can write goes to Skipped before the history sees it.
 	const exportable =
 		settings.output === 'files' ? partitionExportable(decided.block, settings.format) : { exportable: decided.block, skipped: [] };

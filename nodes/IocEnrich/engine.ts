@@ -9,7 +9,7 @@ import { sleep } from 'n8n-workflow';
 import { classifyNetworkError, looksLikeHtml, nextRetry, retryAfterMs } from '../shared/http';
 import type { PaceLimit } from '../shared/pacing';
 import { DEADLINE, Pacer, untilDeadline } from '../shared/pacing';
-import { said as providerSaid } from './providers/util';
+import { providerMessage } from './providers/util';
 import type { FollowUp, Ioc, Poll, Provider, ProviderError, ProviderHttpResponse, ProviderReading, ProviderResult } from './types';
 
 /** Sends one request (relative URL) with the provider's credential; throws on network failure. */
@@ -263,7 +263,7 @@ export class EnrichmentEngine {
 			const { response } = exchanged;
 			if (response.statusCode === 429) pacer.pauseUntil(Date.now() + (retryAfterMs(response.headers) ?? 0));
 			if (response.statusCode !== 200 || response.json === undefined) {
-				const quoted = providerSaid(response);
+				const quoted = providerMessage(response);
 				return next.unavailable(reading, `${provider.displayName} answered HTTP ${response.statusCode}${quoted ? `: ${quoted}` : ''}`);
 			}
 			let out: ProviderReading | Poll;
@@ -327,7 +327,7 @@ export class EnrichmentEngine {
 		const rawOut = this.options.includeRaw ? (response.json ?? truncate(text)) : undefined;
 		const status = response.statusCode;
 		const name = provider.displayName;
-		const quoted = providerSaid(response);
+		const quoted = providerMessage(response);
 
 		if (status === 429) {
 			if (provider.quotaExhausted?.(response)) {

@@ -2,11 +2,11 @@
  * Turns an item's value (and declared type, if any) into an IoC to look up, or into the reason
  * it must not be sent. Non-global IPs, special-use names and public suffixes never leave n8n.
  */
-import { inspectIoc, parseNetworkValue, refang, typeFromWord } from '../shared/ioc';
+import type { IocType } from '../shared/ioc';
+import { inspectIoc, intelType, IOC_TYPES, parseNetworkValue, refang, typeFromWord } from '../shared/ioc';
 import type { NotSent } from './engine';
 import { typeLabel } from './engine';
-import type { Ioc, IocType } from './types';
-import { IOC_TYPES } from './types';
+import type { Ioc } from './types';
 
 export interface Resolved {
 	/** What to look up, or why nothing is looked up. */
@@ -63,7 +63,7 @@ export function resolveIoc(raw: unknown, declared?: string): Resolved {
 				return notSent(original, raw, 'unknown', 'invalid', `${JSON.stringify(raw.slice(0, 120))} ${outcome.problem}.`, word);
 			}
 			const parsed = outcome.ioc;
-			type = parsed.type === 'uri' ? 'url' : parsed.type === 'domain' ? 'domain' : (parsed.host.kind as IocType);
+			type = intelType(parsed);
 			value = parsed.value;
 			reason = parsed.hold?.reason;
 			reasonText = parsed.hold?.text;

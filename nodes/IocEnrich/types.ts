@@ -4,10 +4,8 @@
  */
 import type { IDataObject, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
 
+import type { IocType } from '../shared/ioc';
 import type { PaceLimit } from '../shared/pacing';
-
-export type IocType = 'ipv4' | 'ipv6' | 'domain' | 'url' | 'md5' | 'sha1' | 'sha256';
-export const IOC_TYPES: readonly IocType[] = ['ipv4', 'ipv6', 'domain', 'url', 'md5', 'sha1', 'sha256'];
 
 export type Verdict = 'malicious' | 'suspicious' | 'benign' | 'unknown';
 

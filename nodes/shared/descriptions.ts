@@ -25,7 +25,7 @@ export const FILTERS: INodeProperties = {
 		'Extra Lucene filters; a result must match the query and every filter (e.g. al.score:>=1000, NOT status:NON-MALICIOUS). Status, label, priority and owner are matched as they are when the alert is read; an analyst who changes them later does not bring the alert back (use the trigger\'s "Triage Changes" mode for that).',
 };
 
-/** When a reader of new alerts may act on one (see readinessFilters in search.ts). */
+/** When a reader of new alerts may act on one (see readinessFilters in search/projection.ts). */
 export const WAIT_FOR: INodeProperties = {
 	displayName: 'Wait For',
 	name: 'waitFor',
@@ -78,4 +78,21 @@ export const TIMEOUT: INodeProperties = {
 export function timeoutMsOf(value: unknown): number | undefined {
 	const n = Number(value);
 	return Number.isFinite(n) && n > 0 ? Math.round(n * 1000) : undefined;
+}
+
+/** A trigger's "Backfill (Hours)" option; `history` says what it emits, e.g. "the alerts of". */
+export function backfillOption(history: string): INodeProperties {
+	return {
+		displayName: 'Backfill (Hours)',
+		name: 'backfillHours',
+		type: 'number',
+		default: 0,
+		typeOptions: { minValue: 0 },
+		description: `On first activation, also emit ${history} the last this many hours. 0 starts from the moment of activation, without a flood of history.`,
+	};
+}
+
+/** A reader's late-document window (lookbackMsOf in nodes/shared/search/cursor.ts reads it). */
+export function lateWindowOption(displayName: string, defaultMinutes: number, description: string): INodeProperties {
+	return { displayName, name: 'lookbackMinutes', type: 'number', default: defaultMinutes, typeOptions: { minValue: 1 }, description };
 }

@@ -15,6 +15,11 @@ import * as z from './zod';
 export const WAIT_BACKOFF_MS = Object.freeze({ first: 1000, max: 15000 });
 
 const IS_COMPLETED = z.boolean();
+const CANCEL_CHECK_MS = 1000;
+
+function cancelled(context: IExecuteFunctions): boolean {
+	return context.getExecutionCancelSignal()?.aborted === true;
+}
 
 export interface SubmissionCall {
 	/** The input item the call is for (errors name it). */
@@ -50,8 +55,13 @@ export async function waitForSubmission(
 	for (;;) {
 		if (await isSubmissionCompleted(context, sid, call)) return true;
 		const left = deadline - Date.now();
-		if (left <= 0 || context.getExecutionCancelSignal()?.aborted) return false;
-		await sleep(Math.min(delay, left));
+		if (left <= 0 || cancelled(context)) return false;
+		// In slices, so that a stopped execution stops waiting within a second (node code has no timers
+		// of its own to race against the cancel signal).
+		for (let slept = 0, pause = Math.min(delay, left); slept < pause && !cancelled(context); slept += CANCEL_CHECK_MS) {
+			await sleep(Math.min(CANCEL_CHECK_MS, pause - slept));
+		}
+		if (cancelled(context)) return false;
 		delay = Math.min(delay * 2, WAIT_BACKOFF_MS.max);
 	}
 }

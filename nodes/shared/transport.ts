@@ -48,6 +48,17 @@ export interface AssemblylineRequest {
 	timeoutMs?: number;
 	/** Sees the headers of the successful answer (e.g. `date`, the server's clock). */
 	onHeaders?: (headers: IDataObject) => void;
+	/**
+	 * A raw body (a multipart file upload), built anew for every attempt so that a retry sends the
+	 * whole body again: a stream can be read once only.
+	 */
+	upload?: () => Promise<{ body: NodeJS.ReadableStream | Buffer; contentType: string; contentLength?: number }>;
+	/**
+	 * The call creates something (a submission): retried only when Assemblyline refused it before
+	 * doing anything (the concurrency quota 503), never after a 502/504 or a cut connection, which
+	 * may come after the server acted (a retry would submit twice).
+	 */
+	createsObject?: boolean;
 }
 
 /**
@@ -97,10 +108,19 @@ export async function assemblylineRequest<T = unknown>(
 	// The API key (whole, and its secret after "name:"): a proxy or a careless server may echo the
 	// request headers back in its error message.
 	const redact = redactor(credentialSecrets(credentials, ['apiKey']), 6);
-	const what = `${request.method} ${request.path}`;
+	const endpoint = `${request.method} ${request.path}`;
 
 	for (let attempt = 1; ; attempt++) {
 		let failure: Failure;
+		if (request.upload) {
+			const upload = await request.upload();
+			options.body = upload.body as IHttpRequestOptions['body'];
+			options.headers = {
+				...options.headers,
+				'Content-Type': upload.contentType,
+				...(upload.contentLength !== undefined ? { 'Content-Length': String(upload.contentLength) } : {}),
+			};
+		}
 		try {
 			const response = (await context.helpers.httpRequestWithAuthentication.call(
 				context,
@@ -117,6 +137,7 @@ export async function assemblylineRequest<T = unknown>(
 			failure = networkFailure(error, options.timeout ?? DEFAULT_TIMEOUT_MS);
 		}
 
+		if (request.createsObject && !failure.busy) failure = { ...failure, retryable: false };
 		const cancelled = isCancelled(context);
 		const budget = {
 			attempts: failure.busy ? RETRY.attempts : RETRY.otherAttempts,
@@ -131,7 +152,7 @@ export async function assemblylineRequest<T = unknown>(
 				{ message: redact(failure.message), httpCode: failure.httpCode ?? null } as JsonObject,
 				{
 					message: redact(`${failure.message}${tried}`),
-					description: redact(`${what}: ${failure.description}`),
+					description: redact(`${endpoint}: ${failure.description}`),
 					httpCode: failure.httpCode ? String(failure.httpCode) : undefined,
 					itemIndex: request.itemIndex,
 				},
@@ -226,13 +247,13 @@ const INDEX_ROLE_PATTERN = /requires the role '([^']+)' for request on index '([
 const TOS_PATTERN = /Terms of Service/i;
 
 function fromStatus(status: number, serverMessage: string, request: AssemblylineRequest): Failure {
-	const said = serverMessage ? `: ${serverMessage}` : '';
+	const serverDetail = serverMessage ? `: ${serverMessage}` : '';
 	switch (status) {
 		case 400:
 			return {
 				retryable: false,
 				httpCode: status,
-				message: `Assemblyline rejected the request${said}`,
+				message: `Assemblyline rejected the request${serverDetail}`,
 				description:
 					'Check the parameters. For a search, fix the Lucene query or the field names that Assemblyline quotes.',
 			};
@@ -240,7 +261,7 @@ function fromStatus(status: number, serverMessage: string, request: Assemblyline
 			return {
 				retryable: false,
 				httpCode: status,
-				message: `Assemblyline refused the credentials${said}`,
+				message: `Assemblyline refused the credentials${serverDetail}`,
 				description:
 					'Check the username and API key in the "Assemblyline API" credential. The key must be the whole "key_name:secret" string, belong to that user, and the user must be allowed to use API keys.',
 			};
@@ -268,7 +289,7 @@ function fromStatus(status: number, serverMessage: string, request: Assemblyline
 				httpCode: status,
 				message: role
 					? `The Assemblyline API key lacks the role "${role}"`
-					: `Assemblyline denied access${said}`,
+					: `Assemblyline denied access${serverDetail}`,
 				description: role
 					? `Assemblyline says: ${serverMessage}. Give the user that role, or create a key whose ACL includes it (R gives the read roles).`
 					: 'The user or key may not see this object (classification) or call this API. Ask your Assemblyline administrator.',
@@ -280,7 +301,7 @@ function fromStatus(status: number, serverMessage: string, request: Assemblyline
 				return {
 					retryable: false,
 					httpCode: status,
-					message: `Assemblyline has no such API${said}`,
+					message: `Assemblyline has no such API${serverDetail}`,
 					description:
 						'Check the Server URL in the "Assemblyline API" credential: it should be the address of the Assemblyline UI without a path (not ending in /api or /api/v4).',
 				};
@@ -288,7 +309,7 @@ function fromStatus(status: number, serverMessage: string, request: Assemblyline
 			return {
 				retryable: false,
 				httpCode: status,
-				message: `Assemblyline found nothing there${said}`,
+				message: `Assemblyline found nothing there${serverDetail}`,
 				description:
 					request.notFoundHint ??
 					'Check the identifier. Assemblyline also answers 404 for objects the key may not see.',
@@ -298,7 +319,7 @@ function fromStatus(status: number, serverMessage: string, request: Assemblyline
 			return {
 				retryable: true,
 				httpCode: status,
-				message: `Assemblyline or a proxy in front of it is unavailable (HTTP ${status})${said}`,
+				message: `Assemblyline or a proxy in front of it is unavailable (HTTP ${status})${serverDetail}`,
 				description: 'Assemblyline may be restarting or overloaded. Try again later.',
 			};
 		case 503: {
@@ -309,8 +330,8 @@ function fromStatus(status: number, serverMessage: string, request: Assemblyline
 				busy: !daily,
 				httpCode: status,
 				message: daily
-					? `The Assemblyline daily API quota is used up${said}`
-					: `Assemblyline is busy (HTTP 503)${said}`,
+					? `The Assemblyline daily API quota is used up${serverDetail}`
+					: `Assemblyline is busy (HTTP 503)${serverDetail}`,
 				description: daily
 					? 'No retry helps until the quota resets at midnight (server time). Ask your administrator to raise the user\'s daily API quota, or run the workflow less often.'
 					: 'Too many calls at once for this user (Assemblyline allows 10 by default). Run fewer executions in parallel or ask for a higher concurrent API quota.',
@@ -322,7 +343,7 @@ function fromStatus(status: number, serverMessage: string, request: Assemblyline
 			return {
 				retryable: false,
 				httpCode: status,
-				message: `Assemblyline answered HTTP ${status}${said}`,
+				message: `Assemblyline answered HTTP ${status}${serverDetail}`,
 				description: 'See the Assemblyline server logs for details.',
 			};
 	}

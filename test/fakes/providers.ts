@@ -62,7 +62,9 @@ export type Mode =
 	/** A proxy or SSO login page answering in the API's place: HTTP 200, HTML. */
 	| 'html'
 	/** A careless server: 400 whose body repeats the request line and headers (keys included). */
-	| 'echo';
+	| 'echo'
+	/** The normal answer with one field changed by `reshape` (a new API version, a hostile server). */
+	| 'reshaped';
 
 /** Test keys: distinctive strings, so a leak is easy to find in any output. */
 export const KEYS = {
@@ -149,6 +151,7 @@ interface Fault {
 	mode: Mode;
 	delayMs: number;
 	retryAfterSec: number;
+	reshape?: (body: any) => void;
 }
 
 interface Window {
@@ -233,8 +236,9 @@ export class FakeProviders {
 		for (const socket of this.sockets) socket.destroy();
 	}
 
-	setMode(provider: ProviderId, mode: Mode, options: { delayMs?: number; retryAfterSec?: number } = {}): void {
-		this.faults.set(provider, { mode, delayMs: options.delayMs ?? 500, retryAfterSec: options.retryAfterSec ?? 1 });
+	/** `reshape` (mode `reshaped`) edits the normal JSON answer in place before it is sent. */
+	setMode(provider: ProviderId, mode: Mode, options: { delayMs?: number; retryAfterSec?: number; reshape?: (body: any) => void } = {}): void {
+		this.faults.set(provider, { mode, delayMs: options.delayMs ?? 500, retryAfterSec: options.retryAfterSec ?? 1, reshape: options.reshape });
 	}
 
 	/** Answers the provider's 429 to any request beyond `max` starts within `windowMs` (VirusTotal's is QuotaExceededError, the others' carry Retry-After: 1). */
@@ -354,7 +358,13 @@ export class FakeProviders {
 			return json({ error: 'NOT_FOUND', message: 'sample not found' }, 404);
 		}
 		if (provider === 'intelx') return this.intelx(req.method ?? 'GET', rest, url.searchParams, body, record);
-		return ROUTES[provider](req.method ?? 'GET', rest, url.searchParams, body, record);
+		const answer = ROUTES[provider](req.method ?? 'GET', rest, url.searchParams, body, record);
+		if (fault?.mode === 'reshaped' && fault.reshape && answer.body !== undefined) {
+			const copy = JSON.parse(JSON.stringify(answer.body)) as unknown;
+			fault.reshape(copy);
+			return { ...answer, body: copy };
+		}
+		return answer;
 	}
 
 	/**

@@ -299,6 +299,8 @@ export interface RunNodeOptions {
 	parameters: INodeParameters;
 	/** Input items (json). Defaults to one empty item, like a Manual Trigger. */
 	input?: IDataObject[];
+	/** Input items with binary data (instead of `input`). */
+	inputItems?: INodeExecutionData[];
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
 	/** The node's "On Error" setting: continue with the error as an item. */
 	continueOnFail?: boolean;
@@ -328,7 +330,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	const mode = options.mode ?? 'manual';
 	await ensureDeduplication(options.workflow?.deduplicator);
 	const typeName = `test.${options.node.description.name}`;
-	const input = new InputNode((options.input ?? [{}]).map((json) => ({ json })));
+	const input = new InputNode(options.inputItems ?? (options.input ?? [{}]).map((json) => ({ json })));
 	const inputName = options.inputName ?? 'Input';
 	const nodes: INode[] = [
 		{

@@ -3,11 +3,13 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { BlockCrowdStrikeApi } from '../../credentials/BlockCrowdStrikeApi.credentials';
 import { BlockDefenderApi } from '../../credentials/BlockDefenderApi.credentials';
+import { BlockFortiGateApi } from '../../credentials/BlockFortiGateApi.credentials';
 import { BlockOpnsenseApi } from '../../credentials/BlockOpnsenseApi.credentials';
 import { BlockPanOsApi } from '../../credentials/BlockPanOsApi.credentials';
 import { BlockOnFirewall } from '../../nodes/BlockOnFirewall/BlockOnFirewall.node';
 import { FALCON_CLIENT_ID, FALCON_SECRET, type FakeCrowdStrike } from '../fakes/firewalls/crowdstrike.ts';
 import { DEFENDER_CLIENT_ID, DEFENDER_SECRET, DEFENDER_TENANT, type FakeDefender } from '../fakes/firewalls/defender.ts';
+import { FORTIGATE_TOKEN, type FakeFortiGate } from '../fakes/firewalls/fortigate.ts';
 import { OPNSENSE_KEY, OPNSENSE_SECRET, type FakeOpnsense } from '../fakes/firewalls/opnsense.ts';
 import { PANOS_KEY, type FakePanos } from '../fakes/firewalls/panos.ts';
 import type { RunNodeResult } from '../harness/n8n.ts';
@@ -17,6 +19,7 @@ registerCredentialType(new BlockPanOsApi());
 registerCredentialType(new BlockDefenderApi());
 registerCredentialType(new BlockOpnsenseApi());
 registerCredentialType(new BlockCrowdStrikeApi());
+registerCredentialType(new BlockFortiGateApi());
 
 export function panosCredentials(fake: FakePanos, apiKey = PANOS_KEY): Record<string, IDataObject> {
 	return { blockPanOsApi: { url: fake.url, apiKey, vsys: '', ignoreSslIssues: false } };
@@ -36,8 +39,12 @@ export function crowdstrikeCredentials(fake: FakeCrowdStrike, overrides: IDataOb
 	return { blockCrowdStrikeApi: { clientId: FALCON_CLIENT_ID, clientSecret: FALCON_SECRET, baseUrl: fake.url, accessToken: '', ...overrides } };
 }
 
+export function fortigateCredentials(fake: FakeFortiGate, apiToken = FORTIGATE_TOKEN, vdom = 'root'): Record<string, IDataObject> {
+	return { blockFortiGateApi: { url: fake.url, apiToken, vdom, ignoreSslIssues: false } };
+}
+
 export interface BlockRun {
-	target: 'panos' | 'defender' | 'opnsense' | 'crowdstrike';
+	target: 'panos' | 'defender' | 'opnsense' | 'crowdstrike' | 'fortigate';
 	operation?: 'add' | 'remove';
 	input: IDataObject[];
 	credentials: Record<string, IDataObject>;

@@ -312,3 +312,33 @@ describe('intelx: the asynchronous search', () => {
 		expect(polls).toBeLessThanOrEqual(2);
 	});
 });
+
+describe('answers checked against a schema before any field is read', () => {
+	test('VirusTotal: a detection count that is not a number is an error naming the field, never a verdict', async () => {
+		fake.setMode('virustotal', 'reshaped', { reshape: (body) => (body.data.attributes.last_analysis_stats.malicious = 'many') });
+		const { items } = await enrich(fake, { providers: ['virustotal'], input: [{ value: SAMPLES.badSha256 }] });
+		const result = providerResult(items[0], 'virustotal');
+		expect(result).toMatchObject({ status: 'error', verdict: 'unknown', error: { code: 'malformed', http_status: 200 } });
+		expect((result.error as { message: string }).message).toMatch(/data\.attributes\.last_analysis_stats\.malicious: expected a number, got text "many"/);
+		expect(fake.requestsTo('virustotal')).toHaveLength(1);
+		expect(enrichment(items[0])).toMatchObject({ verdict: 'unknown' });
+	});
+
+	test('AbuseIPDB: an answer without abuseConfidenceScore is an error naming the field', async () => {
+		fake.setMode('abuseipdb', 'reshaped', { reshape: (body) => delete body.data.abuseConfidenceScore });
+		const { items } = await enrich(fake, { providers: ['abuseipdb'], input: [{ value: SAMPLES.badIp }] });
+		const result = providerResult(items[0], 'abuseipdb');
+		expect(result).toMatchObject({ status: 'error', verdict: 'unknown', error: { code: 'malformed', http_status: 200 } });
+		expect((result.error as { message: string }).message).toMatch(/data\.abuseConfidenceScore: expected a number, got nothing/);
+		expect(enrichment(items[0])).toMatchObject({ verdict: 'unknown' });
+	});
+
+	test('ThreatFox: an "ok" answer whose matches are not a list is an error naming the field, not "not found"', async () => {
+		fake.setMode('threatfox', 'reshaped', { reshape: (body) => (body.data = { '0': body.data[0] }) });
+		const { items } = await enrich(fake, { providers: ['threatfox'], input: [{ value: SAMPLES.badIp }] });
+		const result = providerResult(items[0], 'threatfox');
+		expect(result).toMatchObject({ status: 'error', verdict: 'unknown', error: { code: 'malformed', http_status: 200 } });
+		expect((result.error as { message: string }).message).toMatch(/POST \/.*: data: expected a list, got an object/);
+		expect(enrichment(items[0])).toMatchObject({ verdict: 'unknown' });
+	});
+});

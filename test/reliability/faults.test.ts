@@ -1,6 +1,6 @@
 /**
  * Fault suite (issue 8.1): every fault the fake Assemblyline can inject, against AL Submission IoCs,
- * AL Alert Search (Return All) and AL Alert Trigger, each run on n8n-core's engine with n8n's real
+ * AL Alert Search (Return All), AL Alert Trigger and the Assemblyline node (Alert Label, Submit), each run on n8n-core's engine with n8n's real
  * HTTP stack. Every row has one of two outcomes:
  *
  *   complete  the fault fired (the recorded requests say so), was retried, and the output is exactly
@@ -16,8 +16,10 @@
  * Single-call behaviour of each fault is in test/transport/transport.test.ts; the nodes' own fault
  * tests (test/nodes/*) cover a 503 every nth request, 401 and an expired cursor on their data sets.
  */
+import { createHash } from 'node:crypto';
 import type { IDataObject, INodeExecutionData, INodeType } from 'n8n-workflow';
 
+import { Assemblyline } from '../../nodes/Assemblyline/Assemblyline.node';
 import { AssemblylineAlertSearch } from '../../nodes/AssemblylineAlertSearch/AssemblylineAlertSearch.node';
 import { AssemblylineAlertTrigger } from '../../nodes/AssemblylineAlertTrigger/AssemblylineAlertTrigger.node';
 import { AssemblylineSubmissionIocs } from '../../nodes/AssemblylineSubmissionIocs/AssemblylineSubmissionIocs.node';
@@ -45,8 +47,10 @@ interface Row {
 const complete = (fires: number): Expectation => ({ outcome: 'complete', fires });
 const fails = (message: RegExp, fires: Fires = 1): Expectation => ({ outcome: 'fails', message, fires });
 
-const SLOW = { delayMs: 1500 };
-const TIMEOUT_MS = 400;
+// The timeout leaves room for a normal page on a loaded CI machine: a normal page that timed out would
+// end the run before the slow one is ever asked for.
+const SLOW = { delayMs: 3000 };
+const TIMEOUT_MS = 1200;
 /** A read timeout is not retried: Assemblyline keeps running the request and holds a quota slot. */
 const READ_TIMEOUT = /did not answer within/;
 /** A retryable fault that does not clear: given up after RETRY.otherAttempts (the concurrency quota's own, longer bound is in transport.test.ts and retry-budget.test.ts). */
@@ -351,5 +355,178 @@ describe('AL Alert Trigger, a poll of 1,100 new alerts after 1,234 emitted ones'
 		fake.faults.clear();
 		expect(idsOf(await pollOnce(staticData))).toEqual(newIds);
 		expect(await pollOnce(staticData)).toBeNull();
+	});
+});
+
+// -------------------------------------------------------------------------------------------------
+// Assemblyline node, Alert: Label on six alerts (four at once). Labelling is idempotent, so every
+// retryable fault is retried; the fake's alerts show the label once, with one event each.
+// -------------------------------------------------------------------------------------------------
+
+const LABELLED = 6;
+const LABEL = '^/api/v4/alert/label/';
+
+const LABEL_ROWS: Row[] = [
+	{ fault: '503 concurrency quota, a burst', rule: { kind: '503-concurrency', path: LABEL, nth: 2, times: 3 }, expect: complete(3) },
+	// Four alerts meet it, each tried to the bound.
+	{ fault: '502 that does not clear (from the 3rd call)', rule: { kind: '502', path: LABEL, after: 2 }, expect: fails(PROXY_DOWN_TO_THE_BOUND, 4 * RETRY.otherAttempts) },
+	{ fault: '503 daily quota (from the 3rd call)', rule: { kind: '503-daily', path: LABEL, after: 2 }, expect: fails(/daily API quota is used up/, 'once per call') },
+	{ fault: '502 twice', rule: { kind: '502', path: LABEL, after: 1, times: 2 }, expect: complete(2) },
+	{ fault: '504 twice', rule: { kind: '504', path: LABEL, after: 3, times: 2 }, expect: complete(2) },
+	{ fault: 'connection reset mid-body, twice (the label was written: the retry changes nothing)', rule: { kind: 'reset', path: LABEL, times: 2 }, expect: complete(2) },
+	{ fault: 'truncated JSON, twice', rule: { kind: 'truncated-json', path: LABEL, after: 2, times: 2 }, expect: complete(2) },
+	{ fault: 'HTML page with status 200', rule: { kind: 'html-200', path: LABEL, after: 2, once: true }, expect: fails(/HTML page \(HTTP 200\) instead of JSON/) },
+	{ fault: 'HTML error page with status 500, not retried', rule: { kind: 'html-500', path: LABEL, after: 2, once: true }, expect: fails(/answered HTTP 500/) },
+	{ fault: 'slower than the timeout, once: not sent again, the server still runs it', rule: { kind: 'slow', path: LABEL, once: true, ...SLOW }, expect: fails(READ_TIMEOUT), timeoutMs: TIMEOUT_MS },
+	{ fault: '401 half-way (key revoked from the 4th call)', rule: { kind: '401', path: LABEL, after: 3 }, expect: fails(/refused the credentials: Invalid user or APIKey/, 'once per call') },
+];
+
+describe('Assemblyline node, Alert: Label on six alerts', () => {
+	const node = new Assemblyline();
+	let fake: FakeAssemblyline;
+
+	const run = (ids: string[], continueOnFail: boolean, timeoutMs?: number) =>
+		runNode({
+			node: timeoutMs ? withHttpTimeout(node, timeoutMs) : node,
+			parameters: { resource: 'alert', operation: 'label', labels: 'BLOCKED' },
+			input: ids.map((alert_id) => ({ alert_id })),
+			credentials: credentialsFor(fake),
+			continueOnFail,
+		});
+	const freshAlerts = () => Array.from({ length: LABELLED }, (_, i) => String(fake.dataset.makeAlert({ ips: [`203.0.113.${10 + i}`] }).alert_id));
+	const userEvents = (id: string) => ((fake.dataset.getAlert(id)!.events as IDataObject[]) ?? []).filter((e) => e.entity_type === 'user');
+	const labelledOnce = (id: string) => {
+		expect(fake.dataset.getAlert(id)!.label).toEqual(['BLOCKED']);
+		expect(userEvents(id).map((e) => e.labels)).toEqual([['BLOCKED']]);
+	};
+	const untouched = (id: string) => {
+		expect(fake.dataset.getAlert(id)!.label).toEqual([]);
+		expect(userEvents(id)).toEqual([]);
+	};
+	const done = (id: string) => ({ alert_id: id, action: 'label', labels: ['BLOCKED'], success: true });
+
+	beforeAll(async () => {
+		fake = await startFakeAssemblyline({ dataset: generateDataset({ seed: 83, alerts: 0 }) });
+	});
+	afterAll(() => fake.close());
+	beforeEach(() => {
+		fake.faults.clear();
+		fake.clearRequests();
+	});
+
+	test.each(LABEL_ROWS.map((row) => [row.fault, row.expect.outcome, row] as const))('%s → %s', async (_fault, _outcome, row) => {
+		let ids = freshAlerts();
+		fake.faults.add(row.rule);
+		const result = await run(ids, false, row.timeoutMs);
+		if (row.expect.outcome === 'complete') {
+			expectFired(fake, row);
+			expect(result.error).toBeUndefined();
+			expect(result.outputs[0].map((item) => item.json)).toEqual(ids.map(done));
+			ids.forEach(labelledOnce);
+			return;
+		}
+		expect(result.error?.message).toMatch(row.expect.message);
+		expect(result.outputs.flat()).toHaveLength(0);
+		// The other alerts' calls may still be backing off (up to RETRY.maxDelayMs) before their next try.
+		for (let seen = -1; seen !== fake.requests.length; ) {
+			seen = fake.requests.length;
+			await new Promise((resolve) => setTimeout(resolve, RETRY.maxDelayMs + 200));
+		}
+
+		// With "On Error: Continue": one item per alert, done or an error item; each alert's state
+		// agrees with its item (labelled once, or, for an error, not labelled twice).
+		ids = freshAlerts();
+		fake.faults.clear();
+		fake.clearRequests();
+		fake.faults.add(row.rule);
+		const cont = await run(ids, true, row.timeoutMs);
+		await settle(fake);
+		// Requests the node gave up on are still running on the server.
+		while (fake.inFlight(fake.users[0].name) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+		expectFired(fake, row);
+		expect(cont.error).toBeUndefined();
+		expect(cont.outputs[0].map((item) => item.pairedItem)).toEqual(ids.map((_, item) => ({ item })));
+		const { message } = row.expect;
+		let failedItems = 0;
+		cont.outputs[0].forEach((item, index) => {
+			if ('error' in item.json) {
+				failedItems++;
+				expect(item.json.error).toMatch(message);
+				// A slow answer still lands on the server (it finishes abandoned requests).
+				if (row.rule.kind === 'slow') labelledOnce(ids[index]);
+				else untouched(ids[index]);
+			} else {
+				expect(item.json).toEqual(done(ids[index]));
+				labelledOnce(ids[index]);
+			}
+		});
+		expect(failedItems).toBeGreaterThan(0);
+	});
+});
+
+// -------------------------------------------------------------------------------------------------
+// Assemblyline node, Submission: Submit of three files. Submitting creates something: only the
+// concurrency quota (refused before anything happened) is retried; after any other fault the server
+// may have acted, so the node fails clearly instead of submitting twice.
+// -------------------------------------------------------------------------------------------------
+
+const SUBMIT = '^/api/v4/submit/$';
+const SUBMIT_ROWS: Row[] = [
+	{ fault: '503 concurrency quota, a burst', rule: { kind: '503-concurrency', path: SUBMIT, times: 3 }, expect: complete(3) },
+	{ fault: '503 daily submission quota', rule: { kind: '503-daily', path: SUBMIT, after: 1, once: true }, expect: fails(/daily API quota is used up/) },
+	{ fault: '502 once: not sent again', rule: { kind: '502', path: SUBMIT, after: 1, once: true }, expect: fails(/unavailable \(HTTP 502\)$/) },
+	{ fault: '504 once: not sent again', rule: { kind: '504', path: SUBMIT, after: 1, once: true }, expect: fails(/unavailable \(HTTP 504\)$/) },
+	{ fault: 'connection reset mid-answer (the server created the submission): not sent again', rule: { kind: 'reset', path: SUBMIT, after: 1, once: true }, expect: fails(/Could not reach Assemblyline/) },
+	{ fault: 'truncated JSON (the server created the submission): not sent again', rule: { kind: 'truncated-json', path: SUBMIT, after: 1, once: true }, expect: fails(/could not be read/) },
+	{ fault: 'HTML page with status 200', rule: { kind: 'html-200', path: SUBMIT, after: 1, once: true }, expect: fails(/HTML page \(HTTP 200\) instead of JSON/) },
+	{ fault: '401', rule: { kind: '401', path: SUBMIT, after: 1, once: true }, expect: fails(/refused the credentials/) },
+	{ fault: 'slower than the timeout: not sent again, the server still creates it', rule: { kind: 'slow', path: SUBMIT, after: 1, once: true, ...SLOW }, expect: fails(READ_TIMEOUT), timeoutMs: TIMEOUT_MS },
+];
+
+describe('Assemblyline node, Submission: Submit of three files', () => {
+	const node = new Assemblyline();
+	let fake: FakeAssemblyline;
+	const files = [0, 1, 2].map((i) => Buffer.from(`sample ${i} ${'A'.repeat(2000 + i)}`));
+	const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+	const run = (continueOnFail: boolean, timeoutMs?: number) =>
+		runNode({
+			node: timeoutMs ? withHttpTimeout(node, timeoutMs) : node,
+			parameters: { resource: 'submission', operation: 'submit', input: 'file', binaryPropertyName: 'data' },
+			inputItems: files.map((b, i) => ({ json: {}, binary: { data: { data: b.toString('base64'), mimeType: 'application/octet-stream', fileName: `s${i}.bin` } } })),
+			credentials: credentialsFor(fake),
+			continueOnFail,
+		});
+	/** The submissions the fake holds for each file. */
+	const held = () => files.map((b) => [...fake.dataset.submissions.values()].filter((s) => s.spec.files[0].sha256 === sha(b)).length);
+
+	beforeAll(async () => {
+		fake = await startFakeAssemblyline({ dataset: generateDataset({ seed: 84, alerts: 0 }) });
+	});
+	afterAll(() => fake.close());
+	beforeEach(() => {
+		fake.faults.clear();
+		fake.clearRequests();
+		fake.reset();
+	});
+
+	test.each(SUBMIT_ROWS.map((row) => [row.fault, row.expect.outcome, row] as const))('%s → %s', async (_fault, _outcome, row) => {
+		fake.faults.add(row.rule);
+		const result = await run(true, row.timeoutMs);
+		await settle(fake);
+		expectFired(fake, row);
+		expect(result.error).toBeUndefined();
+		expect(result.outputs[0].map((item) => item.pairedItem)).toEqual(files.map((_, item) => ({ item })));
+		// Never a file submitted twice.
+		expect(held().every((n) => n <= 1)).toBe(true);
+		if (row.expect.outcome === 'complete') {
+			expect(held()).toEqual([1, 1, 1]);
+			expect(result.outputs[0].map((item) => item.json.sha256)).toEqual(files.map(sha));
+			return;
+		}
+		const errors = result.outputs[0].filter((item) => 'error' in item.json);
+		expect(errors).toHaveLength(1);
+		expect(errors[0].json.error).toMatch(row.expect.message);
+		for (const item of result.outputs[0]) if (!('error' in item.json)) expect(item.json.sha256).toEqual(sha(files[(item.pairedItem as { item: number }).item]));
 	});
 });

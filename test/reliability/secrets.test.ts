@@ -28,14 +28,18 @@ import { Container } from '@n8n/di';
 import type { ICredentialType, IDataObject } from 'n8n-workflow';
 import { LoggerProxy } from 'n8n-workflow';
 
+import { Assemblyline } from '../../nodes/Assemblyline/Assemblyline.node';
 import { AssemblylineAlertSearch } from '../../nodes/AssemblylineAlertSearch/AssemblylineAlertSearch.node';
 import { AssemblylineAlertTrigger } from '../../nodes/AssemblylineAlertTrigger/AssemblylineAlertTrigger.node';
+import { FilterBlockableIocs } from '../../nodes/FilterBlockableIocs/FilterBlockableIocs.node';
+import { AssemblylineSubmissionTrigger } from '../../nodes/AssemblylineSubmissionTrigger/AssemblylineSubmissionTrigger.node';
 import { AssemblylineSubmissionIocs } from '../../nodes/AssemblylineSubmissionIocs/AssemblylineSubmissionIocs.node';
 import { BlockOnFirewall } from '../../nodes/BlockOnFirewall/BlockOnFirewall.node';
 import { IocEnrich } from '../../nodes/IocEnrich/IocEnrich.node';
 import { defaultUsers, FIXTURE_SID, fixturesDataset, startFakeAssemblyline, type FakeAssemblyline } from '../fakes/assemblyline/index.ts';
 import { FALCON_CLIENT_ID, FALCON_SECRET, startFakeCrowdStrike, type FakeCrowdStrike } from '../fakes/firewalls/crowdstrike.ts';
 import { DEFENDER_CLIENT_ID, DEFENDER_SECRET, DEFENDER_TENANT, startFakeDefender, type FakeDefender } from '../fakes/firewalls/defender.ts';
+import { FORTIGATE_TOKEN, startFakeFortiGate, type FakeFortiGate } from '../fakes/firewalls/fortigate.ts';
 import { OPNSENSE_KEY, OPNSENSE_SECRET, startFakeOpnsense, type FakeOpnsense } from '../fakes/firewalls/opnsense.ts';
 import { PANOS_KEY, startFakePanos, type FakePanos } from '../fakes/firewalls/panos.ts';
 import { FakeProviders, KEYS, SAMPLES, type ProviderId } from '../fakes/providers.ts';
@@ -165,7 +169,7 @@ const PROVIDERS_OF: Record<string, { key: keyof typeof KEYS; providers: Provider
 };
 
 /** Block on Firewall / EDR's credentials: their own describe block below. */
-const PUSH_CREDENTIALS = ['blockPanOsApi', 'blockDefenderApi', 'blockOpnsenseApi', 'blockCrowdStrikeApi'];
+const PUSH_CREDENTIALS = ['blockPanOsApi', 'blockDefenderApi', 'blockOpnsenseApi', 'blockCrowdStrikeApi', 'blockFortiGateApi'];
 
 test('every credential registered in package.json has a secrets scenario here', () => {
 	expect(registered.map((type) => type.name).sort()).toEqual(['assemblylineApi', ...Object.keys(PROVIDERS_OF), ...PUSH_CREDENTIALS].sort());
@@ -228,6 +232,40 @@ describe('the Assemblyline API key', () => {
 		await expect(polling).rejects.toThrow(/refused the credentials/);
 		const pollError = await polling.catch((error: unknown) => error);
 		expect(leaks(secrets, { ...errorParts(iocs.error), 'run data': iocs.run, ...errorParts(pollError), staticData })).toEqual([]);
+	});
+
+	test('Submission Trigger and Filter Blockable IoCs (Check Assemblyline Safelist) failing leak nothing either', async () => {
+		const staticData: IDataObject = {};
+		const polling = poll({ node: new AssemblylineSubmissionTrigger(), parameters: { query: '*' }, credentials: al(`${echoUrl}/s401`), staticData });
+		await expect(polling).rejects.toThrow(/refused the credentials/);
+		const pollError = await polling.catch((error: unknown) => error);
+		const alert = fake.dataset.makeAlert({ domains: ['payload-cdn.biz'] }) as IDataObject;
+		const filtered = await runNode({ node: new FilterBlockableIocs(), parameters: { checkSafelist: true } as never, input: [alert], credentials: al(`${echoUrl}/s403`) });
+		expect(filtered.error?.message).toMatch(/denied access/);
+		expect(leaks(secrets, { ...errorParts(pollError), staticData, ...errorParts(filtered.error), 'run data': filtered.run })).toEqual([]);
+	});
+
+	test('the Assemblyline node: submitting, labelling, a badlist check and a role refusal leak nothing; failing calls neither', async () => {
+		const node = new Assemblyline();
+		const alertId = String(fake.dataset.makeAlert({ ips: ['203.0.113.45'] }).alert_id);
+		const file = { data: Buffer.from('sample that contacts http://203.0.113.45/gate.php').toString('base64'), mimeType: 'application/octet-stream', fileName: 's.bin' };
+		const submit = (credentials: ReturnType<typeof al>) =>
+			runNode({ node, parameters: { resource: 'submission', operation: 'submit', input: 'file', binaryPropertyName: 'data' }, inputItems: [{ json: {}, binary: { data: file } }], credentials, continueOnFail: true });
+		const label = (credentials: ReturnType<typeof al>) =>
+			runNode({ node, parameters: { resource: 'alert', operation: 'label', labels: 'BLOCKED' }, input: [{ alert_id: alertId }], credentials, continueOnFail: true });
+		const check = (credentials: ReturnType<typeof al>) =>
+			runNode({ node, parameters: { resource: 'badlist', operation: 'check', value: '203.0.113.45', tagType: 'network.dynamic.ip' }, credentials, continueOnFail: true });
+
+		const good = [await submit(al(fake.url)), await label(al(fake.url)), await check(al(fake.url))];
+		expect(good[0].outputs[0][0].json.sid).toBeDefined();
+		expect(fake.dataset.getAlert(alertId)!.label).toEqual(['BLOCKED']);
+		const refused = await label(al(fake.url, VIEWER_KEY, 'viewer'));
+		expect(refused.outputs[0][0].json.error).toMatch(/lacks the role "alert_manage"/);
+		const failing = await Promise.all(
+			[al(fake.url, AL_WRONG), al(`${echoUrl}/s401`), al(`${echoUrl}/s403`), al(`${echoUrl}/s500`), al(closedUrl)].flatMap((credentials) => [submit(credentials), label(credentials)]),
+		);
+		for (const run of failing) expect(run.outputs[0][0].json.error).toBeDefined();
+		expect(leaks(secrets, { good, refused, failing: failing.map((run) => ({ items: run.outputs, run: run.run })) })).toEqual([]);
 	});
 
 	const alType = () => registered.find((type) => type.name === 'assemblylineApi')!;
@@ -344,17 +382,19 @@ describe('the firewall and EDR credentials', () => {
 	let defender: FakeDefender;
 	let opnsense: FakeOpnsense;
 	let falcon: FakeCrowdStrike;
+	let fortigate: FakeFortiGate;
+	const FORTIGATE_WRONG = 'WrongFortiToken5r8t2y7u1i9o3p6a';
 	const FALCON_WRONG = 'WRONGfalcon0secret9Jd82hQ7mZp4';
 	const OPNSENSE_WRONG = 'wrongOPNsenseSECRET+9f8e7d6c5b4a';
 	const PANOS_WRONG = 'LUFRPT1WRONGKEY-5c7e9a1b3d==';
 	const DEFENDER_WRONG = 'Zz9Q~WRONG.defender_secret_8d2f';
 
 	beforeAll(async () => {
-		[panos, defender, opnsense, falcon] = await Promise.all([startFakePanos(), startFakeDefender(), startFakeOpnsense(), startFakeCrowdStrike()]);
+		[panos, defender, opnsense, falcon, fortigate] = await Promise.all([startFakePanos(), startFakeDefender(), startFakeOpnsense(), startFakeCrowdStrike(), startFakeFortiGate()]);
 		defender.noLimits();
 	});
 	afterAll(async () => {
-		await Promise.all([panos.close(), defender.close(), opnsense.close(), falcon.close()]);
+		await Promise.all([panos.close(), defender.close(), opnsense.close(), falcon.close(), fortigate.close()]);
 	});
 	beforeEach(() => {
 		logged.length = 0;
@@ -363,6 +403,7 @@ describe('the firewall and EDR credentials', () => {
 		defender.noLimits();
 		opnsense.reset();
 		falcon.reset();
+		fortigate.reset();
 	});
 
 	const panosData = (url: string, apiKey = PANOS_KEY): IDataObject => ({ url, apiKey, vsys: '', ignoreSslIssues: false });
@@ -376,7 +417,8 @@ describe('the firewall and EDR credentials', () => {
 	});
 	const opnsenseData = (url: string, apiSecret = OPNSENSE_SECRET): IDataObject => ({ url, apiKey: OPNSENSE_KEY, apiSecret, ignoreSslIssues: false });
 	const falconData = (baseUrl: string, clientSecret = FALCON_SECRET): IDataObject => ({ clientId: FALCON_CLIENT_ID, clientSecret, baseUrl, accessToken: '' });
-	const push = (target: 'panos' | 'defender' | 'opnsense' | 'crowdstrike', credentials: Record<string, IDataObject>, continueOnFail = false) =>
+	const fortigateData = (url: string, apiToken = FORTIGATE_TOKEN): IDataObject => ({ url, apiToken, vdom: 'root', ignoreSslIssues: false });
+	const push = (target: 'panos' | 'defender' | 'opnsense' | 'crowdstrike' | 'fortigate', credentials: Record<string, IDataObject>, continueOnFail = false) =>
 		runNode({
 			node: new BlockOnFirewall(),
 			parameters: {
@@ -387,6 +429,7 @@ describe('the firewall and EDR credentials', () => {
 				expiresAt: '',
 				...(target === 'panos' ? { tag: 'n8n-block' } : {}),
 				...(target === 'opnsense' ? { alias: 'n8n_block' } : {}),
+				...(target === 'fortigate' ? { fortiIpFeed: 'n8n-ip-block', fortiDomainFeed: 'n8n-domain-block' } : {}),
 				options: { retries: 1, maxRetryWait: 1, requestsPerMinute: 60_000 },
 			} as never,
 			input: [{ type: 'ip', value: '185.220.101.7' }, { type: 'domain', value: 'malware-drop.ru' }],
@@ -404,12 +447,14 @@ describe('the firewall and EDR credentials', () => {
 		OPNSENSE_WRONG,
 		FALCON_SECRET,
 		FALCON_WRONG,
+		FORTIGATE_TOKEN,
+		FORTIGATE_WRONG,
 		Buffer.from(`${OPNSENSE_KEY}:${OPNSENSE_SECRET}`).toString('base64'),
 		Buffer.from(`${OPNSENSE_KEY}:${OPNSENSE_WRONG}`).toString('base64'),
 		...Object.values(credentials).map((data) => String(data.accessToken ?? '')).filter((token) => token.length > 8),
 	];
 
-	const CASES: Array<[string, 'panos' | 'defender' | 'opnsense' | 'crowdstrike', () => Record<string, IDataObject>, RegExp | null]> = [
+	const CASES: Array<[string, 'panos' | 'defender' | 'opnsense' | 'crowdstrike' | 'fortigate', () => Record<string, IDataObject>, RegExp | null]> = [
 		['PAN-OS, succeeding', 'panos', () => ({ blockPanOsApi: panosData(panos.url) }), null],
 		['PAN-OS, wrong key (403)', 'panos', () => ({ blockPanOsApi: panosData(panos.url, PANOS_WRONG) }), /refused the API key/],
 		['PAN-OS, 403 from a server that echoes the request', 'panos', () => ({ blockPanOsApi: panosData(`${echoUrl}/s403`) }), /refused the API key/],
@@ -430,6 +475,11 @@ describe('the firewall and EDR credentials', () => {
 		['CrowdStrike, wrong secret', 'crowdstrike', () => ({ blockCrowdStrikeApi: falconData(falcon.url, FALCON_WRONG) }), /gave no access token/],
 		['CrowdStrike, 500 from a server that echoes the request', 'crowdstrike', () => ({ blockCrowdStrikeApi: falconData(`${echoUrl}/s500`) }), /gave no access token/],
 		['CrowdStrike, network error', 'crowdstrike', () => ({ blockCrowdStrikeApi: falconData(closedUrl) }), /Could not reach CrowdStrike/],
+		['FortiGate, succeeding', 'fortigate', () => ({ blockFortiGateApi: fortigateData(fortigate.url) }), null],
+		['FortiGate, wrong token (401)', 'fortigate', () => ({ blockFortiGateApi: fortigateData(fortigate.url, FORTIGATE_WRONG) }), /refused the API token/],
+		['FortiGate, 401 from a server that echoes the request', 'fortigate', () => ({ blockFortiGateApi: fortigateData(`${echoUrl}/s401`) }), /refused the API token/],
+		['FortiGate, 500 from a server that echoes the request', 'fortigate', () => ({ blockFortiGateApi: fortigateData(`${echoUrl}/s500`) }), /answered HTTP 500/],
+		['FortiGate, network error', 'fortigate', () => ({ blockFortiGateApi: fortigateData(closedUrl) }), /Could not reach FortiGate/],
 	];
 
 	test.each(CASES)('%s: not in items, errors, run data or logs', async (_case, target, credentials, message) => {
@@ -460,6 +510,9 @@ describe('the firewall and EDR credentials', () => {
 		['OPNsense, network error', 'blockOpnsenseApi', () => opnsenseData(closedUrl), /ECONNREFUSED/],
 		['CrowdStrike passes', 'blockCrowdStrikeApi', () => falconData(falcon.url), /^OK$/],
 		['CrowdStrike, wrong secret', 'blockCrowdStrikeApi', () => falconData(falcon.url, FALCON_WRONG), /gave no access token/],
+		['FortiGate passes', 'blockFortiGateApi', () => fortigateData(fortigate.url), /^OK$/],
+		['FortiGate, wrong token', 'blockFortiGateApi', () => fortigateData(fortigate.url, FORTIGATE_WRONG), /refused the API token/],
+		['FortiGate, network error', 'blockFortiGateApi', () => fortigateData(closedUrl), /ECONNREFUSED/],
 	])('credential test, %s: nothing in what the user sees, the error or the logs', async (_case, name, data, shown) => {
 		const type = registered.find((t) => t.name === name)!;
 		const credentials = data();

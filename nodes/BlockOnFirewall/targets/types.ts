@@ -113,8 +113,8 @@ export interface Target {
 	buckets: Record<string, RateLimit>;
 	/** Whether a 401 may mean an expired access token (n8n then fetches a new one once). */
 	tokenAuth?: boolean;
-	/** Null when the target can block this IoC, else why not (in words an analyst understands). */
-	unsupported(ioc: PushIoc): string | null;
+	/** Null when the target can block this IoC, else why not (in words an analyst understands). `params` as in `TargetSettings`. */
+	unsupported(ioc: PushIoc, params: IDataObject): string | null;
 	/** Runs once before the batches (e.g. reads what is already on the target). */
 	prepare?(io: Io, iocs: PushIoc[], operation: Operation, settings: TargetSettings): Promise<unknown>;
 	add(io: Io, batch: PushIoc[], settings: TargetSettings, prepared: unknown): Promise<Map<string, PushResult>>;

@@ -5,18 +5,31 @@
  * give "the benefit of the doubt" and "should not be used as a basis for action" (its API docs).
  * Its only documented limits are daily, so every 429 is the day's quota.
  */
+import * as z from '../../shared/zod';
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import { clampScore, isoDate, malformed, notFound, num, obj, str, tagList, unexpected } from './util';
+import { clampScore, isoDate, notFound, num, parseAnswer, str, tagList, unexpected } from './util';
 
 const NAME = 'AbuseIPDB';
+
+/** The parts of a `check` answer the verdict and the evidence rest on. */
+const CHECK = z.looseObject({
+	data: z.looseObject({
+		abuseConfidenceScore: z.number(),
+		totalReports: z.optional(z.number()),
+		numDistinctUsers: z.optional(z.number()),
+		isWhitelisted: z.optional(z.nullable(z.boolean())),
+		isTor: z.optional(z.nullable(z.boolean())),
+	}),
+});
 export const ABUSEIPDB_MAX_AGE_DAYS = 90;
 
 function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 	const link = `https://www.abuseipdb.com/check/${encodeURIComponent(ioc.value)}`;
 	if (response.statusCode !== 200) return unexpected(NAME, response);
-	const data = obj(obj(response.json)?.data);
-	const score = num(data?.abuseConfidenceScore);
-	if (!data || score === undefined) return malformed(NAME, response);
+	const answer = parseAnswer(NAME, CHECK, response);
+	if (answer.reading) return answer.reading;
+	const { data } = answer.body;
+	const score = data.abuseConfidenceScore;
 
 	const reports = num(data.totalReports) ?? 0;
 	const whitelisted = data.isWhitelisted === true;

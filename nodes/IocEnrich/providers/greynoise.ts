@@ -12,7 +12,7 @@
  * The Community 429 is the plan's allowance: `{"plan", "rate-limit": "100-lookups/day", "message"}`.
  */
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import { isoDate, malformed, notFound, obj, said, str, tagList, unexpected } from './util';
+import { isoDate, malformed, notFound, obj, providerMessage, str, tagList, unexpected } from './util';
 
 const NAME = 'GreyNoise';
 
@@ -76,5 +76,5 @@ export const greynoise: Provider = {
 	}),
 	read,
 	quotaExhausted: (response) =>
-		/lookups\/(day|week|month)/i.test(str(obj(response.json)?.['rate-limit']) ?? '') || /daily|week/i.test(said(response)),
+		/lookups\/(day|week|month)/i.test(str(obj(response.json)?.['rate-limit']) ?? '') || /daily|week/i.test(providerMessage(response)),
 };

@@ -15,7 +15,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import { arr, failure, malformed, notFound, obj, said, str, tagList, unexpected } from './util';
+import { arr, failure, malformed, notFound, obj, providerMessage, str, tagList, unexpected } from './util';
 
 const NAME = 'Google Safe Browsing';
 
@@ -73,8 +73,8 @@ function readMany(response: ProviderHttpResponse, iocs: readonly Ioc[]): Provide
 }
 
 function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
-	if (response.statusCode === 400 && /API key/i.test(said(response))) {
-		return failure({ code: 'auth', http_status: 400, message: `${NAME} refused the API key: ${said(response)}` });
+	if (response.statusCode === 400 && /API key/i.test(providerMessage(response))) {
+		return failure({ code: 'auth', http_status: 400, message: `${NAME} refused the API key: ${providerMessage(response)}` });
 	}
 	if (response.statusCode !== 200) return unexpected(NAME, response);
 	return readMany(response, [ioc])[0];
@@ -94,5 +94,5 @@ export const safebrowsing: Provider = {
 	read,
 	batch: { max: SAFE_BROWSING_BATCH, request, read: readMany },
 	// Google's daily quota: "Quota exceeded for quota metric … and limit '… per day'".
-	quotaExhausted: (response) => /per day/i.test(said(response)),
+	quotaExhausted: (response) => /per day/i.test(providerMessage(response)),
 };

@@ -3,14 +3,29 @@
  * threatfox_search_ioc.py). HTTP 200 with `query_status` (`ok`, `no_result`); IPs are listed as
  * `ip:port`, so matches are filtered here to the value itself. A refused Auth-Key: see util.ts.
  */
-import type { IDataObject } from 'n8n-workflow';
-
+import * as z from '../../shared/zod';
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import { ABUSECH_KEY_REFUSED, arr, earliest, failure, isoDate, latest, malformed, notFound, num, obj, str, tagList, unexpected } from './util';
+import { ABUSECH_KEY_REFUSED, arr, earliest, failure, isoDate, latest, notFound, num, parseAnswer, str, tagList, unexpected } from './util';
 
 const NAME = 'ThreatFox';
 
-function matches(entry: IDataObject, ioc: Ioc): boolean {
+/** Every answer: `ok`, `no_result` (with `data` a sentence), or a refusal such as `unknown_auth_key`. */
+const STATUS = z.looseObject({ query_status: z.string().check(z.minLength(1)) });
+
+/** An `ok` answer: the matching IoCs (tags and names may be null in ThreatFox's answers). */
+const MATCHES = z.looseObject({
+	data: z.array(
+		z.looseObject({
+			ioc: z.optional(z.string()),
+			confidence_level: z.optional(z.number()),
+			threat_type: z.optional(z.nullable(z.string())),
+			malware_printable: z.optional(z.nullable(z.string())),
+			tags: z.optional(z.nullable(z.array(z.string()))),
+		}),
+	),
+});
+
+function matches(entry: { ioc?: string }, ioc: Ioc): boolean {
 	const value = str(entry.ioc)?.toLowerCase();
 	if (!value) return false;
 	if (ioc.type === 'ipv4') return value === ioc.value || value.startsWith(`${ioc.value}:`);
@@ -20,9 +35,9 @@ function matches(entry: IDataObject, ioc: Ioc): boolean {
 function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 	const link = `https://threatfox.abuse.ch/browse.php?search=ioc%3A${encodeURIComponent(ioc.value)}`;
 	if (response.statusCode !== 200) return unexpected(NAME, response);
-	const body = obj(response.json);
-	const status = str(body?.query_status);
-	if (!body || !status) return malformed(NAME, response);
+	const answer = parseAnswer(NAME, STATUS, response);
+	if (answer.reading) return answer.reading;
+	const status = answer.body.query_status;
 	if (status === 'no_result') return notFound({ query_status: status }, link);
 	if (status !== 'ok') {
 		return failure({
@@ -31,8 +46,10 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 			message: `${NAME} answered query_status "${status.slice(0, 80)}"`,
 		});
 	}
-	const entries = arr(body.data).map(obj).filter((e): e is IDataObject => !!e && matches(e, ioc));
-	if (entries.length === 0) return notFound({ query_status: status, near_matches: arr(body.data).length }, link);
+	const found = parseAnswer(NAME, MATCHES, response);
+	if (found.reading) return found.reading;
+	const entries = found.body.data.filter((entry) => matches(entry, ioc));
+	if (entries.length === 0) return notFound({ query_status: status, near_matches: found.body.data.length }, link);
 
 	const best = entries.reduce((a, b) => ((num(b.confidence_level) ?? 0) > (num(a.confidence_level) ?? 0) ? b : a));
 	const confidence = num(best.confidence_level) ?? 0;

@@ -86,13 +86,13 @@ function followUp(first: ProviderReading, ioc: Ioc): FollowUp | undefined {
 				evidence: { ...reading.evidence, triage_score: score, family: families },
 			};
 			const where = isNetwork(ioc) ? ' (as a C2 address in its malware config)' : '';
-			const what = `${NAME}: sample ${id}${where} scored ${score}/10${families.length ? ` (${families.join(', ')})` : ''}`;
+			const sampleReason = `${NAME}: sample ${id}${where} scored ${score}/10${families.length ? ` (${families.join(', ')})` : ''}`;
 			if (score >= 8) {
 				out.verdict = 'malicious';
-				out.reasons = [what];
+				out.reasons = [sampleReason];
 			} else if (score >= 6) {
 				out.verdict = 'suspicious';
-				out.reasons = [what];
+				out.reasons = [sampleReason];
 			}
 			return out;
 		},

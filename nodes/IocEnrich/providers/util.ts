@@ -1,6 +1,7 @@
 /** Small readers shared by the provider files: provider JSON is untrusted, so every field is checked. */
 import type { IDataObject } from 'n8n-workflow';
 
+import { shapeProblems, type Infer, type Schema } from '../../shared/schema';
 import type { ProviderError, ProviderHttpResponse, ProviderReading } from '../types';
 
 export const MAX_TAGS = 20;
@@ -71,7 +72,7 @@ export function failure(error: ProviderError): ProviderReading {
 }
 
 /** A short, safe rendering of what the provider said (never the request). */
-export function said(response: ProviderHttpResponse): string {
+export function providerMessage(response: ProviderHttpResponse): string {
 	const body = obj(response.json);
 	const error = obj(body?.error);
 	const errors = arr(body?.errors);
@@ -96,9 +97,26 @@ export function malformed(name: string, response: ProviderHttpResponse, field?: 
 	});
 }
 
+/**
+ * The answer's JSON checked against the provider's schema (shapeProblems, as checkShape in
+ * nodes/shared/schema.ts, but a misfit is a reading, not a throw), before any
+ * field is read: `{ body }` typed by the schema, or a `malformed` reading that names the first
+ * field that does not fit ("data.abuseConfidenceScore: expected a number, got text").
+ */
+export function parseAnswer<S extends Schema>(
+	name: string,
+	schema: S,
+	response: ProviderHttpResponse,
+): { body: Infer<S>; reading?: undefined } | { body?: undefined; reading: ProviderReading } {
+	const problems = shapeProblems(schema, response.json);
+	if (!problems) return { body: response.json as Infer<S> };
+	const [first] = problems;
+	return { reading: malformed(name, response, `${first.field || 'the whole answer'}: ${first.problem}`) };
+}
+
 /** Any status the provider file does not expect. */
 export function unexpected(name: string, response: ProviderHttpResponse): ProviderReading {
-	const message = said(response);
+	const message = providerMessage(response);
 	const invalid = response.statusCode === 400 || response.statusCode === 422;
 	return failure({
 		code: invalid ? 'invalid_input' : 'provider_status',

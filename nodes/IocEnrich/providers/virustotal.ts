@@ -6,10 +6,26 @@
  * may be the public key's 4 a minute, so VirusTotal pauses about a minute and is asked once more;
  * only a second one in a row switches it off for the run.
  */
+import type { IDataObject } from 'n8n-workflow';
+
+import * as z from '../../shared/zod';
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import { arr, clampScore, isoDate, malformed, notFound, num, obj, said, str, tagList, unexpected } from './util';
+import { arr, clampScore, isoDate, notFound, num, obj, parseAnswer, providerMessage, str, tagList, unexpected } from './util';
 
 const NAME = 'VirusTotal';
+
+const COUNT = z.optional(z.number());
+
+/** The parts of an ip-info / domain-info / url-info / file-info answer the verdict rests on. */
+const REPORT = z.looseObject({
+	data: z.looseObject({
+		id: z.optional(z.string()),
+		attributes: z.looseObject({
+			last_analysis_stats: z.looseObject({ malicious: COUNT, suspicious: COUNT, harmless: COUNT, undetected: COUNT }),
+			reputation: z.optional(z.number()),
+		}),
+	}),
+});
 
 const PATHS: Record<string, string> = {
 	ipv4: 'ip_addresses',
@@ -44,10 +60,11 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 	const link = `https://www.virustotal.com/gui/search/${encodeURIComponent(ioc.value)}`;
 	if (response.statusCode === 404) return notFound({}, link);
 	if (response.statusCode !== 200) return unexpected(NAME, response);
-	const data = obj(obj(response.json)?.data);
-	const attributes = obj(data?.attributes);
-	const stats = obj(attributes?.last_analysis_stats);
-	if (!attributes || !stats) return malformed(NAME, response);
+	const answer = parseAnswer(NAME, REPORT, response);
+	if (answer.reading) return answer.reading;
+	const { data } = answer.body;
+	const { attributes } = data;
+	const stats = attributes.last_analysis_stats;
 
 	const malicious = num(stats.malicious) ?? 0;
 	const suspicious = num(stats.suspicious) ?? 0;
@@ -61,7 +78,7 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 		...Object.values(obj(attributes.categories) ?? {}),
 		...arr(attributes.tags),
 	]);
-	const id = str(data?.id) ?? idFor(ioc);
+	const id = str(data.id) ?? idFor(ioc);
 	const reading: ProviderReading = {
 		status: 'ok',
 		verdict: 'unknown',
@@ -71,7 +88,7 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 		firstSeen: isoDate(attributes.first_submission_date),
 		lastSeen: isoDate(attributes.last_analysis_date),
 		evidence: {
-			last_analysis_stats: stats,
+			last_analysis_stats: stats as IDataObject,
 			reputation: num(attributes.reputation) ?? null,
 			...(label ? { suggested_threat_label: label } : {}),
 		},
@@ -120,6 +137,6 @@ export const virustotal: Provider = {
 		headers: { Accept: 'application/json' },
 	}),
 	read,
-	quotaExhausted: (response) => /daily|monthly/i.test(said(response)),
+	quotaExhausted: (response) => /daily|monthly/i.test(providerMessage(response)),
 	windowQuota: { pauseMs: 60_000, matches: (response) => errorCode(response) === 'QuotaExceededError' },
 };

@@ -1,9 +1,10 @@
 import type { Allowlist } from './allowlist';
-import { checkBlockable, type Blockable, type ValueReason } from './blockable';
+import type { ValueReason } from './blockable';
+import { IocMerger, type HeldBack } from './merge';
 import { REASON_PRECEDENCE, REASON_TEXT } from './reasons';
 import { quote } from './text';
-import type { FilterResult, IocItem, IocOccurrence, IocSource, ReasonCode, SkippedIoc } from './types';
-import { isKnownVerdict, normaliseVerdict, verdictRank, type KnownVerdict } from './verdict';
+import type { FilterResult, IocItem, IocOccurrence, ReasonCode, SkippedIoc } from './types';
+import { isKnownVerdict, verdictRank, type KnownVerdict } from './verdict';
 
 export interface DecideOptions {
 	/** Lowest verdict that is blocked (default `suspicious`). */
@@ -14,150 +15,38 @@ export interface DecideOptions {
 }
 
 export const DEFAULT_MIN_VERDICT: KnownVerdict = 'suspicious';
-/** Distinct raw values listed per merged IoC; enough for real spellings, bounded for hostile input. */
-export const ORIGINALS_CAP = 20;
+export { ORIGINALS_CAP } from './merge';
 export const DEFAULT_CAP = 1000;
-
-/** One distinct (type word, raw string) of the call, checked once. */
-interface Parsed {
-	type: string;
-	value: string;
-	original: string;
-	/** The value-level verdict (checkBlockable): the same definition the exporters re-check with. */
-	check: Blockable;
-	merged?: Merged;
-}
-
-/** Running state of one (type, normalised value). */
-interface Merged {
-	item: IocItem;
-	parsed: Parsed;
-	rank: number;
-	sourceKeys: Set<string>;
-	lastSource?: IocSource;
-	classifications: string[];
-}
-
-function parseOccurrence(value: unknown, typeWord: unknown, allowlist: Allowlist | undefined): Parsed {
-	const check = checkBlockable(typeWord, value, allowlist);
-	return { type: check.type, value: check.value, original: typeof value === 'string' ? value : check.value, check };
-}
-
-function newMerged(parsed: Parsed): Merged {
-	const item: IocItem = {
-		type: parsed.type,
-		value: parsed.value,
-		original: parsed.original,
-		verdict: null,
-		tag_type: null,
-		tag_types: [],
-		safelisted: false,
-		sources: [],
-		occurrences: 0,
-	};
-	return { item, parsed, rank: -2, sourceKeys: new Set(), classifications: [] };
-}
-
-function addOccurrence(merged: Merged, occurrence: IocOccurrence): void {
-	const item = merged.item;
-	item.occurrences++;
-	const verdict = normaliseVerdict(occurrence.verdict);
-	const rank = verdictRank(verdict);
-	const classification = typeof occurrence.classification === 'string' && occurrence.classification !== '' ? occurrence.classification : undefined;
-	if (rank > merged.rank) {
-		merged.rank = rank;
-		item.verdict = verdict;
-		if (classification !== undefined) item.classification = classification;
-	}
-	if (classification !== undefined && !merged.classifications.includes(classification)) {
-		merged.classifications.push(classification);
-	}
-	if (occurrence.safelisted === true) item.safelisted = true;
-	const tagType = occurrence.tag_type;
-	if (typeof tagType === 'string' && tagType !== '' && !item.tag_types.includes(tagType)) {
-		item.tag_types.push(tagType);
-		item.tag_type ??= tagType;
-	}
-	const source = occurrence.source;
-	if (source && source !== merged.lastSource) {
-		merged.lastSource = source;
-		const alertId = typeof source.alert_id === 'string' ? source.alert_id : undefined;
-		const sid = typeof source.sid === 'string' ? source.sid : undefined;
-		const key = `${alertId ?? ''}\u0000${sid ?? ''}`;
-		if ((alertId !== undefined || sid !== undefined) && !merged.sourceKeys.has(key)) {
-			merged.sourceKeys.add(key);
-			item.sources.push(alertId === undefined ? { sid } : sid === undefined ? { alert_id: alertId } : { alert_id: alertId, sid });
-		}
-	}
-	const index = occurrence.itemIndex;
-	if (typeof index === 'number') {
-		const indexes = (item.itemIndexes ??= []);
-		if (indexes[indexes.length - 1] !== index) indexes.push(index);
-	}
-}
-
-function addOriginal(item: IocItem, original: string): void {
-	const originals = (item.originals ??= [item.original]);
-	if (originals.includes(original)) return;
-	if (originals.length < ORIGINALS_CAP) originals.push(original);
-	else item.originals_more = (item.originals_more ?? 0) + 1;
-}
 
 /** Marks an item as held back (also for the node's `already_blocked`). */
 export function holdBack(item: IocItem, reason: ReasonCode, reasonText?: string): SkippedIoc {
 	return { ...item, reason, reason_text: reasonText ?? REASON_TEXT[reason] ?? reason };
 }
 
+interface Merged {
+	item: IocItem;
+	held: HeldBack | undefined;
+	rank: number;
+}
 type Check = (merged: Merged) => string | null;
 
-/** Merges the occurrences of one call by (type, normalised value) and decides each IoC.
- * Merging: the highest verdict wins (with its classification; when they differ, all are listed in
- * `classifications`); `safelisted` if any occurrence was (Assemblyline safelisted it somewhere,
- * which is a statement about the value); sources, tag types and item indexes are unions;
- * `original` is the first raw value seen, and `originals` lists every distinct one when they differ
- * (capped). No cap on Block here: see applyCap. */
+/** Merges the occurrences of one call by (type, normalised value) (IocMerger, merge.ts) and
+ * decides each IoC. No cap on Block here: see applyCap. */
 export function decideIocs(occurrences: Iterable<IocOccurrence>, options: DecideOptions = {}): FilterResult {
 	const minVerdict = options.minVerdict ?? DEFAULT_MIN_VERDICT;
 	if (!isKnownVerdict(minVerdict)) throw new RangeError(`Unknown minimum verdict ${JSON.stringify(minVerdict)}`);
 	const minRank = verdictRank(minVerdict);
 	const skipNoVerdict = options.noVerdict === 'skip';
-	const allowlist = options.allowlist;
+	const merger = new IocMerger(options.allowlist);
+	for (const occurrence of occurrences) merger.add(occurrence);
+	return decideMerged(merger, minVerdict, minRank, skipNoVerdict);
+}
 
-	const parsedByType = new Map<unknown, Map<string, Parsed>>();
-	const mergedByKey = new Map<string, Merged>();
-	const mergedInOrder: Merged[] = [];
-	for (const occurrence of occurrences) {
-		const typeWord = occurrence.type ?? occurrence.tag_type;
-		let parsed: Parsed | undefined;
-		if (typeof occurrence.value === 'string') {
-			let byValue = parsedByType.get(typeWord);
-			if (!byValue) parsedByType.set(typeWord, (byValue = new Map()));
-			parsed = byValue.get(occurrence.value);
-			if (!parsed) byValue.set(occurrence.value, (parsed = parseOccurrence(occurrence.value, typeWord, allowlist)));
-		} else {
-			parsed = parseOccurrence(occurrence.value, typeWord, allowlist);
-		}
-		let merged = parsed.merged;
-		if (!merged) {
-			const invalid = !parsed.check.ok && parsed.check.reason === 'invalid';
-			const key = `${invalid ? '!' : ''}${parsed.type}\u0000${parsed.value}`;
-			merged = mergedByKey.get(key);
-			if (!merged) {
-				merged = newMerged(parsed);
-				mergedByKey.set(key, merged);
-				mergedInOrder.push(merged);
-			}
-			parsed.merged = merged;
-			// Runs once per distinct raw value of this IoC (the parse cache keys on it).
-			if (parsed.original !== merged.item.original) addOriginal(merged.item, parsed.original);
-		}
-		addOccurrence(merged, occurrence);
-	}
-
+function decideMerged(merger: IocMerger, minVerdict: KnownVerdict, minRank: number, skipNoVerdict: boolean): FilterResult {
 	const valueCheck =
 		(code: ValueReason): Check =>
-		({ parsed: { check } }) =>
-			!check.ok && check.reason === code ? check.text : null;
+		({ held }) =>
+			held?.reason === code ? held.text : null;
 	const checks: Record<Exclude<ReasonCode, 'already_blocked' | 'over_cap' | 'not_exportable'>, Check> = {
 		invalid: valueCheck('invalid'),
 		allowlisted: valueCheck('allowlisted'),
@@ -175,19 +64,20 @@ export function decideIocs(occurrences: Iterable<IocOccurrence>, options: Decide
 	);
 
 	const result: FilterResult = { block: [], skipped: [] };
-	for (const merged of mergedInOrder) {
-		if (merged.classifications.length > 1) merged.item.classifications = merged.classifications;
-		let skipped: SkippedIoc | null = null;
-		for (const [code, check] of orderedChecks) {
-			const text = check(merged);
+	const merged: Merged = { item: undefined as unknown as IocItem, held: undefined, rank: 0 };
+	merger.forEach((item, held, rank) => {
+		merged.item = item;
+		merged.held = held;
+		merged.rank = rank;
+		for (const [code, test] of orderedChecks) {
+			const text = test(merged);
 			if (text !== null) {
-				skipped = holdBack(merged.item, code, text);
-				break;
+				result.skipped.push(holdBack(item, code, text));
+				return;
 			}
 		}
-		if (skipped) result.skipped.push(skipped);
-		else result.block.push(merged.item);
-	}
+		result.block.push(item);
+	});
 	return result;
 }
 

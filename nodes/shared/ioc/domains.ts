@@ -10,7 +10,9 @@ const TLD = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const NOT_IN_HOST = /[/\\?#@:%[\]<>^|"'`{}*]/;
 const NON_ASCII = /[^ -~]/; // anything outside printable ASCII (controls are refused earlier)
 
-function labelsValid(name: string): boolean {
+/** LDH labels (plus `_` inside a label) of 1-63 characters, a TLD that starts with a letter, at most
+ * 253 characters: the checks of a lower-case ASCII name. */
+export function labelsValid(name: string): boolean {
 	if (name.length === 0 || name.length > MAX_NAME) return false;
 	const labels = name.split('.');
 	const last = labels.length - 1;

@@ -112,6 +112,24 @@ function fromTagMap(map: Json, source: IocSource | undefined, itemIndex: number 
 	}
 }
 
+const strings = (value: unknown): string[] | undefined =>
+	Array.isArray(value) ? value.filter((one): one is string => typeof one === 'string' && one !== '') : undefined;
+
+/** A merged IoC item (Filter Blockable IoCs' own output, AL Alert Search's IoC output): its
+ * sources, sighting count, tag types and classifications, so that merging it again gives the
+ * IoC its occurrences gave. Absent on a plain single-IoC item. */
+function mergedFields(item: Json): Partial<IocOccurrence> {
+	const fields: Partial<IocOccurrence> = {};
+	if (Array.isArray(item.sources)) fields.sources = item.sources.filter(isObject).map((one) => sourceOf(one) ?? {});
+	const count = item.occurrences;
+	if (typeof count === 'number' && Number.isSafeInteger(count) && count > 0) fields.count = count;
+	const tagTypes = strings(item.tag_types);
+	if (tagTypes?.length) fields.tag_types = tagTypes;
+	const classifications = strings(item.classifications);
+	if (classifications?.length) fields.classifications = classifications;
+	return fields;
+}
+
 /** Which known shape an item has, or null. */
 export function detectShape(json: unknown): Exclude<InputShape, 'auto' | 'field'> | null {
 	if (!isObject(json)) return null;
@@ -167,6 +185,7 @@ export function extractOccurrences(json: unknown, options: ExtractOptions = {}):
 				classification: asString(item.classification),
 				source,
 				itemIndex,
+				...mergedFields(item),
 			});
 			break;
 		case 'field': {

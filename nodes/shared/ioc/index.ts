@@ -20,6 +20,8 @@ export { VERDICTS, normaliseVerdict, verdictRank, isKnownVerdict, type KnownVerd
 export { REASON_PRECEDENCE } from './reasons';
 export { compileAllowlist, compileAllowlistOrThrow, type Allowlist, type AllowlistError } from './allowlist';
 export { extractOccurrences, detectShape, readPath, IocInputError, type ExtractOptions, type InputShape } from './extract';
+export { IocMerger } from './merge';
+export { AlertIocFold, foldAlertPages, type FoldedIoc } from './fold';
 export { decideIocs, applyCap, inCapOrder, filterBlockableIocs, holdBack, DEFAULT_CAP, DEFAULT_MIN_VERDICT, type DecideOptions } from './decide';
 export { inspectIoc, detectIocType, type DetectedIocType, type IocInspection } from './inspect';
 export {

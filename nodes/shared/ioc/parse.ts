@@ -1,4 +1,4 @@
-import { domainHoldBack, parseDomainName } from './domains';
+import { domainHoldBack, labelsValid, parseDomainName } from './domains';
 import { IpHost, parseIPv4, parseIp } from './ip';
 import { nonGlobalIp } from './ranges';
 import { hasForbiddenChar, refang } from './refang';
@@ -103,9 +103,13 @@ function parseUri(text: string): ParseOutcome {
 	} catch {
 		return fail(shapeProblem(text, 'uri'));
 	}
-	url.hash = '';
-	url.username = '';
-	url.password = '';
+	// Each setter re-serialises the URL: only when there is something to remove (a fragment needs
+	// a `#` in the text, userinfo an `@`).
+	if (text.includes('#')) url.hash = '';
+	if (text.includes('@')) {
+		url.username = '';
+		url.password = '';
+	}
 	// The host is normalised like a domain value: one trailing dot removed, empty labels refused.
 	// Refanging and IDN mapping can leave several dots (`evil.com(dot)．` → `evil.com..`), and the
 	// URL parser keeps empty labels, so the host must be a fixed point of parseDomainName.
@@ -143,9 +147,55 @@ function parseDomainValue(text: string, declared: NetworkType | undefined): Pars
 	return name ? finish('domain', name, name, { kind: 'domain', name }) : fail(shapeProblem(text, declared));
 }
 
+const enum Chars {
+	DigitsAndDots = 1,
+	LowerDomain = 2,
+}
+
+/** What a value is made of, when that allows a fast path: only digits and dots (a dotted-decimal
+ * IPv4 candidate), or only `a-z 0-9 . - _` with at least one letter (a lower-case ASCII domain
+ * candidate); 0 otherwise. Neither kind can hold anything refang, the forbidden-character check,
+ * IDN mapping or lower-casing would change, so parsing them directly gives what the full path
+ * gives (test/ioc/parse.test.ts compares both on every corpus value). */
+function fastKind(raw: string): number {
+	let letters = false;
+	for (let i = 0; i < raw.length; i++) {
+		const code = raw.charCodeAt(i);
+		if (code >= 97 && code <= 122) letters = true;
+		else if (!((code >= 48 && code <= 57) || code === 46 || code === 45 || code === 95)) return 0;
+	}
+	if (letters) return Chars.LowerDomain;
+	for (let i = 0; i < raw.length; i++) {
+		const code = raw.charCodeAt(i);
+		if (code === 45 || code === 95) return 0;
+	}
+	return Chars.DigitsAndDots;
+}
+
+/** The fast paths of parseNetworkValue, or null to take the full one. */
+export function parseFast(raw: string, type: NetworkType | undefined): ParseOutcome | null {
+	if (type === 'uri' || raw.length === 0 || raw.length > MAX_NAME_TEXT) return null;
+	const kind = fastKind(raw);
+	if (kind === Chars.DigitsAndDots && type !== 'domain') {
+		const v4 = parseIPv4(raw);
+		return v4 === null ? null : finish('ip', raw, raw, { kind: 'ipv4', v4 });
+	}
+	if (kind === Chars.LowerDomain && type !== 'ip' && !raw.includes('xn--')) {
+		const name = raw.endsWith('.') ? raw.slice(0, -1) : raw;
+		return labelsValid(name) ? finish('domain', name, name, { kind: 'domain', name }) : null;
+	}
+	return null;
+}
+const MAX_NAME_TEXT = 254;
+
 /** Refang, then strictly parse one value as `type` (or detect it: URL, then IP, then domain).
  * The caller owns caching: parse each distinct string once per call. */
 export function parseNetworkValue(raw: string, type: NetworkType | undefined): ParseOutcome {
+	return parseFast(raw, type) ?? parseFull(raw, type);
+}
+
+/** parseNetworkValue without the fast paths (what they are tested against). */
+export function parseFull(raw: string, type: NetworkType | undefined): ParseOutcome {
 	if (raw.length === 0) return fail('is empty');
 	if (raw.length > MAX_URI * 2) return fail(`is longer than ${MAX_URI} characters`);
 	const text = refang(raw);

@@ -37,6 +37,12 @@ export interface IocOccurrence {
 	source?: IocSource;
 	/** Index of the n8n input item, for pairedItem. */
 	itemIndex?: number;
+	/** A merged IoC read back (an IocItem as input): how many sightings it stands for (default 1),
+	 * and its other sources, tag types and classifications, so merging it again loses nothing. */
+	count?: number;
+	sources?: readonly IocSource[];
+	tag_types?: readonly string[];
+	classifications?: readonly string[];
 }
 
 /** A merged IoC: one per (type, normalised value) in a call. */

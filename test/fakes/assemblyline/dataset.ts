@@ -191,6 +191,7 @@ export class Dataset {
 		this.made = 0;
 		this.version++;
 		this.workflows = [];
+		this.pending.clear();
 		if (this.manager) this.startWorkflowManager(this.manager.intervalMs);
 		this.loadInput();
 	}
@@ -211,8 +212,9 @@ export class Dataset {
 		return id;
 	}
 
-	/** Runs the workflow passes that are due by the clock. Called before every request. */
+	/** Runs what is due by the clock (submissions completing, workflow passes). Called before every request. */
 	tick(): void {
+		this.completeDue();
 		const m = this.manager;
 		if (!m) return;
 		const now = this.now();
@@ -404,7 +406,8 @@ export class Dataset {
 			defaultSort: 'times.submitted desc',
 			stored: [
 				'archive_ts', 'classification', 'error_count', 'file_count', 'max_score', 'params.description', 'params.submitter',
-				'params.type', 'sid', 'state', 'times.completed', 'times.submitted', 'to_be_deleted', 'verdict',
+				// times.completed is indexed, not stored (assemblyline-base odm/models/submission.py Times.completed)
+				'params.type', 'sid', 'state', 'times.submitted', 'to_be_deleted', 'verdict',
 			],
 		};
 	}
@@ -437,6 +440,48 @@ export class Dataset {
 		doc.workflows_completed = !this.manager;
 		this.pushDoc(doc);
 		return structuredClone(doc);
+	}
+
+	/** Submissions sent through POST /api/v4/submit/, and when their analysis completes (fake clock, ms). */
+	pending = new Map<string, number>();
+
+	/** A submission from the submit API: state "submitted" until `completeAt`, then completed (no alert: /submit/ sets none). */
+	addSubmittedSpec(spec: SubmissionSpec, completeAt: number): void {
+		this.putSubmission(spec);
+		this.pending.set(spec.sid, completeAt);
+	}
+
+	private completeDue(): void {
+		if (!this.pending.size) return;
+		const now = this.now();
+		for (const [sid, at] of [...this.pending].sort((a, b) => a[1] - b[1])) {
+			if (at > now) continue;
+			this.pending.delete(sid);
+			this.completeSubmission(sid, { at, alert: this.submissions.get(sid)?.spec.generateAlert === true });
+		}
+	}
+
+	/** A file any submission holds, by sha256 (what "submit a known hash" finds in the filestore). */
+	findFile(sha256: string): SubmissionSpec['files'][number] | undefined {
+		for (const b of this.submissions.values()) {
+			const f = b.spec.files.find((x) => x.sha256 === sha256);
+			if (f) return f;
+		}
+		return undefined;
+	}
+
+	/**
+	 * GET /api/v4/alert/ownership/<id>/ (assemblyline-ui api/v4/alert.py take_ownership): sets the owner when
+	 * there is none; no event is written.
+	 */
+	takeOwnership(id: string, user: string): 'taken' | 'missing' | { owner: string } {
+		const e = this.byId.get(id);
+		if (!e) return 'missing';
+		const doc = structuredClone(this.load(e));
+		if (doc.owner) return { owner: String(doc.owner) };
+		doc.owner = user;
+		this.replaceInPlace(e, doc);
+		return 'taken';
 	}
 
 	/** Builds a completed submission holding the IoCs and its alert, adds both, returns the alert. */
@@ -515,19 +560,23 @@ export class Dataset {
 	}
 
 	/** Triage changes from the API; appends an event like the server. Returns false for unknown ids. */
-	triage(id: string, user: { name: string; fullName: string }, change: { labels?: string[]; status?: string; priority?: string }): boolean {
+	triage(id: string, user: { name: string; fullName: string }, change: { labels?: string[]; labelsRemoved?: string[]; status?: string; priority?: string }): boolean {
 		const e = this.byId.get(id);
 		if (!e) return false;
 		const doc = structuredClone(this.load(e));
 		const labels = change.labels ? change.labels.filter((l) => !(doc.label as string[]).includes(l)) : [];
 		if (change.labels && labels.length === 0) return true;
+		// remove_labels: the event lists the labels that were present; nothing present, no write.
+		const removed = change.labelsRemoved ? change.labelsRemoved.filter((l) => (doc.label as string[]).includes(l)) : [];
+		if (change.labelsRemoved && removed.length === 0) return true;
+		if (change.labelsRemoved) doc.label = (doc.label as string[]).filter((l) => !removed.includes(l));
 		if (change.status !== undefined && doc.status === change.status) return true;
 		if (change.priority !== undefined && doc.priority === change.priority) return true;
 		if (change.labels) doc.label = [...(doc.label as string[]), ...labels];
 		if (change.status !== undefined) doc.status = change.status;
 		if (change.priority !== undefined) doc.priority = change.priority;
 		(doc.events as Rec[]).push({
-			entity_id: user.name, entity_name: user.fullName, entity_type: 'user', labels, labels_removed: [],
+			entity_id: user.name, entity_name: user.fullName, entity_type: 'user', labels, labels_removed: removed,
 			priority: change.priority ?? null, status: change.status ?? null, ts: isoMicro(this.now()),
 		});
 		// triage does not move reporting_ts, so the entry keeps its sort position

@@ -58,8 +58,7 @@ export function tagQhash(tagType: string, value: string): string {
 
 /** Why an add was refused, with the status and message the server sends. */
 export class HashListError extends Error {
-	// Plain fields, not parameter properties: scripts run this file with Node's type stripping, which
-	// refuses parameter properties (ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX).
+	// Plain fields, no parameter properties: the fake also runs under Node's type stripping (cli.ts).
 	readonly status: number;
 	readonly response: unknown;
 	constructor(status: number, message: string, response: unknown = '') {
@@ -81,7 +80,6 @@ export interface Caller {
 
 export class HashList {
 	private readonly store = new Map<string, HashListEntry>();
-
 	readonly name: HashListName;
 	private readonly now: () => number;
 

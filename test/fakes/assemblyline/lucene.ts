@@ -189,6 +189,14 @@ class Parser {
 		if (v.t === 'term') {
 			if (v.raw === '*') return field === null || anyField ? { k: 'all' } : { k: 'exists', field };
 			if (field === '_exists_') return { k: 'exists', field: v.v };
+			// query_string's one-sided ranges: max_score:>=500, times.completed:<now-1d
+			const cmp = field !== null && !v.wild ? /^(>=|<=|>|<)(.+)$/.exec(v.v) : null;
+			if (cmp) {
+				const [, op, bound] = cmp;
+				return op[0] === '>'
+					? { k: 'range', field, lo: bound, hi: '*', incLo: op === '>=', incHi: true }
+					: { k: 'range', field, lo: '*', hi: bound, incLo: true, incHi: op === '<=' };
+			}
 			return { k: 'term', field, value: v.v, wild: v.wild };
 		}
 		throw new LuceneError('unexpected token');

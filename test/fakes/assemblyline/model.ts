@@ -72,6 +72,8 @@ export interface SubmissionSpec {
 	generateAlert?: boolean;
 	/** ingest_id, which becomes the alert_id. */
 	ingestId?: string;
+	/** The params sent with POST /api/v4/submit/ (merged over the defaults of the document). */
+	params?: Record<string, unknown>;
 }
 
 export const VERDICT_RANK: Record<Verdict, number> = { safe: 0, info: 1, suspicious: 2, malicious: 3 };
@@ -363,6 +365,7 @@ export class BuiltSubmission {
 				submitter: s.submitter,
 				ttl: 30,
 				type: s.metadata.type ?? 'INGEST',
+				...(s.params ?? {}),
 			},
 			results: completed ? s.results.map((r) => this.resultKey(r)) : [],
 			sid: s.sid,

@@ -13,6 +13,8 @@ import { SearchEngine, SearchError } from './search.ts';
 import type { Rec, SearchParams, SearchSource } from './search.ts';
 import type { SubmissionSpec } from './model.ts';
 import { isoMicro, parseDate } from './util.ts';
+import { submit } from './submit.ts';
+import type { SubmitOptions } from './submit.ts';
 import { HashList, hashListRoutes } from './hashlists.ts';
 import type { HashListName } from './hashlists.ts';
 
@@ -34,7 +36,7 @@ export interface FakeUser {
 	agreesWithTos?: string;
 }
 
-export interface FakeOptions {
+export interface FakeOptions extends SubmitOptions {
 	/** 0 (default) picks a random port. Always bound to 127.0.0.1. */
 	port?: number;
 	users?: FakeUser[];
@@ -144,7 +146,7 @@ export interface Reply {
 	body: string | Buffer;
 }
 
-function envelope(status: number, response: unknown, error = '', apiStatus = status): Reply {
+export function envelope(status: number, response: unknown, error = '', apiStatus = status): Reply {
 	return {
 		status,
 		headers: { 'content-type': 'application/json' },
@@ -343,16 +345,51 @@ export async function startFakeAssemblyline(options: FakeOptions = {}): Promise<
 				}
 			},
 		},
+		{
+			re: /^\/api\/v4\/submit\/$/, methods: ['POST'], auth: true, role: () => 'submission_create',
+			handle: (_m, ctx) => {
+				const a = submit(dataset, options, ctx.user!, ctx.rawBody, ctx.contentType, ctx.body);
+				return envelope(a.status, a.response, a.error ?? '');
+			},
+		},
+		{
+			// submission.py get_report: 425 until the analysis has finished.
+			re: /^\/api\/v4\/submission\/report\/([^/]+)\/$/, methods: ['GET'], auth: true, role: submissionView,
+			handle: (m) => {
+				const b = dataset.getSubmission(m[1]);
+				if (!b || restricted.has(m[1])) return sid404(m[1]);
+				if (!b.completed) return envelope(425, '', `It is too early to generate the report. Submission ID ${m[1]} is incomplete.`);
+				const { results: _r, errors: _e, ...doc } = b.document() as Rec;
+				void _r; void _e;
+				const summary = dataset.summaryFor(m[1]) as Rec;
+				const indicators: Rec = {};
+				for (const [type, tuples] of Object.entries((summary.tags as Rec).ioc as Record<string, unknown[][]>)) {
+					indicators[type] = Object.fromEntries(tuples.filter((t) => !t[2]).map((t) => [t[0], { h_type: t[1], files: [[b.rootFile.name, b.rootFile.sha256]] }]));
+				}
+				return envelope(200, { ...doc, file_tree: {}, file_info: b.rootFile, important_files: [], tags: { attributions: {}, behaviors: {}, indicators_of_compromise: indicators }, heuristics: {}, attack_matrix: {}, heuristic_sections: {}, heuristic_name_map: {}, promoted_sections: [], report_filtered: false });
+			},
+		},
+		{
+			re: /^\/api\/v4\/alert\/ownership\/([^/]+)\/$/, methods: ['GET'], auth: true, role: () => 'alert_manage',
+			handle: (m, ctx) => {
+				const r = dataset.takeOwnership(m[1], ctx.user!.name);
+				if (r === 'missing') return envelope(404, { success: false }, `Alert ID ${m[1]} not found`);
+				if (r === 'taken') return envelope(200, { success: true });
+				// Even when the owner is the caller (alert.py take_ownership).
+				return envelope(403, { success: false }, `Alert is already owned by ${r.owner}`);
+			},
+		},
 		...(['label', 'status', 'priority'] as const).map((what): Route => ({
-			re: new RegExp(`^/api/v4/alert/${what}/([^/]+)/$`), methods: ['POST'], auth: true, json: true, role: () => 'alert_manage',
+			re: new RegExp(`^/api/v4/alert/${what}/([^/]+)/$`), methods: what === 'label' ? ['POST', 'DELETE'] : ['POST'], auth: true, json: true, role: () => 'alert_manage',
 			handle: (m, ctx) => {
 				const id = m[1];
 				const u = ctx.user!;
 				const who = { name: u.name, fullName: u.fullName ?? u.name };
-				let change: { labels?: string[]; status?: string; priority?: string };
+				let change: { labels?: string[]; labelsRemoved?: string[]; status?: string; priority?: string };
 				if (what === 'label') {
 					if (!Array.isArray(ctx.body) || ctx.body.some((x) => typeof x !== 'string')) return envelope(400, '', 'Invalid list of labels received.');
-					change = { labels: [...new Set((ctx.body as string[]).map((l) => l.toUpperCase()))] };
+					const labels = [...new Set((ctx.body as string[]).map((l) => l.toUpperCase()))];
+					change = ctx.method === 'DELETE' ? { labelsRemoved: labels } : { labels };
 				} else {
 					const v = typeof ctx.body === 'string' ? ctx.body.toUpperCase() : '';
 					const ok = what === 'status' ? ['MALICIOUS', 'NON-MALICIOUS', 'ASSESS', 'TRIAGE'] : ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
@@ -521,7 +558,7 @@ export async function startFakeAssemblyline(options: FakeOptions = {}): Promise<
 						return envelope(403, FORBIDDEN_BODY, `Access Denied (${path}) [${reason}]`);
 					}
 				}
-				if (route.json && method === 'POST' && raw.length) {
+				if (route.json && ['POST', 'PUT', 'DELETE'].includes(method) && raw.length) {
 					if (!/application\/json/i.test(contentType)) {
 						// AL's 415 handler forgets the status code: HTTP 200 with an error message (§1.1)
 						return envelope(200, '', "415 Unsupported Media Type: Did not attempt to load JSON data because the request Content-Type was not 'application/json'.");

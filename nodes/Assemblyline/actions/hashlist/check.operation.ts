@@ -1,0 +1,31 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { asNodeError } from '../../../shared/items';
+import { alRequest, refusal } from '../request';
+import type { HashList } from './common';
+import { NETWORK_KIND, readTag, TAG_TYPE, TAG_VALUE, tagHash } from './common';
+
+const properties: INodeProperties[] = [TAG_VALUE, TAG_TYPE, NETWORK_KIND];
+
+export function description(list: HashList): INodeProperties[] {
+	return updateDisplayOptions({ show: { resource: [list], operation: ['check'] } }, properties);
+}
+
+/**
+ * GET /api/v4/<list>/<hash>/ (assemblyline-ui api/v4/safelist.py and badlist.py check). The hash is
+ * computed here: the /<tag_type>/<value>/ route cannot carry a URI (its "/" ends the route).
+ */
+export async function execute(this: IExecuteFunctions, itemIndex: number, list: HashList): Promise<IDataObject[]> {
+	const { tagType, value } = readTag(this, itemIndex);
+	const hash = tagHash(tagType, value);
+	let entry: IDataObject | null = null;
+	try {
+		entry = await alRequest<IDataObject>(this, { method: 'GET', path: `/api/v4/${list}/${hash}/`, itemIndex });
+	} catch (error) {
+		const refused = refusal(error);
+		// "The hash was not found in the safelist." (or badlist): not listed, which is an answer.
+		if (!(refused?.status === 404 && /was not found in the/.test(refused.said))) throw asNodeError(this, error, itemIndex);
+	}
+	return [{ list, listed: entry !== null, hash, tag_type: tagType, value, entry }];
+}

@@ -1,0 +1,127 @@
+/**
+ * The columnar merge (IocMerger) and the parsing fast paths against what they replaced: the old
+ * object-per-IoC merge (decide.reference.ts) and the full parse path (parseFull). Speed never buys a
+ * different answer: same items, same order, same decisions, on generated and hostile input.
+ */
+import fc from 'fast-check';
+
+import { compileAllowlistOrThrow, decideIocs, IocMerger, type IocOccurrence, type NetworkType } from '../../nodes/shared/ioc';
+import { parseFast, parseFull } from '../../nodes/shared/ioc/parse';
+import { HOSTILE_CORPUS, hostileValue } from '../reliability/hostile.arbitraries';
+import { referenceDecideIocs } from './decide.reference';
+import { fuzzParams } from './fuzz';
+
+const params = fuzzParams(300);
+
+const allowlist = compileAllowlistOrThrow(['8.8.0.0/16', 'good.com', '*.safe.org', 'https://evil.com/ok/', '2606:4700::/32']);
+
+// A small pool, so values, spellings and sources repeat across occurrences (the merge's real work).
+const value = fc.oneof(
+	{ weight: 6, arbitrary: fc.constantFrom('8.8.8.8', '8.8.4.4', '1.2.3.4', '10.0.0.1', 'evil.com', 'EVIL.com.', 'evil[.]com', 'x.good.com', 'co.uk', 'a.local', 'https://evil.com/ok/x', 'http://evil.com/a#f', 'http://u:p@evil.com/', 'hxxp://evil[.]com/a', '2606:4700::1', '::ffff:8.8.8.8', 'evil.com.', 'xn--80ak6aa92e.com', '1.2.3.4.', '01.2.3.4', 'a_b.com', '-a.com', 'evil.com-') },
+	{ weight: 2, arbitrary: fc.oneof(fc.ipV4(), fc.domain()) },
+	{ weight: 1, arbitrary: hostileValue },
+);
+const source = fc.constantFrom<IocOccurrence['source']>(undefined, { alert_id: 'a1', sid: 's1' }, { alert_id: 'a2', sid: 's1' }, { sid: 's2' }, { alert_id: 'a3' }, {});
+const occurrence: fc.Arbitrary<IocOccurrence> = fc.record(
+	{
+		value,
+		type: fc.constantFrom(undefined, 'ip', 'domain', 'uri', 'network.static.ip', 'email', 'md5'),
+		tag_type: fc.constantFrom(undefined, null, '', 'network.static.domain', 'network.dynamic.domain', 'network.static.ip'),
+		verdict: fc.constantFrom(undefined, null, '', 'safe', 'info', 'suspicious', 'Highly_Suspicious', 'malicious', 'weird', 3),
+		safelisted: fc.boolean(),
+		classification: fc.constantFrom(undefined, '', 'TLP:C', 'TLP:A'),
+		source,
+		itemIndex: fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined }),
+	},
+	{ requiredKeys: ['value'] },
+) as fc.Arbitrary<IocOccurrence>;
+// Sources as extractOccurrences gives them: one object shared by the occurrences of one item.
+const occurrences = fc.array(occurrence, { maxLength: 40 }).map((list) => {
+	const shared = new Map<string, IocOccurrence['source']>();
+	return list.map((o) => {
+		const key = JSON.stringify(o.source ?? null);
+		if (!shared.has(key)) shared.set(key, o.source);
+		return { ...o, source: shared.get(key) };
+	});
+});
+
+describe('IocMerger against the object-per-IoC merge it replaced', () => {
+	it('gives the same Block and Skipped items, in the same order', () => {
+		fc.assert(
+			fc.property(occurrences, fc.constantFrom('info', 'suspicious', 'malicious' as const), fc.constantFrom('block', 'skip' as const), fc.boolean(), (list, minVerdict, noVerdict, withAllowlist) => {
+				const options = { minVerdict: minVerdict as 'suspicious', noVerdict: noVerdict as 'block', allowlist: withAllowlist ? allowlist : undefined };
+				expect(decideIocs(list, options)).toStrictEqual(referenceDecideIocs(list, options));
+			}),
+			params,
+		);
+	});
+
+	it('holds past its first growth (more than 16,384 IoCs, sources seen again out of order)', () => {
+		const list: IocOccurrence[] = [];
+		for (let i = 0; i < 24000; i++) {
+			const source = { alert_id: `a${i % 7000}`, sid: `s${i % 7}` };
+			const tag_type = `network.${i % 3 ? 'static' : 'dynamic'}.domain`;
+			list.push({ value: `h${i % 18000}.evil.com`, type: 'domain', tag_type, verdict: i % 3 ? 'malicious' : 'info', source, itemIndex: i % 9000 });
+			list.push({ value: `1.2.${i % 200}.${i % 250}`, type: 'ip', source, itemIndex: i % 9000 });
+		}
+		expect(decideIocs(list)).toStrictEqual(referenceDecideIocs(list));
+	});
+
+	it('a merged IoC read back (count, sources, tag types, classifications) merges as its occurrences did', () => {
+		fc.assert(
+			fc.property(occurrences, (list) => {
+				const once = new IocMerger();
+				for (const o of list) once.add(o);
+				const again = new IocMerger();
+				for (const item of once.items()) {
+					again.add({
+						value: item.value,
+						type: item.type,
+						tag_type: item.tag_type,
+						tag_types: item.tag_types,
+						verdict: item.verdict,
+						safelisted: item.safelisted,
+						classification: item.classification,
+						classifications: item.classifications,
+						sources: item.sources,
+						count: item.occurrences,
+					});
+				}
+				const strip = ({ original, originals, originals_more, itemIndexes, ...rest }: ReturnType<IocMerger['items']>[number]) => rest;
+				// Items whose value parsed come back as themselves; invalid ones keep their raw text.
+				expect(again.items().map(strip)).toStrictEqual(once.items().map(strip));
+			}),
+			params,
+		);
+	});
+});
+
+describe('parsing fast paths (dotted-decimal IPv4, lower-case ASCII domains)', () => {
+	const types: Array<NetworkType | undefined> = [undefined, 'ip', 'domain'];
+	const same = (raw: string) => {
+		for (const type of types) {
+			const fast = parseFast(raw, type);
+			if (fast !== null) expect([raw, type, fast]).toStrictEqual([raw, type, parseFull(raw, type)]);
+		}
+	};
+
+	it('agree with the full path on the hostile corpus', () => {
+		for (const raw of HOSTILE_CORPUS) if (typeof raw === 'string') same(raw);
+	});
+
+	it('agree with the full path on generated values', () => {
+		const ascii = fc.string({ unit: fc.constantFrom(...'abcxyz0189.-_'.split('')), maxLength: 30 });
+		const digits = fc.string({ unit: fc.constantFrom(...'0123456789.'.split('')), maxLength: 17 });
+		fc.assert(
+			fc.property(fc.oneof(ascii, digits, fc.ipV4(), fc.ipV4Extended(), fc.domain(), fc.string({ maxLength: 20 })), (raw) => same(raw)),
+			params,
+		);
+	});
+
+	it('are taken for the common values', () => {
+		expect(parseFast('8.8.8.8', 'ip')).toMatchObject({ ok: true, ioc: { type: 'ip', value: '8.8.8.8' } });
+		expect(parseFast('evil.example.com', undefined)).toMatchObject({ ok: true, ioc: { type: 'domain', value: 'evil.example.com' } });
+		expect(parseFast('EVIL.com', 'domain')).toBeNull();
+		expect(parseFast('xn--80ak6aa92e.com', 'domain')).toBeNull();
+	});
+});
