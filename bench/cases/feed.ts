@@ -27,6 +27,7 @@ const COLUMNS = ['key', 'type', 'value', 'verdict', 'status', 'first_seen', 'las
 const AUTH = { user: 'firewall', password: 'bench-feed-password-1' };
 const OWNER = { email: 'bench@example.com', password: 'Bench-feed-1', firstName: 'Bench', lastName: 'Feed' };
 const BARE_PATH = 'bench-bare-data-table-read';
+const SETTLE_MS = 8000;
 
 /** Distinct global IPv4 addresses in 23.0.0.0/8. */
 const ip = (k: number) => `23.${Math.floor(k / 62_500) % 250}.${Math.floor(k / 250) % 250}.${(k % 250) + 1}`;
@@ -103,6 +104,9 @@ export async function feedCase(options: { quick: boolean; reps: number; log: (li
 
 		const authorization = `Basic ${Buffer.from(`${AUTH.user}:${AUTH.password}`).toString('base64')}`;
 		const pull = async (url: string, count: (body: string) => number): Promise<Pull> => {
+			// n8n saves the previous pull's execution (100,000 rows of run data) after it has answered:
+			// give it time to finish so that it does not land in this pull's time.
+			await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
 			writeFileSync(`/proc/${pid}/clear_refs`, '5');
 			const t = performance.now();
 			const res = await fetch(url, { headers: { authorization } });
