@@ -7,7 +7,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { properties } from './description';
-import { execute } from './execute';
+import { router } from './actions/router';
 
 /**
  * The IoC-specific steps of a blocklist kept in an n8n Data Table: the workflows read and write the
@@ -36,6 +36,6 @@ export class IocBlocklist implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return execute(this);
+		return await router.call(this);
 	}
 }
