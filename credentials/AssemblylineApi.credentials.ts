@@ -18,9 +18,13 @@ export class AssemblylineApi implements ICredentialType {
 
 	displayName = 'Assemblyline API';
 
-	icon: Icon = { light: 'file:../icons/assemblyline.svg', dark: 'file:../icons/assemblyline.dark.svg' };
+	icon: Icon = {
+		light: 'file:../icons/assemblyline.svg',
+		dark: 'file:../icons/assemblyline.dark.svg',
+	};
 
-	documentationUrl = 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#the-credential-assemblyline-api';
+	documentationUrl =
+		'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#the-credential-assemblyline-api';
 
 	properties: INodeProperties[] = [
 		{
@@ -130,6 +134,8 @@ export class AssemblylineApi implements ICredentialType {
 						'The server at the Server URL answered, but not as Assemblyline does (a web page, a proxy or another application?). Check the Server URL: the address of the Assemblyline web UI, such as https://assemblyline.example.org.',
 				},
 			},
-		] as Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody> as IAuthenticateRuleResponseCode[],
+		] as Array<
+			IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody
+		> as IAuthenticateRuleResponseCode[],
 	};
 }

@@ -24,10 +24,18 @@ export class BlockCrowdStrikeApi implements ICredentialType {
 
 	icon: Icon = BLOCK_ICON;
 
-	documentationUrl = 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#crowdstrike-falcon';
+	documentationUrl =
+		'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#crowdstrike-falcon';
 
 	properties: INodeProperties[] = [
-		{ displayName: 'Client ID', name: 'clientId', type: 'string', default: '', required: true, description: 'The API client\'s Client ID (Support and resources → API clients and keys)' },
+		{
+			displayName: 'Client ID',
+			name: 'clientId',
+			type: 'string',
+			default: '',
+			required: true,
+			description: "The API client's Client ID (Support and resources → API clients and keys)",
+		},
 		{
 			displayName: 'Client Secret',
 			name: 'clientSecret',
@@ -35,7 +43,7 @@ export class BlockCrowdStrikeApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'The API client\'s secret (shown once when the client is created)',
+			description: "The API client's secret (shown once when the client is created)",
 		},
 		{
 			displayName: 'Base URL',
@@ -49,16 +57,29 @@ export class BlockCrowdStrikeApi implements ICredentialType {
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const base = String(credentials.baseUrl || 'https://api.crowdstrike.com').trim().replace(/\/+$/, '');
-		const { answer, unreachable } = await requestToken<{ access_token?: string; errors?: Array<{ message?: string }> }>(
-			this,
-			`${base}/oauth2/token`,
-			{ client_id: String(credentials.clientId ?? '').trim(), client_secret: String(credentials.clientSecret ?? '') },
-		);
-		if (unreachable) throw new Error(`[token] Could not reach CrowdStrike at ${base} (${unreachable}). Check the Base URL (your Falcon cloud).`);
+		const base = String(credentials.baseUrl || 'https://api.crowdstrike.com')
+			.trim()
+			.replace(/\/+$/, '');
+		const { answer, unreachable } = await requestToken<{
+			access_token?: string;
+			errors?: Array<{ message?: string }>;
+		}>(this, `${base}/oauth2/token`, {
+			client_id: String(credentials.clientId ?? '').trim(),
+			client_secret: String(credentials.clientSecret ?? ''),
+		});
+		if (unreachable)
+			throw new Error(
+				`[token] Could not reach CrowdStrike at ${base} (${unreachable}). Check the Base URL (your Falcon cloud).`,
+			);
 		if (!answer?.access_token) {
-			const said = (answer?.errors ?? []).map((e) => String(e.message ?? '')).join('; ').slice(0, 200) || 'no access token in the answer';
-			throw new Error(`[token] CrowdStrike gave no access token: ${said}. Check the Client ID, the Client Secret and that the Base URL is your Falcon cloud.`);
+			const said =
+				(answer?.errors ?? [])
+					.map((e) => String(e.message ?? ''))
+					.join('; ')
+					.slice(0, 200) || 'no access token in the answer';
+			throw new Error(
+				`[token] CrowdStrike gave no access token: ${said}. Check the Client ID, the Client Secret and that the Base URL is your Falcon cloud.`,
+			);
 		}
 		return { accessToken: answer.access_token };
 	}
@@ -68,14 +89,29 @@ export class BlockCrowdStrikeApi implements ICredentialType {
 	// Reads one indicator: needs a token and the IOC Manager scope, changes nothing.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{($credentials.baseUrl || "https://api.crowdstrike.com").trim().replace(/\\/+$/, "")}}',
+			baseURL:
+				'={{($credentials.baseUrl || "https://api.crowdstrike.com").trim().replace(/\\/+$/, "")}}',
 			url: '/iocs/combined/indicator/v1',
 			qs: { limit: 1 },
 			method: 'GET',
 		},
 		rules: [
-			{ type: 'responseCode', properties: { value: 401, message: 'CrowdStrike refused the access token (401). Check the Client ID and Client Secret.' } },
-			{ type: 'responseCode', properties: { value: 403, message: 'CrowdStrike denied access (403): give the API client the scope "IOC Manager APIs: Write".' } },
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'CrowdStrike refused the access token (401). Check the Client ID and Client Secret.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message:
+						'CrowdStrike denied access (403): give the API client the scope "IOC Manager APIs: Write".',
+				},
+			},
 		],
 	};
 }

@@ -24,7 +24,8 @@ export class BlockDefenderApi implements ICredentialType {
 
 	icon: Icon = BLOCK_ICON;
 
-	documentationUrl = 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#microsoft-defender-for-endpoint';
+	documentationUrl =
+		'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#microsoft-defender-for-endpoint';
 
 	properties: INodeProperties[] = [
 		{
@@ -57,34 +58,45 @@ export class BlockDefenderApi implements ICredentialType {
 			name: 'apiUrl',
 			type: 'string',
 			default: 'https://api.securitycenter.microsoft.com',
-			description: 'The Defender API. A regional host (e.g. https://eu.api.security.microsoft.com) also works.',
+			description:
+				'The Defender API. A regional host (e.g. https://eu.api.security.microsoft.com) also works.',
 		},
 		{
 			displayName: 'Login URL',
 			name: 'loginUrl',
 			type: 'string',
 			default: 'https://login.microsoftonline.com',
-			description: 'The Entra ID token endpoint\'s host (another one only for national clouds or tests)',
+			description:
+				"The Entra ID token endpoint's host (another one only for national clouds or tests)",
 		},
 		ACCESS_TOKEN_FIELD,
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const login = String(credentials.loginUrl || 'https://login.microsoftonline.com').trim().replace(/\/+$/, '');
+		const login = String(credentials.loginUrl || 'https://login.microsoftonline.com')
+			.trim()
+			.replace(/\/+$/, '');
 		const tenant = encodeURIComponent(String(credentials.tenantId ?? '').trim());
-		const { answer, unreachable } = await requestToken<{ access_token?: string; error?: string; error_description?: string }>(
-			this,
-			`${login}/${tenant}/oauth2/v2.0/token`,
-			{
-				grant_type: 'client_credentials',
-				client_id: String(credentials.clientId ?? '').trim(),
-				client_secret: String(credentials.clientSecret ?? ''),
-				scope: 'https://api.securitycenter.microsoft.com/.default',
-			},
-		);
-		if (unreachable) throw new Error(`[token] Could not reach the Entra ID login at ${login} (${unreachable}). Check the Login URL and that n8n can reach it.`);
+		const { answer, unreachable } = await requestToken<{
+			access_token?: string;
+			error?: string;
+			error_description?: string;
+		}>(this, `${login}/${tenant}/oauth2/v2.0/token`, {
+			grant_type: 'client_credentials',
+			client_id: String(credentials.clientId ?? '').trim(),
+			client_secret: String(credentials.clientSecret ?? ''),
+			scope: 'https://api.securitycenter.microsoft.com/.default',
+		});
+		if (unreachable)
+			throw new Error(
+				`[token] Could not reach the Entra ID login at ${login} (${unreachable}). Check the Login URL and that n8n can reach it.`,
+			);
 		if (!answer?.access_token) {
-			const said = String(answer?.error_description ?? answer?.error ?? 'no access token in the answer').split(/\r?\n/)[0].slice(0, 200);
+			const said = String(
+				answer?.error_description ?? answer?.error ?? 'no access token in the answer',
+			)
+				.split(/\r?\n/)[0]
+				.slice(0, 200);
 			const hint = /AADSTS7000215|invalid_client/.test(said)
 				? 'The Client Secret is wrong or expired: create a new one and paste its Value.'
 				: /AADSTS700016|unauthorized_client/.test(said)
@@ -102,16 +114,28 @@ export class BlockDefenderApi implements ICredentialType {
 	// Reads one indicator: needs a token and the Ti.ReadWrite permission, changes nothing.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{($credentials.apiUrl || "https://api.securitycenter.microsoft.com").trim().replace(/\\/+$/, "")}}',
+			baseURL:
+				'={{($credentials.apiUrl || "https://api.securitycenter.microsoft.com").trim().replace(/\\/+$/, "")}}',
 			url: '/api/indicators',
 			qs: { $top: 1 },
 			method: 'GET',
 		},
 		rules: [
-			{ type: 'responseCode', properties: { value: 401, message: 'Defender refused the access token (401). Check the Tenant ID, Client ID and Client Secret.' } },
 			{
 				type: 'responseCode',
-				properties: { value: 403, message: 'Defender denied access (403): give the app the application permission Ti.ReadWrite on WindowsDefenderATP and grant admin consent.' },
+				properties: {
+					value: 401,
+					message:
+						'Defender refused the access token (401). Check the Tenant ID, Client ID and Client Secret.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message:
+						'Defender denied access (403): give the app the application permission Ti.ReadWrite on WindowsDefenderATP and grant admin consent.',
+				},
 			},
 		],
 	};

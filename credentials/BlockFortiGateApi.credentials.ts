@@ -1,4 +1,10 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { BLOCK_ICON, FIREWALL_BASE_URL, firewallUrlField, ignoreSslField } from './blockFields';
 
@@ -17,7 +23,10 @@ export class BlockFortiGateApi implements ICredentialType {
 	documentationUrl = 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#fortigate';
 
 	properties: INodeProperties[] = [
-		firewallUrlField('https://fortigate.example.org', 'The management address of the FortiGate (with its port if not 443), without "/api"'),
+		firewallUrlField(
+			'https://fortigate.example.org',
+			'The management address of the FortiGate (with its port if not 443), without "/api"',
+		),
 		{
 			displayName: 'API Token',
 			name: 'apiToken',
@@ -25,7 +34,8 @@ export class BlockFortiGateApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'The key of a REST API administrator (System → Administrators → Create New → REST API Admin), shown once when it is created',
+			description:
+				'The key of a REST API administrator (System → Administrators → Create New → REST API Admin), shown once when it is created',
 		},
 		{
 			displayName: 'VDOM',
@@ -33,7 +43,8 @@ export class BlockFortiGateApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'root',
-			description: 'The virtual domain that holds the threat feeds, when VDOMs are enabled. Empty: the administrator\'s default.',
+			description:
+				"The virtual domain that holds the threat feeds, when VDOMs are enabled. Empty: the administrator's default.",
 		},
 		ignoreSslField('the default self-signed one'),
 	];
@@ -54,7 +65,11 @@ export class BlockFortiGateApi implements ICredentialType {
 		rules: [
 			{
 				type: 'responseCode',
-				properties: { value: 401, message: 'FortiGate refused the API token (401). Check the token, and that n8n\'s address is in the administrator\'s Trusted Hosts.' },
+				properties: {
+					value: 401,
+					message:
+						"FortiGate refused the API token (401). Check the token, and that n8n's address is in the administrator's Trusted Hosts.",
+				},
 			},
 		],
 	};

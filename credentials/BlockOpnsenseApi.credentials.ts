@@ -1,4 +1,10 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { BLOCK_ICON, FIREWALL_BASE_URL, firewallUrlField, ignoreSslField } from './blockFields';
 
@@ -16,7 +22,10 @@ export class BlockOpnsenseApi implements ICredentialType {
 	documentationUrl = 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#opnsense';
 
 	properties: INodeProperties[] = [
-		firewallUrlField('https://opnsense.example.org', 'The address of the OPNsense web interface, without "/api"'),
+		firewallUrlField(
+			'https://opnsense.example.org',
+			'The address of the OPNsense web interface, without "/api"',
+		),
 		{
 			displayName: 'API Key',
 			name: 'apiKey',
@@ -40,7 +49,9 @@ export class BlockOpnsenseApi implements ICredentialType {
 
 	authenticate: IAuthenticateGeneric = {
 		type: 'generic',
-		properties: { auth: { username: '={{$credentials.apiKey}}', password: '={{$credentials.apiSecret}}' } },
+		properties: {
+			auth: { username: '={{$credentials.apiKey}}', password: '={{$credentials.apiSecret}}' },
+		},
 	};
 
 	// Lists the alias names: needs a valid key pair and the alias privileges, changes nothing.
@@ -52,8 +63,21 @@ export class BlockOpnsenseApi implements ICredentialType {
 			skipSslCertificateValidation: '={{$credentials.ignoreSslIssues}}',
 		},
 		rules: [
-			{ type: 'responseCode', properties: { value: 401, message: 'OPNsense refused the API key and secret (401). Check both.' } },
-			{ type: 'responseCode', properties: { value: 403, message: 'OPNsense denied access (403): give the key\'s user the privilege "Firewall: Alias: Edit".' } },
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message: 'OPNsense refused the API key and secret (401). Check both.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message:
+						'OPNsense denied access (403): give the key\'s user the privilege "Firewall: Alias: Edit".',
+				},
+			},
 		],
 	};
 }

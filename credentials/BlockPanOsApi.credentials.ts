@@ -1,4 +1,10 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { BLOCK_ICON, FIREWALL_BASE_URL, firewallUrlField, ignoreSslField } from './blockFields';
 
@@ -18,7 +24,10 @@ export class BlockPanOsApi implements ICredentialType {
 	documentationUrl = 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#pan-os';
 
 	properties: INodeProperties[] = [
-		firewallUrlField('https://fw.example.org', 'The management address of the firewall (or Panorama), without "/api"'),
+		firewallUrlField(
+			'https://fw.example.org',
+			'The management address of the firewall (or Panorama), without "/api"',
+		),
 		{
 			displayName: 'API Key',
 			name: 'apiKey',
@@ -27,7 +36,7 @@ export class BlockPanOsApi implements ICredentialType {
 			default: '',
 			required: true,
 			description:
-				'An XML API key (sent as X-PAN-KEY). Create it with POST /api/?type=keygen for an administrator whose Admin Role allows the XML API\'s User-ID Agent.',
+				"An XML API key (sent as X-PAN-KEY). Create it with POST /api/?type=keygen for an administrator whose Admin Role allows the XML API's User-ID Agent.",
 		},
 		{
 			displayName: 'Virtual System',
@@ -35,7 +44,8 @@ export class BlockPanOsApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'vsys1',
-			description: 'The virtual system that holds the Dynamic Address Group, on a multi-vsys firewall. Empty: the default.',
+			description:
+				'The virtual system that holds the Dynamic Address Group, on a multi-vsys firewall. Empty: the default.',
 		},
 		ignoreSslField('a self-signed management certificate'),
 	];
@@ -59,7 +69,8 @@ export class BlockPanOsApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 403,
-					message: 'PAN-OS refused the API key (403 Invalid Credential). Generate a new key with type=keygen and paste it whole.',
+					message:
+						'PAN-OS refused the API key (403 Invalid Credential). Generate a new key with type=keygen and paste it whole.',
 				},
 			},
 		],

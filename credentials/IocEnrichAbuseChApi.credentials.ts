@@ -19,13 +19,29 @@ export class IocEnrichAbuseChApi implements ICredentialType {
 
 	icon: Icon = ENRICH_ICON;
 
-	documentationUrl = 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#ioc-enrich-credentials';
+	documentationUrl =
+		'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#ioc-enrich-credentials';
 
 	properties: INodeProperties[] = [
 		apiKeyField('abuse.ch', 'the Auth-Key header', 'Auth-Key'),
-		baseUrlField('https://threatfox-api.abuse.ch/api/v1', 'ThreatFox API root', 'threatFoxUrl', 'ThreatFox Base URL'),
-		baseUrlField('https://urlhaus-api.abuse.ch/v1', 'URLhaus API root', 'urlhausUrl', 'URLhaus Base URL'),
-		baseUrlField('https://mb-api.abuse.ch/api/v1', 'MalwareBazaar API root', 'malwareBazaarUrl', 'MalwareBazaar Base URL'),
+		baseUrlField(
+			'https://threatfox-api.abuse.ch/api/v1',
+			'ThreatFox API root',
+			'threatFoxUrl',
+			'ThreatFox Base URL',
+		),
+		baseUrlField(
+			'https://urlhaus-api.abuse.ch/v1',
+			'URLhaus API root',
+			'urlhausUrl',
+			'URLhaus Base URL',
+		),
+		baseUrlField(
+			'https://mb-api.abuse.ch/api/v1',
+			'MalwareBazaar API root',
+			'malwareBazaarUrl',
+			'MalwareBazaar Base URL',
+		),
 	];
 
 	authenticate: IAuthenticateGeneric = {

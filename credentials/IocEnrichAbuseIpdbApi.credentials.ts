@@ -19,7 +19,8 @@ export class IocEnrichAbuseIpdbApi implements ICredentialType {
 
 	icon: Icon = ENRICH_ICON;
 
-	documentationUrl = 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#ioc-enrich-credentials';
+	documentationUrl =
+		'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#ioc-enrich-credentials';
 
 	properties: INodeProperties[] = [
 		apiKeyField('AbuseIPDB', 'the Key header'),
@@ -30,8 +31,8 @@ export class IocEnrichAbuseIpdbApi implements ICredentialType {
 		type: 'generic',
 		properties: {
 			headers: {
-				'Key': '={{$credentials.apiKey}}',
-				'Accept': 'application/json',
+				Key: '={{$credentials.apiKey}}',
+				Accept: 'application/json',
 			},
 		},
 	};

@@ -19,7 +19,8 @@ export class IocEnrichGreyNoiseApi implements ICredentialType {
 
 	icon: Icon = ENRICH_ICON;
 
-	documentationUrl = 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#ioc-enrich-credentials';
+	documentationUrl =
+		'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#ioc-enrich-credentials';
 
 	properties: INodeProperties[] = [
 		apiKeyField('GreyNoise', 'the key header'),
@@ -30,7 +31,7 @@ export class IocEnrichGreyNoiseApi implements ICredentialType {
 		type: 'generic',
 		properties: {
 			headers: {
-				'key': '={{$credentials.apiKey}}',
+				key: '={{$credentials.apiKey}}',
 			},
 		},
 	};

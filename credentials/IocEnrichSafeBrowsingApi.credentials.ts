@@ -19,11 +19,13 @@ export class IocEnrichSafeBrowsingApi implements ICredentialType {
 
 	icon: Icon = ENRICH_ICON;
 
-	documentationUrl = 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#ioc-enrich-credentials';
+	documentationUrl =
+		'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#ioc-enrich-credentials';
 
 	properties: INodeProperties[] = [
 		{
-			displayName: 'Non-commercial use only: Google\'s Safe Browsing Lookup API may not be used in a commercial product or service. For commercial use, Google offers the Web Risk API.',
+			displayName:
+				"Non-commercial use only: Google's Safe Browsing Lookup API may not be used in a commercial product or service. For commercial use, Google offers the Web Risk API.",
 			name: 'notice',
 			type: 'notice',
 			default: '',
@@ -49,7 +51,12 @@ export class IocEnrichSafeBrowsingApi implements ICredentialType {
 			method: 'POST',
 			body: {
 				client: { clientId: 'n8n-nodes-assemblyline', clientVersion: '1' },
-				threatInfo: { threatTypes: ['MALWARE'], platformTypes: ['ANY_PLATFORM'], threatEntryTypes: ['URL'], threatEntries: [{ url: 'http://malware.testing.google.test/testing/malware/' }] },
+				threatInfo: {
+					threatTypes: ['MALWARE'],
+					platformTypes: ['ANY_PLATFORM'],
+					threatEntryTypes: ['URL'],
+					threatEntries: [{ url: 'http://malware.testing.google.test/testing/malware/' }],
+				},
 			},
 		},
 	};

@@ -19,7 +19,8 @@ export class IocEnrichShodanApi implements ICredentialType {
 
 	icon: Icon = ENRICH_ICON;
 
-	documentationUrl = 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#ioc-enrich-credentials';
+	documentationUrl =
+		'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#ioc-enrich-credentials';
 
 	properties: INodeProperties[] = [
 		apiKeyField('Shodan', 'the key query parameter, which Shodan requires'),
@@ -30,7 +31,7 @@ export class IocEnrichShodanApi implements ICredentialType {
 		type: 'generic',
 		properties: {
 			qs: {
-				'key': '={{$credentials.apiKey}}',
+				key: '={{$credentials.apiKey}}',
 			},
 		},
 	};

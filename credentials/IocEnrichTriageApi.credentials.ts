@@ -19,11 +19,15 @@ export class IocEnrichTriageApi implements ICredentialType {
 
 	icon: Icon = ENRICH_ICON;
 
-	documentationUrl = 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#ioc-enrich-credentials';
+	documentationUrl =
+		'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#ioc-enrich-credentials';
 
 	properties: INodeProperties[] = [
 		apiKeyField('Triage', 'the Authorization: Bearer header'),
-		baseUrlField('https://tria.ge/api/v0', 'API root (a private instance: e.g. https://private.tria.ge/api/v0)'),
+		baseUrlField(
+			'https://tria.ge/api/v0',
+			'API root (a private instance: e.g. https://private.tria.ge/api/v0)',
+		),
 	];
 
 	authenticate: IAuthenticateGeneric = {

@@ -1,10 +1,21 @@
 import type { IAuthenticateGeneric, IHttpRequestHelper, Icon, INodeProperties } from 'n8n-workflow';
 
 /** What the Block on Firewall / EDR credentials share: the icon, the device URL, the TLS switch. */
-export const BLOCK_ICON: Icon = { light: 'file:../icons/block.svg', dark: 'file:../icons/block.dark.svg' };
+export const BLOCK_ICON: Icon = {
+	light: 'file:../icons/block.svg',
+	dark: 'file:../icons/block.dark.svg',
+};
 
 export function firewallUrlField(placeholder: string, description: string): INodeProperties {
-	return { displayName: 'Firewall URL', name: 'url', type: 'string', default: '', placeholder, required: true, description };
+	return {
+		displayName: 'Firewall URL',
+		name: 'url',
+		type: 'string',
+		default: '',
+		placeholder,
+		required: true,
+		description,
+	};
 }
 
 export function ignoreSslField(what: string): INodeProperties {
@@ -41,7 +52,11 @@ export const BEARER_TOKEN: IAuthenticateGeneric = {
  * own). The caller throws a fresh error whose message starts with "[token]", which the node shows
  * as it is: the HTTP client's own error carries the request body, the secret included.
  */
-export async function requestToken<T>(helper: IHttpRequestHelper, url: string, form: Record<string, string>): Promise<{ answer?: T; unreachable?: string }> {
+export async function requestToken<T>(
+	helper: IHttpRequestHelper,
+	url: string,
+	form: Record<string, string>,
+): Promise<{ answer?: T; unreachable?: string }> {
 	try {
 		const answer = (await helper.helpers.httpRequest({
 			method: 'POST',
@@ -53,7 +68,9 @@ export async function requestToken<T>(helper: IHttpRequestHelper, url: string, f
 		})) as T | undefined;
 		return { answer };
 	} catch (error) {
-		const code = (error as { code?: string; cause?: { code?: string } }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+		const code =
+			(error as { code?: string; cause?: { code?: string } }).code ??
+			(error as { cause?: { code?: string } }).cause?.code;
 		return { unreachable: typeof code === 'string' ? code.replace(/^E/, 'error ') : 'no answer' };
 	}
 }

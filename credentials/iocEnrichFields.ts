@@ -1,9 +1,16 @@
 import type { Icon, INodeProperties } from 'n8n-workflow';
 
 /** What every IoC Enrich provider credential shares: the icon, the key, the base-URL override. */
-export const ENRICH_ICON: Icon = { light: 'file:../icons/enrich.svg', dark: 'file:../icons/enrich.dark.svg' };
+export const ENRICH_ICON: Icon = {
+	light: 'file:../icons/enrich.svg',
+	dark: 'file:../icons/enrich.dark.svg',
+};
 
-export function apiKeyField(provider: string, sentAs: string, displayName = 'API Key'): INodeProperties {
+export function apiKeyField(
+	provider: string,
+	sentAs: string,
+	displayName = 'API Key',
+): INodeProperties {
 	return {
 		displayName,
 		name: 'apiKey',

@@ -13,7 +13,11 @@ export const properties: INodeProperties[] = [
 		noDataExpression: true,
 		default: 'submission',
 		options: [
-			{ name: 'Submission', value: 'submission', description: 'Submit files, URLs and hashes; read submissions' },
+			{
+				name: 'Submission',
+				value: 'submission',
+				description: 'Submit files, URLs and hashes; read submissions',
+			},
 			{ name: 'Alert', value: 'alert', description: 'Label, triage and own alerts' },
 			{ name: 'Safelist', value: 'safelist', description: 'Known-good tags' },
 			{ name: 'Badlist', value: 'badlist', description: 'Known-bad tags' },

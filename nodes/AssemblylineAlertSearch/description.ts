@@ -18,7 +18,11 @@ export const properties: INodeProperties[] = [
 		noDataExpression: true,
 		default: 'alert',
 		options: [
-			{ name: 'Alert', value: 'alert', description: 'Alerts raised by Assemblyline (needs the alert_view role)' },
+			{
+				name: 'Alert',
+				value: 'alert',
+				description: 'Alerts raised by Assemblyline (needs the alert_view role)',
+			},
 			{ name: 'Badlist', value: 'badlist' },
 			{ name: 'File', value: 'file' },
 			{ name: 'Heuristic', value: 'heuristic' },

@@ -1,7 +1,12 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { collectAlertOutput, fieldsFor, MAX_ALERTS_HELD, type AlertOutput } from '../shared/backfill';
+import {
+	collectAlertOutput,
+	fieldsFor,
+	MAX_ALERTS_HELD,
+	type AlertOutput,
+} from '../shared/backfill';
 import { timeoutMsOf } from '../shared/descriptions';
 import type { CursorRead, CursorState, SearchIndex } from '../shared/search';
 import {
@@ -27,13 +32,25 @@ const LOOKBACK_MS = DEFAULT_LOOKBACK_MINUTES * 60_000;
 const MAX_CURSORS = 20;
 
 /** One input item's search: every matching document, or with "Only Alerts Not Returned Before" the new ones. */
-export async function searchForItem(context: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+export async function searchForItem(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): Promise<IDataObject[]> {
 	const index = context.getNodeParameter('index', itemIndex) as SearchIndex;
 	if (!SEARCH_INDICES.includes(index)) {
-		throw new NodeOperationError(context.getNode(), `"${String(index)}" is not a searchable index`, { itemIndex });
+		throw new NodeOperationError(
+			context.getNode(),
+			`"${String(index)}" is not a searchable index`,
+			{ itemIndex },
+		);
 	}
 	const isAlert = index === 'alert';
-	const query = queryOf(context, context.getNodeParameter(isAlert ? 'query' : 'indexQuery', itemIndex, ''), 'everything', itemIndex);
+	const query = queryOf(
+		context,
+		context.getNodeParameter(isAlert ? 'query' : 'indexQuery', itemIndex, ''),
+		'everything',
+		itemIndex,
+	);
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const filters = cleanFilters(options.filters);
 	// The cursor follows the query and the user's filters, not a time range that may move every run.
@@ -43,15 +60,30 @@ export async function searchForItem(context: IExecuteFunctions, itemIndex: numbe
 		if (range) filters.push(range);
 	}
 	const onlyNew = isAlert && (context.getNodeParameter('onlyNew', itemIndex, false) as boolean);
-	const output = isAlert ? (context.getNodeParameter('alertOutput', itemIndex, 'alerts') as AlertOutput) : 'alerts';
-	const fields = fieldsFor(output, String(context.getNodeParameter(isAlert ? 'alertFields' : 'fields', itemIndex, '') ?? ''));
+	const output = isAlert
+		? (context.getNodeParameter('alertOutput', itemIndex, 'alerts') as AlertOutput)
+		: 'alerts';
+	const fields = fieldsFor(
+		output,
+		String(context.getNodeParameter(isAlert ? 'alertFields' : 'fields', itemIndex, '') ?? ''),
+	);
 	const returnAll = context.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? undefined : (context.getNodeParameter('limit', itemIndex, 50) as number);
+	const limit = returnAll
+		? undefined
+		: (context.getNodeParameter('limit', itemIndex, 50) as number);
 	const pageSize = typeof options.pageSize === 'number' ? options.pageSize : undefined;
-	const sort = typeof options.sort === 'string' && options.sort.trim() !== '' ? options.sort.trim() : undefined;
+	const sort =
+		typeof options.sort === 'string' && options.sort.trim() !== ''
+			? options.sort.trim()
+			: undefined;
 
 	if (onlyNew) {
-		filters.push(...readinessFilters(context.getNodeParameter('waitFor', itemIndex, 'delay'), options.alertDelaySeconds));
+		filters.push(
+			...readinessFilters(
+				context.getNodeParameter('waitFor', itemIndex, 'delay'),
+				options.alertDelaySeconds,
+			),
+		);
 	}
 	const search: CursorRead['search'] = {
 		query,
@@ -64,7 +96,10 @@ export async function searchForItem(context: IExecuteFunctions, itemIndex: numbe
 	const pages = onlyNew
 		? [await notReturnedBefore(context, search, key, limit, pageSize)]
 		: searchPages(context, { ...search, index, sort }, { limit, pageSize });
-	return await collectAlertOutput(context, pages, output, { itemIndex, maxHeld: returnAll && !onlyNew ? MAX_ALERTS_HELD : undefined });
+	return await collectAlertOutput(context, pages, output, {
+		itemIndex,
+		maxHeld: returnAll && !onlyNew ? MAX_ALERTS_HELD : undefined,
+	});
 }
 
 interface StoredCursor extends CursorState {
@@ -90,7 +125,10 @@ async function notReturnedBefore(
 		lookbackMs: LOOKBACK_MS,
 		limit,
 		// Ask for what may be skipped as well, so one request usually covers a small limit.
-		paging: { pageSize: limit === undefined ? pageSize : Math.min(pageSize ?? MAX_PAGE_SIZE, limit + skippable) },
+		paging: {
+			pageSize:
+				limit === undefined ? pageSize : Math.min(pageSize ?? MAX_PAGE_SIZE, limit + skippable),
+		},
 	});
 	// Only a run that succeeded moves the cursor (a thrown error leaves static data as it was).
 	const stored: StoredCursor = { ...next, used: new Date().toISOString() };

@@ -1,4 +1,9 @@
-import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import type {
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { properties } from './description';
@@ -12,11 +17,15 @@ export class AssemblylineAlertTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'AL Alert Trigger',
 		name: 'assemblylineAlertTrigger',
-		icon: { light: 'file:../../icons/assemblyline.svg', dark: 'file:../../icons/assemblyline.dark.svg' },
+		icon: {
+			light: 'file:../../icons/assemblyline.svg',
+			dark: 'file:../../icons/assemblyline.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["query"]}}',
-		documentationUrl: 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#al-alert-trigger',
+		documentationUrl:
+			'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#al-alert-trigger',
 		description:
 			'Starts the workflow for each new or updated Assemblyline alert matching a Lucene query, once Assemblyline is done with it, or for each new triage change',
 		defaults: { name: 'AL Alert Trigger' },

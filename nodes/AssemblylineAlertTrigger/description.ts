@@ -1,6 +1,14 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { ALERT_DELAY, ALERT_QUERY, backfillOption, FILTERS, lateWindowOption, TIMEOUT, WAIT_FOR } from '../shared/descriptions';
+import {
+	ALERT_DELAY,
+	ALERT_QUERY,
+	backfillOption,
+	FILTERS,
+	lateWindowOption,
+	TIMEOUT,
+	WAIT_FOR,
+} from '../shared/descriptions';
 import { DEFAULT_ALERT_FIELDS, DEFAULT_LOOKBACK_MINUTES } from '../shared/search';
 
 /** The parameters of AL Alert Trigger. */
@@ -16,7 +24,8 @@ export const properties: INodeProperties[] = [
 			{
 				name: 'New or Updated Alerts',
 				value: 'alerts',
-				description: 'Each alert matching the query, once Assemblyline is done with it (see Wait For), and again when Assemblyline updates it',
+				description:
+					'Each alert matching the query, once Assemblyline is done with it (see Wait For), and again when Assemblyline updates it',
 			},
 			{
 				name: 'Triage Changes',

@@ -29,25 +29,38 @@ export const KNOWN_IDS_MAX = 5000;
 
 export type AlertEvent = 'new' | 'updated' | 'triage';
 
-export async function pollAlertTrigger(context: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+export async function pollAlertTrigger(
+	context: IPollFunctions,
+): Promise<INodeExecutionData[][] | null> {
 	const started = Date.now();
 	const query = queryOf(context, context.getNodeParameter('query', ''), 'every alert');
 	const options = context.getNodeParameter('options', {}) as IDataObject;
-	if (context.getNodeParameter('mode', 'alerts') === 'triage') return await pollTriage(context, query, options, started);
+	if (context.getNodeParameter('mode', 'alerts') === 'triage')
+		return await pollTriage(context, query, options, started);
 	const waitFor = context.getNodeParameter('waitFor', 'delay');
-	const filters = [...cleanFilters(options.filters), ...readinessFilters(waitFor, options.alertDelaySeconds)];
+	const filters = [
+		...cleanFilters(options.filters),
+		...readinessFilters(waitFor, options.alertDelaySeconds),
+	];
 	const fields = typeof options.fields === 'string' ? options.fields : DEFAULT_ALERT_FIELDS;
 	const fl = projection('alert', fields, ['reporting_ts']);
 	const timeoutMs = timeoutMsOf(options.timeoutSeconds);
 	const staticData = context.getWorkflowStaticData('node');
-	const known = new Set<string>(Array.isArray(staticData.knownAlertIds) ? (staticData.knownAlertIds as string[]) : []);
+	const known = new Set<string>(
+		Array.isArray(staticData.knownAlertIds) ? (staticData.knownAlertIds as string[]) : [],
+	);
 
 	if (context.getMode() === 'manual') {
 		// "Fetch Test Event": the latest match; static data stays as it is.
-		const [latest] = await searchAll(context, { index: 'alert', query, filters, fl, sort: 'reporting_ts desc', timeoutMs }, { limit: 1 });
+		const [latest] = await searchAll(
+			context,
+			{ index: 'alert', query, filters, fl, sort: 'reporting_ts desc', timeoutMs },
+			{ limit: 1 },
+		);
 		if (!latest) {
 			throw new NodeOperationError(context.getNode(), 'No alert matches the query and filters', {
-				description: 'Widen the query (e.g. *) to fetch a test event; the active trigger will still wait for matches.',
+				description:
+					'Widen the query (e.g. *) to fetch a test event; the active trigger will still wait for matches.',
 			});
 		}
 		const state = readCursor(staticData.alertCursor);
@@ -94,7 +107,10 @@ async function pollTriage(
 	const filters = cleanFilters(options.filters);
 	if (by !== 'any') filters.push(`events.entity_type:${by}`);
 	if (status) filters.push(`events.status:"${status}"`);
-	const fields = typeof options.fields === 'string' && options.fields.trim() !== '' ? options.fields : DEFAULT_ALERT_FIELDS;
+	const fields =
+		typeof options.fields === 'string' && options.fields.trim() !== ''
+			? options.fields
+			: DEFAULT_ALERT_FIELDS;
 	const named = splitList(fields);
 	const keepEvents = named.includes('events') || named.includes('*');
 	const fl = projection('alert', fields, ['reporting_ts', 'events']);
@@ -110,12 +126,21 @@ async function pollTriage(
 	};
 
 	if (context.getMode() === 'manual') {
-		const [latest] = await searchAll(context, { index: 'alert', query, filters, fl, sort: 'reporting_ts desc', timeoutMs }, { limit: 1 });
+		const [latest] = await searchAll(
+			context,
+			{ index: 'alert', query, filters, fl, sort: 'reporting_ts desc', timeoutMs },
+			{ limit: 1 },
+		);
 		const event = latest ? eventsOf(latest).filter(wanted).sort(byTime).at(-1) : undefined;
 		if (!latest || !event) {
-			throw new NodeOperationError(context.getNode(), 'No triaged alert matches the query and filters', {
-				description: 'Widen the query (e.g. *) to fetch a test event; the active trigger will still wait for triage changes.',
-			});
+			throw new NodeOperationError(
+				context.getNode(),
+				'No triaged alert matches the query and filters',
+				{
+					description:
+						'Widen the query (e.g. *) to fetch a test event; the active trigger will still wait for triage changes.',
+				},
+			);
 		}
 		return [[{ json: output(latest, event) }]];
 	}
@@ -150,7 +175,11 @@ function byTime(a: TriageEvent, b: TriageEvent): number {
 	return Date.parse(a.ts) - Date.parse(b.ts);
 }
 
-function eventOf(alert: IDataObject, state: CursorState | undefined, known: Set<string>): AlertEvent {
+function eventOf(
+	alert: IDataObject,
+	state: CursorState | undefined,
+	known: Set<string>,
+): AlertEvent {
 	const id = String(alert.alert_id);
 	return (state && id in state.recent) || known.has(id) ? 'updated' : 'new';
 }

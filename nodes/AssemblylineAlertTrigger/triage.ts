@@ -13,7 +13,10 @@ export function eventsOf(alert: IDataObject): TriageEvent[] {
 	if (!Array.isArray(list)) return [];
 	return list.filter(
 		(e): e is TriageEvent =>
-			!!e && typeof e === 'object' && typeof (e as IDataObject).ts === 'string' && !Number.isNaN(Date.parse(String((e as IDataObject).ts))),
+			!!e &&
+			typeof e === 'object' &&
+			typeof (e as IDataObject).ts === 'string' &&
+			!Number.isNaN(Date.parse(String((e as IDataObject).ts))),
 	);
 }
 

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { mapItems } from '../shared/items';
@@ -12,12 +17,17 @@ export class AssemblylineSubmissionIocs implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'AL Submission IoCs',
 		name: 'assemblylineSubmissionIocs',
-		icon: { light: 'file:../../icons/assemblyline.svg', dark: 'file:../../icons/assemblyline.dark.svg' },
+		icon: {
+			light: 'file:../../icons/assemblyline.svg',
+			dark: 'file:../../icons/assemblyline.dark.svg',
+		},
 		group: ['input'],
 		version: 1,
 		subtitle: '={{"from " + $parameter["source"]}}',
-		documentationUrl: 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#al-submission-iocs',
-		description: 'Collect the network IoCs (IPs, domains, URIs) Assemblyline extracted from a submission',
+		documentationUrl:
+			'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#al-submission-iocs',
+		description:
+			'Collect the network IoCs (IPs, domains, URIs) Assemblyline extracted from a submission',
 		defaults: { name: 'AL Submission IoCs' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -28,7 +28,10 @@ import {
 const ONTOLOGY_RECORDS = z.array(ONTOLOGY_RECORD);
 
 /** One input item: its submission's IoCs, as one grouped item or one item per IoC. */
-export async function collectForItem(context: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+export async function collectForItem(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): Promise<IDataObject[]> {
 	const sid = readSid(context, itemIndex);
 	const source = context.getNodeParameter('source', itemIndex) as Source;
 	const selection = readSelection(context, itemIndex);
@@ -52,21 +55,35 @@ export async function collectForItem(context: IExecuteFunctions, itemIndex: numb
 	let ontologyIocs: CollectedIoc[] = [];
 	if (source !== 'ontology') {
 		const path = `/api/v4/submission/summary/${sid}/`;
-		const answer = await assemblylineRequest(context, { method: 'GET', path, itemIndex, timeoutMs, notFoundHint });
-		const summary = parseResponse(context, SUBMISSION_SUMMARY, answer, { endpoint: `GET ${path}`, itemIndex });
+		const answer = await assemblylineRequest(context, {
+			method: 'GET',
+			path,
+			itemIndex,
+			timeoutMs,
+			notFoundHint,
+		});
+		const summary = parseResponse(context, SUBMISSION_SUMMARY, answer, {
+			endpoint: `GET ${path}`,
+			itemIndex,
+		});
 		partial = summary.partial === true;
 		filtered = summary.filtered === true;
 		summaryIocs = iocsFromSummary(summary, selection);
 	}
 	if (source !== 'summary') {
-		const { sha256, invalid } = ontologySha256s(splitList(context.getNodeParameter('sha256s', itemIndex, '') as string));
+		const { sha256, invalid } = ontologySha256s(
+			splitList(context.getNodeParameter('sha256s', itemIndex, '') as string),
+		);
 		if (invalid.length > 0) {
 			throw new NodeOperationError(context.getNode(), `"${invalid[0]}" is not a SHA256`, {
 				itemIndex,
-				description: 'File SHA256s takes the full 64-character hex SHA256 of files of the submission, comma-separated.',
+				description:
+					'File SHA256s takes the full 64-character hex SHA256 of files of the submission, comma-separated.',
 			});
 		}
-		const service = ontologyServices(splitList(context.getNodeParameter('services', itemIndex, '') as string));
+		const service = ontologyServices(
+			splitList(context.getNodeParameter('services', itemIndex, '') as string),
+		);
 		const path = `/api/v4/ontology/submission/${sid}/`;
 		const text = await assemblylineRequest<string>(context, {
 			method: 'GET',
@@ -91,7 +108,10 @@ export async function collectForItem(context: IExecuteFunctions, itemIndex: numb
 			);
 		}
 		// [n] in a field name is the n-th record (0 = the first line).
-		const records = parseResponse(context, ONTOLOGY_RECORDS, lines, { endpoint: `GET ${path}`, itemIndex });
+		const records = parseResponse(context, ONTOLOGY_RECORDS, lines, {
+			endpoint: `GET ${path}`,
+			itemIndex,
+		});
 		ontologyIocs = iocsFromOntology(records, selection);
 		warnings = unmatchedFilterWarnings(records, sha256, service);
 		// The ontology does not say whether the submission is finished; ask, so partial is honest.
@@ -107,7 +127,11 @@ export async function collectForItem(context: IExecuteFunctions, itemIndex: numb
 	const flags = { ...(filtered ? { filtered } : {}), ...(warnings.length ? { warnings } : {}) };
 
 	const iocs =
-		source === 'summary' ? summaryIocs : source === 'ontology' ? ontologyIocs : combine(summaryIocs, ontologyIocs);
+		source === 'summary'
+			? summaryIocs
+			: source === 'ontology'
+				? ontologyIocs
+				: combine(summaryIocs, ontologyIocs);
 	if (output === 'grouped') {
 		const { iocs: mapping, details } = groupByTagType(iocs);
 		return [{ sid, partial, ...flags, iocs: mapping, details }];
@@ -130,11 +154,15 @@ function readSid(context: IExecuteFunctions, itemIndex: number): string {
 	const raw = context.getNodeParameter('sid', itemIndex, '') as unknown;
 	const sid = typeof raw === 'string' ? raw.trim() : raw;
 	if (sid === '' || sid === undefined || sid === null) {
-		throw new NodeOperationError(context.getNode(), `Input item ${itemIndex} has no submission ID`, {
-			itemIndex,
-			description:
-				'Set "Submission ID", or feed items that have a "sid" field (for example from AL Alert Search).',
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`Input item ${itemIndex} has no submission ID`,
+			{
+				itemIndex,
+				description:
+					'Set "Submission ID", or feed items that have a "sid" field (for example from AL Alert Search).',
+			},
+		);
 	}
 	if (!isAssemblylineId(sid)) {
 		throw new NodeOperationError(

@@ -6,9 +6,7 @@ import type { OntologyRecord, SubmissionSummary } from '../shared/assemblyline';
 import { DEFAULT_IOC_TAG_TYPES } from '../shared/assemblyline';
 
 export type TagSelection =
-	| { mode: 'network' }
-	| { mode: 'iocGroup' }
-	| { mode: 'custom'; prefixes: string[] };
+	{ mode: 'network' } | { mode: 'iocGroup' } | { mode: 'custom'; prefixes: string[] };
 
 export type TagValue = string | number | boolean | null;
 
@@ -38,24 +36,38 @@ function selects(selection: TagSelection, iocGroup: readonly string[], tagType: 
 	}
 }
 
-export function iocsFromSummary(summary: SubmissionSummary, selection: TagSelection): CollectedIoc[] {
+export function iocsFromSummary(
+	summary: SubmissionSummary,
+	selection: TagSelection,
+): CollectedIoc[] {
 	const groups = summary.tags ?? { attribution: {}, behavior: {}, ioc: {} };
 	const iocGroup = Object.keys(groups.ioc ?? {});
 	// Custom prefixes may name tags outside the ioc group (e.g. attribution.family).
-	const searched = selection.mode === 'custom' ? [groups.ioc, groups.attribution, groups.behavior] : [groups.ioc];
+	const searched =
+		selection.mode === 'custom' ? [groups.ioc, groups.attribution, groups.behavior] : [groups.ioc];
 	const found: CollectedIoc[] = [];
 	for (const group of searched) {
 		for (const [tagType, tuples] of Object.entries(group ?? {})) {
 			if (!selects(selection, iocGroup, tagType)) continue;
 			for (const [value, verdict, safelisted, classification] of tuples ?? []) {
-				found.push({ tag_type: tagType, value, verdict, safelisted, classification, source: 'summary' });
+				found.push({
+					tag_type: tagType,
+					value,
+					verdict,
+					safelisted,
+					classification,
+					source: 'summary',
+				});
 			}
 		}
 	}
 	return unique(found);
 }
 
-export function iocsFromOntology(records: OntologyRecord[], selection: TagSelection): CollectedIoc[] {
+export function iocsFromOntology(
+	records: OntologyRecord[],
+	selection: TagSelection,
+): CollectedIoc[] {
 	const found: CollectedIoc[] = [];
 	for (const record of records) {
 		for (const [tagType, values] of Object.entries(record.results?.tags ?? {})) {
@@ -80,7 +92,9 @@ export function combine(fromSummary: CollectedIoc[], fromOntology: CollectedIoc[
 	const inOntology = new Set(fromOntology.map(key));
 	const known = new Map(fromSummary.map((ioc) => [key(ioc), ioc]));
 	return [
-		...fromSummary.map((ioc) => (inOntology.has(key(ioc)) ? { ...ioc, source: 'both' as const } : ioc)),
+		...fromSummary.map((ioc) =>
+			inOntology.has(key(ioc)) ? { ...ioc, source: 'both' as const } : ioc,
+		),
 		...fromOntology.filter((ioc) => !known.has(key(ioc))),
 	];
 }
@@ -105,7 +119,12 @@ export interface Grouped {
 // Tag types are Assemblyline's names, but a key such as "__proto__" must stay a plain key.
 function put<T>(map: Record<string, T[]>, key: string, value: T): void {
 	if (!Object.prototype.hasOwnProperty.call(map, key)) {
-		Object.defineProperty(map, key, { value: [], enumerable: true, writable: true, configurable: true });
+		Object.defineProperty(map, key, {
+			value: [],
+			enumerable: true,
+			writable: true,
+			configurable: true,
+		});
 	}
 	map[key].push(value);
 }
@@ -179,16 +198,26 @@ export function ontologyServices(values: string[]): string[] {
  * One warning per filter value that no ontology record answers: a wrong-case service name or a
  * hash of a file outside the submission gives an empty answer, not an error.
  */
-export function unmatchedFilterWarnings(records: OntologyRecord[], sha256: string[], services: string[]): string[] {
+export function unmatchedFilterWarnings(
+	records: OntologyRecord[],
+	sha256: string[],
+	services: string[],
+): string[] {
 	const warnings: string[] = [];
 	for (const hash of sha256) {
 		if (!records.some((r) => String(r.file?.sha256 ?? '').startsWith(hash))) {
-			warnings.push(`File SHA256 "${hash}" matched no result of this submission that has an ontology.`);
+			warnings.push(
+				`File SHA256 "${hash}" matched no result of this submission that has an ontology.`,
+			);
 		}
 	}
 	for (const service of services) {
 		// Result keys write a dot in a service name as "_".
-		if (!records.some((r) => String(r.service?.name ?? '').replace(/\./g, '_') === service.replace(/\./g, '_'))) {
+		if (
+			!records.some(
+				(r) => String(r.service?.name ?? '').replace(/\./g, '_') === service.replace(/\./g, '_'),
+			)
+		) {
 			warnings.push(
 				`Service "${service}" matched no result of this submission that has an ontology. Service names are case-sensitive (e.g. CAPE, Extract).`,
 			);

@@ -1,4 +1,9 @@
-import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import type {
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { properties } from './description';
@@ -8,12 +13,17 @@ export class AssemblylineSubmissionTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'AL Submission Trigger',
 		name: 'assemblylineSubmissionTrigger',
-		icon: { light: 'file:../../icons/assemblyline.svg', dark: 'file:../../icons/assemblyline.dark.svg' },
+		icon: {
+			light: 'file:../../icons/assemblyline.svg',
+			dark: 'file:../../icons/assemblyline.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["query"]}}',
-		documentationUrl: 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#al-submission-trigger',
-		description: 'Starts the workflow once for each Assemblyline submission that completes and matches a Lucene query',
+		documentationUrl:
+			'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#al-submission-trigger',
+		description:
+			'Starts the workflow once for each Assemblyline submission that completes and matches a Lucene query',
 		defaults: { name: 'AL Submission Trigger' },
 		polling: true,
 		inputs: [],

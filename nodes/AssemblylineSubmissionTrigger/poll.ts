@@ -20,13 +20,18 @@ import { DEFAULT_SUBMISSION_FIELDS } from './description';
  */
 const COMPLETED = 'state:completed';
 
-export async function pollSubmissionTrigger(context: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+export async function pollSubmissionTrigger(
+	context: IPollFunctions,
+): Promise<INodeExecutionData[][] | null> {
 	const started = Date.now();
 	const query = queryOf(context, context.getNodeParameter('query', ''), 'every submission');
 	const options = context.getNodeParameter('options', {}) as IDataObject;
 	const filters = [...cleanFilters(options.filters), COMPLETED];
 	// times.completed is not a stored field: the stored fields (an empty list) would not carry it.
-	const named = typeof options.fields === 'string' && options.fields.trim() !== '' ? options.fields : DEFAULT_SUBMISSION_FIELDS;
+	const named =
+		typeof options.fields === 'string' && options.fields.trim() !== ''
+			? options.fields
+			: DEFAULT_SUBMISSION_FIELDS;
 	const fl = projection('submission', named, [SUBMISSION_CURSOR.timeField]);
 	const timeoutMs = timeoutMsOf(options.timeoutSeconds);
 	const staticData = context.getWorkflowStaticData('node');
@@ -35,13 +40,25 @@ export async function pollSubmissionTrigger(context: IPollFunctions): Promise<IN
 		// "Fetch Test Event": the latest completed match; static data stays as it is.
 		const [latest] = await searchAll(
 			context,
-			{ index: 'submission', query, filters, fl, sort: `${SUBMISSION_CURSOR.timeField} desc`, timeoutMs },
+			{
+				index: 'submission',
+				query,
+				filters,
+				fl,
+				sort: `${SUBMISSION_CURSOR.timeField} desc`,
+				timeoutMs,
+			},
 			{ limit: 1 },
 		);
 		if (!latest) {
-			throw new NodeOperationError(context.getNode(), 'No completed submission matches the query and filters', {
-				description: 'Widen the query (e.g. *) to fetch a test event; the active trigger will still wait for matches.',
-			});
+			throw new NodeOperationError(
+				context.getNode(),
+				'No completed submission matches the query and filters',
+				{
+					description:
+						'Widen the query (e.g. *) to fetch a test event; the active trigger will still wait for matches.',
+				},
+			);
 		}
 		return [[{ json: latest }]];
 	}

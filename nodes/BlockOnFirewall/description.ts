@@ -11,11 +11,32 @@ export const properties: INodeProperties[] = [
 		noDataExpression: true,
 		default: 'panos',
 		options: [
-			{ name: 'CrowdStrike Falcon', value: 'crowdstrike', description: 'IOC management indicators (IP address, domain) with an expiry' },
-			{ name: 'Fortinet FortiGate', value: 'fortigate', description: 'Push entries to external threat feeds with the Push API update method, FortiOS 7.2.1+ (no expiry: remove them later)' },
-			{ name: 'Microsoft Defender for Endpoint', value: 'defender', description: 'Custom indicators (IP address, domain, URL) with an expiry' },
-			{ name: 'OPNsense', value: 'opnsense', description: 'Add IP addresses to a firewall alias (no expiry: remove them later)' },
-			{ name: 'Palo Alto PAN-OS', value: 'panos', description: 'Tag IP addresses for a Dynamic Address Group, with a timeout' },
+			{
+				name: 'CrowdStrike Falcon',
+				value: 'crowdstrike',
+				description: 'IOC management indicators (IP address, domain) with an expiry',
+			},
+			{
+				name: 'Fortinet FortiGate',
+				value: 'fortigate',
+				description:
+					'Push entries to external threat feeds with the Push API update method, FortiOS 7.2.1+ (no expiry: remove them later)',
+			},
+			{
+				name: 'Microsoft Defender for Endpoint',
+				value: 'defender',
+				description: 'Custom indicators (IP address, domain, URL) with an expiry',
+			},
+			{
+				name: 'OPNsense',
+				value: 'opnsense',
+				description: 'Add IP addresses to a firewall alias (no expiry: remove them later)',
+			},
+			{
+				name: 'Palo Alto PAN-OS',
+				value: 'panos',
+				description: 'Tag IP addresses for a Dynamic Address Group, with a timeout',
+			},
 		],
 		description: 'The firewall or EDR that gets the blocks',
 	},
@@ -26,8 +47,18 @@ export const properties: INodeProperties[] = [
 		noDataExpression: true,
 		default: 'add',
 		options: [
-			{ name: 'Add', value: 'add', action: 'Add blocks', description: 'Block the IoCs (already blocked ones are a success: already_present)' },
-			{ name: 'Remove', value: 'remove', action: 'Remove blocks', description: 'Unblock the IoCs (ones that are not there are a success: not_present)' },
+			{
+				name: 'Add',
+				value: 'add',
+				action: 'Add blocks',
+				description: 'Block the IoCs (already blocked ones are a success: already_present)',
+			},
+			{
+				name: 'Remove',
+				value: 'remove',
+				action: 'Remove blocks',
+				description: 'Unblock the IoCs (ones that are not there are a success: not_present)',
+			},
 		],
 	},
 	{
@@ -35,14 +66,16 @@ export const properties: INodeProperties[] = [
 		name: 'iocType',
 		type: 'string',
 		default: '={{ $json.type }}',
-		description: 'The IoC type: ip, domain or uri. The default reads the "type" field of Filter Blockable IoCs\' Block items and of blocklist rows.',
+		description:
+			'The IoC type: ip, domain or uri. The default reads the "type" field of Filter Blockable IoCs\' Block items and of blocklist rows.',
 	},
 	{
 		displayName: 'IoC Value',
 		name: 'iocValue',
 		type: 'string',
 		default: '={{ $json.value }}',
-		description: 'The IP address, domain or URL. It is checked again with the rules of Filter Blockable IoCs before anything is sent.',
+		description:
+			'The IP address, domain or URL. It is checked again with the rules of Filter Blockable IoCs before anything is sent.',
 	},
 	{
 		displayName: 'Expires At',
@@ -50,7 +83,8 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		default: '={{ $json.expires_at }}',
 		displayOptions: { show: { operation: ['add'] } },
-		description: 'When the block should end (ISO 8601, e.g. a blocklist row\'s expires_at). Empty: Expire After (Hours) from now.',
+		description:
+			"When the block should end (ISO 8601, e.g. a blocklist row's expires_at). Empty: Expire After (Hours) from now.",
 	},
 	{
 		displayName: 'Tag',
@@ -59,7 +93,8 @@ export const properties: INodeProperties[] = [
 		default: 'n8n-block',
 		required: true,
 		displayOptions: forTarget('panos'),
-		description: 'The tag your Dynamic Address Group matches (e.g. match criteria \'n8n-block\'). IPs are registered to it.',
+		description:
+			"The tag your Dynamic Address Group matches (e.g. match criteria 'n8n-block'). IPs are registered to it.",
 	},
 	{
 		displayName: 'Alias',
@@ -68,7 +103,8 @@ export const properties: INodeProperties[] = [
 		default: 'n8n_block',
 		required: true,
 		displayOptions: forTarget('opnsense'),
-		description: 'The OPNsense alias (type Host(s) or External (advanced)) that your block rule uses',
+		description:
+			'The OPNsense alias (type Host(s) or External (advanced)) that your block rule uses',
 	},
 	{
 		displayName: 'IP Address Feed',
@@ -76,7 +112,8 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		default: 'n8n-ip-block',
 		displayOptions: forTarget('fortigate'),
-		description: 'The name of the FortiGate IP Address threat feed (update method Push API) that a block policy uses. Empty: IP addresses go to Not Pushed.',
+		description:
+			'The name of the FortiGate IP Address threat feed (update method Push API) that a block policy uses. Empty: IP addresses go to Not Pushed.',
 	},
 	{
 		displayName: 'Domain Name Feed',
@@ -85,7 +122,8 @@ export const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'n8n-domain-block',
 		displayOptions: forTarget('fortigate'),
-		description: 'The name of the FortiGate Domain Name threat feed (update method Push API) that a DNS filter profile blocks. Empty: domains go to Not Pushed.',
+		description:
+			'The name of the FortiGate Domain Name threat feed (update method Push API) that a DNS filter profile blocks. Empty: domains go to Not Pushed.',
 	},
 	{
 		displayName: 'FortiGuard Category Feed',
@@ -94,7 +132,8 @@ export const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'n8n-url-block',
 		displayOptions: forTarget('fortigate'),
-		description: 'The name of the FortiGate FortiGuard Category threat feed (update method Push API) that a web filter profile blocks. Empty: URLs go to Not Pushed.',
+		description:
+			'The name of the FortiGate FortiGuard Category threat feed (update method Push API) that a web filter profile blocks. Empty: URLs go to Not Pushed.',
 	},
 	{
 		displayName: 'Falcon Action',
@@ -105,7 +144,11 @@ export const properties: INodeProperties[] = [
 		options: [
 			{ name: 'Detect', value: 'detect', description: 'Raise a detection when a host contacts it' },
 			{ name: 'No Action', value: 'no_action', description: 'Only record it' },
-			{ name: 'Prevent', value: 'prevent', description: 'Block (where Falcon allows it for the type)' },
+			{
+				name: 'Prevent',
+				value: 'prevent',
+				description: 'Block (where Falcon allows it for the type)',
+			},
 		],
 	},
 	{
@@ -114,7 +157,10 @@ export const properties: INodeProperties[] = [
 		type: 'options',
 		default: 'high',
 		displayOptions: { show: { target: ['crowdstrike'], operation: ['add'] } },
-		options: ['informational', 'low', 'medium', 'high', 'critical'].map((value) => ({ name: value[0].toUpperCase() + value.slice(1), value })),
+		options: ['informational', 'low', 'medium', 'high', 'critical'].map((value) => ({
+			name: value[0].toUpperCase() + value.slice(1),
+			value,
+		})),
 	},
 	{
 		displayName: 'Indicator Action',
@@ -123,7 +169,12 @@ export const properties: INodeProperties[] = [
 		default: 'Block',
 		displayOptions: { show: { target: ['defender'], operation: ['add'] } },
 		options: [
-			{ name: 'Block', value: 'Block', description: 'Block the connection (needs network protection in block mode for IPs, domains and URLs)' },
+			{
+				name: 'Block',
+				value: 'Block',
+				description:
+					'Block the connection (needs network protection in block mode for IPs, domains and URLs)',
+			},
 			{ name: 'Audit', value: 'Audit', description: 'Only raise an alert' },
 			{ name: 'Warn', value: 'Warn', description: 'Warn the user, who may continue' },
 		],
@@ -156,7 +207,8 @@ export const properties: INodeProperties[] = [
 				name: 'dryRun',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to output the requests the node would send (one item per request) and send nothing',
+				description:
+					'Whether to output the requests the node would send (one item per request) and send nothing',
 			},
 			{
 				displayName: 'Expire After (Hours)',
@@ -164,7 +216,8 @@ export const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0 },
 				default: 168,
-				description: 'How long a block lasts when the item has no Expires At. 0 = never (PAN-OS: at most 30 days).',
+				description:
+					'How long a block lasts when the item has no Expires At. 0 = never (PAN-OS: at most 30 days).',
 			},
 			{
 				displayName: 'Generate Alert',
@@ -180,7 +233,8 @@ export const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0 },
 				default: 5,
-				description: 'How often a request is retried after 429 Too Many Requests, a 5xx answer or a network error',
+				description:
+					'How often a request is retried after 429 Too Many Requests, a 5xx answer or a network error',
 			},
 			{
 				displayName: 'Max Retry Wait (Seconds)',
@@ -196,7 +250,8 @@ export const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0 },
 				default: 0,
-				description: 'Pace requests to this rate instead of the target\'s documented limit. 0 = the documented limit.',
+				description:
+					"Pace requests to this rate instead of the target's documented limit. 0 = the documented limit.",
 			},
 			{
 				displayName: 'Timeout (Seconds)',

@@ -3,7 +3,12 @@
  * Filter Blockable IoCs), then the ones the target can block are pushed in batches; each item
  * comes out once, on Done with its status or on Not Pushed with the reason (docs/architecture.md).
  */
-import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { credentialSecrets } from '../shared/http';
@@ -43,12 +48,31 @@ function notPushed(itemIndex: number, json: IDataObject): INodeExecutionData {
 }
 
 /** The expiry of one item (ISO), null for none, or a reason it cannot be used. */
-function expiryOf(raw: unknown, fallback: string | null, now: number): { ok: true; at: string | null } | { ok: false; text: string } {
-	const text = typeof raw === 'string' ? raw.trim() : raw instanceof Date ? raw.toISOString() : raw === undefined || raw === null ? '' : String(raw);
+function expiryOf(
+	raw: unknown,
+	fallback: string | null,
+	now: number,
+): { ok: true; at: string | null } | { ok: false; text: string } {
+	const text =
+		typeof raw === 'string'
+			? raw.trim()
+			: raw instanceof Date
+				? raw.toISOString()
+				: raw === undefined || raw === null
+					? ''
+					: String(raw);
 	if (text === '') return { ok: true, at: fallback };
 	const at = Date.parse(text);
-	if (Number.isNaN(at)) return { ok: false, text: `Expires At "${text.slice(0, 60)}" is not a date; use ISO 8601, e.g. 2030-01-31T00:00:00Z.` };
-	if (at <= now) return { ok: false, text: `Expires At ${new Date(at).toISOString()} has passed; an expired block is not pushed.` };
+	if (Number.isNaN(at))
+		return {
+			ok: false,
+			text: `Expires At "${text.slice(0, 60)}" is not a date; use ISO 8601, e.g. 2030-01-31T00:00:00Z.`,
+		};
+	if (at <= now)
+		return {
+			ok: false,
+			text: `Expires At ${new Date(at).toISOString()} has passed; an expired block is not pushed.`,
+		};
 	return { ok: true, at: new Date(at).toISOString() };
 }
 
@@ -57,9 +81,16 @@ function expiryOf(raw: unknown, fallback: string | null, now: number): { ok: tru
  * the item directly: the same value without n8n's expression engine, which costs seconds over
  * 10,000 items (bench/cases/push.ts). Any other value or expression goes through getNodeParameter.
  */
-function itemReader(context: IExecuteFunctions, items: INodeExecutionData[], name: string): (i: number) => unknown {
+function itemReader(
+	context: IExecuteFunctions,
+	items: INodeExecutionData[],
+	name: string,
+): (i: number) => unknown {
 	const raw = context.getNode().parameters[name];
-	const field = typeof raw === 'string' ? /^=\{\{\s*\$json\.([A-Za-z_][\w]*)\s*\}\}$/.exec(raw)?.[1] : undefined;
+	const field =
+		typeof raw === 'string'
+			? /^=\{\{\s*\$json\.([A-Za-z_][\w]*)\s*\}\}$/.exec(raw)?.[1]
+			: undefined;
 	if (field !== undefined) return (i) => items[i].json[field];
 	// A fixed value (not an expression) is the same for every item.
 	if (typeof raw === 'string' && !raw.startsWith('=')) return () => raw;
@@ -78,7 +109,12 @@ export async function execute(context: IExecuteFunctions): Promise<INodeExecutio
 	const defaultExpiry = hours > 0 ? new Date(now + hours * 3_600_000).toISOString() : null;
 	const base = { target: target.id, operation };
 
-	const params: IDataObject = Object.fromEntries((TARGET_PARAMS[target.id] ?? []).map(([name, fallback]) => [name, context.getNodeParameter(name, 0, fallback)]));
+	const params: IDataObject = Object.fromEntries(
+		(TARGET_PARAMS[target.id] ?? []).map(([name, fallback]) => [
+			name,
+			context.getNodeParameter(name, 0, fallback),
+		]),
+	);
 	if (options.generateAlert !== undefined) params.generateAlert = options.generateAlert;
 
 	const skipped: INodeExecutionData[] = [];
@@ -93,38 +129,76 @@ export async function execute(context: IExecuteFunctions): Promise<INodeExecutio
 		const checked = checkBlockable(type, value);
 		if (!checked.ok) {
 			const status = checked.reason === 'unsupported_type' ? 'unsupported_type' : 'refused';
-			skipped.push(notPushed(i, { type: checked.type, value: checked.value, ...base, status, reason: checked.reason, reason_text: checked.text }));
+			skipped.push(
+				notPushed(i, {
+					type: checked.type,
+					value: checked.value,
+					...base,
+					status,
+					reason: checked.reason,
+					reason_text: checked.text,
+				}),
+			);
 			continue;
 		}
 		let expiresAt: string | null = null;
 		if (operation === 'add') {
 			const expiry = expiryOf(readExpiry(i), defaultExpiry, now);
 			if (!expiry.ok) {
-				skipped.push(notPushed(i, { type: checked.type, value: checked.value, ...base, status: 'refused', reason: 'invalid_expiry', reason_text: expiry.text }));
+				skipped.push(
+					notPushed(i, {
+						type: checked.type,
+						value: checked.value,
+						...base,
+						status: 'refused',
+						reason: 'invalid_expiry',
+						reason_text: expiry.text,
+					}),
+				);
 				continue;
 			}
 			expiresAt = expiry.at;
 		}
 		const key = `${checked.type}|${checked.value}`;
-		const ioc: PushIoc = { key, type: checked.type, value: checked.value, expiresAt, ...(checked.type === 'ip' ? { ipVersion: checked.value.includes(':') ? 6 : 4 } : {}) };
+		const ioc: PushIoc = {
+			key,
+			type: checked.type,
+			value: checked.value,
+			expiresAt,
+			...(checked.type === 'ip' ? { ipVersion: checked.value.includes(':') ? 6 : 4 } : {}),
+		};
 		const why = target.unsupported(ioc, params);
 		if (why !== null) {
-			skipped.push(notPushed(i, { type: ioc.type, value: ioc.value, ...base, status: 'unsupported_type', reason: 'unsupported_type', reason_text: why }));
+			skipped.push(
+				notPushed(i, {
+					type: ioc.type,
+					value: ioc.value,
+					...base,
+					status: 'unsupported_type',
+					reason: 'unsupported_type',
+					reason_text: why,
+				}),
+			);
 			continue;
 		}
 		const group = groups.get(key);
 		if (group) {
 			group.items.push(i);
 			// The same IoC twice: the later expiry wins (never shorten a block).
-			if (group.ioc.expiresAt !== null && (expiresAt === null || expiresAt > group.ioc.expiresAt)) group.ioc.expiresAt = expiresAt;
+			if (group.ioc.expiresAt !== null && (expiresAt === null || expiresAt > group.ioc.expiresAt))
+				group.ioc.expiresAt = expiresAt;
 		} else {
 			groups.set(key, { ioc, items: [i] });
 		}
 		itemKeys[i] = key;
 	}
 
-	const credentials = groups.size > 0 ? ((await context.getCredentials(target.credentialType)) as IDataObject) : {};
-	const secrets = credentialSecrets(credentials as ICredentialDataDecryptedObject, target.secretFields);
+	const credentials =
+		groups.size > 0 ? ((await context.getCredentials(target.credentialType)) as IDataObject) : {};
+	const secrets = credentialSecrets(
+		credentials as ICredentialDataDecryptedObject,
+		target.secretFields,
+	);
 	const settings: TargetSettings = { params, credentials, now };
 	const recorded: RecordedRequest[] = [];
 	const dryRun = options.dryRun === true;
@@ -148,14 +222,16 @@ export async function execute(context: IExecuteFunctions): Promise<INodeExecutio
 	const fail = (batch: PushIoc[], error: string) => {
 		for (const ioc of batch) results.set(ioc.key, { status: 'failed', error });
 	};
-	const asMessage = (error: unknown) => redact(error instanceof Error ? error.message : String(error), secrets);
+	const asMessage = (error: unknown) =>
+		redact(error instanceof Error ? error.message : String(error), secrets);
 	let fatal: string | undefined;
 	if (iocs.length > 0) {
 		let prepared: unknown;
 		try {
 			prepared = target.prepare ? await target.prepare(io, iocs, operation, settings) : undefined;
 		} catch (error) {
-			if (!(error instanceof TargetError)) throw new NodeOperationError(context.getNode(), error as Error);
+			if (!(error instanceof TargetError))
+				throw new NodeOperationError(context.getNode(), error as Error);
 			fatal = asMessage(error);
 		}
 		const size = Math.max(1, target.batch[operation]);
@@ -167,9 +243,17 @@ export async function execute(context: IExecuteFunctions): Promise<INodeExecutio
 			}
 			try {
 				const done = await target[operation](io, batch, settings, prepared);
-				for (const ioc of batch) results.set(ioc.key, done.get(ioc.key) ?? { status: 'failed', error: `${target.name} gave no result for ${ioc.value}.` });
+				for (const ioc of batch)
+					results.set(
+						ioc.key,
+						done.get(ioc.key) ?? {
+							status: 'failed',
+							error: `${target.name} gave no result for ${ioc.value}.`,
+						},
+					);
 			} catch (error) {
-				if (!(error instanceof TargetError)) throw new NodeOperationError(context.getNode(), error as Error);
+				if (!(error instanceof TargetError))
+					throw new NodeOperationError(context.getNode(), error as Error);
 				fail(batch, asMessage(error));
 				if (error.fatal) fatal = asMessage(error);
 			}
@@ -178,7 +262,10 @@ export async function execute(context: IExecuteFunctions): Promise<INodeExecutio
 
 	if (dryRun) {
 		const all = items.map((_, item) => ({ item }));
-		const requests = recorded.map((request, n) => ({ json: { dry_run: true, ...base, request_number: n + 1, ...request } as IDataObject, pairedItem: all }));
+		const requests = recorded.map((request, n) => ({
+			json: { dry_run: true, ...base, request_number: n + 1, ...request } as IDataObject,
+			pairedItem: all,
+		}));
 		return [requests, skipped];
 	}
 
@@ -189,13 +276,23 @@ export async function execute(context: IExecuteFunctions): Promise<INodeExecutio
 		const key = itemKeys[i];
 		if (key === undefined) continue;
 		const { ioc } = groups.get(key) as Group;
-		const result = results.get(key) ?? { status: 'failed' as const, error: `${target.name} gave no result for ${ioc.value}.` };
+		const result = results.get(key) ?? {
+			status: 'failed' as const,
+			error: `${target.name} gave no result for ${ioc.value}.`,
+		};
 		if (result.status === 'failed') {
 			failedCount++;
 			firstFailed ??= { itemIndex: i, error: result.error ?? 'failed' };
 		}
-		const json: IDataObject = { type: ioc.type, value: ioc.value, ...base, status: result.status, target_id: result.target_id ?? null };
-		if (operation === 'add') json.expires_at = result.status === 'failed' ? null : (result.expires_at ?? null);
+		const json: IDataObject = {
+			type: ioc.type,
+			value: ioc.value,
+			...base,
+			status: result.status,
+			target_id: result.target_id ?? null,
+		};
+		if (operation === 'add')
+			json.expires_at = result.status === 'failed' ? null : (result.expires_at ?? null);
 		if (result.expiry_refreshed !== undefined) json.expiry_refreshed = result.expiry_refreshed;
 		if (result.error) json.error = result.error;
 		done.push({ json, pairedItem: { item: i } });

@@ -39,7 +39,10 @@ export interface RecordedRequest {
 /** The smallest gap between two starts that keeps every window of `limit` (0 = no limit). */
 export function spacingMs(limit: RateLimit | undefined, requestsPerMinute = 0): number {
 	if (requestsPerMinute > 0) return 60_000 / requestsPerMinute;
-	const gaps = [limit?.perMinute ? 60_000 / limit.perMinute : 0, limit?.perHour ? 3_600_000 / limit.perHour : 0];
+	const gaps = [
+		limit?.perMinute ? 60_000 / limit.perMinute : 0,
+		limit?.perHour ? 3_600_000 / limit.perHour : 0,
+	];
 	return Math.max(...gaps);
 }
 
@@ -64,7 +67,11 @@ function parseBody(body: unknown): unknown {
 
 /** The HTTP status of an error n8n threw, when it has one. */
 function statusOf(error: unknown): number | undefined {
-	const e = error as { httpCode?: string; cause?: { response?: { status?: number } }; response?: { status?: number } };
+	const e = error as {
+		httpCode?: string;
+		cause?: { response?: { status?: number } };
+		response?: { status?: number };
+	};
 	return Number(e?.httpCode) || e?.cause?.response?.status || e?.response?.status || undefined;
 }
 
@@ -72,7 +79,9 @@ function statusOf(error: unknown): number | undefined {
 function markedMessage(error: unknown, marker: string): string | undefined {
 	let current = error as { message?: unknown; cause?: unknown; description?: unknown } | undefined;
 	for (let depth = 0; depth < 5 && current; depth++) {
-		for (const text of [current.message, current.description]) if (typeof text === 'string' && text.includes(marker)) return text.slice(text.indexOf(marker) + marker.length).trim();
+		for (const text of [current.message, current.description])
+			if (typeof text === 'string' && text.includes(marker))
+				return text.slice(text.indexOf(marker) + marker.length).trim();
 		current = current.cause as typeof current;
 	}
 	return undefined;
@@ -81,12 +90,20 @@ function markedMessage(error: unknown, marker: string): string | undefined {
 /** What the credentials' token step throws, marked so the message survives n8n's wrapping. */
 export const TOKEN_ERROR_MARKER = '[token]';
 
-export function createIo(context: IExecuteFunctions, target: Target, options: SendOptions, recorded: RecordedRequest[]): Io {
+export function createIo(
+	context: IExecuteFunctions,
+	target: Target,
+	options: SendOptions,
+	recorded: RecordedRequest[],
+): Io {
 	const limiters = new Map<string, Pacer>();
 	const limiterFor = (bucket: string) => {
 		let limiter = limiters.get(bucket);
 		if (!limiter) {
-			limiter = new Pacer({ concurrency: 1, minIntervalMs: spacingMs(target.buckets[bucket], options.requestsPerMinute) });
+			limiter = new Pacer({
+				concurrency: 1,
+				minIntervalMs: spacingMs(target.buckets[bucket], options.requestsPerMinute),
+			});
 			limiters.set(bucket, limiter);
 		}
 		return limiter;
@@ -113,19 +130,39 @@ export function createIo(context: IExecuteFunctions, target: Target, options: Se
 			http.headers!['content-type'] = 'application/x-www-form-urlencoded';
 		}
 		try {
-			const response = (await context.helpers.httpRequestWithAuthentication.call(context, target.credentialType, http)) as {
+			const response = (await context.helpers.httpRequestWithAuthentication.call(
+				context,
+				target.credentialType,
+				http,
+			)) as {
 				statusCode: number;
 				headers: TargetResponse['headers'];
 				body: unknown;
 			};
-			return { response: { status: response.statusCode, headers: response.headers ?? {}, body: parseBody(response.body) } };
+			return {
+				response: {
+					status: response.statusCode,
+					headers: response.headers ?? {},
+					body: parseBody(response.body),
+				},
+			};
 		} catch (error) {
 			const token = markedMessage(error, TOKEN_ERROR_MARKER);
 			if (token !== undefined) return { token: redact(token, options.secrets) };
 			const status = statusOf(error);
 			if (status) {
-				const headers = ((error as { cause?: { response?: { headers?: TargetResponse['headers'] } } }).cause?.response?.headers ?? {}) as TargetResponse['headers'];
-				return { response: { status, headers, body: parseBody((error as { cause?: { response?: { data?: unknown } } }).cause?.response?.data ?? '') } };
+				const headers = ((
+					error as { cause?: { response?: { headers?: TargetResponse['headers'] } } }
+				).cause?.response?.headers ?? {}) as TargetResponse['headers'];
+				return {
+					response: {
+						status,
+						headers,
+						body: parseBody(
+							(error as { cause?: { response?: { data?: unknown } } }).cause?.response?.data ?? '',
+						),
+					},
+				};
 			}
 			return { failure: error };
 		}
@@ -139,7 +176,11 @@ export function createIo(context: IExecuteFunctions, target: Target, options: Se
 					method: request.method,
 					url: request.url,
 					...(request.qs ? { qs: request.qs } : {}),
-					...(request.json !== undefined ? { body: request.json } : request.form !== undefined ? { body: request.form } : {}),
+					...(request.json !== undefined
+						? { body: request.json }
+						: request.form !== undefined
+							? { body: request.form }
+							: {}),
 					...(request.entries !== undefined ? { entries: request.entries } : {}),
 				});
 				return { status: request.assume.status, headers: {}, body: request.assume.body };
@@ -152,7 +193,12 @@ export function createIo(context: IExecuteFunctions, target: Target, options: Se
 				try {
 					attempt1 = await once(request, false);
 					// An access token may have run out: n8n fetches a new one when it sees the 401 itself.
-					if ('response' in attempt1 && attempt1.response.status === 401 && target.tokenAuth && !refreshed) {
+					if (
+						'response' in attempt1 &&
+						attempt1.response.status === 401 &&
+						target.tokenAuth &&
+						!refreshed
+					) {
 						refreshed = true;
 						attempt1 = await once(request, true);
 					}
@@ -162,7 +208,8 @@ export function createIo(context: IExecuteFunctions, target: Target, options: Se
 				if ('token' in attempt1) throw new TargetError(attempt1.token, true, 401);
 				const response = 'response' in attempt1 ? attempt1.response : undefined;
 				const failure = 'failure' in attempt1 ? attempt1.failure : undefined;
-				const retryable = response === undefined || response.status === 429 || response.status >= 500;
+				const retryable =
+					response === undefined || response.status === 429 || response.status >= 500;
 				if (!retryable) return response as TargetResponse;
 				const problem = response === undefined ? classifyNetworkError(failure) : undefined;
 				const wait = response ? retryAfterMs(response.headers) : undefined;
@@ -171,7 +218,16 @@ export function createIo(context: IExecuteFunctions, target: Target, options: Se
 				const hopeless = problem !== undefined && (problem.tls || problem.unknownHost);
 				const decision = hopeless
 					? ({ retry: false } as const)
-					: nextRetry({ attempts: options.retries + 1, baseDelayMs: 500, maxDelayMs: options.maxRetryWaitMs, maxWaitMs: options.maxRetryWaitMs }, attempt + 1, wait);
+					: nextRetry(
+							{
+								attempts: options.retries + 1,
+								baseDelayMs: 500,
+								maxDelayMs: options.maxRetryWaitMs,
+								maxWaitMs: options.maxRetryWaitMs,
+							},
+							attempt + 1,
+							wait,
+						);
 				if (!decision.retry) {
 					const host = (() => {
 						try {
@@ -181,8 +237,15 @@ export function createIo(context: IExecuteFunctions, target: Target, options: Se
 						}
 					})();
 					if (response) {
-						const why = response.status === 429 ? `kept answering 429 Too Many Requests${wait !== undefined ? ` (Retry-After ${Math.ceil(wait / 1000)} s)` : ''}` : `answered HTTP ${response.status}`;
-						throw new TargetError(`${target.name} ${why} after ${attempt + 1} attempt(s). Try again later, or lower Requests per Minute.`, false, response.status);
+						const why =
+							response.status === 429
+								? `kept answering 429 Too Many Requests${wait !== undefined ? ` (Retry-After ${Math.ceil(wait / 1000)} s)` : ''}`
+								: `answered HTTP ${response.status}`;
+						throw new TargetError(
+							`${target.name} ${why} after ${attempt + 1} attempt(s). Try again later, or lower Requests per Minute.`,
+							false,
+							response.status,
+						);
 					}
 					// In words: n8n replaces a message that names ECONNREFUSED & co. with its own, dropping the hint.
 					const said = problem?.unknownHost
@@ -196,8 +259,13 @@ export function createIo(context: IExecuteFunctions, target: Target, options: Se
 									: /ECONNRESET|socket hang up/.test(`${problem?.code} ${problem?.message}`)
 										? 'connection reset'
 										: 'no answer';
-					const hint = problem?.tls ? 'Its TLS certificate could not be verified: turn on Allow Unauthorized Certificates in the credential for a self-signed one.' : 'Check the URL in the credential and that n8n can reach it.';
-					throw new TargetError(`Could not reach ${target.name} at ${host} (${said}). ${hint}`, true);
+					const hint = problem?.tls
+						? 'Its TLS certificate could not be verified: turn on Allow Unauthorized Certificates in the credential for a self-signed one.'
+						: 'Check the URL in the credential and that n8n can reach it.';
+					throw new TargetError(
+						`Could not reach ${target.name} at ${host} (${said}). ${hint}`,
+						true,
+					);
 				}
 				const delay = decision.waitMs;
 				await sleep(delay);

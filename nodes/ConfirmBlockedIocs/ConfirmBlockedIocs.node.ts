@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { properties } from './description';
@@ -12,7 +17,8 @@ export class ConfirmBlockedIocs implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: 'Record as blocked',
-		documentationUrl: 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#confirm-blocked-iocs',
+		documentationUrl:
+			'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#confirm-blocked-iocs',
 		description:
 			'Record IoCs as blocked once the firewall step went through, for Filter Blockable IoCs in "When Confirm Blocked IoCs Records It" mode',
 		defaults: { name: 'Confirm Blocked IoCs' },

@@ -5,7 +5,13 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { confirmedIoc, iocKey, isTestRun, readHistorySize, recordConfirmed } from '../shared/blockedHistory';
+import {
+	confirmedIoc,
+	iocKey,
+	isTestRun,
+	readHistorySize,
+	recordConfirmed,
+} from '../shared/blockedHistory';
 import { asNodeError, errorItem } from '../shared/items';
 import { shapeProblems } from '../shared/schema';
 import * as z from '../shared/zod';
@@ -68,10 +74,14 @@ function itemKeys(context: IExecuteFunctions, itemIndex: number): string[] {
 	}
 	const values = Array.isArray(value) ? value : [value];
 	if (shapeProblems(IOC_VALUES, values)) {
-		throw new NodeOperationError(context.getNode(), `Item ${itemIndex}: "IoC Value" is empty or not text`, {
-			itemIndex,
-			description: `Give the IP, domain or URL that was blocked, or a list of them. ${FILTER_RENAMED_HINT}`,
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`Item ${itemIndex}: "IoC Value" is empty or not text`,
+			{
+				itemIndex,
+				description: `Give the IP, domain or URL that was blocked, or a list of them. ${FILTER_RENAMED_HINT}`,
+			},
+		);
 	}
 	return (values as z.Infer<typeof IOC_VALUES>).map((raw) => {
 		const confirmed = confirmedIoc(type, raw);
@@ -91,9 +101,13 @@ function read(context: IExecuteFunctions, name: string, label: string, itemIndex
 		return context.getNodeParameter(name, itemIndex);
 	} catch (error) {
 		const reason = error instanceof Error ? error.message : String(error);
-		throw new NodeOperationError(context.getNode(), `Item ${itemIndex}: "${label}" could not be read: ${reason}`, {
-			itemIndex,
-			description: FILTER_RENAMED_HINT,
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`Item ${itemIndex}: "${label}" could not be read: ${reason}`,
+			{
+				itemIndex,
+				description: FILTER_RENAMED_HINT,
+			},
+		);
 	}
 }

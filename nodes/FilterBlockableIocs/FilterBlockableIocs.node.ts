@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { properties } from './description';
@@ -16,7 +21,8 @@ export class FilterBlockableIocs implements INodeType {
 		// What goes to Block by verdict (the allowlist and network rules still hold IoCs back).
 		subtitle:
 			'={{"block ≥ " + $parameter["minVerdict"] + ($parameter["noVerdict"] === "block" || ($parameter["noVerdict"] !== "skip" && $parameter["inputShape"] === "field") ? " or no verdict" : "")}}',
-		documentationUrl: 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#filter-blockable-iocs',
+		documentationUrl:
+			'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#filter-blockable-iocs',
 		description:
 			'Keep the IPs, domains and URLs that are safe to put on a firewall blocklist, with a reason for every one held back',
 		defaults: { name: 'Filter Blockable IoCs' },
@@ -24,7 +30,13 @@ export class FilterBlockableIocs implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Block', 'Skipped'],
-		credentials: [{ name: 'assemblylineApi', required: true, displayOptions: { show: { checkSafelist: [true] } } }],
+		credentials: [
+			{
+				name: 'assemblylineApi',
+				required: true,
+				displayOptions: { show: { checkSafelist: [true] } },
+			},
+		],
 		properties,
 	};
 

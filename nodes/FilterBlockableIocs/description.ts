@@ -10,9 +10,17 @@ export type OutputChoice = 'items' | 'files';
 const VERDICT_OPTIONS: INodePropertyOptions[] = [
 	{ name: 'Safe', value: 'safe', description: 'Block everything with a verdict (not recommended)' },
 	{ name: 'Info', value: 'info' },
-	{ name: 'Suspicious', value: 'suspicious', description: 'Block suspicious, highly suspicious and malicious IoCs' },
+	{
+		name: 'Suspicious',
+		value: 'suspicious',
+		description: 'Block suspicious, highly suspicious and malicious IoCs',
+	},
 	{ name: 'Highly Suspicious', value: 'highly suspicious' },
-	{ name: 'Malicious', value: 'malicious', description: 'Block only IoCs Assemblyline scored malicious' },
+	{
+		name: 'Malicious',
+		value: 'malicious',
+		description: 'Block only IoCs Assemblyline scored malicious',
+	},
 ];
 
 // Only Custom Fields reads them; Auto-Detect and the Assemblyline shapes know their fields.
@@ -119,12 +127,14 @@ export const properties: INodeProperties[] = [
 			{
 				name: 'Block',
 				value: 'block',
-				description: 'Every IoC without a verdict goes to Block (with a warning); the other rules still apply',
+				description:
+					'Every IoC without a verdict goes to Block (with a warning); the other rules still apply',
 			},
 			{
 				name: 'Skip',
 				value: 'skip',
-				description: 'Send them to Skipped as "no_verdict", e.g. when a person should review them first',
+				description:
+					'Send them to Skipped as "no_verdict", e.g. when a person should review them first',
 			},
 		],
 		description:
@@ -136,7 +146,8 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		typeOptions: { rows: 6 },
 		default: '',
-		placeholder: '# Our own networks and services\n10.0.0.0/8\nexample.com\nhttps://intranet.example.com/app/',
+		placeholder:
+			'# Our own networks and services\n10.0.0.0/8\nexample.com\nhttps://intranet.example.com/app/',
 		description:
 			'Your own assets and partners, one per line: IP addresses, CIDR ranges, domains (they cover all their subdomains) and URL prefixes. Text after # is a comment. The allowlist wins over everything: a matching IoC goes to Skipped as "allowlisted" even if Assemblyline says malicious (only values that cannot be read at all are reported as "invalid" instead). A bad entry stops the node with the line number.',
 	},

@@ -18,7 +18,13 @@ import {
 } from '../shared/ioc';
 import { asNodeError } from '../shared/items';
 import { holdBackLiveSafelisted } from '../shared/safelist';
-import { forgetPassedOn, readHistorySize, routeThroughHistory, type RememberChoice, type HistoryDecision } from '../shared/blockedHistory';
+import {
+	forgetPassedOn,
+	readHistorySize,
+	routeThroughHistory,
+	type RememberChoice,
+	type HistoryDecision,
+} from '../shared/blockedHistory';
 import { MAX_TO_BLOCK, type OutputChoice } from './description';
 import { extractAll } from './input';
 import { blocklistItems, iocItems } from './output';
@@ -39,12 +45,18 @@ export interface Settings {
 
 export function readSettings(context: IExecuteFunctions): Settings {
 	const onlyNew = context.getNodeParameter('onlyNew', 0, false) as boolean;
-	const remember = onlyNew ? (context.getNodeParameter('remember', 0, 'passedOn') as RememberChoice) : 'passedOn';
+	const remember = onlyNew
+		? (context.getNodeParameter('remember', 0, 'passedOn') as RememberChoice)
+		: 'passedOn';
 	const maxToBlock = context.getNodeParameter(MAX_TO_BLOCK.name, 0, DEFAULT_CAP) as number;
 	if (!Number.isInteger(maxToBlock) || maxToBlock < 0) {
-		throw new NodeOperationError(context.getNode(), `"${MAX_TO_BLOCK.displayName}" must be a whole number ≥ 0, not ${maxToBlock}`, {
-			description: 'Use 0 for no cap.',
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`"${MAX_TO_BLOCK.displayName}" must be a whole number ≥ 0, not ${maxToBlock}`,
+			{
+				description: 'Use 0 for no cap.',
+			},
+		);
 	}
 	// In the confirm mode the Confirm Blocked IoCs node sizes the history.
 	const historySize = onlyNew && remember === 'passedOn' ? readHistorySize(context) : 0;
@@ -52,7 +64,11 @@ export function readSettings(context: IExecuteFunctions): Settings {
 	const noVerdict = context.getNodeParameter('noVerdict', 0, 'auto') as NoVerdictChoice;
 	return {
 		decide: {
-			minVerdict: context.getNodeParameter('minVerdict', 0, 'suspicious') as DecideOptions['minVerdict'],
+			minVerdict: context.getNodeParameter(
+				'minVerdict',
+				0,
+				'suspicious',
+			) as DecideOptions['minVerdict'],
 			// `auto` is decided after the merge (skipUnscored), when each IoC's input items are known.
 			noVerdict: noVerdict === 'skip' ? 'skip' : 'block',
 			allowlist: readAllowlist(context),
@@ -63,7 +79,10 @@ export function readSettings(context: IExecuteFunctions): Settings {
 		historySize,
 		cap: maxToBlock === 0 ? Infinity : maxToBlock,
 		output,
-		format: output === 'files' ? (context.getNodeParameter('blocklistFormat', 0, 'plain') as ExportFormat) : 'plain',
+		format:
+			output === 'files'
+				? (context.getNodeParameter('blocklistFormat', 0, 'plain') as ExportFormat)
+				: 'plain',
 	};
 }
 
@@ -73,19 +92,29 @@ export function readAllowlist(context: IExecuteFunctions): Allowlist | undefined
 	const { allowlist, errors } = compileAllowlist(text);
 	if (errors.length === 0) return allowlist;
 	const first = errors[0];
-	const more = errors.length > 1 ? ` (and ${errors.length - 1} more bad ${errors.length === 2 ? 'entry' : 'entries'})` : '';
-	throw new NodeOperationError(context.getNode(), `${first.message.replace(/\.$/, '')} (allowlist line ${first.line})${more}`, {
-		description: `${errors
-			.slice(0, 10)
-			.map((error) => `Line ${error.line}: ${error.message}`)
-			.join(
-				'\n',
-			)}\nOne entry per line: an IP address, a CIDR range (10.0.0.0/8), a domain (covers its subdomains) or a URL prefix (https://intranet.example.com/app/). Text after # is a comment.`,
-	});
+	const more =
+		errors.length > 1
+			? ` (and ${errors.length - 1} more bad ${errors.length === 2 ? 'entry' : 'entries'})`
+			: '';
+	throw new NodeOperationError(
+		context.getNode(),
+		`${first.message.replace(/\.$/, '')} (allowlist line ${first.line})${more}`,
+		{
+			description: `${errors
+				.slice(0, 10)
+				.map((error) => `Line ${error.line}: ${error.message}`)
+				.join(
+					'\n',
+				)}\nOne entry per line: an IP address, a CIDR range (10.0.0.0/8), a domain (covers its subdomains) or a URL prefix (https://intranet.example.com/app/). Text after # is a comment.`,
+		},
+	);
 }
 
 /** The whole run; the node turns a failure into Skipped items when "On Error" says continue. */
-export async function filterItems(context: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+export async function filterItems(
+	context: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[][]> {
 	const settings = readSettings(context);
 	const { occurrences, errors, shapes } = extractAll(context, items);
 	// All items are decided together: duplicates across items merge into one IoC.
@@ -94,7 +123,9 @@ export async function filterItems(context: IExecuteFunctions, items: INodeExecut
 	await holdBackLiveSafelisted(context, decided);
 	// Blocklist files: what no exporter can write goes to Skipped before the history sees it.
 	const exportable =
-		settings.output === 'files' ? partitionExportable(decided.block, settings.format) : { exportable: decided.block, skipped: [] };
+		settings.output === 'files'
+			? partitionExportable(decided.block, settings.format)
+			: { exportable: decided.block, skipped: [] };
 	const decision = await throughHistory(context, exportable.exportable, settings);
 	let block: INodeExecutionData[];
 	let refused: SkippedIoc[] = exportable.skipped;
@@ -111,13 +142,24 @@ export async function filterItems(context: IExecuteFunctions, items: INodeExecut
 	}
 	warnUnscoredBlocked(context, decision.block);
 	if (decision.testRun) {
-		hint(context, 'info', 'Test run: IoCs sent to Block are not remembered as blocked (only executions of the active workflow record them).');
+		hint(
+			context,
+			'info',
+			'Test run: IoCs sent to Block are not remembered as blocked (only executions of the active workflow record them).',
+		);
 	}
-	return [block, [...iocItems(decided.skipped), ...iocItems(decision.skipped), ...iocItems(refused), ...errors]];
+	return [
+		block,
+		[...iocItems(decided.skipped), ...iocItems(decision.skipped), ...iocItems(refused), ...errors],
+	];
 }
 
 /** "Only IoCs Not Passed On Before": the history (nodes/shared/blockedHistory.ts); else only the cap. */
-async function throughHistory(context: IExecuteFunctions, candidates: IocItem[], settings: Settings): Promise<HistoryDecision> {
+async function throughHistory(
+	context: IExecuteFunctions,
+	candidates: IocItem[],
+	settings: Settings,
+): Promise<HistoryDecision> {
 	if (settings.onlyNew) return await routeThroughHistory(context, candidates, settings);
 	const capped = applyCap(candidates, settings.cap);
 	return { block: capped.block, skipped: capped.skipped, recorded: [], testRun: false };
@@ -140,11 +182,17 @@ function skipUnscored(decided: FilterResult, shapes: readonly (InputShape | unde
 	const block: IocItem[] = [];
 	for (const item of decided.block) {
 		const from = (item.itemIndexes ?? []).map((index) => shapes[index]);
-		if (item.verdict !== null || from.length === 0 || from.some((shape) => shape === 'field' || shape === undefined)) {
+		if (
+			item.verdict !== null ||
+			from.length === 0 ||
+			from.some((shape) => shape === 'field' || shape === undefined)
+		) {
 			block.push(item);
 			continue;
 		}
-		decided.skipped.push(holdBack(item, 'no_verdict', UNSCORED_TEXT[from[0] === 'alert' ? 'alert' : 'submission']));
+		decided.skipped.push(
+			holdBack(item, 'no_verdict', UNSCORED_TEXT[from[0] === 'alert' ? 'alert' : 'submission']),
+		);
 	}
 	decided.block = block;
 }
@@ -162,5 +210,6 @@ function warnUnscoredBlocked(context: IExecuteFunctions, block: readonly IocItem
 
 /** A notice over the node's output in the editor (n8n's execution hints). */
 function hint(context: IExecuteFunctions, type: 'info' | 'warning', message: string): void {
-	if (typeof context.addExecutionHints === 'function') context.addExecutionHints({ message, type, location: 'outputPane' });
+	if (typeof context.addExecutionHints === 'function')
+		context.addExecutionHints({ message, type, location: 'outputPane' });
 }

@@ -19,9 +19,16 @@ const CUSTOM_FIELDS = z.object({
 	verdictField: z.optional(z.string()),
 });
 
-function readCustomFields(context: IExecuteFunctions, itemIndex: number): z.Infer<typeof CUSTOM_FIELDS> {
+function readCustomFields(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): z.Infer<typeof CUSTOM_FIELDS> {
 	const read = (name: string) => context.getNodeParameter(name, itemIndex, '') ?? undefined;
-	const fields = { valueField: read('valueField'), typeField: read('typeField'), verdictField: read('verdictField') };
+	const fields = {
+		valueField: read('valueField'),
+		typeField: read('typeField'),
+		verdictField: read('verdictField'),
+	};
 	return parseParameter(context, CUSTOM_FIELDS, fields, {
 		displayName: 'Custom Fields',
 		itemIndex,
@@ -29,12 +36,19 @@ function readCustomFields(context: IExecuteFunctions, itemIndex: number): z.Infe
 	});
 }
 
-const SUBMISSION_SHAPES: ReadonlySet<string | null> = new Set(['submissionIoc', 'grouped', 'summary']);
+const SUBMISSION_SHAPES: ReadonlySet<string | null> = new Set([
+	'submissionIoc',
+	'grouped',
+	'summary',
+]);
 
 /** A Skipped item for an input item that could not be filtered (the If node's pattern), in both
  * "On Error: Continue" modes: `reason` and `reason_text` first, like every Skipped item, so the
  * analyst reads the failure where the other reasons are. */
-export function skippedErrorItem(failure: Error & { description?: string | null }, itemIndex: number): INodeExecutionData {
+export function skippedErrorItem(
+	failure: Error & { description?: string | null },
+	itemIndex: number,
+): INodeExecutionData {
 	return errorItem(failure, itemIndex, { reason: 'error', reason_text: failure.message });
 }
 
@@ -60,7 +74,9 @@ export function extractAll(context: IExecuteFunctions, items: INodeExecutionData
 		} catch (error) {
 			const failure =
 				error instanceof IocInputError
-					? new NodeOperationError(context.getNode(), `Input item ${itemIndex}: ${error.message}`, { itemIndex })
+					? new NodeOperationError(context.getNode(), `Input item ${itemIndex}: ${error.message}`, {
+							itemIndex,
+						})
 					: asNodeError(context, error, itemIndex);
 			if (!context.continueOnFail()) throw failure;
 			errors.push(skippedErrorItem(failure, itemIndex));
@@ -69,7 +85,11 @@ export function extractAll(context: IExecuteFunctions, items: INodeExecutionData
 	return { occurrences, errors, shapes };
 }
 
-function extractItem(context: IExecuteFunctions, json: IDataObject, itemIndex: number): { shape: InputShape; occurrences: IocOccurrence[] } {
+function extractItem(
+	context: IExecuteFunctions,
+	json: IDataObject,
+	itemIndex: number,
+): { shape: InputShape; occurrences: IocOccurrence[] } {
 	const choice = context.getNodeParameter('inputShape', itemIndex, 'auto') as ShapeChoice;
 	const fields = choice === 'field' ? readCustomFields(context, itemIndex) : {};
 	let shape: InputShape;

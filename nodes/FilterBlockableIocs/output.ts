@@ -2,7 +2,12 @@
  * Filter Blockable IoCs' output items: one per IoC (Block and Skipped), or one blocklist file per
  * IoC type on Block.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPairedItemData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	IPairedItemData,
+} from 'n8n-workflow';
 
 import type { ExportFormat, IocItem, SkippedIoc } from '../shared/ioc';
 import { exportBlocklists } from '../shared/ioc';
@@ -15,7 +20,8 @@ const FILE_TYPES: Readonly<Record<ExportFormat, { extension: string; mimeType: s
 	stix: { extension: 'json', mimeType: 'application/json' },
 };
 
-const UNSCORED_WARNING = 'No verdict came with this IoC; it is on Block because "Items Without a Verdict" blocks such IoCs.';
+const UNSCORED_WARNING =
+	'No verdict came with this IoC; it is on Block because "Items Without a Verdict" blocks such IoCs.';
 
 function pairedItems(indexes: readonly number[] | undefined): IPairedItemData[] {
 	return (indexes ?? []).map((item) => ({ item }));
@@ -58,10 +64,18 @@ export async function blocklistItems(
 	const { extension, mimeType } = FILE_TYPES[format];
 	const result: INodeExecutionData[] = [];
 	for (const list of lists) {
-		const ofType = block.filter((item) => item.type === list.iocType && !refused.has(listKey(item)));
-		const indexes = [...new Set(ofType.flatMap((item) => item.itemIndexes ?? []))].sort((a, b) => a - b);
+		const ofType = block.filter(
+			(item) => item.type === list.iocType && !refused.has(listKey(item)),
+		);
+		const indexes = [...new Set(ofType.flatMap((item) => item.itemIndexes ?? []))].sort(
+			(a, b) => a - b,
+		);
 		const fileName = `blocklist-${list.iocType}.${extension}`;
-		const data = await context.helpers.prepareBinaryData(Buffer.from(list.text, 'utf8'), fileName, mimeType);
+		const data = await context.helpers.prepareBinaryData(
+			Buffer.from(list.text, 'utf8'),
+			fileName,
+			mimeType,
+		);
 		result.push({
 			json: { ioc_type: list.iocType, format, count: ofType.length, text: list.text },
 			binary: { data },

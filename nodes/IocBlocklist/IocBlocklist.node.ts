@@ -1,8 +1,13 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { properties } from './description';
-import { execute } from './execute';
+import { router } from './actions/router';
 
 /**
  * The IoC-specific steps of a blocklist kept in an n8n Data Table: the workflows read and write the
@@ -16,9 +21,12 @@ export class IocBlocklist implements INodeType {
 		icon: { light: 'file:../../icons/blocklist.svg', dark: 'file:../../icons/blocklist.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ {prepareRows: "Prepare Rows", renderFeed: "Render Feed: " + $parameter["feedType"] + " " + $parameter["format"], expiredRows: "Expired Rows", unblock: "Unblock"}[$parameter["operation"]] }}',
-		documentationUrl: 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#ioc-blocklist',
-		description: 'Keep a blocklist with expiry in an n8n Data Table and serve it to firewalls as feeds',
+		subtitle:
+			'={{ {prepareRows: "Prepare Rows", renderFeed: "Render Feed: " + $parameter["feedType"] + " " + $parameter["format"], expiredRows: "Expired Rows", unblock: "Unblock"}[$parameter["operation"]] }}',
+		documentationUrl:
+			'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#ioc-blocklist',
+		description:
+			'Keep a blocklist with expiry in an n8n Data Table and serve it to firewalls as feeds',
 		defaults: { name: 'IoC Blocklist' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -28,6 +36,6 @@ export class IocBlocklist implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return execute(this);
+		return await router.call(this);
 	}
 }

@@ -15,19 +15,22 @@ export const operation: INodeProperties = {
 		{
 			name: 'Expired Rows',
 			value: 'expiredRows',
-			description: 'From the blocklist rows, the ones whose time to live is over, for a Data Table node to delete',
+			description:
+				'From the blocklist rows, the ones whose time to live is over, for a Data Table node to delete',
 			action: 'Find expired blocklist rows',
 		},
 		{
 			name: 'Prepare Rows',
 			value: 'prepareRows',
-			description: 'Turn the IoCs on Block into blocklist rows (new, or existing ones with a later expiry), for a Data Table Upsert',
+			description:
+				'Turn the IoCs on Block into blocklist rows (new, or existing ones with a later expiry), for a Data Table Upsert',
 			action: 'Prepare blocklist rows',
 		},
 		{
 			name: 'Render Feed',
 			value: 'renderFeed',
-			description: 'Turn the blocklist rows into the feed one firewall pulls: one IoC type, in its format, with an ETag',
+			description:
+				'Turn the blocklist rows into the feed one firewall pulls: one IoC type, in its format, with an ETag',
 			action: 'Render a firewall feed',
 		},
 		{
@@ -39,4 +42,10 @@ export const operation: INodeProperties = {
 	],
 };
 
-export const properties: INodeProperties[] = [operation, ...prepareRows.description, ...renderFeed.description, ...expiredRows.description, ...unblock.description];
+export const properties: INodeProperties[] = [
+	operation,
+	...prepareRows.description,
+	...renderFeed.description,
+	...expiredRows.description,
+	...unblock.description,
+];

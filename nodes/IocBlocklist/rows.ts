@@ -4,7 +4,11 @@ import { asRow, looksLikeRow, type BlocklistRow } from '../shared/blocklist';
 
 /** The blocklist rows among the input items (Data Table → Get output). The one empty item a Data
  * Table node with "Always Output Data" emits for an empty table is no row and nothing else. */
-export function splitInput(items: readonly INodeExecutionData[]): { rows: BlocklistRow[]; rowIndexes: number[]; others: { json: IDataObject; index: number }[] } {
+export function splitInput(items: readonly INodeExecutionData[]): {
+	rows: BlocklistRow[];
+	rowIndexes: number[];
+	others: { json: IDataObject; index: number }[];
+} {
 	const rows: BlocklistRow[] = [];
 	const rowIndexes: number[] = [];
 	const others: { json: IDataObject; index: number }[] = [];

@@ -2,15 +2,21 @@
  * The IoC Enrich panel. The Providers list, the credentials asked for and the per-provider
  * settings come from the provider registry (providers/index.ts): adding a provider adds them.
  */
-import type { INodeCredentialDescription, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type {
+	INodeCredentialDescription,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
 
 import { PROVIDERS } from './providers';
 
 /** The Providers list, alphabetically, as n8n's editor expects. */
 function providerOptions(): INodePropertyOptions[] {
-	return PROVIDERS.map((p) => ({ name: p.option.name, value: p.id, description: p.option.description })).sort((a, b) =>
-		a.name.localeCompare(b.name),
-	);
+	return PROVIDERS.map((p) => ({
+		name: p.option.name,
+		value: p.id,
+		description: p.option.description,
+	})).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** One entry per credential type, shown while any provider that uses it is picked. */
@@ -18,22 +24,36 @@ function credentialList(): INodeCredentialDescription[] {
 	const byType = new Map<string, string[]>();
 	for (const provider of PROVIDERS) {
 		if (!provider.credentialType) continue;
-		byType.set(provider.credentialType, [...(byType.get(provider.credentialType) ?? []), provider.id]);
+		byType.set(provider.credentialType, [
+			...(byType.get(provider.credentialType) ?? []),
+			provider.id,
+		]);
 	}
-	return [...byType].map(([name, providers]) => ({ name, required: true, displayOptions: { show: { providers } } }));
+	return [...byType].map(([name, providers]) => ({
+		name,
+		required: true,
+		displayOptions: { show: { providers } },
+	}));
 }
 
 /** Each provider's own settings, shown while it is picked. */
 function providerSettings(): INodeProperties[] {
 	return PROVIDERS.flatMap((provider) =>
-		(provider.settings ?? []).map((setting) => ({ ...setting, displayOptions: { show: { '/providers': [provider.id] } } })),
+		(provider.settings ?? []).map((setting) => ({
+			...setting,
+			displayOptions: { show: { '/providers': [provider.id] } },
+		})),
 	).sort((a, b) => a.displayName.localeCompare(b.displayName));
 }
 
 const TYPE_OPTIONS = [
 	// The default first, then the rest alphabetically.
-	{ name: 'From Item Type Field, Else Detect', value: 'auto', description: 'Use the "type" field of the item (ip, domain, uri, md5…) when it has one' },
-	{ name: 'Detect From Value', value: 'detect', description: 'Ignore the item\'s type field' },
+	{
+		name: 'From Item Type Field, Else Detect',
+		value: 'auto',
+		description: 'Use the "type" field of the item (ip, domain, uri, md5…) when it has one',
+	},
+	{ name: 'Detect From Value', value: 'detect', description: "Ignore the item's type field" },
 	{ name: 'Domain', value: 'domain' },
 	{ name: 'IPv4', value: 'ipv4' },
 	{ name: 'IPv6', value: 'ipv6' },
@@ -66,7 +86,8 @@ export const properties: INodeProperties[] = [
 			{
 				name: 'File of an Assemblyline Alert',
 				value: 'file',
-				description: 'The file hash of each alert or submission item: file.sha256, else file.sha1, else file.md5',
+				description:
+					'The file hash of each alert or submission item: file.sha256, else file.sha1, else file.md5',
 			},
 		],
 		default: 'value',
@@ -129,7 +150,8 @@ export const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 10,
-				description: 'How many input items are looked up at the same time; every provider still keeps its own rate limit',
+				description:
+					'How many input items are looked up at the same time; every provider still keeps its own rate limit',
 			},
 			{
 				displayName: 'Known-Benign Signals Win',
@@ -145,7 +167,8 @@ export const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0, numberPrecision: 1 },
 				default: 30,
-				description: 'Longest Retry-After to honour; a provider asking for longer is reported as rate_limited',
+				description:
+					'Longest Retry-After to honour; a provider asking for longer is reported as rate_limited',
 			},
 			{
 				displayName: 'Provider Timeout (Seconds)',
@@ -161,7 +184,8 @@ export const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0 },
 				default: 2,
-				description: 'Retries of a 429 (honouring Retry-After), a 5xx or a dropped connection; other errors are not retried',
+				description:
+					'Retries of a 429 (honouring Retry-After), a 5xx or a dropped connection; other errors are not retried',
 			},
 		],
 	},
@@ -172,7 +196,9 @@ export const properties: INodeProperties[] = [
 		placeholder: 'Add Provider Option',
 		default: {},
 		// Only providers that have settings of their own; each shows while its provider is picked.
-		displayOptions: { show: { providers: PROVIDERS.filter((p) => p.settings?.length).map((p) => p.id) } },
+		displayOptions: {
+			show: { providers: PROVIDERS.filter((p) => p.settings?.length).map((p) => p.id) },
+		},
 		options: providerSettings(),
 	},
 	{
@@ -182,7 +208,7 @@ export const properties: INodeProperties[] = [
 		typeOptions: { multipleValues: true },
 		default: {},
 		placeholder: 'Add Rate Limit',
-		description: 'Override a provider\'s default pace, e.g. for a paid plan',
+		description: "Override a provider's default pace, e.g. for a paid plan",
 		options: [
 			{
 				displayName: 'Limit',

@@ -10,10 +10,23 @@ import { classifyNetworkError, looksLikeHtml, nextRetry, retryAfterMs } from '..
 import type { PaceLimit } from '../shared/pacing';
 import { DEADLINE, Pacer, untilDeadline } from '../shared/pacing';
 import { providerMessage } from './providers/util';
-import type { FollowUp, Ioc, Poll, Provider, ProviderError, ProviderHttpResponse, ProviderReading, ProviderResult } from './types';
+import type {
+	FollowUp,
+	Ioc,
+	Poll,
+	Provider,
+	ProviderError,
+	ProviderHttpResponse,
+	ProviderReading,
+	ProviderResult,
+} from './types';
 
 /** Sends one request (relative URL) with the provider's credential; throws on network failure. */
-export type Send = (provider: Provider, options: IHttpRequestOptions, timeoutMs: number) => Promise<{
+export type Send = (
+	provider: Provider,
+	options: IHttpRequestOptions,
+	timeoutMs: number,
+) => Promise<{
 	statusCode: number;
 	headers: Record<string, string | string[] | undefined>;
 	body: string;
@@ -71,7 +84,10 @@ export class EnrichmentEngine {
 	private readonly pacers = new Map<string, Pacer>();
 
 	/** Providers switched off for the rest of the run (quota used up, key refused): not asked again. */
-	private readonly switchedOff = new Map<string, { status: 'rate_limited' | 'error'; error: ProviderError }>();
+	private readonly switchedOff = new Map<
+		string,
+		{ status: 'rate_limited' | 'error'; error: ProviderError }
+	>();
 
 	/** The same IoC in several items is asked once per provider. */
 	private readonly cache = new Map<string, Promise<ProviderResult>>();
@@ -82,11 +98,21 @@ export class EnrichmentEngine {
 	constructor(private readonly options: EngineOptions) {}
 
 	/** One result per provider, in the order given; resolves by `deadlineAt` at the latest. */
-	async enrich(target: Ioc | NotSent, providers: readonly Provider[], deadlineAt: number): Promise<ProviderResult[]> {
-		return await Promise.all(providers.map(async (provider) => await this.forProvider(provider, target, deadlineAt)));
+	async enrich(
+		target: Ioc | NotSent,
+		providers: readonly Provider[],
+		deadlineAt: number,
+	): Promise<ProviderResult[]> {
+		return await Promise.all(
+			providers.map(async (provider) => await this.forProvider(provider, target, deadlineAt)),
+		);
 	}
 
-	private async forProvider(provider: Provider, target: Ioc | NotSent, deadlineAt: number): Promise<ProviderResult> {
+	private async forProvider(
+		provider: Provider,
+		target: Ioc | NotSent,
+		deadlineAt: number,
+	): Promise<ProviderResult> {
 		const started = Date.now();
 		if ('status' in target) {
 			return this.result(provider, started, {
@@ -136,7 +162,11 @@ export class EnrichmentEngine {
 	 * Looks up, ahead of the items, every IoC of this execution a batch provider supports (Safe
 	 * Browsing: up to 500 URLs a request), so the items find their answers in the cache.
 	 */
-	prefetch(targets: ReadonlyArray<Ioc | NotSent>, providers: readonly Provider[], deadlineAt: number): void {
+	prefetch(
+		targets: ReadonlyArray<Ioc | NotSent>,
+		providers: readonly Provider[],
+		deadlineAt: number,
+	): void {
 		for (const provider of providers) {
 			const batch = provider.batch;
 			if (!batch) continue;
@@ -149,9 +179,16 @@ export class EnrichmentEngine {
 			const entries = [...fresh];
 			for (let start = 0; start < entries.length; start += batch.max) {
 				const chunk = entries.slice(start, start + batch.max);
-				const results = this.lookupBatch(provider, chunk.map(([, ioc]) => ioc), deadlineAt);
+				const results = this.lookupBatch(
+					provider,
+					chunk.map(([, ioc]) => ioc),
+					deadlineAt,
+				);
 				chunk.forEach(([key], index) => {
-					this.cache.set(key, results.then((list) => list[index]));
+					this.cache.set(
+						key,
+						results.then((list) => list[index]),
+					);
 					this.prefetched.add(key);
 				});
 			}
@@ -159,7 +196,11 @@ export class EnrichmentEngine {
 	}
 
 	/** One request for many IoCs; each gets its own reading, or the request's failure. */
-	private async lookupBatch(provider: Provider, iocs: Ioc[], deadlineAt: number): Promise<ProviderResult[]> {
+	private async lookupBatch(
+		provider: Provider,
+		iocs: Ioc[],
+		deadlineAt: number,
+	): Promise<ProviderResult[]> {
 		const batch = provider.batch as NonNullable<Provider['batch']>;
 		const started = Date.now();
 		let readings: ProviderReading[] | undefined;
@@ -178,19 +219,33 @@ export class EnrichmentEngine {
 		return iocs.map((_ioc, index) => {
 			const reading = readings?.[index];
 			if (whole.status !== 'ok' || !reading) return { ...whole, latency_ms: Date.now() - started };
-			return this.fromAttempt(provider, started, { reading, raw: this.options.includeRaw ? raw : undefined }, whole.attempts);
+			return this.fromAttempt(
+				provider,
+				started,
+				{ reading, raw: this.options.includeRaw ? raw : undefined },
+				whole.attempts,
+			);
 		});
 	}
 
-	private async lookup(provider: Provider, ioc: Ioc, deadlineAt: number, asked?: Query): Promise<ProviderResult> {
-		const query: Query = asked ?? { request: () => provider.request(ioc), read: (response) => provider.read(response, ioc) };
+	private async lookup(
+		provider: Provider,
+		ioc: Ioc,
+		deadlineAt: number,
+		asked?: Query,
+	): Promise<ProviderResult> {
+		const query: Query = asked ?? {
+			request: () => provider.request(ioc),
+			read: (response) => provider.read(response, ioc),
+		};
 		const started = Date.now();
 		const pacer = this.pacer(provider);
 		let attempts = 0;
 		let windowRetried = false;
 		for (;;) {
 			const off = this.switchedOff.get(provider.id);
-			if (off) return this.result(provider, started, { status: off.status, error: off.error, attempts });
+			if (off)
+				return this.result(provider, started, { status: off.status, error: off.error, attempts });
 
 			const release = await pacer.acquire(deadlineAt);
 			if (!release) {
@@ -216,7 +271,12 @@ export class EnrichmentEngine {
 						message: `${attempt.error?.message ?? `${provider.displayName} answered 429`}, again after a ${formatSeconds(wait)} pause, so not the minute's; it is not asked again in this run`,
 					};
 					this.switchedOff.set(provider.id, { status: 'rate_limited', error });
-					return this.fromAttempt(provider, started, { status: 'rate_limited', error, raw: attempt.raw }, attempts);
+					return this.fromAttempt(
+						provider,
+						started,
+						{ status: 'rate_limited', error, raw: attempt.raw },
+						attempts,
+					);
 				}
 				if (attempts <= this.options.maxRetries && Date.now() + wait < deadlineAt) {
 					windowRetried = true;
@@ -224,13 +284,21 @@ export class EnrichmentEngine {
 					continue;
 				}
 				if (attempt.error) {
-					attempt.error.message += attempts > this.options.maxRetries ? '; retries are off' : `; pausing ${formatSeconds(wait)} does not fit before this IoC's deadline`;
+					attempt.error.message +=
+						attempts > this.options.maxRetries
+							? '; retries are off'
+							: `; pausing ${formatSeconds(wait)} does not fit before this IoC's deadline`;
 				}
 				return this.fromAttempt(provider, started, attempt, attempts);
 			}
 
 			if (attempt.retryable && attempts <= this.options.maxRetries) {
-				const budget = { attempts: this.options.maxRetries + 1, baseDelayMs: BACKOFF_BASE_MS, maxWaitMs: this.options.maxRetryWaitMs, deadlineAt };
+				const budget = {
+					attempts: this.options.maxRetries + 1,
+					baseDelayMs: BACKOFF_BASE_MS,
+					maxWaitMs: this.options.maxRetryWaitMs,
+					deadlineAt,
+				};
 				const next = nextRetry(budget, attempts, attempt.retryAfterMs);
 				if (next.retry) {
 					if (attempt.status === 'rate_limited') pacer.pauseUntil(Date.now() + next.waitMs);
@@ -245,44 +313,73 @@ export class EnrichmentEngine {
 			}
 			if (attempt.reading?.status === 'ok' && provider.followUp && !asked) {
 				const next = provider.followUp(attempt.reading, ioc);
-				if (next) attempt.reading = await this.follow(provider, next, attempt.reading, pacer, deadlineAt);
+				if (next)
+					attempt.reading = await this.follow(provider, next, attempt.reading, pacer, deadlineAt);
 			}
 			return this.fromAttempt(provider, started, attempt, attempts);
 		}
 	}
 
 	/** The provider's second request; whatever goes wrong there only costs what it would have added. */
-	private async follow(provider: Provider, first: FollowUp, firstReading: ProviderReading, pacer: Pacer, deadlineAt: number): Promise<ProviderReading> {
+	private async follow(
+		provider: Provider,
+		first: FollowUp,
+		firstReading: ProviderReading,
+		pacer: Pacer,
+		deadlineAt: number,
+	): Promise<ProviderReading> {
 		let next = first;
 		let reading = firstReading;
 		for (;;) {
 			const release = await pacer.acquire(deadlineAt);
-			if (!release) return next.unavailable(reading, `no request slot before the IoC's deadline (${pacer.describe()})`);
+			if (!release)
+				return next.unavailable(
+					reading,
+					`no request slot before the IoC's deadline (${pacer.describe()})`,
+				);
 			const exchanged = await this.exchange(provider, next.request, deadlineAt, release);
-			if ('failed' in exchanged) return next.unavailable(reading, exchanged.failed.error?.message ?? 'no answer');
+			if ('failed' in exchanged)
+				return next.unavailable(reading, exchanged.failed.error?.message ?? 'no answer');
 			const { response } = exchanged;
-			if (response.statusCode === 429) pacer.pauseUntil(Date.now() + (retryAfterMs(response.headers) ?? 0));
+			if (response.statusCode === 429)
+				pacer.pauseUntil(Date.now() + (retryAfterMs(response.headers) ?? 0));
 			if (response.statusCode !== 200 || response.json === undefined) {
 				const quoted = providerMessage(response);
-				return next.unavailable(reading, `${provider.displayName} answered HTTP ${response.statusCode}${quoted ? `: ${quoted}` : ''}`);
+				return next.unavailable(
+					reading,
+					`${provider.displayName} answered HTTP ${response.statusCode}${quoted ? `: ${quoted}` : ''}`,
+				);
 			}
 			let out: ProviderReading | Poll;
 			try {
 				out = next.read(response, reading);
 			} catch (error) {
-				return next.unavailable(reading, `the answer could not be read: ${this.options.scrub(String((error as Error)?.message ?? error))}`);
+				return next.unavailable(
+					reading,
+					`the answer could not be read: ${this.options.scrub(String((error as Error)?.message ?? error))}`,
+				);
 			}
 			if (!('next' in out)) return out;
 			// An asynchronous search: poll again, within the IoC's deadline, unless the run was stopped.
-			if (this.options.cancelled?.()) return out.next.unavailable(out.reading, 'the execution was stopped');
-			if (Date.now() + out.waitMs >= deadlineAt) return out.next.unavailable(out.reading, 'the search had not finished by the IoC\'s deadline');
+			if (this.options.cancelled?.())
+				return out.next.unavailable(out.reading, 'the execution was stopped');
+			if (Date.now() + out.waitMs >= deadlineAt)
+				return out.next.unavailable(
+					out.reading,
+					"the search had not finished by the IoC's deadline",
+				);
 			await sleep(out.waitMs);
 			reading = out.reading;
 			next = out.next;
 		}
 	}
 
-	private async attempt(provider: Provider, query: Query, deadlineAt: number, release: () => void): Promise<Attempt> {
+	private async attempt(
+		provider: Provider,
+		query: Query,
+		deadlineAt: number,
+		release: () => void,
+	): Promise<Attempt> {
 		let request: IHttpRequestOptions;
 		try {
 			request = query.request();
@@ -291,19 +388,38 @@ export class EnrichmentEngine {
 			return this.networkFailure(provider, error, this.options.timeoutMs);
 		}
 		const exchanged = await this.exchange(provider, request, deadlineAt, release);
-		return 'failed' in exchanged ? exchanged.failed : this.classify(provider, query, exchanged.response);
+		return 'failed' in exchanged
+			? exchanged.failed
+			: this.classify(provider, query, exchanged.response);
 	}
 
 	/** One request and its answer (scrubbed, parsed), or why there is none. Releases the slot. */
-	private async exchange(provider: Provider, request: IHttpRequestOptions, deadlineAt: number, release: () => void): Promise<Exchanged> {
+	private async exchange(
+		provider: Provider,
+		request: IHttpRequestOptions,
+		deadlineAt: number,
+		release: () => void,
+	): Promise<Exchanged> {
 		const timeoutMs = Math.min(this.options.timeoutMs, deadlineAt - Date.now());
 		if (timeoutMs <= 0) {
 			release();
-			return { failed: { status: 'timeout', error: { code: 'deadline', message: `No time left before the IoC's deadline to ask ${provider.displayName}` } } };
+			return {
+				failed: {
+					status: 'timeout',
+					error: {
+						code: 'deadline',
+						message: `No time left before the IoC's deadline to ask ${provider.displayName}`,
+					},
+				},
+			};
 		}
 		let sending: ReturnType<Send>;
 		try {
-			sending = this.options.send(provider, { ...request, headers: { ...(request.headers ?? {}) } }, timeoutMs);
+			sending = this.options.send(
+				provider,
+				{ ...request, headers: { ...(request.headers ?? {}) } },
+				timeoutMs,
+			);
 		} catch (error) {
 			release();
 			return { failed: this.networkFailure(provider, error, timeoutMs) };
@@ -318,8 +434,18 @@ export class EnrichmentEngine {
 		}
 		if (raw === DEADLINE) return { failed: timedOut(provider, timeoutMs) };
 		const text = this.options.scrub(raw.body);
-		const endpoint = this.options.scrub(`${request.method ?? 'GET'} ${String(request.url ?? '/').split('?')[0]}`).slice(0, 200);
-		return { response: { statusCode: raw.statusCode, headers: lowerCaseKeys(raw.headers), json: parseJson(text), text, endpoint } };
+		const endpoint = this.options
+			.scrub(`${request.method ?? 'GET'} ${String(request.url ?? '/').split('?')[0]}`)
+			.slice(0, 200);
+		return {
+			response: {
+				statusCode: raw.statusCode,
+				headers: lowerCaseKeys(raw.headers),
+				json: parseJson(text),
+				text,
+				endpoint,
+			},
+		};
 	}
 
 	private classify(provider: Provider, query: Query, response: ProviderHttpResponse): Attempt {
@@ -362,7 +488,9 @@ export class EnrichmentEngine {
 					code: 'rate_limit',
 					http_status: 429,
 					message: `${name} answered 429 Too Many Requests${quoted ? ` (${quoted})` : ''}`,
-					...(serverWaitMs !== undefined ? { retry_after_sec: Math.ceil(serverWaitMs / 1000) } : {}),
+					...(serverWaitMs !== undefined
+						? { retry_after_sec: Math.ceil(serverWaitMs / 1000) }
+						: {}),
 				},
 			};
 		}
@@ -375,12 +503,17 @@ export class EnrichmentEngine {
 			this.switchedOff.set(provider.id, { status: 'rate_limited', error });
 			return { status: 'rate_limited', error, raw: rawOut };
 		}
-		if (status === 401 || provider.keyRefused?.includes(status)) return this.keyRefused(provider, status, quoted, rawOut);
+		if (status === 401 || provider.keyRefused?.includes(status))
+			return this.keyRefused(provider, status, quoted, rawOut);
 		if (status === 403) {
 			return {
 				status: 'error',
 				raw: rawOut,
-				error: { code: 'forbidden', http_status: 403, message: `${name} denied the lookup (HTTP 403${quoted ? `: ${quoted}` : ''}); the plan or key may not include this API` },
+				error: {
+					code: 'forbidden',
+					http_status: 403,
+					message: `${name} denied the lookup (HTTP 403${quoted ? `: ${quoted}` : ''}); the plan or key may not include this API`,
+				},
 			};
 		}
 		if (status >= 500) {
@@ -389,14 +522,22 @@ export class EnrichmentEngine {
 				retryable: status !== 501,
 				retryAfterMs: retryAfterMs(response.headers),
 				raw: rawOut,
-				error: { code: 'server_error', http_status: status, message: `${name} failed with HTTP ${status}${quoted ? ` (${quoted})` : ''}` },
+				error: {
+					code: 'server_error',
+					http_status: status,
+					message: `${name} failed with HTTP ${status}${quoted ? ` (${quoted})` : ''}`,
+				},
 			};
 		}
 		if (status >= 200 && status < 300 && response.json === undefined) {
 			return {
 				status: 'error',
 				raw: rawOut,
-				error: { code: 'malformed', http_status: status, message: `${name} answered HTTP ${status} to ${response.endpoint} with ${looksLikeHtml(text) ? 'an HTML page' : `a body that is not JSON (${text.length} bytes)`} instead of its JSON; check the base URL in the credential (a proxy or login page may be answering)` },
+				error: {
+					code: 'malformed',
+					http_status: status,
+					message: `${name} answered HTTP ${status} to ${response.endpoint} with ${looksLikeHtml(text) ? 'an HTML page' : `a body that is not JSON (${text.length} bytes)`} instead of its JSON; check the base URL in the credential (a proxy or login page may be answering)`,
+				},
 			};
 		}
 		if (status === 404 && response.json === undefined) {
@@ -404,19 +545,28 @@ export class EnrichmentEngine {
 			return {
 				status: 'error',
 				raw: rawOut,
-				error: { code: 'provider_status', http_status: 404, message: `${name} answered 404 with a non-JSON page; check the base URL in the credential` },
+				error: {
+					code: 'provider_status',
+					http_status: 404,
+					message: `${name} answered 404 with a non-JSON page; check the base URL in the credential`,
+				},
 			};
 		}
 		try {
 			const reading = query.read(response);
 			// abuse.ch may refuse a key in a 200 body (`unknown_auth_key`): refused all the same.
-			if (reading.status === 'error' && reading.error?.code === 'auth') return this.keyRefused(provider, status, quoted, rawOut);
+			if (reading.status === 'error' && reading.error?.code === 'auth')
+				return this.keyRefused(provider, status, quoted, rawOut);
 			return { reading, raw: rawOut };
 		} catch (error) {
 			return {
 				status: 'error',
 				raw: rawOut,
-				error: { code: 'malformed', http_status: status, message: `${name}'s answer could not be read: ${this.options.scrub(String((error as Error)?.message ?? error))}` },
+				error: {
+					code: 'malformed',
+					http_status: status,
+					message: `${name}'s answer could not be read: ${this.options.scrub(String((error as Error)?.message ?? error))}`,
+				},
 			};
 		}
 	}
@@ -435,7 +585,9 @@ export class EnrichmentEngine {
 	private networkFailure(provider: Provider, error: unknown, timeoutMs: number): Attempt {
 		const problem = classifyNetworkError(error);
 		if (problem.timedOut) return timedOut(provider, timeoutMs);
-		const detail = this.options.scrub(problem.code || problem.message || 'network error').slice(0, 200);
+		const detail = this.options
+			.scrub(problem.code || problem.message || 'network error')
+			.slice(0, 200);
 		return {
 			status: 'error',
 			retryable: problem.transient,
@@ -443,7 +595,12 @@ export class EnrichmentEngine {
 		};
 	}
 
-	private fromAttempt(provider: Provider, started: number, attempt: Attempt, attempts: number): ProviderResult {
+	private fromAttempt(
+		provider: Provider,
+		started: number,
+		attempt: Attempt,
+		attempts: number,
+	): ProviderResult {
 		if (attempt.reading) {
 			const r = attempt.reading;
 			const verdict = r.status === 'ok' ? r.verdict : 'unknown';
@@ -472,7 +629,11 @@ export class EnrichmentEngine {
 		});
 	}
 
-	private result(provider: Provider, started: number, fields: Partial<ProviderResult>): ProviderResult {
+	private result(
+		provider: Provider,
+		started: number,
+		fields: Partial<ProviderResult>,
+	): ProviderResult {
 		// Built field by field so every result reads in the same order and has no undefined fields.
 		const result = { provider: provider.id, name: provider.displayName } as ProviderResult;
 		const out = result as unknown as IDataObject;
@@ -505,7 +666,10 @@ export class EnrichmentEngine {
 function timedOut(provider: Provider, timeoutMs: number): Attempt {
 	return {
 		status: 'timeout',
-		error: { code: 'timeout', message: `${provider.displayName} did not answer within ${formatSeconds(timeoutMs)}` },
+		error: {
+			code: 'timeout',
+			message: `${provider.displayName} did not answer within ${formatSeconds(timeoutMs)}`,
+		},
 	};
 }
 
@@ -513,7 +677,9 @@ function formatSeconds(ms: number): string {
 	return `${Math.round(ms / 100) / 10} s`;
 }
 
-function lowerCaseKeys(headers: Record<string, string | string[] | undefined>): Record<string, string | string[] | undefined> {
+function lowerCaseKeys(
+	headers: Record<string, string | string[] | undefined>,
+): Record<string, string | string[] | undefined> {
 	const out: Record<string, string | string[] | undefined> = {};
 	for (const [key, value] of Object.entries(headers ?? {})) out[key.toLowerCase()] = value;
 	return out;
@@ -532,7 +698,18 @@ function truncate(text: string): string {
 	return text.length > MAX_RAW_CHARS ? `${text.slice(0, MAX_RAW_CHARS)}…` : text;
 }
 
-
 export function typeLabel(type: string): string {
-	return ({ ipv4: 'IPv4', ipv6: 'IPv6', domain: 'domain', url: 'URL', md5: 'MD5', sha1: 'SHA1', sha256: 'SHA256' } as Record<string, string>)[type] ?? type;
+	return (
+		(
+			{
+				ipv4: 'IPv4',
+				ipv6: 'IPv6',
+				domain: 'domain',
+				url: 'URL',
+				md5: 'MD5',
+				sha1: 'SHA1',
+				sha256: 'SHA256',
+			} as Record<string, string>
+		)[type] ?? type
+	);
 }

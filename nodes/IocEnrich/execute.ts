@@ -48,7 +48,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		// Batch providers ask for every item's IoC at once, ahead of the items.
 		const targets = this.getInputData().flatMap((item, itemIndex) => {
 			try {
-				const { value, declared } = this.getNodeParameter('lookUp', itemIndex, 'value') === 'file' ? fileHash(this, item, itemIndex) : iocValue(this, item, itemIndex);
+				const { value, declared } =
+					this.getNodeParameter('lookUp', itemIndex, 'value') === 'file'
+						? fileHash(this, item, itemIndex)
+						: iocValue(this, item, itemIndex);
 				return [resolveIoc(typeof value === 'string' ? value.trim() : value, declared).target];
 			} catch {
 				return []; // The item's own turn reports it.
@@ -62,9 +65,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			this,
 			async (itemIndex, item) => {
 				const deadlineAt = Date.now() + deadlineMs;
-				const { value, declared, from } = this.getNodeParameter('lookUp', itemIndex, 'value') === 'file'
-					? fileHash(this, item, itemIndex)
-					: iocValue(this, item, itemIndex);
+				const { value, declared, from } =
+					this.getNodeParameter('lookUp', itemIndex, 'value') === 'file'
+						? fileHash(this, item, itemIndex)
+						: iocValue(this, item, itemIndex);
 				const resolved = resolveIoc(typeof value === 'string' ? value.trim() : value, declared);
 				const results = await engine.enrich(resolved.target, providers, deadlineAt);
 				const verdict = aggregate(results, { knownBenignWins });
@@ -109,11 +113,15 @@ function iocValue(context: IExecuteFunctions, item: INodeExecutionData, itemInde
 	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
 		throw new NodeOperationError(context.getNode(), `Input item ${itemIndex} has no IoC value`, {
 			itemIndex,
-			description: 'Set "IoC", or feed items with a "value" field (for example from Filter Blockable IoCs).',
+			description:
+				'Set "IoC", or feed items with a "value" field (for example from Filter Blockable IoCs).',
 		});
 	}
 	const mode = context.getNodeParameter('iocType', itemIndex, 'auto') as string;
-	return { value, declared: mode === 'detect' ? undefined : mode === 'auto' ? itemType(item) : mode };
+	return {
+		value,
+		declared: mode === 'detect' ? undefined : mode === 'auto' ? itemType(item) : mode,
+	};
 }
 
 /** An Assemblyline alert or submission names its file by `file.sha256`, `file.sha1` and `file.md5`. */
@@ -124,7 +132,8 @@ function fileHash(context: IExecuteFunctions, item: INodeExecutionData, itemInde
 	if (file && typeof file === 'object' && !Array.isArray(file)) {
 		for (const type of FILE_HASHES) {
 			const value = (file as IDataObject)[type];
-			if (typeof value === 'string' && value.trim() !== '') return { value, declared: type, from: `file.${type}` };
+			if (typeof value === 'string' && value.trim() !== '')
+				return { value, declared: type, from: `file.${type}` };
 		}
 	}
 	throw new NodeOperationError(context.getNode(), `Input item ${itemIndex} has no file hash`, {
@@ -178,7 +187,9 @@ async function loadCredentials(
 }
 
 /** Every secret of the loaded credentials (and any key=… query parameter) is cut from text that reaches output. */
-function scrubberFor(credentials: Map<string, ICredentialDataDecryptedObject>): (text: string) => string {
+function scrubberFor(
+	credentials: Map<string, ICredentialDataDecryptedObject>,
+): (text: string) => string {
 	return redactor([...credentials.values()].flatMap((data) => credentialSecrets(data)));
 }
 
@@ -207,20 +218,28 @@ function sender(
 		try {
 			if (provider.credentialType) {
 				const data = credentials.get(provider.credentialType) ?? {};
-				options.baseURL = baseUrl(provider.baseUrlField ? data[provider.baseUrlField] : undefined, provider.defaultBaseUrl);
+				options.baseURL = baseUrl(
+					provider.baseUrlField ? data[provider.baseUrlField] : undefined,
+					provider.defaultBaseUrl,
+				);
 				response = (await context.helpers.httpRequestWithAuthentication.call(
 					context,
 					provider.credentialType,
 					options,
 				)) as IN8nHttpFullResponse;
 			} else {
-				options.baseURL = baseUrl(provider.baseUrlSetting ? settings[provider.baseUrlSetting] : undefined, provider.defaultBaseUrl);
+				options.baseURL = baseUrl(
+					provider.baseUrlSetting ? settings[provider.baseUrlSetting] : undefined,
+					provider.defaultBaseUrl,
+				);
 				response = (await context.helpers.httpRequest(options)) as IN8nHttpFullResponse;
 			}
 		} catch (error) {
 			// n8n's error carries the request config (headers, query with the key): keep only code and message.
 			const problem = classifyNetworkError(error);
-			const failure = new Error(scrub(problem.message || 'request failed')) as Error & { code?: string };
+			const failure = new Error(scrub(problem.message || 'request failed')) as Error & {
+				code?: string;
+			};
 			failure.code = problem.code || undefined;
 			throw failure;
 		}

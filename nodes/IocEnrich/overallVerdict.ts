@@ -48,7 +48,12 @@ const BANDS: Record<Verdict, [number, number]> = {
 	benign: [0, 0],
 };
 
-const DEFAULT_STRENGTH: Record<Verdict, number> = { malicious: 80, suspicious: 45, unknown: 0, benign: 0 };
+const DEFAULT_STRENGTH: Record<Verdict, number> = {
+	malicious: 80,
+	suspicious: 45,
+	unknown: 0,
+	benign: 0,
+};
 
 export function summarise(results: readonly ProviderResult[]): Summary {
 	const count = (test: (r: ProviderResult) => boolean) => results.filter(test).length;
@@ -80,18 +85,23 @@ function clamp(value: number, [low, high]: [number, number]): number {
 	return Math.max(low, Math.min(high, Math.round(value)));
 }
 
-export function aggregate(results: readonly ProviderResult[], options: AggregateOptions): Aggregate {
+export function aggregate(
+	results: readonly ProviderResult[],
+	options: AggregateOptions,
+): Aggregate {
 	const summary = summarise(results);
 	// Only answers count; a provider's verdict on anything but `ok` is unknown by construction.
 	const answered = results.filter((r) => r.status === 'ok');
 	const malicious = answered.filter((r) => r.verdict === 'malicious');
 	const suspicious = answered.filter((r) => r.verdict === 'suspicious');
 	const benign = answered.filter((r) => r.verdict === 'benign');
-	const sentences = (list: ProviderResult[]) => list.flatMap((r) => (r.reasons.length ? r.reasons : [`${r.name}: ${r.verdict}`]));
+	const sentences = (list: ProviderResult[]) =>
+		list.flatMap((r) => (r.reasons.length ? r.reasons : [`${r.name}: ${r.verdict}`]));
 	const bad = [...malicious, ...suspicious];
 	const known = benign.filter((r) => r.benign_signal === 'known_benign');
 
-	if (benign.length > 0 && bad.length === 0) return { verdict: 'benign', score: 0, reasons: sentences(benign), summary };
+	if (benign.length > 0 && bad.length === 0)
+		return { verdict: 'benign', score: 0, reasons: sentences(benign), summary };
 	if (known.length > 0 && options.knownBenignWins) {
 		const reasons = sentences(known);
 		reasons.push(...sentences(bad).map((s) => `Outweighed by the known-benign signal: ${s}`));
@@ -99,18 +109,32 @@ export function aggregate(results: readonly ProviderResult[], options: Aggregate
 	}
 	if (malicious.length > 0) {
 		const score = strength(malicious, 'malicious') + 10 * (bad.length - 1);
-		return { verdict: 'malicious', score: clamp(score, BANDS.malicious), reasons: [...sentences(malicious), ...sentences(suspicious), ...benignNote(benign)], summary };
+		return {
+			verdict: 'malicious',
+			score: clamp(score, BANDS.malicious),
+			reasons: [...sentences(malicious), ...sentences(suspicious), ...benignNote(benign)],
+			summary,
+		};
 	}
 	if (suspicious.length > 0) {
 		const score = strength(suspicious, 'suspicious') + 5 * (suspicious.length - 1);
-		return { verdict: 'suspicious', score: clamp(score, BANDS.suspicious), reasons: [...sentences(suspicious), ...benignNote(benign)], summary };
+		return {
+			verdict: 'suspicious',
+			score: clamp(score, BANDS.suspicious),
+			reasons: [...sentences(suspicious), ...benignNote(benign)],
+			summary,
+		};
 	}
 	return { verdict: 'unknown', score: 0, reasons: [nothingFound(results, summary)], summary };
 }
 
 function benignNote(benign: ProviderResult[]): string[] {
 	return benign.flatMap((r) =>
-		r.reasons.map((s) => (r.benign_signal === 'known_benign' ? `Known-benign signal not applied: ${s}` : `Benign context outweighed: ${s}`)),
+		r.reasons.map((s) =>
+			r.benign_signal === 'known_benign'
+				? `Known-benign signal not applied: ${s}`
+				: `Benign context outweighed: ${s}`,
+		),
 	);
 }
 

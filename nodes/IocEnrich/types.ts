@@ -20,13 +20,7 @@ export type Verdict = 'malicious' | 'suspicious' | 'benign' | 'unknown';
 export type BenignSignal = 'known_benign' | 'context';
 
 export type ProviderStatus =
-	| 'ok'
-	| 'not_found'
-	| 'unsupported'
-	| 'skipped'
-	| 'rate_limited'
-	| 'timeout'
-	| 'error';
+	'ok' | 'not_found' | 'unsupported' | 'skipped' | 'rate_limited' | 'timeout' | 'error';
 
 export interface ProviderError {
 	/** Stable machine code: auth, forbidden, invalid_input, quota, rate_limit, server_error, network, malformed, provider_status, timeout, deadline. */

@@ -36,7 +36,9 @@ const ONTOLOGY_TAG_VALUE = z.union([z.string(), z.number(), z.boolean(), z.liter
 export const ONTOLOGY_RECORD = z.looseObject({
 	service: z.optional(z.looseObject({ name: z.optional(z.string()) })),
 	file: z.optional(z.looseObject({ sha256: z.optional(z.string()) })),
-	results: z.optional(z.looseObject({ tags: z.optional(z.record(z.string(), z.array(ONTOLOGY_TAG_VALUE))) })),
+	results: z.optional(
+		z.looseObject({ tags: z.optional(z.record(z.string(), z.array(ONTOLOGY_TAG_VALUE))) }),
+	),
 });
 export type OntologyRecord = z.Infer<typeof ONTOLOGY_RECORD>;
 
@@ -72,7 +74,9 @@ export const ALERT = z.looseObject({
 			ip: VALUE_LIST,
 			domain: VALUE_LIST,
 			uri: VALUE_LIST,
-			detailed: z.optional(z.looseObject({ ip: DETAILED_GROUP, domain: DETAILED_GROUP, uri: DETAILED_GROUP })),
+			detailed: z.optional(
+				z.looseObject({ ip: DETAILED_GROUP, domain: DETAILED_GROUP, uri: DETAILED_GROUP }),
+			),
 		}),
 	),
 });

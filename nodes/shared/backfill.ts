@@ -61,23 +61,35 @@ export async function collectAlertOutput(
 	const maxHeld = options.maxHeld ?? Infinity;
 	const out: IDataObject[] = [];
 	for await (const page of pages) {
-		if (out.length + page.length > maxHeld) throw tooManyAlerts(context, maxHeld, options.itemIndex);
+		if (out.length + page.length > maxHeld)
+			throw tooManyAlerts(context, maxHeld, options.itemIndex);
 		for (const alert of page) out.push(alert);
 	}
 	return out;
 }
 
-function tooManyAlerts(context: IExecuteFunctions, maxHeld: number, itemIndex: number): NodeOperationError {
+function tooManyAlerts(
+	context: IExecuteFunctions,
+	maxHeld: number,
+	itemIndex: number,
+): NodeOperationError {
 	const count = maxHeld.toLocaleString('en-US');
-	return new NodeOperationError(context.getNode(), `This search matches more than ${count} alerts: too many to hold in n8n's memory`, {
-		itemIndex,
-		description: `n8n keeps every output item until the execution ends (about 5 KB per alert), so Return All of more than ${count} alerts can exhaust its memory. Bounded ways: set Output to "Merged IoCs (Bounded Memory)" to get the alerts' IoCs for Filter Blockable IoCs; narrow the time with the Reported Since / Reported Until options; use "Only Alerts Not Returned Before" on a schedule, or the AL Alert Trigger, to take new alerts a run at a time. To take this many alerts anyway, turn Return All off and set Limit.`,
-	});
+	return new NodeOperationError(
+		context.getNode(),
+		`This search matches more than ${count} alerts: too many to hold in n8n's memory`,
+		{
+			itemIndex,
+			description: `n8n keeps every output item until the execution ends (about 5 KB per alert), so Return All of more than ${count} alerts can exhaust its memory. Bounded ways: set Output to "Merged IoCs (Bounded Memory)" to get the alerts' IoCs for Filter Blockable IoCs; narrow the time with the Reported Since / Reported Until options; use "Only Alerts Not Returned Before" on a schedule, or the AL Alert Trigger, to take new alerts a run at a time. To take this many alerts anyway, turn Return All off and set Limit.`,
+		},
+	);
 }
 
 function foldHint(context: IExecuteFunctions, fold: AlertIocFold): void {
 	if (typeof context.addExecutionHints !== 'function') return;
-	const without = fold.withoutIocs > 0 ? ` ${fold.withoutIocs.toLocaleString('en-US')} of them came without "al" (add al.detailed to Fields to read their IoCs).` : '';
+	const without =
+		fold.withoutIocs > 0
+			? ` ${fold.withoutIocs.toLocaleString('en-US')} of them came without "al" (add al.detailed to Fields to read their IoCs).`
+			: '';
 	context.addExecutionHints({
 		message: `${fold.alerts.toLocaleString('en-US')} alerts merged into ${fold.size.toLocaleString('en-US')} distinct IoCs.${without}`,
 		type: fold.withoutIocs > 0 ? 'warning' : 'info',

@@ -15,7 +15,15 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { applyCap, checkBlockable, holdBack, inCapOrder, type IocItem, type NetworkType, type SkippedIoc } from './ioc';
+import {
+	applyCap,
+	checkBlockable,
+	holdBack,
+	inCapOrder,
+	type IocItem,
+	type NetworkType,
+	type SkippedIoc,
+} from './ioc';
 
 export type RememberChoice = 'passedOn' | 'confirmed';
 
@@ -34,19 +42,30 @@ export const HISTORY_SIZE: INodeProperties = {
 
 /** The History Size parameter, checked. */
 export function readHistorySize(context: IExecuteFunctions): number {
-	const historySize = context.getNodeParameter(HISTORY_SIZE.name, 0, DEFAULT_HISTORY_SIZE) as number;
+	const historySize = context.getNodeParameter(
+		HISTORY_SIZE.name,
+		0,
+		DEFAULT_HISTORY_SIZE,
+	) as number;
 	if (!Number.isInteger(historySize) || historySize < 1) {
-		throw new NodeOperationError(context.getNode(), `"History Size" must be a whole number ≥ 1, not ${historySize}`);
+		throw new NodeOperationError(
+			context.getNode(),
+			`"History Size" must be a whole number ≥ 1, not ${historySize}`,
+		);
 	}
 	return historySize;
 }
 
 /** Where each way of remembering keeps its history. */
-const SCOPE: Readonly<Record<RememberChoice, 'node' | 'workflow'>> = { passedOn: 'node', confirmed: 'workflow' };
+const SCOPE: Readonly<Record<RememberChoice, 'node' | 'workflow'>> = {
+	passedOn: 'node',
+	confirmed: 'workflow',
+};
 const MODE = { mode: 'entries' } as const;
 
 /** The one key of an IoC in either history: its type and the value the IoC library normalised. */
-export const iocKey = (ioc: { type: string; value: string }) => `al-blocked:${ioc.type}:${ioc.value}`;
+export const iocKey = (ioc: { type: string; value: string }) =>
+	`al-blocked:${ioc.type}:${ioc.value}`;
 
 /**
  * A test run ("Execute workflow" or "Execute step" in the editor) records nothing, the way n8n
@@ -95,7 +114,9 @@ export async function routeThroughHistory(
 	// Read only: confirm mode (Confirm records) and test runs (nothing is recorded).
 	const held = await heldInHistory(context, ordered.map(iocKey), SCOPE[options.remember]);
 	const text = options.remember === 'confirmed' ? CONFIRMED_TEXT : undefined;
-	const already = ordered.filter((item) => held.has(iocKey(item))).map((item) => holdBack(item, 'already_blocked', text));
+	const already = ordered
+		.filter((item) => held.has(iocKey(item)))
+		.map((item) => holdBack(item, 'already_blocked', text));
 	const capped = applyCap(
 		ordered.filter((item) => !held.has(iocKey(item))),
 		options.cap,
@@ -113,17 +134,25 @@ export async function routeThroughHistory(
  * held go to Skipped and free their place for the next round. One call per round: the first
  * fills Block unless the history holds some of them.
  */
-async function recordPassedOn(context: IExecuteFunctions, ordered: IocItem[], options: HistoryOptions): Promise<HistoryDecision> {
+async function recordPassedOn(
+	context: IExecuteFunctions,
+	ordered: IocItem[],
+	options: HistoryOptions,
+): Promise<HistoryDecision> {
 	const block: IocItem[] = [];
 	const already: SkippedIoc[] = [];
 	let next = 0;
 	while (next < ordered.length && block.length < options.cap) {
 		const round = ordered.slice(next, next + (options.cap - block.length));
 		next += round.length;
-		const { processed } = await context.helpers.checkProcessedAndRecord(round.map(iocKey), SCOPE.passedOn, {
-			...MODE,
-			maxEntries: options.historySize,
-		});
+		const { processed } = await context.helpers.checkProcessedAndRecord(
+			round.map(iocKey),
+			SCOPE.passedOn,
+			{
+				...MODE,
+				maxEntries: options.historySize,
+			},
+		);
 		const held = new Set(processed.map(String));
 		for (const item of round) {
 			if (held.has(iocKey(item))) already.push(holdBack(item, 'already_blocked'));
@@ -146,7 +175,11 @@ export async function forgetPassedOn(context: IExecuteFunctions, keys: string[])
  * helper takes no lock: for the few milliseconds between the two calls a concurrent execution
  * sees these keys as blocked, and a worker dying exactly then leaves them recorded.
  */
-async function heldInHistory(context: IExecuteFunctions, keys: string[], scope: 'node' | 'workflow'): Promise<Set<string>> {
+async function heldInHistory(
+	context: IExecuteFunctions,
+	keys: string[],
+	scope: 'node' | 'workflow',
+): Promise<Set<string>> {
 	if (keys.length === 0) return new Set();
 	const result = await context.helpers.checkProcessedAndRecord(keys, scope, MODE);
 	if (result.new.length > 0) await context.helpers.removeProcessed(result.new, scope, MODE);
@@ -154,8 +187,15 @@ async function heldInHistory(context: IExecuteFunctions, keys: string[], scope: 
 }
 
 /** Confirm Blocked IoCs: records confirmed keys; the history keeps the newest `historySize`. */
-export async function recordConfirmed(context: IExecuteFunctions, keys: string[], historySize: number): Promise<void> {
-	await context.helpers.checkProcessedAndRecord(keys, SCOPE.confirmed, { ...MODE, maxEntries: historySize });
+export async function recordConfirmed(
+	context: IExecuteFunctions,
+	keys: string[],
+	historySize: number,
+): Promise<void> {
+	await context.helpers.checkProcessedAndRecord(keys, SCOPE.confirmed, {
+		...MODE,
+		maxEntries: historySize,
+	});
 }
 
 export type ConfirmedIoc =
@@ -172,9 +212,14 @@ export type ConfirmedIoc =
 export function confirmedIoc(typeWord: string, raw: string): ConfirmedIoc {
 	const outcome = checkBlockable(typeWord, raw);
 	if (outcome.ok) return { ok: true, ioc: { type: outcome.type, value: outcome.value } };
-	if (outcome.ioc !== null) return { ok: true, ioc: { type: outcome.ioc.type, value: outcome.ioc.value } };
+	if (outcome.ioc !== null)
+		return { ok: true, ioc: { type: outcome.ioc.type, value: outcome.ioc.value } };
 	if (outcome.reason === 'unsupported_type') {
-		return { ok: false, field: 'type', text: `Type ${JSON.stringify(typeWord)} is not a type that can be blocked (ip, domain or uri)` };
+		return {
+			ok: false,
+			field: 'type',
+			text: `Type ${JSON.stringify(typeWord)} is not a type that can be blocked (ip, domain or uri)`,
+		};
 	}
 	return { ok: false, field: 'value', text: `Value ${outcome.text.replace(/\.$/, '')}` };
 }

@@ -36,13 +36,13 @@ export const WAIT_FOR: INodeProperties = {
 			name: 'Assemblyline to Finish (Alert Delay)',
 			value: 'delay',
 			description:
-				'Emit an alert once no extended scan is pending and it is older than the alert delay (by the server\'s clock), like Assemblyline\'s own alert list: its workflows have run by then',
+				"Emit an alert once no extended scan is pending and it is older than the alert delay (by the server's clock), like Assemblyline's own alert list: its workflows have run by then",
 		},
 		{
 			name: 'Workflows Completed',
 			value: 'workflows',
 			description:
-				'Emit an alert once Assemblyline\'s workflows have run on it and no extended scan is pending: usually within a minute. Emits nothing where the workflow manager is not deployed.',
+				"Emit an alert once Assemblyline's workflows have run on it and no extended scan is pending: usually within a minute. Emits nothing where the workflow manager is not deployed.",
 		},
 		{
 			name: 'Nothing (Fastest)',
@@ -72,7 +72,7 @@ export const TIMEOUT: INodeProperties = {
 	default: 300,
 	typeOptions: { minValue: 1 },
 	description:
-		'How long to wait for each answer from Assemblyline. A request that times out is not sent again: Assemblyline keeps working on it and counts it against the user\'s concurrent API calls.',
+		"How long to wait for each answer from Assemblyline. A request that times out is not sent again: Assemblyline keeps working on it and counts it against the user's concurrent API calls.",
 };
 
 export function timeoutMsOf(value: unknown): number | undefined {
@@ -93,6 +93,17 @@ export function backfillOption(history: string): INodeProperties {
 }
 
 /** A reader's late-document window (lookbackMsOf in nodes/shared/search/cursor.ts reads it). */
-export function lateWindowOption(displayName: string, defaultMinutes: number, description: string): INodeProperties {
-	return { displayName, name: 'lookbackMinutes', type: 'number', default: defaultMinutes, typeOptions: { minValue: 1 }, description };
+export function lateWindowOption(
+	displayName: string,
+	defaultMinutes: number,
+	description: string,
+): INodeProperties {
+	return {
+		displayName,
+		name: 'lookbackMinutes',
+		type: 'number',
+		default: defaultMinutes,
+		typeOptions: { minValue: 1 },
+		description,
+	};
 }

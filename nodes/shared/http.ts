@@ -76,7 +76,11 @@ export function classifyNetworkError(error: unknown): NetworkProblem {
  * Capped exponential backoff with jitter: between half and all of `baseMs · 2^(attempt-1)`
  * (at most `maxMs`). The jitter spreads the retries of parallel executions that failed together.
  */
-export function backoffMs(attempt: number, baseMs: number, maxMs = Number.POSITIVE_INFINITY): number {
+export function backoffMs(
+	attempt: number,
+	baseMs: number,
+	maxMs = Number.POSITIVE_INFINITY,
+): number {
 	const ceiling = Math.min(maxMs, baseMs * 2 ** (Math.max(1, attempt) - 1));
 	return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
 }
@@ -117,8 +121,7 @@ export interface RetryBudget {
 
 /** Wait `waitMs`, then try again; or stop, and why. */
 export type RetryDecision =
-	| { retry: true; waitMs: number }
-	| { retry: false; why: 'attempts' | 'too_long'; waitMs?: number };
+	{ retry: true; waitMs: number } | { retry: false; why: 'attempts' | 'too_long'; waitMs?: number };
 
 /**
  * After failed attempt number `attempt` (1-based): retry after the server's Retry-After if it

@@ -33,7 +33,10 @@ export const DEADLINE = Symbol('deadline');
 const PACING_MARGIN = 1.05;
 
 /** `promise`, or DEADLINE when `deadlineAt` (epoch ms) comes first. The timer is cleared either way. */
-export async function untilDeadline<T>(promise: Promise<T>, deadlineAt: number): Promise<T | typeof DEADLINE> {
+export async function untilDeadline<T>(
+	promise: Promise<T>,
+	deadlineAt: number,
+): Promise<T | typeof DEADLINE> {
 	if (!Number.isFinite(deadlineAt)) return await promise;
 	const ms = deadlineAt - Date.now();
 	if (ms <= 0) {
@@ -96,7 +99,10 @@ export class Pacer {
 	 * Runs `task` in its turn and releases the slot when it ends; DEADLINE when no slot is free
 	 * before `deadlineAt`.
 	 */
-	async run<T>(task: () => Promise<T>, deadlineAt = Number.POSITIVE_INFINITY): Promise<T | typeof DEADLINE> {
+	async run<T>(
+		task: () => Promise<T>,
+		deadlineAt = Number.POSITIVE_INFINITY,
+	): Promise<T | typeof DEADLINE> {
 		const release = await this.acquire(deadlineAt);
 		if (!release) return DEADLINE;
 		try {
@@ -113,7 +119,8 @@ export class Pacer {
 
 	/** The limit in words, for messages. */
 	describe(): string {
-		const perMinute = this.limit.minIntervalMs > 0 ? Math.round(60_000 / this.limit.minIntervalMs) : undefined;
+		const perMinute =
+			this.limit.minIntervalMs > 0 ? Math.round(60_000 / this.limit.minIntervalMs) : undefined;
 		return perMinute ? `${perMinute} requests per minute` : `${this.limit.concurrency} at a time`;
 	}
 

@@ -34,7 +34,9 @@ export function normalizeTagValue(tagType: string, value: string): string {
 
 /** The key of a tag entry in Assemblyline's safelist and badlist. */
 export function tagQhash(tagType: string, value: string): string {
-	return createHash('sha256').update(`${tagType}: ${normalizeTagValue(tagType, value)}`, 'utf8').digest('hex');
+	return createHash('sha256')
+		.update(`${tagType}: ${normalizeTagValue(tagType, value)}`, 'utf8')
+		.digest('hex');
 }
 
 /** The network tag types an IoC of each blockable type can be safelisted under. */
@@ -55,12 +57,18 @@ export interface SafelistKey {
  * safelist matches a tag by its exact type), or both the static and dynamic type when it came
  * without one (a feed); its value and, when it differs, the raw value Assemblyline reported.
  */
-export function keysOf(item: Pick<IocItem, 'type' | 'value' | 'original' | 'tag_types'>): SafelistKey[] {
+export function keysOf(
+	item: Pick<IocItem, 'type' | 'value' | 'original' | 'tag_types'>,
+): SafelistKey[] {
 	const allowed = TAG_TYPES[item.type];
 	if (!allowed) return [];
 	const seen = (item.tag_types ?? []).filter((tagType) => allowed.includes(tagType));
 	const tagTypes = seen.length > 0 ? seen : allowed;
-	const values = [...new Set([item.value, item.original].filter((v): v is string => typeof v === 'string' && v !== ''))];
+	const values = [
+		...new Set(
+			[item.value, item.original].filter((v): v is string => typeof v === 'string' && v !== ''),
+		),
+	];
 	return tagTypes.flatMap((tagType) => values.map((value) => ({ tagType, value })));
 }
 
@@ -77,7 +85,10 @@ const NOT_FOUND = /not found in the safelist/i;
  * A lookup that fails fails the whole call: a value that might be safelisted is never passed on
  * because Assemblyline could not be asked.
  */
-export async function lookUpSafelist(context: IExecuteFunctions, keys: Iterable<SafelistKey>): Promise<Map<string, SafelistEntry>> {
+export async function lookUpSafelist(
+	context: IExecuteFunctions,
+	keys: Iterable<SafelistKey>,
+): Promise<Map<string, SafelistEntry>> {
 	const found = new Map<string, SafelistEntry>();
 	const pending = new Map<string, Promise<void>>();
 	const pacer = new Pacer({ concurrency: LOOKUP_CONCURRENCY, minIntervalMs: 0 });
@@ -94,18 +105,28 @@ export async function lookUpSafelist(context: IExecuteFunctions, keys: Iterable<
 		);
 	}
 	const settled = await Promise.allSettled(pending.values());
-	const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+	const failed = settled.find(
+		(result): result is PromiseRejectedResult => result.status === 'rejected',
+	);
 	if (failed) throw asNodeError(context, failed.reason);
 	return found;
 }
 
 async function lookUpOne(context: IExecuteFunctions, qhash: string): Promise<SafelistEntry> {
 	try {
-		const entry = await assemblylineRequest<IDataObject | null>(context, { method: 'GET', path: `/api/v4/safelist/${qhash}/` });
+		const entry = await assemblylineRequest<IDataObject | null>(context, {
+			method: 'GET',
+			path: `/api/v4/safelist/${qhash}/`,
+		});
 		if (!entry || typeof entry !== 'object' || entry.enabled === false) return null;
 		return entry;
 	} catch (error) {
-		if (error instanceof NodeApiError && error.httpCode === '404' && NOT_FOUND.test(`${error.message} ${error.description ?? ''}`)) return null;
+		if (
+			error instanceof NodeApiError &&
+			error.httpCode === '404' &&
+			NOT_FOUND.test(`${error.message} ${error.description ?? ''}`)
+		)
+			return null;
 		throw asNodeError(context, error);
 	}
 }
@@ -115,8 +136,12 @@ async function lookUpOne(context: IExecuteFunctions, qhash: string): Promise<Saf
  * Assemblyline's safelist holds now to Skipped with reason `safelisted`. Does nothing unless the
  * node's `checkSafelist` parameter is on.
  */
-export async function holdBackLiveSafelisted(context: IExecuteFunctions, decided: FilterResult): Promise<void> {
-	if (context.getNodeParameter('checkSafelist', 0, false) !== true || decided.block.length === 0) return;
+export async function holdBackLiveSafelisted(
+	context: IExecuteFunctions,
+	decided: FilterResult,
+): Promise<void> {
+	if (context.getNodeParameter('checkSafelist', 0, false) !== true || decided.block.length === 0)
+		return;
 	const keysByItem = decided.block.map((item) => keysOf(item));
 	const entries = await lookUpSafelist(context, keysByItem.flat());
 	const block: IocItem[] = [];
@@ -128,7 +153,13 @@ export async function holdBackLiveSafelisted(context: IExecuteFunctions, decided
 			block.push(item);
 			return;
 		}
-		decided.skipped.push(holdBack({ ...item, safelisted: true }, 'safelisted', safelistedText(hit.key, hit.entry as IDataObject)));
+		decided.skipped.push(
+			holdBack(
+				{ ...item, safelisted: true },
+				'safelisted',
+				safelistedText(hit.key, hit.entry as IDataObject),
+			),
+		);
 	});
 	decided.block = block;
 }
@@ -138,7 +169,9 @@ function safelistedText(key: SafelistKey, entry: IDataObject): string {
 	const who = sources
 		.slice(0, 3)
 		.map((source) => {
-			const reasons = Array.isArray(source.reason) ? (source.reason as unknown[]).map(String).join('; ') : '';
+			const reasons = Array.isArray(source.reason)
+				? (source.reason as unknown[]).map(String).join('; ')
+				: '';
 			return reasons ? `${String(source.name)}: ${reasons}` : String(source.name);
 		})
 		.join(', ');

@@ -92,7 +92,9 @@ export function parseResponse<S extends Schema>(
 			message: error.message,
 			description: `${problems
 				.map((problem) => `${problem.field || '(whole answer)'}: ${problem.problem}`)
-				.join('\n')}\nThe server answered in a shape this node does not know, so nothing from this answer was used. Check that the URL points at the right server and that its version is supported; a proxy that rewrites answers can cause this too.`,
+				.join(
+					'\n',
+				)}\nThe server answered in a shape this node does not know, so nothing from this answer was used. Check that the URL points at the right server and that its version is supported; a proxy that rewrites answers can cause this too.`,
 		},
 	);
 }
@@ -107,10 +109,14 @@ export function parseParameter<S extends Schema>(
 	const problems = shapeProblems(schema, value);
 	if (!problems) return value as Infer<S>;
 	const [{ field, problem }] = problems;
-	throw new NodeOperationError(context.getNode(), `"${parameter.displayName}"${field ? ` (${field})` : ''}: ${problem}`, {
-		itemIndex: parameter.itemIndex,
-		description: parameter.hint,
-	});
+	throw new NodeOperationError(
+		context.getNode(),
+		`"${parameter.displayName}"${field ? ` (${field})` : ''}: ${problem}`,
+		{
+			itemIndex: parameter.itemIndex,
+			description: parameter.hint,
+		},
+	);
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
@@ -129,7 +135,12 @@ export function formatPath(path: readonly PathKey[]): string {
 function valueAt(value: unknown, path: readonly PathKey[]): unknown {
 	let here = value;
 	for (const key of path) {
-		if (here === null || typeof here !== 'object' || !Object.prototype.hasOwnProperty.call(here, key)) return undefined;
+		if (
+			here === null ||
+			typeof here !== 'object' ||
+			!Object.prototype.hasOwnProperty.call(here, key)
+		)
+			return undefined;
 		here = (here as Record<PropertyKey, unknown>)[key];
 	}
 	return here;
@@ -140,7 +151,8 @@ function kindOf(value: unknown): string {
 	if (value === undefined) return 'nothing';
 	if (value === null) return 'null';
 	if (Array.isArray(value)) return `a list of ${value.length}`;
-	if (typeof value === 'string') return value.length > 40 ? 'text' : `text ${JSON.stringify(value)}`;
+	if (typeof value === 'string')
+		return value.length > 40 ? 'text' : `text ${JSON.stringify(value)}`;
 	if (typeof value === 'object') return 'an object';
 	return `${typeof value} ${String(value)}`;
 }

@@ -36,7 +36,10 @@ export async function isSubmissionCompleted(
 ): Promise<boolean> {
 	const path = `/api/v4/submission/is_completed/${sid}/`;
 	const answer = await assemblylineRequest(context, { method: 'GET', path, ...call });
-	return parseResponse(context, IS_COMPLETED, answer, { endpoint: `GET ${path}`, itemIndex: call.itemIndex });
+	return parseResponse(context, IS_COMPLETED, answer, {
+		endpoint: `GET ${path}`,
+		itemIndex: call.itemIndex,
+	});
 }
 
 /**
@@ -58,7 +61,11 @@ export async function waitForSubmission(
 		if (left <= 0 || cancelled(context)) return false;
 		// In slices, so that a stopped execution stops waiting within a second (node code has no timers
 		// of its own to race against the cancel signal).
-		for (let slept = 0, pause = Math.min(delay, left); slept < pause && !cancelled(context); slept += CANCEL_CHECK_MS) {
+		for (
+			let slept = 0, pause = Math.min(delay, left);
+			slept < pause && !cancelled(context);
+			slept += CANCEL_CHECK_MS
+		) {
 			await sleep(Math.min(CANCEL_CHECK_MS, pause - slept));
 		}
 		if (cancelled(context)) return false;

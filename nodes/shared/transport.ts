@@ -52,7 +52,11 @@ export interface AssemblylineRequest {
 	 * A raw body (a multipart file upload), built anew for every attempt so that a retry sends the
 	 * whole body again: a stream can be read once only.
 	 */
-	upload?: () => Promise<{ body: NodeJS.ReadableStream | Buffer; contentType: string; contentLength?: number }>;
+	upload?: () => Promise<{
+		body: NodeJS.ReadableStream | Buffer;
+		contentType: string;
+		contentLength?: number;
+	}>;
 	/**
 	 * The call creates something (a submission): retried only when Assemblyline refused it before
 	 * doing anything (the concurrency quota 503), never after a 502/504 or a cut connection, which
@@ -69,7 +73,12 @@ export interface AssemblylineRequest {
  * clear (502, 504, other 5xx, network errors, cut answers) stop after `otherAttempts`. The 2 s cap
  * is the official Python client's.
  */
-export const RETRY = Object.freeze({ attempts: 12, otherAttempts: 6, baseDelayMs: 200, maxDelayMs: 2000 });
+export const RETRY = Object.freeze({
+	attempts: 12,
+	otherAttempts: 6,
+	baseDelayMs: 200,
+	maxDelayMs: 2000,
+});
 export const DEFAULT_TIMEOUT_MS = 60_000;
 /**
  * Searches and ontology downloads can take minutes on a large Assemblyline. A read timeout is not
@@ -79,7 +88,9 @@ export const LONG_TIMEOUT_MS = 300_000;
 
 /** The timeout a request gets unless the caller sets one. */
 export function defaultTimeoutMs(request: Pick<AssemblylineRequest, 'path' | 'raw'>): number {
-	return request.raw || request.path.startsWith('/api/v4/search/') ? LONG_TIMEOUT_MS : DEFAULT_TIMEOUT_MS;
+	return request.raw || request.path.startsWith('/api/v4/search/')
+		? LONG_TIMEOUT_MS
+		: DEFAULT_TIMEOUT_MS;
 }
 
 /** Accepts `al.example.org`, `https://al.example.org/`, `http://127.0.0.1:8443`. */
@@ -118,7 +129,9 @@ export async function assemblylineRequest<T = unknown>(
 			options.headers = {
 				...options.headers,
 				'Content-Type': upload.contentType,
-				...(upload.contentLength !== undefined ? { 'Content-Length': String(upload.contentLength) } : {}),
+				...(upload.contentLength !== undefined
+					? { 'Content-Length': String(upload.contentLength) }
+					: {}),
 			};
 		}
 		try {
@@ -200,7 +213,8 @@ function readResponse(response: IN8nHttpFullResponse, request: AssemblylineReque
 
 	if (status >= 200 && status < 300) {
 		// Raw answers (NDJSON) are never HTML; a login or proxy page must not pass for a cut download.
-		if (request.raw) return looksLikeHtml(text) ? { failure: unreadableBody(status, text) } : { value: text };
+		if (request.raw)
+			return looksLikeHtml(text) ? { failure: unreadableBody(status, text) } : { value: text };
 		if (!envelope) return { failure: unreadableBody(status, text) };
 		// Assemblyline reports some errors (e.g. a wrong content type) as HTTP 200 + message.
 		if (serverMessage) return { failure: fromStatus(400, serverMessage, request) };
@@ -333,7 +347,7 @@ function fromStatus(status: number, serverMessage: string, request: Assemblyline
 					? `The Assemblyline daily API quota is used up${serverDetail}`
 					: `Assemblyline is busy (HTTP 503)${serverDetail}`,
 				description: daily
-					? 'No retry helps until the quota resets at midnight (server time). Ask your administrator to raise the user\'s daily API quota, or run the workflow less often.'
+					? "No retry helps until the quota resets at midnight (server time). Ask your administrator to raise the user's daily API quota, or run the workflow less often."
 					: 'Too many calls at once for this user (Assemblyline allows 10 by default). Run fewer executions in parallel or ask for a higher concurrent API quota.',
 			};
 		}
@@ -360,7 +374,7 @@ function networkFailure(error: unknown, timeoutMs: number): Failure {
 			retryable: false,
 			message: `Assemblyline did not answer within ${Number((timeoutMs / 1000).toFixed(1))} s`,
 			description:
-				'The request was not sent again: Assemblyline keeps working on it (and counts it against the user\'s concurrent API calls) even after n8n stops waiting. Raise the Timeout option of the node, or narrow the query.',
+				"The request was not sent again: Assemblyline keeps working on it (and counts it against the user's concurrent API calls) even after n8n stops waiting. Raise the Timeout option of the node, or narrow the query.",
 		};
 	}
 	return {

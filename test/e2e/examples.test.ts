@@ -458,6 +458,24 @@ e2e('example workflows in a real n8n', () => {
 		// The message lists every value that went on the blocklist, and nothing else.
 		const listed = String((slack[0].body as any).text).split('\n').slice(1).sort();
 		expect(listed).toEqual(EXPECTED_BLOCK.map((k) => k.slice(k.indexOf(' ') + 1)).sort());
+
+		// The last step labels in Assemblyline each alert that holds a blocked IoC, and no other
+		// (issue 16): read from the fake's alerts, which the Assemblyline node changed over HTTP.
+		const blocked = EXPECTED_BLOCK.map((k) => k.slice(k.indexOf(' ') + 1).toLowerCase());
+		const networkValues = (alert: any) =>
+			['ip', 'domain', 'uri'].flatMap((t) => (alert.al?.detailed?.[t] ?? []).map((tag: any) => String(tag.value).toLowerCase()));
+		const alerts = () => fake.dataset.alerts.map((entry) => fake.dataset.load(entry) as any);
+		const mustLabel = alerts().filter((a) => networkValues(a).some((v: string) => blocked.includes(v))).map((a) => a.alert_id);
+		const mustNot = alerts().filter((a) => !networkValues(a).some((v: string) => blocked.some((b) => v.includes(b) || b.includes(v)))).map((a) => a.alert_id);
+		expect(mustLabel.length).toBeGreaterThan(0);
+		const labelled = () => alerts().filter((a) => (a.label ?? []).includes('BLOCKED')).map((a) => a.alert_id);
+		const labelDeadline = Date.now() + 60_000;
+		while (!mustLabel.every((id: string) => labelled().includes(id)) && Date.now() < labelDeadline) {
+			await new Promise((r) => setTimeout(r, 1000));
+		}
+		expect(labelled()).toEqual(expect.arrayContaining(mustLabel));
+		for (const id of mustNot) expect(labelled()).not.toContain(id);
+		for (const a of alerts()) expect((a.label ?? []).filter((l: string) => l === 'BLOCKED').length).toBeLessThanOrEqual(1);
 		await host.stop();
 	});
 });

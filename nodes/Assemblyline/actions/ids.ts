@@ -18,13 +18,20 @@ export function readId(context: IExecuteFunctions, itemIndex: number, id: IdPara
 	const raw = context.getNodeParameter(id.name, itemIndex, '') as unknown;
 	const value = typeof raw === 'string' ? raw.trim() : raw;
 	if (value === '' || value === undefined || value === null) {
-		throw new NodeOperationError(context.getNode(), `Input item ${itemIndex} has no ${id.what}`, { itemIndex, description: id.from });
+		throw new NodeOperationError(context.getNode(), `Input item ${itemIndex} has no ${id.what}`, {
+			itemIndex,
+			description: id.from,
+		});
 	}
 	if (!isAssemblylineId(value)) {
-		throw new NodeOperationError(context.getNode(), `"${String(value).slice(0, 80)}" is not an Assemblyline ${id.what}`, {
-			itemIndex,
-			description: `An Assemblyline ID is 1-64 letters and digits, e.g. ${id.example}.`,
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`"${String(value).slice(0, 80)}" is not an Assemblyline ${id.what}`,
+			{
+				itemIndex,
+				description: `An Assemblyline ID is 1-64 letters and digits, e.g. ${id.example}.`,
+			},
+		);
 	}
 	return value;
 }

@@ -44,7 +44,8 @@ function withRoleAdvice(context: IExecuteFunctions, error: unknown, itemIndex?: 
 		{ message: error.message },
 		{
 			message: `The Assemblyline API key lacks the role "${role}", needed ${ROLE_ADVICE[role]}`,
-			description: `Ask your Assemblyline administrator to give the user of the "Assemblyline API" credential the "${role}" role, and use an API key whose ACL includes it (${write ? 'W, write' : 'R, read'}), or a key created with that role. ${error.description ?? ''}`.trim(),
+			description:
+				`Ask your Assemblyline administrator to give the user of the "Assemblyline API" credential the "${role}" role, and use an API key whose ACL includes it (${write ? 'W, write' : 'R, read'}), or a key created with that role. ${error.description ?? ''}`.trim(),
 			httpCode: '403',
 			itemIndex,
 		},
@@ -60,7 +61,12 @@ export function refusal(error: unknown): { status: number; said: string } | unde
 }
 
 /** The server's address as the user entered it in the credential, for links to the Assemblyline UI. */
-export async function serverUrl(context: IExecuteFunctions): Promise<{ url: string; username: string }> {
+export async function serverUrl(
+	context: IExecuteFunctions,
+): Promise<{ url: string; username: string }> {
 	const credentials = await context.getCredentials('assemblylineApi');
-	return { url: normaliseServerUrl(String(credentials.url ?? '')), username: String(credentials.username ?? '') };
+	return {
+		url: normaliseServerUrl(String(credentials.url ?? '')),
+		username: String(credentials.username ?? ''),
+	};
 }

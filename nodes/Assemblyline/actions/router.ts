@@ -23,15 +23,27 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (resource === 'submission') work = (submission.operations as Record<string, Work>)[operation];
 	else if (resource === 'alert') work = (alert.operations as Record<string, Work>)[operation];
 	else if (resource === 'safelist' || resource === 'badlist') {
-		const run = (hashlist.operations as Record<string, (this: IExecuteFunctions, i: number, list: HashList) => Promise<IDataObject[]>>)[operation];
-		if (run) work = function (this: IExecuteFunctions, itemIndex: number) {
-			return run.call(this, itemIndex, resource);
-		};
+		const run = (
+			hashlist.operations as Record<
+				string,
+				(this: IExecuteFunctions, i: number, list: HashList) => Promise<IDataObject[]>
+			>
+		)[operation];
+		if (run)
+			work = function (this: IExecuteFunctions, itemIndex: number) {
+				return run.call(this, itemIndex, resource);
+			};
 	}
 	if (!work) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" of "${resource}" is not supported`,
+		);
 	}
 	const selected = work;
-	const concurrency = resource === 'submission' && operation === 'submit' ? CONCURRENCY.submission : CONCURRENCY.other;
+	const concurrency =
+		resource === 'submission' && operation === 'submit'
+			? CONCURRENCY.submission
+			: CONCURRENCY.other;
 	return [await mapItems(this, (itemIndex) => selected.call(this, itemIndex), concurrency)];
 }

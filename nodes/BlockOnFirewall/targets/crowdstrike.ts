@@ -11,7 +11,16 @@
  * published (responses carry X-Ratelimit-*; 429 is retried with Retry-After).
  * URLs are not a Falcon IOC type.
  */
-import { baseUrl, TargetError, type Io, type PushIoc, type PushResult, type Target, type TargetResponse, type TargetSettings } from './types';
+import {
+	baseUrl,
+	TargetError,
+	type Io,
+	type PushIoc,
+	type PushResult,
+	type Target,
+	type TargetResponse,
+	type TargetSettings,
+} from './types';
 
 const LOOKUP = 100;
 
@@ -21,7 +30,8 @@ interface Indicator {
 	value: string;
 }
 
-const typeOf = (ioc: PushIoc) => (ioc.type === 'domain' ? 'domain' : ioc.ipVersion === 6 ? 'ipv6' : 'ipv4');
+const typeOf = (ioc: PushIoc) =>
+	ioc.type === 'domain' ? 'domain' : ioc.ipVersion === 6 ? 'ipv6' : 'ipv4';
 const keyOf = (type: string, value: string) => `${type}|${value}`;
 const fql = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
@@ -31,20 +41,42 @@ function api(settings: TargetSettings, path: string): string {
 
 function errorsOf(body: unknown): string {
 	const errors = (body as { errors?: Array<{ message?: string }> } | undefined)?.errors ?? [];
-	return errors.map((e) => String(e.message ?? '')).filter(Boolean).join('; ').slice(0, 300);
+	return errors
+		.map((e) => String(e.message ?? ''))
+		.filter(Boolean)
+		.join('; ')
+		.slice(0, 300);
 }
 
 function failWhole(response: TargetResponse, what: string): never {
 	const said = errorsOf(response.body);
-	if (response.status === 401) throw new TargetError(`CrowdStrike refused the access token (401${said ? `, ${said}` : ''}). Check the Client ID, Client Secret and Cloud of the credential.`, true, 401);
+	if (response.status === 401)
+		throw new TargetError(
+			`CrowdStrike refused the access token (401${said ? `, ${said}` : ''}). Check the Client ID, Client Secret and Cloud of the credential.`,
+			true,
+			401,
+		);
 	if (response.status === 403) {
-		throw new TargetError(`CrowdStrike denied access (403${said ? `, ${said}` : ''}). Give the API client the scope "IOC Manager APIs: Write" (Support → API Clients and Keys).`, true, 403);
+		throw new TargetError(
+			`CrowdStrike denied access (403${said ? `, ${said}` : ''}). Give the API client the scope "IOC Manager APIs: Write" (Support → API Clients and Keys).`,
+			true,
+			403,
+		);
 	}
-	throw new TargetError(`CrowdStrike could not ${what} (HTTP ${response.status}${said ? `, ${said}` : ''}).`, response.status === 404, response.status);
+	throw new TargetError(
+		`CrowdStrike could not ${what} (HTTP ${response.status}${said ? `, ${said}` : ''}).`,
+		response.status === 404,
+		response.status,
+	);
 }
 
 /** The batch's indicators that Falcon has, by type and value. */
-async function lookup(io: Io, batch: PushIoc[], settings: TargetSettings, assumePresent: boolean): Promise<Map<string, Indicator>> {
+async function lookup(
+	io: Io,
+	batch: PushIoc[],
+	settings: TargetSettings,
+	assumePresent: boolean,
+): Promise<Map<string, Indicator>> {
 	const found = new Map<string, Indicator>();
 	for (let start = 0; start < batch.length; start += LOOKUP) {
 		const part = batch.slice(start, start + LOOKUP);
@@ -53,10 +85,23 @@ async function lookup(io: Io, batch: PushIoc[], settings: TargetSettings, assume
 			url: api(settings, '/iocs/combined/indicator/v1'),
 			qs: { filter: `value:[${part.map((ioc) => fql(ioc.value)).join(',')}]`, limit: 2000 },
 			bucket: 'api',
-			assume: { status: 200, body: { resources: assumePresent ? part.map((ioc) => ({ id: `<id of ${ioc.value}>`, type: typeOf(ioc), value: ioc.value })) : [] } },
+			assume: {
+				status: 200,
+				body: {
+					resources: assumePresent
+						? part.map((ioc) => ({
+								id: `<id of ${ioc.value}>`,
+								type: typeOf(ioc),
+								value: ioc.value,
+							}))
+						: [],
+				},
+			},
 		});
 		if (response.status !== 200) failWhole(response, 'search the indicators');
-		for (const row of ((response.body as { resources?: Indicator[] })?.resources ?? []) as Indicator[]) found.set(keyOf(row.type, row.value), row);
+		for (const row of ((response.body as { resources?: Indicator[] })?.resources ??
+			[]) as Indicator[])
+			found.set(keyOf(row.type, row.value), row);
 	}
 	return found;
 }
@@ -70,7 +115,9 @@ export const crowdstrike: Target = {
 	buckets: { api: {} },
 	tokenAuth: true,
 	unsupported(ioc) {
-		return ioc.type === 'uri' ? 'CrowdStrike Falcon IOCs are IP addresses, domains and file hashes; a URL is not an IOC type. Block its domain instead.' : null;
+		return ioc.type === 'uri'
+			? 'CrowdStrike Falcon IOCs are IP addresses, domains and file hashes; a URL is not an IOC type. Block its domain instead.'
+			: null;
 	},
 	async add(io, batch, settings) {
 		const existing = await lookup(io, batch, settings, false);
@@ -89,30 +136,68 @@ export const crowdstrike: Target = {
 			const response = await io.send({
 				method: 'POST',
 				url: api(settings, '/iocs/entities/indicators/v1'),
-				json: { comment: 'n8n', indicators: fresh.map((ioc) => ({ type: typeOf(ioc), value: ioc.value, applied_globally: true, source: 'n8n', ...fields(ioc) })) },
+				json: {
+					comment: 'n8n',
+					indicators: fresh.map((ioc) => ({
+						type: typeOf(ioc),
+						value: ioc.value,
+						applied_globally: true,
+						source: 'n8n',
+						...fields(ioc),
+					})),
+				},
 				bucket: 'api',
 				entries: fresh.length,
-				assume: { status: 201, body: { resources: fresh.map((ioc) => ({ id: null, type: typeOf(ioc), value: ioc.value })), errors: [] } },
+				assume: {
+					status: 201,
+					body: {
+						resources: fresh.map((ioc) => ({ id: null, type: typeOf(ioc), value: ioc.value })),
+						errors: [],
+					},
+				},
 			});
-			if (response.status >= 300 && !(response.status === 400 && errorsOf(response.body))) failWhole(response, 'create the indicators');
-			const made = new Map(((response.body as { resources?: Indicator[] })?.resources ?? []).map((r) => [keyOf(r.type, r.value), r]));
+			if (response.status >= 300 && !(response.status === 400 && errorsOf(response.body)))
+				failWhole(response, 'create the indicators');
+			const made = new Map(
+				((response.body as { resources?: Indicator[] })?.resources ?? []).map((r) => [
+					keyOf(r.type, r.value),
+					r,
+				]),
+			);
 			const why = errorsOf(response.body) || 'not created';
 			for (const ioc of fresh) {
 				const row = made.get(keyOf(typeOf(ioc), ioc.value));
-				results.set(ioc.key, row ? { status: 'added', target_id: row.id, expires_at: ioc.expiresAt } : { status: 'failed', error: `CrowdStrike refused ${ioc.value}: ${why}` });
+				results.set(
+					ioc.key,
+					row
+						? { status: 'added', target_id: row.id, expires_at: ioc.expiresAt }
+						: { status: 'failed', error: `CrowdStrike refused ${ioc.value}: ${why}` },
+				);
 			}
 		}
 		if (known.length > 0) {
 			const response = await io.send({
 				method: 'PATCH',
 				url: api(settings, '/iocs/entities/indicators/v1'),
-				json: { comment: 'n8n', indicators: known.map((ioc) => ({ id: existing.get(keyOf(typeOf(ioc), ioc.value))!.id, ...fields(ioc) })) },
+				json: {
+					comment: 'n8n',
+					indicators: known.map((ioc) => ({
+						id: existing.get(keyOf(typeOf(ioc), ioc.value))!.id,
+						...fields(ioc),
+					})),
+				},
 				bucket: 'api',
 				entries: known.length,
 				assume: { status: 200, body: { resources: [], errors: [] } },
 			});
 			if (response.status >= 300) failWhole(response, 'update the indicators');
-			for (const ioc of known) results.set(ioc.key, { status: 'already_present', target_id: existing.get(keyOf(typeOf(ioc), ioc.value))!.id, expires_at: ioc.expiresAt, expiry_refreshed: true });
+			for (const ioc of known)
+				results.set(ioc.key, {
+					status: 'already_present',
+					target_id: existing.get(keyOf(typeOf(ioc), ioc.value))!.id,
+					expires_at: ioc.expiresAt,
+					expiry_refreshed: true,
+				});
 		}
 		return results;
 	},
@@ -120,7 +205,8 @@ export const crowdstrike: Target = {
 		const existing = await lookup(io, batch, settings, io.dryRun);
 		const results = new Map<string, PushResult>();
 		const present = batch.filter((ioc) => existing.has(keyOf(typeOf(ioc), ioc.value)));
-		for (const ioc of batch) if (!present.includes(ioc)) results.set(ioc.key, { status: 'not_present', target_id: null });
+		for (const ioc of batch)
+			if (!present.includes(ioc)) results.set(ioc.key, { status: 'not_present', target_id: null });
 		for (let start = 0; start < present.length; start += LOOKUP) {
 			const part = present.slice(start, start + LOOKUP);
 			const ids = part.map((ioc) => existing.get(keyOf(typeOf(ioc), ioc.value))!.id);

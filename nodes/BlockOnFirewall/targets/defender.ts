@@ -13,7 +13,16 @@
  * (a Microsoft reply in MicrosoftDocs/microsoft-365-docs issue #4927), so a re-add refreshes the expiry;
  * the node reads the tenant's indicators first to tell `added` from `already_present`.
  */
-import { baseUrl, TargetError, type Io, type PushIoc, type PushResult, type Target, type TargetResponse, type TargetSettings } from './types';
+import {
+	baseUrl,
+	TargetError,
+	type Io,
+	type PushIoc,
+	type PushResult,
+	type Target,
+	type TargetResponse,
+	type TargetSettings,
+} from './types';
 
 const TYPE_OF: Record<string, string> = { ip: 'IpAddress', domain: 'DomainName', uri: 'Url' };
 const PAGE = 10_000;
@@ -39,7 +48,11 @@ function failWhole(response: TargetResponse, what: string): never {
 	const { code, message } = errorOf(response.body);
 	const said = [code, message].filter(Boolean).join(': ').slice(0, 300);
 	if (response.status === 401) {
-		throw new TargetError(`Microsoft Defender refused the access token (401${said ? `, ${said}` : ''}). Check the Tenant ID, Client ID and Client Secret of the credential.`, true, 401);
+		throw new TargetError(
+			`Microsoft Defender refused the access token (401${said ? `, ${said}` : ''}). Check the Tenant ID, Client ID and Client Secret of the credential.`,
+			true,
+			401,
+		);
 	}
 	if (response.status === 403) {
 		throw new TargetError(
@@ -48,15 +61,31 @@ function failWhole(response: TargetResponse, what: string): never {
 			403,
 		);
 	}
-	throw new TargetError(`Microsoft Defender could not ${what} (HTTP ${response.status}${said ? `, ${said}` : ''}).`, response.status === 404, response.status);
+	throw new TargetError(
+		`Microsoft Defender could not ${what} (HTTP ${response.status}${said ? `, ${said}` : ''}).`,
+		response.status === 404,
+		response.status,
+	);
 }
 
 /** The tenant's indicators of the three network types, by type and value. */
-async function readExisting(io: Io, iocs: PushIoc[], operation: 'add' | 'remove', settings: TargetSettings): Promise<Map<string, Existing>> {
+async function readExisting(
+	io: Io,
+	iocs: PushIoc[],
+	operation: 'add' | 'remove',
+	settings: TargetSettings,
+): Promise<Map<string, Existing>> {
 	const found = new Map<string, Existing>();
 	for (let skip = 0; ; skip += PAGE) {
 		// A dry run assumes an empty tenant when adding and that every IoC is there when removing.
-		const assumed = io.dryRun && operation === 'remove' ? iocs.map((ioc) => ({ id: `<id of ${ioc.value}>`, indicatorValue: ioc.value, indicatorType: TYPE_OF[ioc.type] })) : [];
+		const assumed =
+			io.dryRun && operation === 'remove'
+				? iocs.map((ioc) => ({
+						id: `<id of ${ioc.value}>`,
+						indicatorValue: ioc.value,
+						indicatorType: TYPE_OF[ioc.type],
+					}))
+				: [];
 		const response = await io.send({
 			method: 'GET',
 			url: api(settings, '/api/indicators'),
@@ -99,7 +128,8 @@ export const defender: Target = {
 	},
 	tokenAuth: true,
 	unsupported: () => null,
-	prepare: async (io, iocs, operation, settings) => await readExisting(io, iocs, operation, settings),
+	prepare: async (io, iocs, operation, settings) =>
+		await readExisting(io, iocs, operation, settings),
 	async add(io, batch, settings, prepared) {
 		const existing = prepared as Map<string, Existing>;
 		const body = { Indicators: batch.map((ioc) => indicator(ioc, settings)) };
@@ -109,17 +139,47 @@ export const defender: Target = {
 			json: body,
 			bucket: 'import',
 			entries: batch.length,
-			assume: { status: 200, body: { value: batch.map((ioc) => ({ id: null, indicator: ioc.value, isFailed: false, failureReason: null })) } },
+			assume: {
+				status: 200,
+				body: {
+					value: batch.map((ioc) => ({
+						id: null,
+						indicator: ioc.value,
+						isFailed: false,
+						failureReason: null,
+					})),
+				},
+			},
 		});
 		if (response.status !== 200) failWhole(response, 'import the indicators');
-		const rows = ((response.body as { value?: unknown[] })?.value ?? []) as Array<{ id?: string | null; indicator?: string; isFailed?: boolean; failureReason?: string | null }>;
+		const rows = ((response.body as { value?: unknown[] })?.value ?? []) as Array<{
+			id?: string | null;
+			indicator?: string;
+			isFailed?: boolean;
+			failureReason?: string | null;
+		}>;
 		const results = new Map<string, PushResult>();
 		batch.forEach((ioc, i) => {
-			const row = rows[i]?.indicator === ioc.value ? rows[i] : rows.find((r) => r.indicator === ioc.value);
+			const row =
+				rows[i]?.indicator === ioc.value ? rows[i] : rows.find((r) => r.indicator === ioc.value);
 			const before = existing.get(keyOf(TYPE_OF[ioc.type], ioc.value));
-			if (!row) results.set(ioc.key, { status: 'failed', error: `Microsoft Defender's answer did not mention ${ioc.value}; run again to retry it.` });
-			else if (row.isFailed) results.set(ioc.key, { status: 'failed', error: `Microsoft Defender refused ${ioc.value}: ${String(row.failureReason ?? 'no reason given').slice(0, 300)}` });
-			else results.set(ioc.key, { status: before ? 'already_present' : 'added', target_id: row.id ?? before?.id ?? null, expires_at: ioc.expiresAt, ...(before ? { expiry_refreshed: true } : {}) });
+			if (!row)
+				results.set(ioc.key, {
+					status: 'failed',
+					error: `Microsoft Defender's answer did not mention ${ioc.value}; run again to retry it.`,
+				});
+			else if (row.isFailed)
+				results.set(ioc.key, {
+					status: 'failed',
+					error: `Microsoft Defender refused ${ioc.value}: ${String(row.failureReason ?? 'no reason given').slice(0, 300)}`,
+				});
+			else
+				results.set(ioc.key, {
+					status: before ? 'already_present' : 'added',
+					target_id: row.id ?? before?.id ?? null,
+					expires_at: ioc.expiresAt,
+					...(before ? { expiry_refreshed: true } : {}),
+				});
 		});
 		return results;
 	},
@@ -142,9 +202,12 @@ export const defender: Target = {
 			assume: { status: 204, body: '' },
 		});
 		// 404: the ids went away meanwhile (expired); they are gone either way.
-		if (response.status === 404) for (const [ioc, id] of present) results.set(ioc.key, { status: 'not_present', target_id: id });
+		if (response.status === 404)
+			for (const [ioc, id] of present)
+				results.set(ioc.key, { status: 'not_present', target_id: id });
 		else if (response.status >= 300) failWhole(response, 'delete the indicators');
-		else for (const [ioc, id] of present) results.set(ioc.key, { status: 'removed', target_id: id });
+		else
+			for (const [ioc, id] of present) results.set(ioc.key, { status: 'removed', target_id: id });
 		return results;
 	},
 };

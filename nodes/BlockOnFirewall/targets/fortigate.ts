@@ -22,7 +22,17 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { baseUrl, TargetError, type Io, type Operation, type PushIoc, type PushResult, type Target, type TargetResponse, type TargetSettings } from './types';
+import {
+	baseUrl,
+	TargetError,
+	type Io,
+	type Operation,
+	type PushIoc,
+	type PushResult,
+	type Target,
+	type TargetResponse,
+	type TargetSettings,
+} from './types';
 
 /** The feed parameter for each IoC type. */
 const FEED_PARAM: Record<string, { param: string; what: string }> = {
@@ -41,18 +51,23 @@ function vdomQs(settings: TargetSettings): IDataObject {
 	return vdom ? { vdom } : {};
 }
 
-const API = (settings: TargetSettings, path: string) => `${baseUrl(settings.credentials.url)}/api/v2/monitor/system/external-resource/${path}`;
+const API = (settings: TargetSettings, path: string) =>
+	`${baseUrl(settings.credentials.url)}/api/v2/monitor/system/external-resource/${path}`;
 
 function failWhole(response: TargetResponse, feeds: string[]): never {
 	if (response.status === 401) {
 		throw new TargetError(
-			'FortiGate refused the API token (401). Check the token in the credential (System → Administrators → REST API Admin → Regenerate) and that n8n\'s address is in the administrator\'s Trusted Hosts.',
+			"FortiGate refused the API token (401). Check the token in the credential (System → Administrators → REST API Admin → Regenerate) and that n8n's address is in the administrator's Trusted Hosts.",
 			true,
 			401,
 		);
 	}
 	if (response.status === 403) {
-		throw new TargetError('FortiGate denied access (403): give the REST API administrator a profile with Read/Write on "Security Fabric" (external connectors), and the right VDOM.', true, 403);
+		throw new TargetError(
+			'FortiGate denied access (403): give the REST API administrator a profile with Read/Write on "Security Fabric" (external connectors), and the right VDOM.',
+			true,
+			403,
+		);
 	}
 	if (response.status === 404) {
 		throw new TargetError(
@@ -61,45 +76,86 @@ function failWhole(response: TargetResponse, feeds: string[]): never {
 			404,
 		);
 	}
-	throw new TargetError(`FortiGate answered HTTP ${response.status}. Check the URL in the credential.`, false, response.status);
+	throw new TargetError(
+		`FortiGate answered HTTP ${response.status}. Check the URL in the credential.`,
+		false,
+		response.status,
+	);
 }
 
 /** feed → the entries it holds now (lower case). */
 type Prepared = Map<string, Set<string>>;
 
-async function prepare(io: Io, iocs: PushIoc[], operation: Operation, settings: TargetSettings): Promise<Prepared> {
+async function prepare(
+	io: Io,
+	iocs: PushIoc[],
+	operation: Operation,
+	settings: TargetSettings,
+): Promise<Prepared> {
 	const feeds = [...new Set(iocs.map((ioc) => feedOf(settings.params, ioc.type)))];
 	const out: Prepared = new Map();
 	for (const feed of feeds) {
 		// A dry run assumes a remove finds its entries and an add does not.
-		const assumed = io.dryRun && operation === 'remove' ? iocs.filter((ioc) => feedOf(settings.params, ioc.type) === feed).map((ioc) => ({ entry: ioc.value, valid: true })) : [];
+		const assumed =
+			io.dryRun && operation === 'remove'
+				? iocs
+						.filter((ioc) => feedOf(settings.params, ioc.type) === feed)
+						.map((ioc) => ({ entry: ioc.value, valid: true }))
+				: [];
 		const response = await io.send({
 			method: 'GET',
 			url: API(settings, 'entry-list'),
 			qs: { mkey: feed, ...vdomQs(settings) },
 			bucket: 'api',
-			assume: { status: 200, body: { http_method: 'GET', status: 'success', http_status: 200, results: { entries: assumed, valid_count: assumed.length, invalid_count: 0 } } },
+			assume: {
+				status: 200,
+				body: {
+					http_method: 'GET',
+					status: 'success',
+					http_status: 200,
+					results: { entries: assumed, valid_count: assumed.length, invalid_count: 0 },
+				},
+			},
 		});
 		if (response.status !== 200) failWhole(response, [feed]);
-		const entries = (response.body as { results?: { entries?: Array<{ entry?: string }> } } | undefined)?.results?.entries ?? [];
+		const entries =
+			(response.body as { results?: { entries?: Array<{ entry?: string }> } } | undefined)?.results
+				?.entries ?? [];
 		out.set(feed, new Set(entries.map((e) => String(e.entry ?? '').toLowerCase())));
 	}
 	return out;
 }
 
-async function change(io: Io, batch: PushIoc[], settings: TargetSettings, prepared: unknown, command: Operation): Promise<Map<string, PushResult>> {
+async function change(
+	io: Io,
+	batch: PushIoc[],
+	settings: TargetSettings,
+	prepared: unknown,
+	command: Operation,
+): Promise<Map<string, PushResult>> {
 	const present = prepared as Prepared;
 	const results = new Map<string, PushResult>();
 	const byFeed = new Map<string, PushIoc[]>();
 	for (const ioc of batch) {
 		const feed = feedOf(settings.params, ioc.type);
 		const there = present.get(feed)?.has(ioc.value.toLowerCase()) ?? false;
-		if (command === 'add' && there) results.set(ioc.key, { status: 'already_present', target_id: null, expires_at: null, expiry_refreshed: false });
-		else if (command === 'remove' && !there) results.set(ioc.key, { status: 'not_present', target_id: null });
+		if (command === 'add' && there)
+			results.set(ioc.key, {
+				status: 'already_present',
+				target_id: null,
+				expires_at: null,
+				expiry_refreshed: false,
+			});
+		else if (command === 'remove' && !there)
+			results.set(ioc.key, { status: 'not_present', target_id: null });
 		else byFeed.set(feed, [...(byFeed.get(feed) ?? []), ioc]);
 	}
 	if (byFeed.size === 0) return results;
-	const commands = [...byFeed].map(([name, iocs]) => ({ name, command, entries: iocs.map((ioc) => ioc.value) }));
+	const commands = [...byFeed].map(([name, iocs]) => ({
+		name,
+		command,
+		entries: iocs.map((ioc) => ioc.value),
+	}));
 	const response = await io.send({
 		method: 'POST',
 		url: API(settings, 'dynamic'),
@@ -112,11 +168,20 @@ async function change(io: Io, batch: PushIoc[], settings: TargetSettings, prepar
 	const body = response.body as { status?: string; error?: number; cli_error?: string } | undefined;
 	if (response.status !== 200) failWhole(response, [...byFeed.keys()]);
 	if (body?.status !== 'success') {
-		const said = body?.cli_error ?? (body?.error !== undefined ? `error ${body.error}` : 'no status');
-		throw new TargetError(`FortiGate did not apply the ${command} (${said}). Check that the feeds ${[...byFeed.keys()].join(', ')} exist and use the update method Push API.`);
+		const said =
+			body?.cli_error ?? (body?.error !== undefined ? `error ${body.error}` : 'no status');
+		throw new TargetError(
+			`FortiGate did not apply the ${command} (${said}). Check that the feeds ${[...byFeed.keys()].join(', ')} exist and use the update method Push API.`,
+		);
 	}
 	for (const iocs of byFeed.values()) {
-		for (const ioc of iocs) results.set(ioc.key, command === 'add' ? { status: 'added', target_id: null, expires_at: null } : { status: 'removed', target_id: null });
+		for (const ioc of iocs)
+			results.set(
+				ioc.key,
+				command === 'add'
+					? { status: 'added', target_id: null, expires_at: null }
+					: { status: 'removed', target_id: null },
+			);
 	}
 	return results;
 }
@@ -135,5 +200,6 @@ export const fortigate: Target = {
 	},
 	prepare,
 	add: async (io, batch, settings, prepared) => await change(io, batch, settings, prepared, 'add'),
-	remove: async (io, batch, settings, prepared) => await change(io, batch, settings, prepared, 'remove'),
+	remove: async (io, batch, settings, prepared) =>
+		await change(io, batch, settings, prepared, 'remove'),
 };

@@ -6,4 +6,10 @@ import { opnsense } from './opnsense';
 import { panos } from './panos';
 import type { Target } from './types';
 
-export const TARGETS: Record<string, Target> = { panos, defender, opnsense, crowdstrike, fortigate };
+export const TARGETS: Record<string, Target> = {
+	panos,
+	defender,
+	opnsense,
+	crowdstrike,
+	fortigate,
+};

@@ -9,7 +9,16 @@
  * change is saved in the configuration; for an External (advanced) alias only the live table
  * changes and is lost on reboot. No documented request rate: calls go one at a time.
  */
-import { baseUrl, TargetError, type Io, type PushIoc, type PushResult, type Target, type TargetResponse, type TargetSettings } from './types';
+import {
+	baseUrl,
+	TargetError,
+	type Io,
+	type PushIoc,
+	type PushResult,
+	type Target,
+	type TargetResponse,
+	type TargetSettings,
+} from './types';
 
 const PAGE = 1000;
 
@@ -22,53 +31,108 @@ function url(settings: TargetSettings, action: string): string {
 }
 
 function failWhole(response: TargetResponse, settings: TargetSettings): never {
-	if (response.status === 401) throw new TargetError('OPNsense refused the API key and secret (401). Check both in the credential (System → Access → Users → API keys).', true, 401);
+	if (response.status === 401)
+		throw new TargetError(
+			'OPNsense refused the API key and secret (401). Check both in the credential (System → Access → Users → API keys).',
+			true,
+			401,
+		);
 	if (response.status === 403) {
-		throw new TargetError('OPNsense denied access (403): give the API key\'s user the privilege "Firewall: Alias: Edit" (and "Firewall: Aliases").', true, 403);
+		throw new TargetError(
+			'OPNsense denied access (403): give the API key\'s user the privilege "Firewall: Alias: Edit" (and "Firewall: Aliases").',
+			true,
+			403,
+		);
 	}
 	const body = response.body as { status?: string; status_msg?: string } | undefined;
 	if (body?.status === 'failed' && /non existing alias/.test(String(body.status_msg))) {
-		throw new TargetError(`OPNsense has no alias "${aliasOf(settings)}". Create it under Firewall → Aliases (type Host(s) or External (advanced)) and use it in a block rule.`, true);
+		throw new TargetError(
+			`OPNsense has no alias "${aliasOf(settings)}". Create it under Firewall → Aliases (type Host(s) or External (advanced)) and use it in a block rule.`,
+			true,
+		);
 	}
-	throw new TargetError(`OPNsense answered HTTP ${response.status}${body?.status ? ` (${body.status})` : ''}. Check the URL in the credential.`, response.status === 404);
+	throw new TargetError(
+		`OPNsense answered HTTP ${response.status}${body?.status ? ` (${body.status})` : ''}. Check the URL in the credential.`,
+		response.status === 404,
+	);
 }
 
 /** The addresses in the alias now. */
-async function list(io: Io, iocs: PushIoc[], operation: 'add' | 'remove', settings: TargetSettings): Promise<Set<string>> {
-	if (!aliasOf(settings)) throw new TargetError('Set the Alias: the OPNsense alias your block rule uses (e.g. n8n_block).', true);
+async function list(
+	io: Io,
+	iocs: PushIoc[],
+	operation: 'add' | 'remove',
+	settings: TargetSettings,
+): Promise<Set<string>> {
+	if (!aliasOf(settings))
+		throw new TargetError(
+			'Set the Alias: the OPNsense alias your block rule uses (e.g. n8n_block).',
+			true,
+		);
 	const found = new Set<string>();
 	for (let current = 1; ; current++) {
-		const assumed = io.dryRun && operation === 'remove' ? iocs.map((ioc) => ({ ip: ioc.value })) : [];
+		const assumed =
+			io.dryRun && operation === 'remove' ? iocs.map((ioc) => ({ ip: ioc.value })) : [];
 		const response = await io.send({
 			method: 'POST',
 			url: url(settings, 'list'),
 			json: { rowCount: PAGE, current },
 			bucket: 'api',
-			assume: { status: 200, body: { total: assumed.length, rowCount: assumed.length, current: 1, rows: assumed } },
+			assume: {
+				status: 200,
+				body: { total: assumed.length, rowCount: assumed.length, current: 1, rows: assumed },
+			},
 		});
 		if (response.status !== 200) failWhole(response, settings);
 		// Old releases answered a plain sorted array (opnsense/core commit 0529ce6).
 		const body = response.body as { total?: number; rows?: Array<{ ip?: string }> } | string[];
 		const rows = Array.isArray(body) ? body.map((ip) => ({ ip })) : (body?.rows ?? []);
 		for (const row of rows) if (row.ip) found.add(String(row.ip).replace(/\/(32|128)$/, ''));
-		if (Array.isArray(body) || rows.length < PAGE || found.size >= Number(body?.total ?? 0)) return found;
+		if (Array.isArray(body) || rows.length < PAGE || found.size >= Number(body?.total ?? 0))
+			return found;
 	}
 }
 
-async function change(io: Io, batch: PushIoc[], settings: TargetSettings, prepared: unknown, action: 'add' | 'delete'): Promise<Map<string, PushResult>> {
+async function change(
+	io: Io,
+	batch: PushIoc[],
+	settings: TargetSettings,
+	prepared: unknown,
+	action: 'add' | 'delete',
+): Promise<Map<string, PushResult>> {
 	const present = prepared as Set<string>;
 	const results = new Map<string, PushResult>();
 	for (const ioc of batch) {
 		const there = present.has(ioc.value);
 		if ((action === 'add' && there) || (action === 'delete' && !there)) {
-			results.set(ioc.key, { status: action === 'add' ? 'already_present' : 'not_present', target_id: null, ...(action === 'add' ? { expires_at: null } : {}) });
+			results.set(ioc.key, {
+				status: action === 'add' ? 'already_present' : 'not_present',
+				target_id: null,
+				...(action === 'add' ? { expires_at: null } : {}),
+			});
 			continue;
 		}
-		const response = await io.send({ method: 'POST', url: url(settings, action), json: { address: ioc.value }, bucket: 'api', entries: 1, assume: { status: 200, body: { status: 'done' } } });
+		const response = await io.send({
+			method: 'POST',
+			url: url(settings, action),
+			json: { address: ioc.value },
+			bucket: 'api',
+			entries: 1,
+			assume: { status: 200, body: { status: 'done' } },
+		});
 		const status = (response.body as { status?: string } | undefined)?.status;
 		if (response.status !== 200 || status === 'failed') failWhole(response, settings);
-		if (status === 'done') results.set(ioc.key, { status: action === 'add' ? 'added' : 'removed', target_id: null, ...(action === 'add' ? { expires_at: null } : {}) });
-		else results.set(ioc.key, { status: 'failed', error: `OPNsense refused ${ioc.value}: ${String(status ?? 'no status')}.` });
+		if (status === 'done')
+			results.set(ioc.key, {
+				status: action === 'add' ? 'added' : 'removed',
+				target_id: null,
+				...(action === 'add' ? { expires_at: null } : {}),
+			});
+		else
+			results.set(ioc.key, {
+				status: 'failed',
+				error: `OPNsense refused ${ioc.value}: ${String(status ?? 'no status')}.`,
+			});
 	}
 	return results;
 }
@@ -81,9 +145,12 @@ export const opnsense: Target = {
 	batch: { add: 1, remove: 1 },
 	buckets: { api: {} },
 	unsupported(ioc) {
-		return ioc.type === 'ip' ? null : `OPNsense aliases hold IP addresses; a ${ioc.type === 'uri' ? 'URL' : 'domain'} cannot be added.`;
+		return ioc.type === 'ip'
+			? null
+			: `OPNsense aliases hold IP addresses; a ${ioc.type === 'uri' ? 'URL' : 'domain'} cannot be added.`;
 	},
 	prepare: async (io, iocs, operation, settings) => await list(io, iocs, operation, settings),
 	add: async (io, batch, settings, prepared) => await change(io, batch, settings, prepared, 'add'),
-	remove: async (io, batch, settings, prepared) => await change(io, batch, settings, prepared, 'delete'),
+	remove: async (io, batch, settings, prepared) =>
+		await change(io, batch, settings, prepared, 'delete'),
 };

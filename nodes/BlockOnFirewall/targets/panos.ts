@@ -13,13 +13,34 @@
  * whether a re-register refreshes a running timeout: an entry that was already there is reported with
  * `expiry_refreshed: false`.
  */
-import { baseUrl, TargetError, type Io, type PushIoc, type PushResult, type Target, type TargetResponse, type TargetSettings } from './types';
+import {
+	baseUrl,
+	TargetError,
+	type Io,
+	type PushIoc,
+	type PushResult,
+	type Target,
+	type TargetResponse,
+	type TargetSettings,
+} from './types';
 
 /** 30 days, the documented maximum timeout. */
 export const PANOS_MAX_TIMEOUT_S = 2_592_000;
 
-const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
-const unxml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+const xml = (s: string) =>
+	s
+		.replace(/&/g, '&amp;')
+		.replace(/</g, '&lt;')
+		.replace(/>/g, '&gt;')
+		.replace(/"/g, '&quot;')
+		.replace(/'/g, '&apos;');
+const unxml = (s: string) =>
+	s
+		.replace(/&lt;/g, '<')
+		.replace(/&gt;/g, '>')
+		.replace(/&quot;/g, '"')
+		.replace(/&apos;/g, "'")
+		.replace(/&amp;/g, '&');
 
 /** Seconds until `expiresAt` (at least 1, at most 30 days), or 0 for no expiry. */
 export function panosTimeout(expiresAt: string | null, now: number): number {
@@ -35,7 +56,8 @@ function tagOf(settings: TargetSettings): string {
 function request(settings: TargetSettings, section: 'register' | 'unregister', batch: PushIoc[]) {
 	const tag = xml(tagOf(settings));
 	const entries = batch.map((ioc) => {
-		if (section === 'unregister') return `<entry ip="${xml(ioc.value)}"><tag><member>${tag}</member></tag></entry>`;
+		if (section === 'unregister')
+			return `<entry ip="${xml(ioc.value)}"><tag><member>${tag}</member></tag></entry>`;
 		const timeout = panosTimeout(ioc.expiresAt, settings.now);
 		// Expiring registrations are not persistent (the pan.dev example; XSOAR: timeout cannot go with persistent).
 		return `<entry ip="${xml(ioc.value)}" persistent="${timeout > 0 ? 0 : 1}"><tag><member timeout="${timeout}">${tag}</member></tag></entry>`;
@@ -49,7 +71,10 @@ function request(settings: TargetSettings, section: 'register' | 'unregister', b
 		form,
 		bucket: 'api',
 		entries: batch.length,
-		assume: { status: 200, body: '<response status="success"><result><uid-response><version>2.0</version><payload/></uid-response></result></response>' },
+		assume: {
+			status: 200,
+			body: '<response status="success"><result><uid-response><version>2.0</version><payload/></uid-response></result></response>',
+		},
 	};
 }
 
@@ -66,7 +91,12 @@ function entryMessages(text: string): Map<string, string[]> {
 /** The `<msg>` text of an error response. */
 function errorText(text: string): string {
 	const msg = /<msg>([\s\S]*?)<\/msg>/.exec(text)?.[1] ?? '';
-	return unxml(msg.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()).slice(0, 300);
+	return unxml(
+		msg
+			.replace(/<[^>]+>/g, ' ')
+			.replace(/\s+/g, ' ')
+			.trim(),
+	).slice(0, 300);
 }
 
 function failWhole(response: TargetResponse, text: string): never {
@@ -79,14 +109,32 @@ function failWhole(response: TargetResponse, text: string): never {
 			403,
 		);
 	}
-	if (response.status >= 400) throw new TargetError(`PAN-OS answered HTTP ${response.status}${msg ? `: ${msg}` : ''}. Check the firewall URL in the credential.`, response.status === 404, response.status);
-	throw new TargetError(`PAN-OS refused the request${code ? ` (error code ${code})` : ''}${msg ? `: ${msg}` : ''}.`, false);
+	if (response.status >= 400)
+		throw new TargetError(
+			`PAN-OS answered HTTP ${response.status}${msg ? `: ${msg}` : ''}. Check the firewall URL in the credential.`,
+			response.status === 404,
+			response.status,
+		);
+	throw new TargetError(
+		`PAN-OS refused the request${code ? ` (error code ${code})` : ''}${msg ? `: ${msg}` : ''}.`,
+		false,
+	);
 }
 
-async function run(io: Io, batch: PushIoc[], settings: TargetSettings, section: 'register' | 'unregister'): Promise<Map<string, PushResult>> {
-	if (!tagOf(settings)) throw new TargetError('Set the Tag: the tag your Dynamic Address Group matches (e.g. n8n-block).', true);
+async function run(
+	io: Io,
+	batch: PushIoc[],
+	settings: TargetSettings,
+	section: 'register' | 'unregister',
+): Promise<Map<string, PushResult>> {
+	if (!tagOf(settings))
+		throw new TargetError(
+			'Set the Tag: the tag your Dynamic Address Group matches (e.g. n8n-block).',
+			true,
+		);
 	const response = await io.send(request(settings, section, batch));
-	const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? '');
+	const text =
+		typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? '');
 	const success = /<response[^>]*status="success"/.test(text);
 	const messages = success ? new Map<string, string[]>() : entryMessages(text);
 	if (!success && (response.status !== 200 || messages.size === 0)) failWhole(response, text);
@@ -96,12 +144,27 @@ async function run(io: Io, batch: PushIoc[], settings: TargetSettings, section: 
 		const timeout = panosTimeout(ioc.expiresAt, settings.now);
 		const expires = timeout > 0 ? new Date(settings.now + timeout * 1000).toISOString() : null;
 		if (section === 'register') {
-			if (said.length === 0) results.set(ioc.key, { status: 'added', target_id: null, expires_at: expires });
-			else if (said.every((m) => m.endsWith('already exists, ignore'))) results.set(ioc.key, { status: 'already_present', target_id: null, expiry_refreshed: false });
-			else results.set(ioc.key, { status: 'failed', error: `PAN-OS refused ${ioc.value}: ${said.join('; ')}` });
+			if (said.length === 0)
+				results.set(ioc.key, { status: 'added', target_id: null, expires_at: expires });
+			else if (said.every((m) => m.endsWith('already exists, ignore')))
+				results.set(ioc.key, {
+					status: 'already_present',
+					target_id: null,
+					expiry_refreshed: false,
+				});
+			else
+				results.set(ioc.key, {
+					status: 'failed',
+					error: `PAN-OS refused ${ioc.value}: ${said.join('; ')}`,
+				});
 		} else if (said.length === 0) results.set(ioc.key, { status: 'removed', target_id: null });
-		else if (said.every((m) => m.endsWith('does not exist, ignore unreg'))) results.set(ioc.key, { status: 'not_present', target_id: null });
-		else results.set(ioc.key, { status: 'failed', error: `PAN-OS refused ${ioc.value}: ${said.join('; ')}` });
+		else if (said.every((m) => m.endsWith('does not exist, ignore unreg')))
+			results.set(ioc.key, { status: 'not_present', target_id: null });
+		else
+			results.set(ioc.key, {
+				status: 'failed',
+				error: `PAN-OS refused ${ioc.value}: ${said.join('; ')}`,
+			});
 	}
 	return results;
 }
@@ -123,4 +186,3 @@ export const panos: Target = {
 	add: async (io, batch, settings) => await run(io, batch, settings, 'register'),
 	remove: async (io, batch, settings) => await run(io, batch, settings, 'unregister'),
 };
-

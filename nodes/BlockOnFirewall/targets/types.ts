@@ -116,12 +116,29 @@ export interface Target {
 	/** Null when the target can block this IoC, else why not (in words an analyst understands). `params` as in `TargetSettings`. */
 	unsupported(ioc: PushIoc, params: IDataObject): string | null;
 	/** Runs once before the batches (e.g. reads what is already on the target). */
-	prepare?(io: Io, iocs: PushIoc[], operation: Operation, settings: TargetSettings): Promise<unknown>;
-	add(io: Io, batch: PushIoc[], settings: TargetSettings, prepared: unknown): Promise<Map<string, PushResult>>;
-	remove(io: Io, batch: PushIoc[], settings: TargetSettings, prepared: unknown): Promise<Map<string, PushResult>>;
+	prepare?(
+		io: Io,
+		iocs: PushIoc[],
+		operation: Operation,
+		settings: TargetSettings,
+	): Promise<unknown>;
+	add(
+		io: Io,
+		batch: PushIoc[],
+		settings: TargetSettings,
+		prepared: unknown,
+	): Promise<Map<string, PushResult>>;
+	remove(
+		io: Io,
+		batch: PushIoc[],
+		settings: TargetSettings,
+		prepared: unknown,
+	): Promise<Map<string, PushResult>>;
 }
 
 /** `url` without trailing slashes, trimmed. */
 export function baseUrl(url: unknown): string {
-	return String(url ?? '').trim().replace(/\/+$/, '');
+	return String(url ?? '')
+		.trim()
+		.replace(/\/+$/, '');
 }

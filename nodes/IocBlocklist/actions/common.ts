@@ -10,4 +10,3 @@ export const ALLOWLIST_PROPERTY: INodeProperties = {
 	description:
 		'Your own networks, domains and URL prefixes, one per line (# starts a comment), the same syntax as in Filter Blockable IoCs. Nothing on it goes on the blocklist or into a feed, even if a row says so.',
 };
-

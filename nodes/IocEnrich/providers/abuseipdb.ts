@@ -52,7 +52,11 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 		status: 'ok',
 		verdict: 'unknown',
 		score: clampScore(score),
-		tags: tagList([data.isTor === true ? 'tor' : undefined, whitelisted ? 'whitelisted' : undefined, usage]),
+		tags: tagList([
+			data.isTor === true ? 'tor' : undefined,
+			whitelisted ? 'whitelisted' : undefined,
+			usage,
+		]),
 		link,
 		lastSeen: isoDate(data.lastReportedAt),
 		evidence,

@@ -12,7 +12,16 @@
  * The Community 429 is the plan's allowance: `{"plan", "rate-limit": "100-lookups/day", "message"}`.
  */
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import { isoDate, malformed, notFound, obj, providerMessage, str, tagList, unexpected } from './util';
+import {
+	isoDate,
+	malformed,
+	notFound,
+	obj,
+	providerMessage,
+	str,
+	tagList,
+	unexpected,
+} from './util';
 
 const NAME = 'GreyNoise';
 
@@ -21,7 +30,10 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 	if (response.statusCode === 404) return notFound({}, link);
 	if (response.statusCode !== 200) return unexpected(NAME, response);
 	const body = obj(response.json);
-	if (!body || (body.noise === undefined && body.riot === undefined && body.classification === undefined)) {
+	if (
+		!body ||
+		(body.noise === undefined && body.riot === undefined && body.classification === undefined)
+	) {
 		return malformed(NAME, response);
 	}
 	const classification = str(body.classification) ?? 'unknown';
@@ -37,7 +49,12 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 		]),
 		link: str(body.link) ?? link,
 		lastSeen: isoDate(body.last_seen),
-		evidence: { noise: body.noise ?? null, riot: body.riot ?? null, classification, name: name ?? null },
+		evidence: {
+			noise: body.noise ?? null,
+			riot: body.riot ?? null,
+			classification,
+			name: name ?? null,
+		},
 	};
 	const who = name && name !== 'unknown' ? ` (${name})` : '';
 	if (classification === 'malicious') {
@@ -61,7 +78,10 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 
 export const greynoise: Provider = {
 	id: 'greynoise',
-	option: { name: 'GreyNoise Community', description: 'IPv4: internet scanners and known benign services (RIOT)' },
+	option: {
+		name: 'GreyNoise Community',
+		description: 'IPv4: internet scanners and known benign services (RIOT)',
+	},
 	displayName: NAME,
 	credentialType: 'iocEnrichGreyNoiseApi',
 	credentialName: 'IoC Enrich: GreyNoise API',
@@ -76,5 +96,6 @@ export const greynoise: Provider = {
 	}),
 	read,
 	quotaExhausted: (response) =>
-		/lookups\/(day|week|month)/i.test(str(obj(response.json)?.['rate-limit']) ?? '') || /daily|week/i.test(providerMessage(response)),
+		/lookups\/(day|week|month)/i.test(str(obj(response.json)?.['rate-limit']) ?? '') ||
+		/daily|week/i.test(providerMessage(response)),
 };

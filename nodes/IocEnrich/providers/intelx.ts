@@ -14,8 +14,27 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { FollowUp, Ioc, Poll, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import { arr, failure, latest, malformed, notFound, num, obj, str, tagList, unexpected, isoDate } from './util';
+import type {
+	FollowUp,
+	Ioc,
+	Poll,
+	Provider,
+	ProviderHttpResponse,
+	ProviderReading,
+} from '../types';
+import {
+	arr,
+	failure,
+	latest,
+	malformed,
+	notFound,
+	num,
+	obj,
+	str,
+	tagList,
+	unexpected,
+	isoDate,
+} from './util';
 
 const NAME = 'Intelligence X';
 
@@ -36,20 +55,43 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 	const id = str(body?.id);
 	const status = num(body?.status);
 	if (!body || status === undefined) return malformed(NAME, response, 'status is missing');
-	if (status === 1) return failure({ code: 'invalid_input', http_status: 200, message: `${NAME} refused the search term (status 1: invalid term)` });
-	if (status === 2) return failure({ code: 'rate_limit', http_status: 200, message: `${NAME} refused the search: too many searches at once (status 2)` });
+	if (status === 1)
+		return failure({
+			code: 'invalid_input',
+			http_status: 200,
+			message: `${NAME} refused the search term (status 1: invalid term)`,
+		});
+	if (status === 2)
+		return failure({
+			code: 'rate_limit',
+			http_status: 200,
+			message: `${NAME} refused the search: too many searches at once (status 2)`,
+		});
 	if (!id || !SEARCH_ID.test(id)) return malformed(NAME, response, 'id is not a search ID');
-	return { status: 'ok', verdict: 'unknown', link: link(ioc), evidence: { search_id: id, records: 0, buckets: [] } };
+	return {
+		status: 'ok',
+		verdict: 'unknown',
+		link: link(ioc),
+		evidence: { search_id: id, records: 0, buckets: [] },
+	};
 }
 
 function poll(id: string, ioc: Ioc): FollowUp {
 	return {
-		request: { method: 'GET', url: '/intelligent/search/result', qs: { id, limit: PAGE }, headers: { Accept: 'application/json' } },
+		request: {
+			method: 'GET',
+			url: '/intelligent/search/result',
+			qs: { id, limit: PAGE },
+			headers: { Accept: 'application/json' },
+		},
 		read(response, reading): ProviderReading | Poll {
 			const body = obj(response.json);
 			const status = num(body?.status);
-			if (!body || status === undefined) return this.unavailable(reading, 'the result has no status');
-			const records = arr(body.records).map(obj).filter((r): r is IDataObject => !!r);
+			if (!body || status === undefined)
+				return this.unavailable(reading, 'the result has no status');
+			const records = arr(body.records)
+				.map(obj)
+				.filter((r): r is IDataObject => !!r);
 			const seen = num(reading.evidence?.records) ?? 0;
 			const buckets = tagList([...arr(reading.evidence?.buckets), ...records.map((r) => r.bucket)]);
 			const so_far: ProviderReading = {
@@ -58,20 +100,29 @@ function poll(id: string, ioc: Ioc): FollowUp {
 				tags: buckets,
 				evidence: { ...reading.evidence, records: seen + records.length, buckets },
 			};
-			if (status === 2) return this.unavailable(reading, 'Intelligence X no longer knows the search ID (status 2)');
-			if (status === 0 || status === 3) return { reading: so_far, next: poll(id, ioc), waitMs: INTELX_POLL_MS };
+			if (status === 2)
+				return this.unavailable(reading, 'Intelligence X no longer knows the search ID (status 2)');
+			if (status === 0 || status === 3)
+				return { reading: so_far, next: poll(id, ioc), waitMs: INTELX_POLL_MS };
 			// status 1: no more results.
 			const total = num(so_far.evidence?.records) ?? 0;
 			if (total === 0) return notFound({ search_id: id, records: 0 }, link(ioc));
 			return so_far;
 		},
-		unavailable: (reading, why) => ({ ...reading, evidence: { ...reading.evidence, incomplete: why } }),
+		unavailable: (reading, why) => ({
+			...reading,
+			evidence: { ...reading.evidence, incomplete: why },
+		}),
 	};
 }
 
 export const intelx: Provider = {
 	id: 'intelx',
-	option: { name: 'Intelligence X', description: 'IPs, domains, URLs: mentions in leaks, pastes and darknet (exposure context, paid for commercial use)' },
+	option: {
+		name: 'Intelligence X',
+		description:
+			'IPs, domains, URLs: mentions in leaks, pastes and darknet (exposure context, paid for commercial use)',
+	},
 	displayName: NAME,
 	credentialType: 'iocEnrichIntelxApi',
 	credentialName: 'IoC Enrich: Intelligence X API',
@@ -82,7 +133,18 @@ export const intelx: Provider = {
 	request: (ioc) => ({
 		method: 'POST',
 		url: '/intelligent/search',
-		body: JSON.stringify({ term: ioc.value, buckets: [], lookuplevel: 0, maxresults: PAGE, timeout: 5, datefrom: '', dateto: '', sort: 2, media: 0, terminate: [] }),
+		body: JSON.stringify({
+			term: ioc.value,
+			buckets: [],
+			lookuplevel: 0,
+			maxresults: PAGE,
+			timeout: 5,
+			datefrom: '',
+			dateto: '',
+			sort: 2,
+			media: 0,
+			terminate: [],
+		}),
 		headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
 	}),
 	read,

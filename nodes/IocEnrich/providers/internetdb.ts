@@ -6,7 +6,10 @@ const DEFAULT_URL = 'https://internetdb.shodan.io';
 
 export const internetdb: Provider = {
 	id: 'internetdb',
-	option: { name: 'Shodan InternetDB (No Key)', description: 'IPs: open ports and tags, keyless, non-commercial use' },
+	option: {
+		name: 'Shodan InternetDB (No Key)',
+		description: 'IPs: open ports and tags, keyless, non-commercial use',
+	},
 	displayName: 'Shodan InternetDB',
 	defaultBaseUrl: DEFAULT_URL,
 	baseUrlSetting: 'internetDbUrl',
@@ -16,7 +19,8 @@ export const internetdb: Provider = {
 			name: 'internetDbUrl',
 			type: 'string',
 			default: DEFAULT_URL,
-			description: 'Keyless InternetDB has no credential; point this at a mirror or test server if needed',
+			description:
+				'Keyless InternetDB has no credential; point this at a mirror or test server if needed',
 		},
 	],
 	supports: ['ipv4', 'ipv6'],

@@ -10,7 +10,18 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { parsePsl } from '../../shared/ioc/vendor';
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import { arr, latest, isoDate, malformed, notFound, num, obj, str, tagList, unexpected } from './util';
+import {
+	arr,
+	latest,
+	isoDate,
+	malformed,
+	notFound,
+	num,
+	obj,
+	str,
+	tagList,
+	unexpected,
+} from './util';
 
 const NAME = 'AlienVault OTX';
 
@@ -41,10 +52,16 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 	const pulseInfo = obj(body?.pulse_info);
 	if (!body || !pulseInfo) return malformed(NAME, response);
 
-	const pulses = arr(pulseInfo.pulses).map(obj).filter((p): p is IDataObject => !!p);
+	const pulses = arr(pulseInfo.pulses)
+		.map(obj)
+		.filter((p): p is IDataObject => !!p);
 	const count = num(pulseInfo.count) ?? pulses.length;
-	const validation = arr(body.validation).map(obj).filter((v): v is IDataObject => !!v);
-	const families = pulses.flatMap((p) => arr(p.malware_families).map((f) => str(obj(f)?.display_name) ?? str(f)));
+	const validation = arr(body.validation)
+		.map(obj)
+		.filter((v): v is IDataObject => !!v);
+	const families = pulses.flatMap((p) =>
+		arr(p.malware_families).map((f) => str(obj(f)?.display_name) ?? str(f)),
+	);
 	const evidence = {
 		pulse_count: count,
 		validation: validation.map((v) => str(v.name) ?? str(v.message) ?? str(v.source) ?? 'listed'),
@@ -67,7 +84,9 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 	} else {
 		reading.verdict = 'suspicious';
 		const named = tagList(families).slice(0, 3);
-		reading.reasons = [`${NAME}: in ${count} pulse${count === 1 ? '' : 's'}${named.length ? ` (${named.join(', ')})` : ''}`];
+		reading.reasons = [
+			`${NAME}: in ${count} pulse${count === 1 ? '' : 's'}${named.length ? ` (${named.join(', ')})` : ''}`,
+		];
 	}
 	return reading;
 }

@@ -15,13 +15,28 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import { arr, failure, malformed, notFound, obj, providerMessage, str, tagList, unexpected } from './util';
+import {
+	arr,
+	failure,
+	malformed,
+	notFound,
+	obj,
+	providerMessage,
+	str,
+	tagList,
+	unexpected,
+} from './util';
 
 const NAME = 'Google Safe Browsing';
 
 export const SAFE_BROWSING_BATCH = 500;
 
-const THREAT_TYPES = ['MALWARE', 'SOCIAL_ENGINEERING', 'UNWANTED_SOFTWARE', 'POTENTIALLY_HARMFUL_APPLICATION'];
+const THREAT_TYPES = [
+	'MALWARE',
+	'SOCIAL_ENGINEERING',
+	'UNWANTED_SOFTWARE',
+	'POTENTIALLY_HARMFUL_APPLICATION',
+];
 
 function urlOf(ioc: Ioc): string {
 	return ioc.type === 'domain' ? `http://${ioc.value}/` : ioc.value;
@@ -51,7 +66,8 @@ function request(iocs: readonly Ioc[]) {
 function readMany(response: ProviderHttpResponse, iocs: readonly Ioc[]): ProviderReading[] {
 	const body = obj(response.json);
 	if (!body) return iocs.map(() => malformed(NAME, response, 'the answer is not an object'));
-	if (body.matches !== undefined && !Array.isArray(body.matches)) return iocs.map(() => malformed(NAME, response, 'matches is not a list'));
+	if (body.matches !== undefined && !Array.isArray(body.matches))
+		return iocs.map(() => malformed(NAME, response, 'matches is not a list'));
 	const byUrl = new Map<string, IDataObject[]>();
 	for (const match of arr(body.matches).map(obj)) {
 		const url = str(obj(match?.threat)?.url);
@@ -67,14 +83,23 @@ function readMany(response: ProviderHttpResponse, iocs: readonly Ioc[]): Provide
 			tags: threats,
 			link: link(ioc),
 			reasons: [`${NAME}: listed as ${threats.join(', ')}`],
-			evidence: { matches: matches.length, threat_types: threats, platforms: tagList(matches.map((m) => m.platformType)), checked_as: urlOf(ioc) },
+			evidence: {
+				matches: matches.length,
+				threat_types: threats,
+				platforms: tagList(matches.map((m) => m.platformType)),
+				checked_as: urlOf(ioc),
+			},
 		};
 	});
 }
 
 function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 	if (response.statusCode === 400 && /API key/i.test(providerMessage(response))) {
-		return failure({ code: 'auth', http_status: 400, message: `${NAME} refused the API key: ${providerMessage(response)}` });
+		return failure({
+			code: 'auth',
+			http_status: 400,
+			message: `${NAME} refused the API key: ${providerMessage(response)}`,
+		});
 	}
 	if (response.statusCode !== 200) return unexpected(NAME, response);
 	return readMany(response, [ioc])[0];
@@ -82,7 +107,10 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 
 export const safebrowsing: Provider = {
 	id: 'safebrowsing',
-	option: { name: 'Google Safe Browsing', description: 'URLs, domains: Google\'s malware and phishing lists (non-commercial use)' },
+	option: {
+		name: 'Google Safe Browsing',
+		description: "URLs, domains: Google's malware and phishing lists (non-commercial use)",
+	},
 	displayName: NAME,
 	credentialType: 'iocEnrichSafeBrowsingApi',
 	credentialName: 'IoC Enrich: Google Safe Browsing API',

@@ -22,7 +22,8 @@ export function readHost(name: string, response: ProviderHttpResponse, ioc: Ioc)
 		vulns: tagList(vulns),
 		hostnames: tagList(arr(body.hostnames)),
 	};
-	for (const field of ['org', 'isp', 'asn', 'os', 'country_code']) if (str(body[field])) evidence[field] = body[field];
+	for (const field of ['org', 'isp', 'asn', 'os', 'country_code'])
+		if (str(body[field])) evidence[field] = body[field];
 	if (num(body.vulns_count) !== undefined) evidence.vulns_count = body.vulns_count;
 	const bad = tags.filter((t) => COMPROMISE_TAGS.includes(t.toLowerCase()));
 	return {

@@ -5,7 +5,20 @@
  */
 import * as z from '../../shared/zod';
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import { ABUSECH_KEY_REFUSED, arr, earliest, failure, isoDate, latest, notFound, num, parseAnswer, str, tagList, unexpected } from './util';
+import {
+	ABUSECH_KEY_REFUSED,
+	arr,
+	earliest,
+	failure,
+	isoDate,
+	latest,
+	notFound,
+	num,
+	parseAnswer,
+	str,
+	tagList,
+	unexpected,
+} from './util';
 
 const NAME = 'ThreatFox';
 
@@ -49,9 +62,12 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 	const found = parseAnswer(NAME, MATCHES, response);
 	if (found.reading) return found.reading;
 	const entries = found.body.data.filter((entry) => matches(entry, ioc));
-	if (entries.length === 0) return notFound({ query_status: status, near_matches: found.body.data.length }, link);
+	if (entries.length === 0)
+		return notFound({ query_status: status, near_matches: found.body.data.length }, link);
 
-	const best = entries.reduce((a, b) => ((num(b.confidence_level) ?? 0) > (num(a.confidence_level) ?? 0) ? b : a));
+	const best = entries.reduce((a, b) =>
+		(num(b.confidence_level) ?? 0) > (num(a.confidence_level) ?? 0) ? b : a,
+	);
 	const confidence = num(best.confidence_level) ?? 0;
 	const threat = str(best.threat_type) ?? 'listed';
 	const malware = str(best.malware_printable);
@@ -78,7 +94,10 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 
 export const threatfox: Provider = {
 	id: 'threatfox',
-	option: { name: 'ThreatFox (abuse.ch)', description: 'IPs, domains, URLs, MD5/SHA256: C2 and payload IoCs with confidence' },
+	option: {
+		name: 'ThreatFox (abuse.ch)',
+		description: 'IPs, domains, URLs, MD5/SHA256: C2 and payload IoCs with confidence',
+	},
 	pickedByDefault: true,
 	displayName: NAME,
 	credentialType: 'iocEnrichAbuseChApi',

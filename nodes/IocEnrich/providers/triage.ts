@@ -15,7 +15,18 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { FollowUp, Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import { arr, clampScore, isoDate, malformed, notFound, num, obj, str, tagList, unexpected } from './util';
+import {
+	arr,
+	clampScore,
+	isoDate,
+	malformed,
+	notFound,
+	num,
+	obj,
+	str,
+	tagList,
+	unexpected,
+} from './util';
 
 const NAME = 'Triage';
 
@@ -32,7 +43,8 @@ const OPERATOR: Record<string, string> = {
 /** Sample IDs look like `250101-abcdef1234`; anything else is not put in a path. */
 const SAMPLE_ID = /^[0-9]{6}-[0-9a-z]{6,16}$/i;
 
-const C2_ONLY = 'Triage matches URLs, domains and IPs only against C2 addresses extracted from malware configurations';
+const C2_ONLY =
+	'Triage matches URLs, domains and IPs only against C2 addresses extracted from malware configurations';
 
 function isNetwork(ioc: Ioc): boolean {
 	return ioc.type === 'url' || ioc.type === 'domain' || ioc.type === 'ipv4' || ioc.type === 'ipv6';
@@ -46,7 +58,9 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 	if (response.statusCode !== 200) return unexpected(NAME, response);
 	const body = obj(response.json);
 	if (!body || !Array.isArray(body.data)) return malformed(NAME, response, 'data is not a list');
-	const samples = arr(body.data).map(obj).filter((s): s is IDataObject => !!s && !!str(s.id));
+	const samples = arr(body.data)
+		.map(obj)
+		.filter((s): s is IDataObject => !!s && !!str(s.id));
 	const scope = isNetwork(ioc) ? { matched_in: 'c2_config', note: C2_ONLY } : {};
 	if (samples.length === 0) return notFound({ samples: 0, ...scope }, searchLink(ioc));
 	const best = samples.find((s) => s.status === 'reported') ?? samples[0];
@@ -73,11 +87,16 @@ function followUp(first: ProviderReading, ioc: Ioc): FollowUp | undefined {
 	const id = str(first.evidence?.sample_id);
 	if (!id || !SAMPLE_ID.test(id)) return undefined;
 	return {
-		request: { method: 'GET', url: `/samples/${id}/overview.json`, headers: { Accept: 'application/json' } },
+		request: {
+			method: 'GET',
+			url: `/samples/${id}/overview.json`,
+			headers: { Accept: 'application/json' },
+		},
 		read(response, reading) {
 			const analysis = obj(obj(response.json)?.analysis);
 			const score = num(analysis?.score);
-			if (!analysis || score === undefined) return this.unavailable(reading, 'the overview has no analysis.score');
+			if (!analysis || score === undefined)
+				return this.unavailable(reading, 'the overview has no analysis.score');
 			const families = tagList(arr(analysis.family));
 			const out: ProviderReading = {
 				...reading,
@@ -96,13 +115,19 @@ function followUp(first: ProviderReading, ioc: Ioc): FollowUp | undefined {
 			}
 			return out;
 		},
-		unavailable: (reading, why) => ({ ...reading, evidence: { ...reading.evidence, overview: `not available: ${why}` } }),
+		unavailable: (reading, why) => ({
+			...reading,
+			evidence: { ...reading.evidence, overview: `not available: ${why}` },
+		}),
 	};
 }
 
 export const triage: Provider = {
 	id: 'triage',
-	option: { name: 'Triage (Recorded Future Sandbox)', description: 'Hashes: sandbox score and family; URLs, domains, IPs: C2 from malware configs' },
+	option: {
+		name: 'Triage (Recorded Future Sandbox)',
+		description: 'Hashes: sandbox score and family; URLs, domains, IPs: C2 from malware configs',
+	},
 	displayName: NAME,
 	credentialType: 'iocEnrichTriageApi',
 	credentialName: 'IoC Enrich: Triage API',

@@ -11,7 +11,21 @@
  * - a payload hash → malicious.
  */
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import { ABUSECH_KEY_REFUSED, arr, failure, FORM_HEADERS, formBody, isoDate, malformed, notFound, num, obj, str, tagList, unexpected } from './util';
+import {
+	ABUSECH_KEY_REFUSED,
+	arr,
+	failure,
+	FORM_HEADERS,
+	formBody,
+	isoDate,
+	malformed,
+	notFound,
+	num,
+	obj,
+	str,
+	tagList,
+	unexpected,
+} from './util';
 
 const NAME = 'URLhaus';
 
@@ -51,7 +65,11 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 	if (status === 'no_results') return notFound({ query_status: status });
 	if (status !== 'ok') {
 		return failure({
-			code: /auth/i.test(status) ? 'auth' : status.startsWith('invalid') ? 'invalid_input' : 'provider_status',
+			code: /auth/i.test(status)
+				? 'auth'
+				: status.startsWith('invalid')
+					? 'invalid_input'
+					: 'provider_status',
 			http_status: 200,
 			message: `${NAME} answered query_status "${status.slice(0, 80)}"`,
 		});
@@ -64,13 +82,20 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 		const listing = blocklisting(body.blacklists);
 		return {
 			status: 'ok',
-			verdict: urlStatus === 'online' || listing.meaning === 'malicious' ? 'malicious' : 'suspicious',
+			verdict:
+				urlStatus === 'online' || listing.meaning === 'malicious' ? 'malicious' : 'suspicious',
 			tags: tagList([threat, ...arr(body.tags)]),
 			link,
 			firstSeen: isoDate(body.date_added),
 			lastSeen: isoDate(body.last_online),
 			reasons: [`${NAME}: ${threat} URL, ${urlStatus}${listed(listing)}`],
-			evidence: { url_status: urlStatus, threat, blocklisted: listing.meaning, blacklists: obj(body.blacklists) ?? null, payloads: arr(body.payloads).length },
+			evidence: {
+				url_status: urlStatus,
+				threat,
+				blocklisted: listing.meaning,
+				blacklists: obj(body.blacklists) ?? null,
+				payloads: arr(body.payloads).length,
+			},
 		};
 	}
 
@@ -84,8 +109,14 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 			link,
 			firstSeen: isoDate(body.firstseen),
 			lastSeen: isoDate(body.lastseen),
-			reasons: [`${NAME}: malware payload${signature ? ` (${signature})` : ''} served by ${num(body.url_count) ?? 0} URLs`],
-			evidence: { signature: signature ?? null, file_type: fileType ?? null, url_count: num(body.url_count) ?? 0 },
+			reasons: [
+				`${NAME}: malware payload${signature ? ` (${signature})` : ''} served by ${num(body.url_count) ?? 0} URLs`,
+			],
+			evidence: {
+				signature: signature ?? null,
+				file_type: fileType ?? null,
+				url_count: num(body.url_count) ?? 0,
+			},
 		};
 	}
 
@@ -102,21 +133,45 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 		link,
 		firstSeen: isoDate(body.firstseen),
 		reasons: [`${NAME}: host of ${count} malware URLs (${online} online)${listed(listing)}`],
-		evidence: { url_count: count, online, blocklisted: listing.meaning, blacklists: obj(body.blacklists) ?? null },
+		evidence: {
+			url_count: count,
+			online,
+			blocklisted: listing.meaning,
+			blacklists: obj(body.blacklists) ?? null,
+		},
 	};
 }
 
 function request(ioc: Ioc) {
-	if (ioc.type === 'url') return { method: 'POST' as const, url: '/url/', body: formBody({ url: ioc.value }), headers: FORM_HEADERS };
+	if (ioc.type === 'url')
+		return {
+			method: 'POST' as const,
+			url: '/url/',
+			body: formBody({ url: ioc.value }),
+			headers: FORM_HEADERS,
+		};
 	if (ioc.type === 'md5' || ioc.type === 'sha256') {
-		return { method: 'POST' as const, url: '/payload/', body: formBody({ [`${ioc.type}_hash`]: ioc.value }), headers: FORM_HEADERS };
+		return {
+			method: 'POST' as const,
+			url: '/payload/',
+			body: formBody({ [`${ioc.type}_hash`]: ioc.value }),
+			headers: FORM_HEADERS,
+		};
 	}
-	return { method: 'POST' as const, url: '/host/', body: formBody({ host: ioc.value }), headers: FORM_HEADERS };
+	return {
+		method: 'POST' as const,
+		url: '/host/',
+		body: formBody({ host: ioc.value }),
+		headers: FORM_HEADERS,
+	};
 }
 
 export const urlhaus: Provider = {
 	id: 'urlhaus',
-	option: { name: 'URLhaus (abuse.ch)', description: 'URLs, hosts, payload hashes: malware distribution' },
+	option: {
+		name: 'URLhaus (abuse.ch)',
+		description: 'URLs, hosts, payload hashes: malware distribution',
+	},
 	pickedByDefault: true,
 	displayName: NAME,
 	credentialType: 'iocEnrichAbuseChApi',

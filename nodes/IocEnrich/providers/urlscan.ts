@@ -15,7 +15,18 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { canonicalIPv6 } from '../../shared/ioc/ip';
 import type { FollowUp, Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import { arr, header, isoDate, malformed, notFound, num, obj, str, tagList, unexpected } from './util';
+import {
+	arr,
+	header,
+	isoDate,
+	malformed,
+	notFound,
+	num,
+	obj,
+	str,
+	tagList,
+	unexpected,
+} from './util';
 
 const NAME = 'urlscan.io';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -64,7 +75,9 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 	if (response.statusCode !== 200) return unexpected(NAME, response);
 	const body = obj(response.json);
 	if (!body || !Array.isArray(body.results)) return malformed(NAME, response);
-	const results = arr(body.results).map(obj).filter((r): r is IDataObject => !!r);
+	const results = arr(body.results)
+		.map(obj)
+		.filter((r): r is IDataObject => !!r);
 	const total = num(body.total) ?? results.length;
 	const hash = ioc.type === 'sha256';
 	const hits = hash ? results : results.filter((r) => isScanOf(r, ioc));
@@ -89,7 +102,9 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 		tags: tagList(hits.flatMap((r) => arr(obj(r.task)?.tags))),
 		link: latest.uuid ? `https://urlscan.io/result/${latest.uuid}/` : link,
 		lastSeen: isoDate(task.time),
-		evidence: hash ? { total, loaded_by: hits.length, latest } : { total, scans: hits.length, latest },
+		evidence: hash
+			? { total, loaded_by: hits.length, latest }
+			: { total, scans: hits.length, latest },
 	};
 }
 
@@ -98,28 +113,45 @@ function followUp(reading: ProviderReading, ioc: Ioc): FollowUp | undefined {
 	if (ioc.type === 'sha256' || !uuid || !UUID.test(uuid)) return undefined;
 	const time = str(obj(reading.evidence?.latest)?.time)?.slice(0, 10);
 	return {
-		request: { method: 'GET', url: `/api/v1/result/${uuid}/`, headers: { Accept: 'application/json' } },
+		request: {
+			method: 'GET',
+			url: `/api/v1/result/${uuid}/`,
+			headers: { Accept: 'application/json' },
+		},
 		read(response, first) {
 			const overall = obj(obj(obj(response.json)?.verdicts)?.overall);
 			if (!overall) return this.unavailable(first, 'the result has no verdicts');
 			const malicious = overall.malicious === true;
 			const labels = tagList([...arr(overall.categories), ...arr(overall.brands)]);
-			const verdicts = { malicious, score: num(overall.score) ?? null, categories: tagList(arr(overall.categories)), brands: tagList(arr(overall.brands)) };
+			const verdicts = {
+				malicious,
+				score: num(overall.score) ?? null,
+				categories: tagList(arr(overall.categories)),
+				brands: tagList(arr(overall.brands)),
+			};
 			const reading: ProviderReading = { ...first, evidence: { ...first.evidence, verdicts } };
 			if (malicious) {
 				reading.verdict = 'suspicious';
 				reading.tags = tagList([...labels, ...(first.tags ?? [])]);
-				reading.reasons = [`${NAME}: its latest scan${time ? ` (${time})` : ''} was classified malicious${labels.length ? ` (${labels.join('; ')})` : ''}`];
+				reading.reasons = [
+					`${NAME}: its latest scan${time ? ` (${time})` : ''} was classified malicious${labels.length ? ` (${labels.join('; ')})` : ''}`,
+				];
 			}
 			return reading;
 		},
-		unavailable: (first, why) => ({ ...first, evidence: { ...first.evidence, verdicts: `not available: ${why}` } }),
+		unavailable: (first, why) => ({
+			...first,
+			evidence: { ...first.evidence, verdicts: `not available: ${why}` },
+		}),
 	};
 }
 
 export const urlscan: Provider = {
 	id: 'urlscan',
-	option: { name: 'urlscan.io Search', description: 'IPs, domains, URLs, SHA256: earlier public scans (search only)' },
+	option: {
+		name: 'urlscan.io Search',
+		description: 'IPs, domains, URLs, SHA256: earlier public scans (search only)',
+	},
 	displayName: NAME,
 	credentialType: 'iocEnrichUrlscanApi',
 	credentialName: 'IoC Enrich: urlscan.io API',

@@ -7,7 +7,9 @@ import type { ProviderError, ProviderHttpResponse, ProviderReading } from '../ty
 export const MAX_TAGS = 20;
 
 export function obj(value: unknown): IDataObject | undefined {
-	return value && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : undefined;
+	return value && typeof value === 'object' && !Array.isArray(value)
+		? (value as IDataObject)
+		: undefined;
 }
 
 export function arr(value: unknown): unknown[] {
@@ -20,7 +22,8 @@ export function str(value: unknown): string | undefined {
 
 export function num(value: unknown): number | undefined {
 	if (typeof value === 'number' && Number.isFinite(value)) return value;
-	if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+	if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
+		return Number(value);
 	return undefined;
 }
 
@@ -43,10 +46,14 @@ export function tagList(values: unknown[]): string[] {
  * is UTC: Shodan's `last_update` ("2021-01-21T12:25:37.046447") and MalwareBazaar's `first_seen`
  * ("2021-07-05 09:11:24") are, and `Date.parse` would read them as the server's local time. */
 export function isoDate(value: unknown): string | undefined {
-	if (typeof value === 'number' && Number.isFinite(value) && value > 0) return new Date(value * 1000).toISOString();
+	if (typeof value === 'number' && Number.isFinite(value) && value > 0)
+		return new Date(value * 1000).toISOString();
 	if (typeof value !== 'string' || value.trim() === '') return undefined;
 	// abuse.ch writes "2024-01-02 03:04:05 UTC"
-	let text = value.trim().replace(/ UTC$/, 'Z').replace(/^(\d{4}-\d{2}-\d{2}) /, '$1T');
+	let text = value
+		.trim()
+		.replace(/ UTC$/, 'Z')
+		.replace(/^(\d{4}-\d{2}-\d{2}) /, '$1T');
 	if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)) text += 'Z';
 	const time = Date.parse(text);
 	return Number.isNaN(time) ? undefined : new Date(time).toISOString();
@@ -57,7 +64,10 @@ export function earliest(dates: Array<string | undefined>): string | undefined {
 }
 
 export function latest(dates: Array<string | undefined>): string | undefined {
-	return dates.filter((d): d is string => !!d).sort().pop();
+	return dates
+		.filter((d): d is string => !!d)
+		.sort()
+		.pop();
 }
 
 export const notFound = (evidence: IDataObject = {}, link?: string): ProviderReading => ({
@@ -89,7 +99,11 @@ export function providerMessage(response: ProviderHttpResponse): string {
 }
 
 /** A 2xx whose body is not the JSON the provider documents; `field` names what is missing or wrong. */
-export function malformed(name: string, response: ProviderHttpResponse, field?: string): ProviderReading {
+export function malformed(
+	name: string,
+	response: ProviderHttpResponse,
+	field?: string,
+): ProviderReading {
 	return failure({
 		code: 'malformed',
 		http_status: response.statusCode,
@@ -111,7 +125,9 @@ export function parseAnswer<S extends Schema>(
 	const problems = shapeProblems(schema, response.json);
 	if (!problems) return { body: response.json as Infer<S> };
 	const [first] = problems;
-	return { reading: malformed(name, response, `${first.field || 'the whole answer'}: ${first.problem}`) };
+	return {
+		reading: malformed(name, response, `${first.field || 'the whole answer'}: ${first.problem}`),
+	};
 }
 
 /** Any status the provider file does not expect. */
@@ -137,4 +153,7 @@ export function formBody(fields: Record<string, string>): string {
 /** abuse.ch answers a refused Auth-Key with 401 or 403 (and sometimes 200 + `unknown_auth_key`, read as `auth`). */
 export const ABUSECH_KEY_REFUSED: readonly number[] = [401, 403];
 
-export const FORM_HEADERS = { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' };
+export const FORM_HEADERS = {
+	'Content-Type': 'application/x-www-form-urlencoded',
+	Accept: 'application/json',
+};

@@ -10,7 +10,19 @@ import type { IDataObject } from 'n8n-workflow';
 
 import * as z from '../../shared/zod';
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import { arr, clampScore, isoDate, notFound, num, obj, parseAnswer, providerMessage, str, tagList, unexpected } from './util';
+import {
+	arr,
+	clampScore,
+	isoDate,
+	notFound,
+	num,
+	obj,
+	parseAnswer,
+	providerMessage,
+	str,
+	tagList,
+	unexpected,
+} from './util';
 
 const NAME = 'VirusTotal';
 
@@ -21,7 +33,12 @@ const REPORT = z.looseObject({
 	data: z.looseObject({
 		id: z.optional(z.string()),
 		attributes: z.looseObject({
-			last_analysis_stats: z.looseObject({ malicious: COUNT, suspicious: COUNT, harmless: COUNT, undetected: COUNT }),
+			last_analysis_stats: z.looseObject({
+				malicious: COUNT,
+				suspicious: COUNT,
+				harmless: COUNT,
+				undetected: COUNT,
+			}),
 			reputation: z.optional(z.number()),
 		}),
 	}),
@@ -68,7 +85,8 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 
 	const malicious = num(stats.malicious) ?? 0;
 	const suspicious = num(stats.suspicious) ?? 0;
-	const engines = malicious + suspicious + (num(stats.harmless) ?? 0) + (num(stats.undetected) ?? 0);
+	const engines =
+		malicious + suspicious + (num(stats.harmless) ?? 0) + (num(stats.undetected) ?? 0);
 	const classification = obj(attributes.popular_threat_classification);
 	const label = str(classification?.suggested_threat_label);
 	const tags = tagList([
@@ -111,7 +129,10 @@ function errorCode(response: ProviderHttpResponse): string | undefined {
 
 export const virustotal: Provider = {
 	id: 'virustotal',
-	option: { name: 'VirusTotal', description: 'All types: engine detections (public key: 4 lookups a minute)' },
+	option: {
+		name: 'VirusTotal',
+		description: 'All types: engine detections (public key: 4 lookups a minute)',
+	},
 	displayName: NAME,
 	credentialType: 'iocEnrichVirusTotalApi',
 	credentialName: 'IoC Enrich: VirusTotal API',
@@ -138,5 +159,8 @@ export const virustotal: Provider = {
 	}),
 	read,
 	quotaExhausted: (response) => /daily|monthly/i.test(providerMessage(response)),
-	windowQuota: { pauseMs: 60_000, matches: (response) => errorCode(response) === 'QuotaExceededError' },
+	windowQuota: {
+		pauseMs: 60_000,
+		matches: (response) => errorCode(response) === 'QuotaExceededError',
+	},
 };

@@ -6,11 +6,26 @@ import { exportCsv, exportLines, exportStix } from '../ioc/export';
 import { quote } from '../ioc/text';
 import type { IocItem, NetworkType } from '../ioc/types';
 import { normaliseVerdict, verdictRank } from '../ioc/verdict';
-import { indexRows, isLive, parseTime, STATUS_BLOCK, STATUS_NEVER_BLOCK, type BlocklistRow } from './rows';
+import {
+	indexRows,
+	isLive,
+	parseTime,
+	STATUS_BLOCK,
+	STATUS_NEVER_BLOCK,
+	type BlocklistRow,
+} from './rows';
 
 /** The feed formats. `cisco` is Cisco Secure Firewall Security Intelligence (one entry per line,
  * `#` comments); `cisco_md5` is the MD5 of the `cisco` body, for its optional checksum URL. */
-export const FEED_FORMATS = ['paloalto_edl', 'fortigate', 'cisco', 'cisco_md5', 'plain', 'csv', 'stix'] as const;
+export const FEED_FORMATS = [
+	'paloalto_edl',
+	'fortigate',
+	'cisco',
+	'cisco_md5',
+	'plain',
+	'csv',
+	'stix',
+] as const;
 export type FeedFormat = (typeof FEED_FORMATS)[number];
 
 /**
@@ -106,7 +121,8 @@ export function matchesIfNoneMatch(header: string | undefined, etag: string): bo
 /** Which rows win when there are more than the maximum: highest verdict first, then the most
  * recently seen, then the key (so equal input always gives the same feed). */
 export function winnerOrder(a: BlocklistRow, b: BlocklistRow): number {
-	const byVerdict = verdictRank(normaliseVerdict(b.verdict)) - verdictRank(normaliseVerdict(a.verdict));
+	const byVerdict =
+		verdictRank(normaliseVerdict(b.verdict)) - verdictRank(normaliseVerdict(a.verdict));
 	if (byVerdict !== 0) return byVerdict;
 	const ta = parseTime(a.last_seen)?.getTime() ?? 0;
 	const tb = parseTime(b.last_seen)?.getTime() ?? 0;
@@ -119,7 +135,13 @@ function sourcesOf(row: BlocklistRow): IocItem['sources'] {
 		.split(',')
 		.map((t) => t.trim())
 		.filter(Boolean)
-		.map((t) => (t.startsWith('alert:') ? { alert_id: t.slice(6) } : t.startsWith('sid:') ? { sid: t.slice(4) } : {}))
+		.map((t) =>
+			t.startsWith('alert:')
+				? { alert_id: t.slice(6) }
+				: t.startsWith('sid:')
+					? { sid: t.slice(4) }
+					: {},
+		)
 		.filter((s) => Object.keys(s).length > 0);
 }
 
@@ -151,28 +173,62 @@ export function renderFeed(rows: readonly BlocklistRow[], options: FeedOptions):
 	const live: BlocklistRow[] = [];
 	for (const row of indexRows(rows.filter((r) => r.status !== STATUS_NEVER_BLOCK)).values()) {
 		if (row.status !== STATUS_BLOCK) {
-			held.push({ key: row.key, type: row.type, value: row.value, reason: 'unknown_status', reason_text: `The row's status is ${quote(row.status)}; only "block" rows are served.` });
+			held.push({
+				key: row.key,
+				type: row.type,
+				value: row.value,
+				reason: 'unknown_status',
+				reason_text: `The row's status is ${quote(row.status)}; only "block" rows are served.`,
+			});
 			continue;
 		}
 		if (!isLive(row, options.now)) {
-			if (parseTime(row.expires_at) === null) held.push({ key: row.key, type: row.type, value: row.value, reason: 'invalid_expiry', reason_text: `The row's expires_at ${quote(row.expires_at)} is not a date, so it is not served.` });
+			if (parseTime(row.expires_at) === null)
+				held.push({
+					key: row.key,
+					type: row.type,
+					value: row.value,
+					reason: 'invalid_expiry',
+					reason_text: `The row's expires_at ${quote(row.expires_at)} is not a date, so it is not served.`,
+				});
 			else expired++;
 			continue;
 		}
 		if (neverBlock.has(row.key)) continue;
 		const check = checkBlockable(row.type, row.value, options.allowlist);
 		if (!check.ok) {
-			held.push({ key: row.key, type: row.type, value: row.value, reason: check.reason, reason_text: check.text });
+			held.push({
+				key: row.key,
+				type: row.type,
+				value: row.value,
+				reason: check.reason,
+				reason_text: check.text,
+			});
 			continue;
 		}
-		if (check.type !== row.type || check.value !== row.value || row.key !== `${row.type}:${row.value}`) {
-			held.push({ key: row.key, type: row.type, value: row.value, reason: 'not_normalised', reason_text: `The row's key, type or value was edited: it reads as ${check.type} ${quote(check.value)}. Rows are served only exactly as Prepare Rows wrote them.` });
+		if (
+			check.type !== row.type ||
+			check.value !== row.value ||
+			row.key !== `${row.type}:${row.value}`
+		) {
+			held.push({
+				key: row.key,
+				type: row.type,
+				value: row.value,
+				reason: 'not_normalised',
+				reason_text: `The row's key, type or value was edited: it reads as ${check.type} ${quote(check.value)}. Rows are served only exactly as Prepare Rows wrote them.`,
+			});
 			continue;
 		}
 		if (check.type === options.type) live.push(row);
 	}
 	live.sort(winnerOrder);
-	const limit = options.maxEntries === undefined || options.maxEntries === 0 ? DEFAULT_MAX_ENTRIES[options.format] : options.maxEntries < 0 ? 0 : options.maxEntries;
+	const limit =
+		options.maxEntries === undefined || options.maxEntries === 0
+			? DEFAULT_MAX_ENTRIES[options.format]
+			: options.maxEntries < 0
+				? 0
+				: options.maxEntries;
 	const served = limit > 0 ? live.slice(0, limit) : live;
 	const body = render(served, options.format);
 	const etag = etagOf(body);
@@ -190,7 +246,8 @@ export function renderFeed(rows: readonly BlocklistRow[], options: FeedOptions):
 }
 
 function render(rows: readonly BlocklistRow[], format: FeedFormat): string {
-	if (format === 'cisco_md5') return `${createHash('md5').update(render(rows, 'cisco'), 'utf8').digest('hex')}\n`;
+	if (format === 'cisco_md5')
+		return `${createHash('md5').update(render(rows, 'cisco'), 'utf8').digest('hex')}\n`;
 	// renderFeed checked every row with checkBlockable already; these exporters re-check and throw
 	// on a row they refuse, which fails the feed (5xx) rather than shrinking it.
 	const items = rows.map(asItem);

@@ -32,7 +32,18 @@ export interface BlocklistRow {
 
 /** The Data Table's columns, in order: what the README and the test set-up create. */
 export const BLOCKLIST_COLUMNS: readonly (keyof BlocklistRow)[] = [
-	'key', 'type', 'value', 'verdict', 'status', 'first_seen', 'last_seen', 'expires_at', 'sources', 'reason', 'added_by', 'note',
+	'key',
+	'type',
+	'value',
+	'verdict',
+	'status',
+	'first_seen',
+	'last_seen',
+	'expires_at',
+	'sources',
+	'reason',
+	'added_by',
+	'note',
 ];
 
 export const SOURCES_CAP = 20;
@@ -41,7 +52,10 @@ export const STATUS_NEVER_BLOCK = 'never_block';
 
 /** Time to live in hours, by IoC type and verdict. An IP changes hands within days; a domain or
  * URL registered for malware stays bad for longer. */
-export type TtlTable = Record<NetworkType, Record<'malicious' | 'highly suspicious' | 'suspicious' | 'other', number>>;
+export type TtlTable = Record<
+	NetworkType,
+	Record<'malicious' | 'highly suspicious' | 'suspicious' | 'other', number>
+>;
 
 export const DEFAULT_TTL_HOURS: TtlTable = {
 	ip: { malicious: 14 * 24, 'highly suspicious': 7 * 24, suspicious: 3 * 24, other: 24 },
@@ -59,11 +73,19 @@ export interface TtlOverride {
 /** The TTL table with the overrides applied (`any` first, then the specific verdicts). */
 export function ttlTable(overrides: readonly TtlOverride[] = []): TtlTable {
 	const table = JSON.parse(JSON.stringify(DEFAULT_TTL_HOURS)) as TtlTable;
-	const ordered = [...overrides].sort((a, b) => Number(b.verdict === 'any') - Number(a.verdict === 'any'));
+	const ordered = [...overrides].sort(
+		(a, b) => Number(b.verdict === 'any') - Number(a.verdict === 'any'),
+	);
 	for (const { type, verdict, hours } of ordered) {
 		const word = typeFromWord(type);
-		if (word !== 'ip' && word !== 'domain' && word !== 'uri') throw new RangeError(`A time to live is set for ${quote(type)}; the blocklist holds only ip, domain and uri.`);
-		if (!Number.isFinite(hours) || hours <= 0) throw new RangeError(`The time to live for ${word} ${verdict} must be a positive number of hours (got ${hours}).`);
+		if (word !== 'ip' && word !== 'domain' && word !== 'uri')
+			throw new RangeError(
+				`A time to live is set for ${quote(type)}; the blocklist holds only ip, domain and uri.`,
+			);
+		if (!Number.isFinite(hours) || hours <= 0)
+			throw new RangeError(
+				`The time to live for ${word} ${verdict} must be a positive number of hours (got ${hours}).`,
+			);
 		const row = table[word];
 		if (verdict === 'any') for (const k of Object.keys(row) as (keyof typeof row)[]) row[k] = hours;
 		else row[verdictKey(verdict)] = hours;
@@ -71,8 +93,12 @@ export function ttlTable(overrides: readonly TtlOverride[] = []): TtlTable {
 	return table;
 }
 
-function verdictKey(verdict: string | null): 'malicious' | 'highly suspicious' | 'suspicious' | 'other' {
-	return verdict === 'malicious' || verdict === 'highly suspicious' || verdict === 'suspicious' ? verdict : 'other';
+function verdictKey(
+	verdict: string | null,
+): 'malicious' | 'highly suspicious' | 'suspicious' | 'other' {
+	return verdict === 'malicious' || verdict === 'highly suspicious' || verdict === 'suspicious'
+		? verdict
+		: 'other';
 }
 
 export function ttlHours(table: TtlTable, type: NetworkType, verdict: string | null): number {
@@ -88,7 +114,8 @@ export function parseTime(text: unknown): Date | null {
 	return Number.isNaN(date.getTime()) ? null : date;
 }
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
+const str = (v: unknown): string =>
+	typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v);
 
 /** A Data Table row (system columns `id`, `createdAt`, `updatedAt` dropped) as a BlocklistRow. */
 export function asRow(json: Record<string, unknown>): BlocklistRow {
@@ -129,8 +156,18 @@ function sourceTokens(sources: readonly SourceRef[] | undefined): string[] {
 }
 
 /** Sources merged newest first (the new sighting's before the row's), without repeats, capped. */
-export function mergeSources(existing: string, fresh: readonly SourceRef[] | undefined, cap = SOURCES_CAP): string {
-	const tokens = [...sourceTokens(fresh), ...existing.split(',').map((t) => t.trim()).filter(Boolean)]
+export function mergeSources(
+	existing: string,
+	fresh: readonly SourceRef[] | undefined,
+	cap = SOURCES_CAP,
+): string {
+	const tokens = [
+		...sourceTokens(fresh),
+		...existing
+			.split(',')
+			.map((t) => t.trim())
+			.filter(Boolean),
+	]
 		// Tokens are ours; a hand-edited one with a line break or control character is dropped.
 		.filter((t) => !hasForbiddenChar(t));
 	return [...new Set(tokens)].slice(0, cap).join(', ');
@@ -190,7 +227,7 @@ function earlierOf(a: string, b: string): string {
 
 function higherVerdict(a: string, b: string | null): string {
 	const na = normaliseVerdict(a);
-	return verdictRank(b) > verdictRank(na) ? (b as string) : na ?? b ?? '';
+	return verdictRank(b) > verdictRank(na) ? (b as string) : (na ?? b ?? '');
 }
 
 /** Existing rows by key; duplicate rows of one key (two writers raced) merge into one. */
@@ -229,7 +266,11 @@ function defaultReason(verdict: string | null, tagTypes: unknown): string {
  * and an expiry that only moves later (now + the TTL of its type and verdict). A key an analyst
  * marked never_block is refused. Several IoCs with one key give one row.
  */
-export function prepareRows(iocs: readonly IocInput[], existing: readonly BlocklistRow[], options: PrepareOptions): { rows: Prepared[]; refused: Refused[] } {
+export function prepareRows(
+	iocs: readonly IocInput[],
+	existing: readonly BlocklistRow[],
+	options: PrepareOptions,
+): { rows: Prepared[]; refused: Refused[] } {
 	const current = indexRows(existing);
 	const out = new Map<string, Prepared>();
 	const refused: Refused[] = [];
@@ -237,18 +278,33 @@ export function prepareRows(iocs: readonly IocInput[], existing: readonly Blockl
 	iocs.forEach((ioc, input) => {
 		const check = checkBlockable(ioc.type, ioc.value, options.allowlist);
 		if (!check.ok) {
-			refused.push({ type: check.type, value: check.value, reason: 'not_blockable', reason_text: check.text, input });
+			refused.push({
+				type: check.type,
+				value: check.value,
+				reason: 'not_blockable',
+				reason_text: check.text,
+				input,
+			});
 			return;
 		}
 		const key = rowKey(check.type, check.value);
 		const before = out.get(key)?.row ?? current.get(key);
 		if (before?.status === STATUS_NEVER_BLOCK) {
-			refused.push({ type: check.type, value: check.value, reason: 'never_block', reason_text: `An analyst took ${quote(check.value)} off the blocklist and marked it never to block${before.note ? `: ${before.note}` : ''}.`, input });
+			refused.push({
+				type: check.type,
+				value: check.value,
+				reason: 'never_block',
+				reason_text: `An analyst took ${quote(check.value)} off the blocklist and marked it never to block${before.note ? `: ${before.note}` : ''}.`,
+				input,
+			});
 			return;
 		}
 		const verdict = normaliseVerdict(ioc.verdict);
-		const merged = before ? higherVerdict(before.verdict, verdict) : verdict ?? '';
-		const expires = new Date(options.now.getTime() + ttlHours(options.ttl, check.type, normaliseVerdict(merged)) * 3_600_000).toISOString();
+		const merged = before ? higherVerdict(before.verdict, verdict) : (verdict ?? '');
+		const expires = new Date(
+			options.now.getTime() +
+				ttlHours(options.ttl, check.type, normaliseVerdict(merged)) * 3_600_000,
+		).toISOString();
 		const row: BlocklistRow = {
 			key,
 			type: check.type,
@@ -258,14 +314,21 @@ export function prepareRows(iocs: readonly IocInput[], existing: readonly Blockl
 			first_seen: before && parseTime(before.first_seen) ? before.first_seen : now,
 			last_seen: now,
 			expires_at: before ? laterOf(before.expires_at, expires) : expires,
-			sources: mergeSources(before?.sources ?? '', Array.isArray(ioc.sources) ? (ioc.sources as SourceRef[]) : []),
+			sources: mergeSources(
+				before?.sources ?? '',
+				Array.isArray(ioc.sources) ? (ioc.sources as SourceRef[]) : [],
+			),
 			reason: before?.reason || options.reason || defaultReason(verdict, ioc.tag_types),
 			added_by: before?.added_by || options.addedBy,
 			note: before?.note ?? '',
 		};
 		const known = out.get(key);
 		const change: Change = current.has(key) ? 'refreshed' : 'added';
-		out.set(key, { row, change: known?.change ?? change, inputs: [...(known?.inputs ?? []), input] });
+		out.set(key, {
+			row,
+			change: known?.change ?? change,
+			inputs: [...(known?.inputs ?? []), input],
+		});
 	});
 	return { rows: [...out.values()], refused };
 }
@@ -274,10 +337,18 @@ export function prepareRows(iocs: readonly IocInput[], existing: readonly Blockl
  * never_block row that keeps the IoC out of every later Prepare Rows, with who and why. The value
  * is normalised like the rows' (refang, parse) but not held to the blockable rules: an IoC that is
  * allowlisted today may still sit on the list from yesterday. */
-export function unblockRow(type: unknown, value: unknown, options: { neverBlock: boolean; by: string; why: string; now: Date }): { row: BlocklistRow } | { error: string } {
+export function unblockRow(
+	type: unknown,
+	value: unknown,
+	options: { neverBlock: boolean; by: string; why: string; now: Date },
+): { row: BlocklistRow } | { error: string } {
 	const word = typeFromWord(type);
-	if (typeof value !== 'string' || value.trim() === '') return { error: `The value to unblock is missing (got ${quote(str(value))}).` };
-	if (word !== undefined && word !== 'ip' && word !== 'domain' && word !== 'uri') return { error: `The blocklist holds only ip, domain and uri IoCs; got type ${quote(str(type))}.` };
+	if (typeof value !== 'string' || value.trim() === '')
+		return { error: `The value to unblock is missing (got ${quote(str(value))}).` };
+	if (word !== undefined && word !== 'ip' && word !== 'domain' && word !== 'uri')
+		return {
+			error: `The blocklist holds only ip, domain and uri IoCs; got type ${quote(str(type))}.`,
+		};
 	const parsed = parseNetworkValue(value, word as NetworkType | undefined);
 	if (!parsed.ok) return { error: `${quote(value)} ${parsed.problem}.` };
 	const now = options.now.toISOString();

@@ -160,7 +160,8 @@ function addEntry(list: CompiledAllowlist, entry: string): string | null {
 	const name = parseDomainName(entry.replace(/^\*?\./, ''));
 	if (name === null) return 'is not an IP address, CIDR range, domain name or URL prefix';
 	const problem = domainHoldBack(name);
-	if (problem?.reason === 'public_suffix') return 'is a public suffix: it would allowlist every domain registered under it';
+	if (problem?.reason === 'public_suffix')
+		return 'is a public suffix: it would allowlist every domain registered under it';
 	if (problem?.reason === 'invalid') return `${problem.detail}`;
 	if (!list.domains.has(name)) list.domains.set(name, entry);
 	return null;
@@ -171,7 +172,10 @@ function addEntry(list: CompiledAllowlist, entry: string): string | null {
  * their subdomains; `*.example.com` means the same), URL prefixes (anything with a scheme;
  * the scheme itself is not compared, so `https://example.com/safe/` also covers
  * `http://example.com/safe/x`). Bad entries are returned, never silently dropped. */
-export function compileAllowlist(input: string | readonly string[]): { allowlist: Allowlist; errors: AllowlistError[] } {
+export function compileAllowlist(input: string | readonly string[]): {
+	allowlist: Allowlist;
+	errors: AllowlistError[];
+} {
 	const list = new CompiledAllowlist();
 	const errors: AllowlistError[] = [];
 	const lines = typeof input === 'string' ? input.split(/\r?\n/) : input;
@@ -180,7 +184,12 @@ export function compileAllowlist(input: string | readonly string[]): { allowlist
 			if (entry === '') continue;
 			const message = addEntry(list, entry);
 			if (message === null) list.size++;
-			else errors.push({ entry, line: index + 1, message: `Allowlist entry ${JSON.stringify(entry)} ${message}.` });
+			else
+				errors.push({
+					entry,
+					line: index + 1,
+					message: `Allowlist entry ${JSON.stringify(entry)} ${message}.`,
+				});
 		}
 	});
 	for (const [host, pairs] of list.urlPairs) list.urls.set(host, reducePrefixes(pairs));
@@ -193,7 +202,9 @@ export function compileAllowlistOrThrow(input: string | readonly string[]): Allo
 	if (errors.length > 0) {
 		const shown = errors.slice(0, 5).map((error) => `line ${error.line}: ${error.message}`);
 		if (errors.length > 5) shown.push(`… and ${errors.length - 5} more`);
-		throw new Error(`The allowlist has ${errors.length} bad ${errors.length === 1 ? 'entry' : 'entries'}: ${shown.join(' ')}`);
+		throw new Error(
+			`The allowlist has ${errors.length} bad ${errors.length === 1 ? 'entry' : 'entries'}: ${shown.join(' ')}`,
+		);
 	}
 	return allowlist;
 }

@@ -32,9 +32,13 @@ type Check = (merged: Merged) => string | null;
 
 /** Merges the occurrences of one call by (type, normalised value) (IocMerger, merge.ts) and
  * decides each IoC. No cap on Block here: see applyCap. */
-export function decideIocs(occurrences: Iterable<IocOccurrence>, options: DecideOptions = {}): FilterResult {
+export function decideIocs(
+	occurrences: Iterable<IocOccurrence>,
+	options: DecideOptions = {},
+): FilterResult {
 	const minVerdict = options.minVerdict ?? DEFAULT_MIN_VERDICT;
-	if (!isKnownVerdict(minVerdict)) throw new RangeError(`Unknown minimum verdict ${JSON.stringify(minVerdict)}`);
+	if (!isKnownVerdict(minVerdict))
+		throw new RangeError(`Unknown minimum verdict ${JSON.stringify(minVerdict)}`);
 	const minRank = verdictRank(minVerdict);
 	const skipNoVerdict = options.noVerdict === 'skip';
 	const merger = new IocMerger(options.allowlist);
@@ -42,12 +46,20 @@ export function decideIocs(occurrences: Iterable<IocOccurrence>, options: Decide
 	return decideMerged(merger, minVerdict, minRank, skipNoVerdict);
 }
 
-function decideMerged(merger: IocMerger, minVerdict: KnownVerdict, minRank: number, skipNoVerdict: boolean): FilterResult {
+function decideMerged(
+	merger: IocMerger,
+	minVerdict: KnownVerdict,
+	minRank: number,
+	skipNoVerdict: boolean,
+): FilterResult {
 	const valueCheck =
 		(code: ValueReason): Check =>
 		({ held }) =>
 			held?.reason === code ? held.text : null;
-	const checks: Record<Exclude<ReasonCode, 'already_blocked' | 'over_cap' | 'not_exportable'>, Check> = {
+	const checks: Record<
+		Exclude<ReasonCode, 'already_blocked' | 'over_cap' | 'not_exportable'>,
+		Check
+	> = {
 		invalid: valueCheck('invalid'),
 		allowlisted: valueCheck('allowlisted'),
 		safelisted: ({ item }) => (item.safelisted ? (REASON_TEXT.safelisted as string) : null),
@@ -55,13 +67,16 @@ function decideMerged(merger: IocMerger, minVerdict: KnownVerdict, minRank: numb
 		special_use_domain: valueCheck('special_use_domain'),
 		public_suffix: valueCheck('public_suffix'),
 		unsupported_type: valueCheck('unsupported_type'),
-		no_verdict: ({ item }) => (item.verdict === null && skipNoVerdict ? (REASON_TEXT.no_verdict as string) : null),
+		no_verdict: ({ item }) =>
+			item.verdict === null && skipNoVerdict ? (REASON_TEXT.no_verdict as string) : null,
 		below_threshold: ({ item, rank }) =>
-			item.verdict !== null && rank < minRank ? `Verdict ${quote(item.verdict)} is below the minimum verdict ${quote(minVerdict)} for blocking.` : null,
+			item.verdict !== null && rank < minRank
+				? `Verdict ${quote(item.verdict)} is below the minimum verdict ${quote(minVerdict)} for blocking.`
+				: null,
 	};
-	const orderedChecks = REASON_PRECEDENCE.filter((code): code is keyof typeof checks => code in checks).map(
-		(code) => [code, checks[code]] as const,
-	);
+	const orderedChecks = REASON_PRECEDENCE.filter(
+		(code): code is keyof typeof checks => code in checks,
+	).map((code) => [code, checks[code]] as const);
 
 	const result: FilterResult = { block: [], skipped: [] };
 	const merged: Merged = { item: undefined as unknown as IocItem, held: undefined, rank: 0 };

@@ -90,15 +90,25 @@ export type DomainProblem =
 /** Why a well-formed name must not be blocked, or null. */
 export function domainHoldBack(name: string): DomainProblem | null {
 	const zone = findDomainSuffix(name, SPECIAL_USE);
-	if (zone) return { reason: 'special_use_domain', detail: `is in the special-use or internal zone "${zone}"` };
+	if (zone)
+		return {
+			reason: 'special_use_domain',
+			detail: `is in the special-use or internal zone "${zone}"`,
+		};
 	const psl = parsePsl(name, PSL_OPTIONS);
 	if (!psl.isIcann && !psl.isPrivate) {
 		return name.includes('.')
-			? { reason: 'special_use_domain', detail: `is under "${psl.publicSuffix}", a TLD that is not delegated in the public DNS (an internal or reserved name)` }
+			? {
+					reason: 'special_use_domain',
+					detail: `is under "${psl.publicSuffix}", a TLD that is not delegated in the public DNS (an internal or reserved name)`,
+				}
 			: { reason: 'invalid', detail: 'is a single label, not a fully-qualified domain name' };
 	}
 	if (psl.publicSuffix === name) {
-		return { reason: 'public_suffix', detail: 'is a public suffix: blocking it would block every domain registered under it' };
+		return {
+			reason: 'public_suffix',
+			detail: 'is a public suffix: blocking it would block every domain registered under it',
+		};
 	}
 	return null;
 }

@@ -35,7 +35,10 @@ function refusal(item: IocItem, format: ExportFormat): string {
  * malformed entry can do harm on a firewall (PAN-OS once hung commits on bad URL entries).
  * The re-check is checkBlockable, the definition the Filter decides with, so what the Filter puts
  * on Block always passes. One refused item is left out with a reason; the rest are exported. */
-export function partitionExportable(items: readonly IocItem[], format: ExportFormat): { exportable: IocItem[]; skipped: SkippedIoc[] } {
+export function partitionExportable(
+	items: readonly IocItem[],
+	format: ExportFormat,
+): { exportable: IocItem[]; skipped: SkippedIoc[] } {
 	const exportable: IocItem[] = [];
 	const skipped: SkippedIoc[] = [];
 	for (const item of items) {
@@ -50,7 +53,9 @@ function assertBlockable(items: readonly IocItem[], format: ExportFormat, oneTyp
 	for (const item of items) {
 		if (!isExportable(item.type, item.value)) throw new Error(refusal(item, format));
 		if (oneType && item.type !== items[0].type) {
-			throw new Error(`A ${format} list holds one IoC type; got both ${items[0].type} and ${item.type}.`);
+			throw new Error(
+				`A ${format} list holds one IoC type; got both ${items[0].type} and ${item.type}.`,
+			);
 		}
 	}
 }
@@ -66,15 +71,28 @@ export function exportLines(items: readonly IocItem[], format: LineFormat): stri
 
 function linesOf(items: readonly IocItem[], format: LineFormat): string {
 	const lines = new Set<string>();
-	for (const item of items) lines.add(format !== 'plain' && item.type === 'uri' ? item.value.replace(SCHEME, '') : item.value);
+	for (const item of items)
+		lines.add(
+			format !== 'plain' && item.type === 'uri' ? item.value.replace(SCHEME, '') : item.value,
+		);
 	return lines.size === 0 ? '' : `${[...lines].join('\n')}\n`;
 }
 
 export const exportPlain = (items: readonly IocItem[]): string => exportLines(items, 'plain');
-export const exportPaloAltoEdl = (items: readonly IocItem[]): string => exportLines(items, 'paloalto_edl');
-export const exportFortigate = (items: readonly IocItem[]): string => exportLines(items, 'fortigate');
+export const exportPaloAltoEdl = (items: readonly IocItem[]): string =>
+	exportLines(items, 'paloalto_edl');
+export const exportFortigate = (items: readonly IocItem[]): string =>
+	exportLines(items, 'fortigate');
 
-const CSV_COLUMNS = ['type', 'value', 'verdict', 'tag_types', 'sources', 'occurrences', 'classification'] as const;
+const CSV_COLUMNS = [
+	'type',
+	'value',
+	'verdict',
+	'tag_types',
+	'sources',
+	'occurrences',
+	'classification',
+] as const;
 const FORMULA_START = /^[=+\-@\t\r]/;
 const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
 
@@ -93,15 +111,30 @@ export function exportCsv(items: readonly IocItem[]): string {
 function csvOf(items: readonly IocItem[]): string {
 	const rows = [CSV_COLUMNS.join(',')];
 	for (const item of items) {
-		const sources = item.sources.map((source) => [source.alert_id && `alert=${source.alert_id}`, source.sid && `sid=${source.sid}`].filter(Boolean).join(' '));
-		const cells = [item.type, item.value, item.verdict ?? '', item.tag_types.join(';'), sources.join('; '), String(item.occurrences), item.classification ?? ''];
+		const sources = item.sources.map((source) =>
+			[source.alert_id && `alert=${source.alert_id}`, source.sid && `sid=${source.sid}`]
+				.filter(Boolean)
+				.join(' '),
+		);
+		const cells = [
+			item.type,
+			item.value,
+			item.verdict ?? '',
+			item.tag_types.join(';'),
+			sources.join('; '),
+			String(item.occurrences),
+			item.classification ?? '',
+		];
 		rows.push(cells.map(csvCell).join(','));
 	}
 	return `${rows.join('\r\n')}\r\n`;
 }
 
 // Our own UUIDv5 namespace for indicator ids: the same IoC always gets the same id.
-const STIX_NAMESPACE = Uint8Array.from('5e0a1c4e7d3b4f5a9c2e8b1d6f4a3c20'.match(/../g) as string[], (pair) => parseInt(pair, 16));
+const STIX_NAMESPACE = Uint8Array.from(
+	'5e0a1c4e7d3b4f5a9c2e8b1d6f4a3c20'.match(/../g) as string[],
+	(pair) => parseInt(pair, 16),
+);
 
 /** RFC 9562 UUIDv5: SHA-1 of namespace and name, with the version and variant bits set. */
 function uuidV5(name: string): string {
@@ -121,8 +154,14 @@ function stixObjectPath(item: IocItem): string {
 }
 
 function stixTimestamp(timestamp: Date | string | undefined): string {
-	const date = timestamp instanceof Date ? timestamp : typeof timestamp === 'string' ? new Date(timestamp) : undefined;
-	if (!date || Number.isNaN(date.getTime())) throw new RangeError('A STIX export needs a valid timestamp (a Date or an ISO 8601 string).');
+	const date =
+		timestamp instanceof Date
+			? timestamp
+			: typeof timestamp === 'string'
+				? new Date(timestamp)
+				: undefined;
+	if (!date || Number.isNaN(date.getTime()))
+		throw new RangeError('A STIX export needs a valid timestamp (a Date or an ISO 8601 string).');
 	return date.toISOString();
 }
 
@@ -157,13 +196,22 @@ function stixOf(items: readonly IocItem[], options: ExportOptions): string {
 
 /** One blocklist per IoC type present (ip, domain, uri), so the node emits one item per type.
  * Never fails because of one item: what the re-check refuses goes to `skipped`. */
-export function exportBlocklists(items: readonly IocItem[], format: ExportFormat, options: ExportOptions = {}): ExportResult {
+export function exportBlocklists(
+	items: readonly IocItem[],
+	format: ExportFormat,
+	options: ExportOptions = {},
+): ExportResult {
 	const { exportable, skipped } = partitionExportable(items, format);
 	const lists: Blocklist[] = [];
 	for (const iocType of NETWORK_TYPES) {
 		const ofType = exportable.filter((item) => item.type === iocType);
 		if (ofType.length === 0) continue;
-		const text = format === 'csv' ? csvOf(ofType) : format === 'stix' ? stixOf(ofType, options) : linesOf(ofType, format);
+		const text =
+			format === 'csv'
+				? csvOf(ofType)
+				: format === 'stix'
+					? stixOf(ofType, options)
+					: linesOf(ofType, format);
 		lists.push({ iocType, format, text });
 	}
 	return { lists, skipped };

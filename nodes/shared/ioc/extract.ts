@@ -22,14 +22,21 @@ export class IocInputError extends Error {
 }
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-const asString = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+const isObject = (value: unknown): value is Json =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
+const asString = (value: unknown): string | undefined =>
+	typeof value === 'string' && value !== '' ? value : undefined;
 
 /** Reads a dot path (`a.b.0.c`) through own properties only. */
 export function readPath(json: unknown, path: string): unknown {
 	let current: unknown = json;
 	for (const key of path.split('.')) {
-		if (typeof current !== 'object' || current === null || !Object.prototype.hasOwnProperty.call(current, key)) return undefined;
+		if (
+			typeof current !== 'object' ||
+			current === null ||
+			!Object.prototype.hasOwnProperty.call(current, key)
+		)
+			return undefined;
 		current = (current as Json)[key];
 	}
 	return current;
@@ -39,14 +46,23 @@ function sourceOf(json: Json): IocSource | undefined {
 	const alertId = asString(json.alert_id);
 	const sid = asString(json.sid);
 	if (alertId === undefined && sid === undefined) return undefined;
-	return alertId === undefined ? { sid } : sid === undefined ? { alert_id: alertId } : { alert_id: alertId, sid };
+	return alertId === undefined
+		? { sid }
+		: sid === undefined
+			? { alert_id: alertId }
+			: { alert_id: alertId, sid };
 }
 
 const NETWORK_GROUPS = ['ip', 'domain', 'uri'] as const;
 
 // `al.detailed.<group>` carries verdicts; an alert fetched without it (an `fl` projection) still
 // has the plain value lists, which then come without a verdict.
-function fromAlert(al: Json, source: IocSource | undefined, itemIndex: number | undefined, out: IocOccurrence[]): void {
+function fromAlert(
+	al: Json,
+	source: IocSource | undefined,
+	itemIndex: number | undefined,
+	out: IocOccurrence[],
+): void {
 	const detailed = isObject(al.detailed) ? al.detailed : undefined;
 	for (const group of NETWORK_GROUPS) {
 		if (detailed) {
@@ -54,33 +70,53 @@ function fromAlert(al: Json, source: IocSource | undefined, itemIndex: number | 
 			if (!Array.isArray(entries)) continue;
 			for (const entry of entries) {
 				if (isObject(entry)) {
-					out.push({ value: entry.value, type: group, tag_type: asString(entry.type) ?? null, verdict: entry.verdict, source, itemIndex });
+					out.push({
+						value: entry.value,
+						type: group,
+						tag_type: asString(entry.type) ?? null,
+						verdict: entry.verdict,
+						source,
+						itemIndex,
+					});
 				} else out.push({ value: entry, type: group, source, itemIndex });
 			}
 			continue;
 		}
 		const split = [`${group}_dynamic`, `${group}_static`].filter((key) => Array.isArray(al[key]));
-		const lists: Array<[string, string | null]> = split.length > 0 ? split.map((key) => [key, `network.${key.split('_')[1]}.${group}`]) : [[group, null]];
+		const lists: Array<[string, string | null]> =
+			split.length > 0
+				? split.map((key) => [key, `network.${key.split('_')[1]}.${group}`])
+				: [[group, null]];
 		for (const [key, tagType] of lists) {
 			const values = al[key] ?? [];
-			if (Array.isArray(values)) for (const value of values) out.push({ value, type: group, tag_type: tagType, source, itemIndex });
+			if (Array.isArray(values))
+				for (const value of values)
+					out.push({ value, type: group, tag_type: tagType, source, itemIndex });
 		}
 	}
 }
 
 /** The grouped output's `details[tag_type]`: value → what Assemblyline said about it. */
 function detailsOf(details: unknown, tagType: string): Map<unknown, Json> | undefined {
-	if (!isObject(details) || !Object.prototype.hasOwnProperty.call(details, tagType)) return undefined;
+	if (!isObject(details) || !Object.prototype.hasOwnProperty.call(details, tagType))
+		return undefined;
 	const list = details[tagType];
 	if (!Array.isArray(list)) return undefined;
 	const byValue = new Map<unknown, Json>();
-	for (const detail of list) if (isObject(detail) && !byValue.has(detail.value)) byValue.set(detail.value, detail);
+	for (const detail of list)
+		if (isObject(detail) && !byValue.has(detail.value)) byValue.set(detail.value, detail);
 	return byValue;
 }
 
 // `{tag_type: [value…]}` (grouped output, its verdicts in `details`, matched by value so an edited
 // `iocs` list still finds them) or `{tag_type: [[value, verdict, safelisted, classification]…]}` (summary).
-function fromTagMap(map: Json, source: IocSource | undefined, itemIndex: number | undefined, out: IocOccurrence[], details?: unknown): void {
+function fromTagMap(
+	map: Json,
+	source: IocSource | undefined,
+	itemIndex: number | undefined,
+	out: IocOccurrence[],
+	details?: unknown,
+): void {
 	for (const tagType of Object.keys(map)) {
 		const entries = map[tagType];
 		if (!Array.isArray(entries)) continue;
@@ -113,14 +149,17 @@ function fromTagMap(map: Json, source: IocSource | undefined, itemIndex: number 
 }
 
 const strings = (value: unknown): string[] | undefined =>
-	Array.isArray(value) ? value.filter((one): one is string => typeof one === 'string' && one !== '') : undefined;
+	Array.isArray(value)
+		? value.filter((one): one is string => typeof one === 'string' && one !== '')
+		: undefined;
 
 /** A merged IoC item (Filter Blockable IoCs' own output, AL Alert Search's IoC output): its
  * sources, sighting count, tag types and classifications, so that merging it again gives the
  * IoC its occurrences gave. Absent on a plain single-IoC item. */
 function mergedFields(item: Json): Partial<IocOccurrence> {
 	const fields: Partial<IocOccurrence> = {};
-	if (Array.isArray(item.sources)) fields.sources = item.sources.filter(isObject).map((one) => sourceOf(one) ?? {});
+	if (Array.isArray(item.sources))
+		fields.sources = item.sources.filter(isObject).map((one) => sourceOf(one) ?? {});
 	const count = item.occurrences;
 	if (typeof count === 'number' && Number.isSafeInteger(count) && count > 0) fields.count = count;
 	const tagTypes = strings(item.tag_types);
@@ -160,7 +199,9 @@ export function extractOccurrences(json: unknown, options: ExtractOptions = {}):
 			);
 		}
 	} else if (shape !== 'field' && shape !== detected) {
-		throw new IocInputError(`This item is not ${SHAPE_HINT[shape]}. Choose another input shape, or "auto".`);
+		throw new IocInputError(
+			`This item is not ${SHAPE_HINT[shape]}. Choose another input shape, or "auto".`,
+		);
 	}
 	const item = json as Json;
 	const source = isObject(json) ? sourceOf(item) : undefined;
@@ -189,11 +230,13 @@ export function extractOccurrences(json: unknown, options: ExtractOptions = {}):
 			});
 			break;
 		case 'field': {
-			if (!options.valueField) throw new IocInputError('Set "Value Field" to the field that holds the IoC value.');
+			if (!options.valueField)
+				throw new IocInputError('Set "Value Field" to the field that holds the IoC value.');
 			const value = readPath(json, options.valueField);
 			const type = options.typeField ? asString(readPath(json, options.typeField)) : undefined;
 			const verdict = options.verdictField ? readPath(json, options.verdictField) : undefined;
-			for (const one of Array.isArray(value) ? value : [value]) out.push({ value: one, type, verdict, source, itemIndex });
+			for (const one of Array.isArray(value) ? value : [value])
+				out.push({ value: one, type, verdict, source, itemIndex });
 			break;
 		}
 	}

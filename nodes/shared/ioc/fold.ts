@@ -26,7 +26,8 @@ export class AlertIocFold {
 			this.withoutIocs++;
 			return;
 		}
-		for (const occurrence of extractOccurrences(alert, { shape: 'alert' })) this.merger.add(occurrence);
+		for (const occurrence of extractOccurrences(alert, { shape: 'alert' }))
+			this.merger.add(occurrence);
 	}
 
 	addPage(alerts: Iterable<unknown>): void {
@@ -45,14 +46,18 @@ export class AlertIocFold {
 			// No item indexes here (the fold has no input items to pair with); `original` only
 			// where a spelling differed.
 			const { original, ...rest } = item;
-			out.push(original === item.value && item.originals === undefined ? rest : { ...rest, original });
+			out.push(
+				original === item.value && item.originals === undefined ? rest : { ...rest, original },
+			);
 		});
 		return out;
 	}
 }
 
 /** Folds every page of an alert search (any iterable of pages) into merged IoCs. */
-export async function foldAlertPages(pages: AsyncIterable<readonly unknown[]> | Iterable<readonly unknown[]>): Promise<AlertIocFold> {
+export async function foldAlertPages(
+	pages: AsyncIterable<readonly unknown[]> | Iterable<readonly unknown[]>,
+): Promise<AlertIocFold> {
 	const fold = new AlertIocFold();
 	for await (const page of pages) fold.addPage(page);
 	return fold;

@@ -11,18 +11,54 @@
  * inspectIoc / detectIocType serve enrichment: type detection plus the non-global and
  * special-use checks, so nothing internal is sent to a third party.
  */
-export type { FilterResult, IocItem, IocOccurrence, IocSource, IocType, NetworkType, ReasonCode, SkippedIoc } from './types';
+export type {
+	FilterResult,
+	IocItem,
+	IocOccurrence,
+	IocSource,
+	IocType,
+	NetworkType,
+	ReasonCode,
+	SkippedIoc,
+} from './types';
 export { IOC_TYPES, intelType, networkType } from './vocabulary';
 export { refang } from './refang';
 export { parseNetworkValue, typeFromWord, type ParsedIoc, type ParseOutcome } from './parse';
 export { checkBlockable, isExportable, type Blockable, type ValueReason } from './blockable';
-export { VERDICTS, normaliseVerdict, verdictRank, isKnownVerdict, type KnownVerdict } from './verdict';
+export {
+	VERDICTS,
+	normaliseVerdict,
+	verdictRank,
+	isKnownVerdict,
+	type KnownVerdict,
+} from './verdict';
 export { REASON_PRECEDENCE } from './reasons';
-export { compileAllowlist, compileAllowlistOrThrow, type Allowlist, type AllowlistError } from './allowlist';
-export { extractOccurrences, detectShape, readPath, IocInputError, type ExtractOptions, type InputShape } from './extract';
+export {
+	compileAllowlist,
+	compileAllowlistOrThrow,
+	type Allowlist,
+	type AllowlistError,
+} from './allowlist';
+export {
+	extractOccurrences,
+	detectShape,
+	readPath,
+	IocInputError,
+	type ExtractOptions,
+	type InputShape,
+} from './extract';
 export { IocMerger } from './merge';
 export { AlertIocFold, foldAlertPages, type FoldedIoc } from './fold';
-export { decideIocs, applyCap, inCapOrder, filterBlockableIocs, holdBack, DEFAULT_CAP, DEFAULT_MIN_VERDICT, type DecideOptions } from './decide';
+export {
+	decideIocs,
+	applyCap,
+	inCapOrder,
+	filterBlockableIocs,
+	holdBack,
+	DEFAULT_CAP,
+	DEFAULT_MIN_VERDICT,
+	type DecideOptions,
+} from './decide';
 export { inspectIoc, detectIocType, type DetectedIocType, type IocInspection } from './inspect';
 export {
 	exportBlocklists,

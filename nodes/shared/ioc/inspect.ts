@@ -13,11 +13,18 @@ export interface IocInspection {
 	value: string;
 	original: string;
 	/** Set when the value must not leave the house (threat-intel lookups) or cannot be used. */
-	reason?: Extract<ReasonCode, 'invalid' | 'non_global_ip' | 'special_use_domain' | 'public_suffix'>;
+	reason?: Extract<
+		ReasonCode,
+		'invalid' | 'non_global_ip' | 'special_use_domain' | 'public_suffix'
+	>;
 	reason_text?: string;
 }
 
-const HASH_TYPES: Readonly<Record<number, DetectedIocType>> = { 32: 'md5', 40: 'sha1', 64: 'sha256' };
+const HASH_TYPES: Readonly<Record<number, DetectedIocType>> = {
+	32: 'md5',
+	40: 'sha1',
+	64: 'sha256',
+};
 const HEX = /^[0-9a-fA-F]+$/;
 
 /** Type detection and the network safety rules, for the enrichment node: a private IP or an
@@ -25,7 +32,13 @@ const HEX = /^[0-9a-fA-F]+$/;
 export function inspectIoc(raw: unknown): IocInspection {
 	const original = rawText(raw);
 	if (typeof raw !== 'string') {
-		return { iocType: 'unknown', value: original, original, reason: 'invalid', reason_text: `${quote(original)} is not a text value.` };
+		return {
+			iocType: 'unknown',
+			value: original,
+			original,
+			reason: 'invalid',
+			reason_text: `${quote(original)} is not a text value.`,
+		};
 	}
 	const text = refang(raw);
 	const hashType = HASH_TYPES[text.length];
@@ -33,7 +46,13 @@ export function inspectIoc(raw: unknown): IocInspection {
 	// The same definition the Filter and the exporters use, without an allowlist.
 	const outcome = checkBlockable(undefined, raw);
 	if (!outcome.ok && outcome.ioc === null) {
-		return { iocType: 'unknown', value: raw, original, reason: 'invalid', reason_text: outcome.text };
+		return {
+			iocType: 'unknown',
+			value: raw,
+			original,
+			reason: 'invalid',
+			reason_text: outcome.text,
+		};
 	}
 	const ioc = outcome.ioc as NonNullable<typeof outcome.ioc>;
 	const iocType: DetectedIocType = intelType(ioc);

@@ -60,8 +60,10 @@ const word32 = (high: number, low: number) => ((high << 16) | low) >>> 0;
  * (server and de-obfuscated client). */
 export function embeddedIPv4(parts: readonly number[]): number[] {
 	const [p0, p1, p2, p3, p4, p5, p6, p7] = parts;
-	if (p0 === 0 && p1 === 0 && p2 === 0 && p3 === 0 && p4 === 0 && p5 === 0xffff) return [word32(p6, p7)];
-	if (p0 === 0x64 && p1 === 0xff9b && p2 === 0 && p3 === 0 && p4 === 0 && p5 === 0) return [word32(p6, p7)];
+	if (p0 === 0 && p1 === 0 && p2 === 0 && p3 === 0 && p4 === 0 && p5 === 0xffff)
+		return [word32(p6, p7)];
+	if (p0 === 0x64 && p1 === 0xff9b && p2 === 0 && p3 === 0 && p4 === 0 && p5 === 0)
+		return [word32(p6, p7)];
 	if (p0 === 0x2002) return [word32(p1, p2)];
 	if (p0 === 0x2001 && p1 === 0) return [word32(p2, p3), ~word32(p6, p7) >>> 0];
 	return [];

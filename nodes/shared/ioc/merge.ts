@@ -10,7 +10,11 @@ const NONE = -1;
 /** Below every verdict rank (none is -1): the first occurrence always sets the verdict. */
 const UNSET_RANK = -2;
 
-function grown<T extends Int32Array | Float64Array | Int8Array | Uint8Array>(array: T, size: number, fill: number): T {
+function grown<T extends Int32Array | Float64Array | Int8Array | Uint8Array>(
+	array: T,
+	size: number,
+	fill: number,
+): T {
 	const next = new (array.constructor as new (n: number) => T)(size);
 	next.set(array);
 	if (fill !== 0) next.fill(fill, array.length);
@@ -142,13 +146,20 @@ export class IocMerger {
 		const m = this.parsedMerged[parsed];
 
 		const times = occurrence.count;
-		this.occurrences[m] += times === undefined ? 1 : typeof times === 'number' && Number.isInteger(times) && times > 0 ? times : 1;
+		this.occurrences[m] +=
+			times === undefined
+				? 1
+				: typeof times === 'number' && Number.isInteger(times) && times > 0
+					? times
+					: 1;
 
 		const verdictId = this.verdictId(occurrence.verdict);
 		const rank = verdictId === NONE ? -1 : this.verdictRanks[verdictId];
 		const classificationText = occurrence.classification;
 		const classification =
-			typeof classificationText === 'string' && classificationText !== '' ? this.classifications.id(classificationText) : NONE;
+			typeof classificationText === 'string' && classificationText !== ''
+				? this.classifications.id(classificationText)
+				: NONE;
 		if (rank > this.rank[m]) {
 			this.rank[m] = rank;
 			this.verdict[m] = verdictId;
@@ -157,7 +168,9 @@ export class IocMerger {
 		// A merged IoC read back lists its classifications in first-seen order: those first.
 		const more = occurrence.classifications;
 		if (Array.isArray(more)) {
-			for (const text of more) if (typeof text === 'string' && text !== '') this.addClassification(m, this.classifications.id(text));
+			for (const text of more)
+				if (typeof text === 'string' && text !== '')
+					this.addClassification(m, this.classifications.id(text));
 		}
 		if (classification !== NONE) this.addClassification(m, classification);
 		if (occurrence.safelisted === true) this.safelisted[m] = 1;
@@ -175,7 +188,9 @@ export class IocMerger {
 			this.addSource(m, this.lastSourceId);
 		}
 		const sources = occurrence.sources;
-		if (Array.isArray(sources)) for (const one of sources) if (one && typeof one === 'object') this.addSource(m, this.sourceId(one));
+		if (Array.isArray(sources))
+			for (const one of sources)
+				if (one && typeof one === 'object') this.addSource(m, this.sourceId(one));
 
 		const index = occurrence.itemIndex;
 		if (typeof index === 'number' && (this.indexHead[m] === NONE || this.lastIndex[m] !== index)) {
@@ -209,7 +224,8 @@ export class IocMerger {
 				sources: this.sourcesOf(m),
 				occurrences: this.occurrences[m],
 			};
-			if (this.classification[m] !== NONE) item.classification = this.classifications.texts[this.classification[m]];
+			if (this.classification[m] !== NONE)
+				item.classification = this.classifications.texts[this.classification[m]];
 			if (this.indexHead[m] !== NONE) item.itemIndexes = this.listOf(this.indexHead[m]);
 			const originals = this.originalLists.get(m);
 			if (originals) {
@@ -217,7 +233,8 @@ export class IocMerger {
 				if (originals.more > 0) item.originals_more = originals.more;
 			}
 			const classifications = this.classificationLists.get(m);
-			if (classifications) item.classifications = classifications.map((id) => this.classifications.texts[id]);
+			if (classifications)
+				item.classifications = classifications.map((id) => this.classifications.texts[id]);
 			visit(item, this.held.get(parsed), this.rank[m]);
 		}
 	}
@@ -256,7 +273,8 @@ export class IocMerger {
 			}
 		}
 		// Runs once per distinct raw value of this IoC (the parse cache keys on it).
-		if (this.firstParsed[m] !== id && original !== this.rawOriginals[this.firstParsed[m]]) this.addOriginal(m, original);
+		if (this.firstParsed[m] !== id && original !== this.rawOriginals[this.firstParsed[m]])
+			this.addOriginal(m, original);
 		this.parsedMerged[id] = m;
 		return id;
 	}
@@ -265,7 +283,10 @@ export class IocMerger {
 	private ownForm(check: Blockable, invalid: boolean): number | undefined {
 		const parsed = this.parsedByType.get(check.type)?.get(check.value);
 		if (parsed === undefined) return undefined;
-		const same = this.types[parsed] === check.type && this.values[parsed] === check.value && (this.held.get(parsed)?.reason === 'invalid') === invalid;
+		const same =
+			this.types[parsed] === check.type &&
+			this.values[parsed] === check.value &&
+			(this.held.get(parsed)?.reason === 'invalid') === invalid;
 		return same ? this.parsedMerged[parsed] : undefined;
 	}
 
@@ -342,7 +363,11 @@ export class IocMerger {
 
 	private addOriginal(m: number, original: string): void {
 		let entry = this.originalLists.get(m);
-		if (!entry) this.originalLists.set(m, (entry = { list: [this.rawOriginals[this.firstParsed[m]]], more: 0 }));
+		if (!entry)
+			this.originalLists.set(
+				m,
+				(entry = { list: [this.rawOriginals[this.firstParsed[m]]], more: 0 }),
+			);
 		if (entry.list.includes(original)) return;
 		if (entry.list.length < ORIGINALS_CAP) entry.list.push(original);
 		else entry.more++;
@@ -376,7 +401,8 @@ export class IocMerger {
 		} else {
 			if (!set) {
 				set = new Set();
-				for (let at = this.sourceHead[m]; at !== NONE; at = this.poolNext[at]) set.add(this.poolValue[at]);
+				for (let at = this.sourceHead[m]; at !== NONE; at = this.poolNext[at])
+					set.add(this.poolValue[at]);
 				this.sourceSets.set(m, set);
 			}
 			if (set.has(id)) return;
@@ -410,7 +436,13 @@ export class IocMerger {
 			const id = this.poolValue[at];
 			const alertId = this.sourceAlert[id];
 			const sid = this.sourceSid[id];
-			out.push(alertId === undefined ? { sid } : sid === undefined ? { alert_id: alertId } : { alert_id: alertId, sid });
+			out.push(
+				alertId === undefined
+					? { sid }
+					: sid === undefined
+						? { alert_id: alertId }
+						: { alert_id: alertId, sid },
+			);
 		}
 		return out;
 	}

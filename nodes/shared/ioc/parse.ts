@@ -61,11 +61,13 @@ const fail = (problem: string): ParseOutcome => ({ ok: false, problem });
 
 function shapeProblem(text: string, type: NetworkType | undefined): string {
 	if (text.includes('*')) return 'contains a wildcard (*); only exact values can be blocked';
-	if (/^[0-9a-f:.[\]]+\/\d{1,3}$/i.test(text)) return 'is a network range (CIDR), not a single address';
+	if (/^[0-9a-f:.[\]]+\/\d{1,3}$/i.test(text))
+		return 'is a network range (CIDR), not a single address';
 	if (/^[0-9a-f:.]+-[0-9a-f:.]+$/i.test(text) && text.includes('.') !== text.includes(':')) {
 		return 'is an address range, not a single address';
 	}
-	if (type === 'ip') return 'is not an IP address (strict dotted decimal or RFC 4291 IPv6, no zone id)';
+	if (type === 'ip')
+		return 'is not an IP address (strict dotted decimal or RFC 4291 IPv6, no zone id)';
 	if (type === 'domain') return 'is not a valid domain name';
 	if (type === 'uri') return 'is not a valid http, https or ftp URL';
 	return 'is not an IP address, domain name or http/https/ftp URL';
@@ -75,15 +77,24 @@ function holdFor(type: NetworkType, hostText: string, host: Host): Hold | ParseO
 	const subject = type === 'uri' ? `The URI's host "${hostText}"` : `"${hostText}"`;
 	if (host.kind !== 'domain') {
 		const label = nonGlobalIp(host);
-		return label ? { reason: 'non_global_ip', text: `${subject} is not a global unicast address: ${label}.` } : null;
+		return label
+			? { reason: 'non_global_ip', text: `${subject} is not a global unicast address: ${label}.` }
+			: null;
 	}
 	const problem = domainHoldBack(host.name);
 	if (!problem) return null;
-	if (problem.reason === 'invalid') return fail(`${type === 'uri' ? "has a host that " : ''}${problem.detail}`);
+	if (problem.reason === 'invalid')
+		return fail(`${type === 'uri' ? 'has a host that ' : ''}${problem.detail}`);
 	return { reason: problem.reason, text: `${subject} ${problem.detail}.` };
 }
 
-function finish(type: NetworkType, value: string, hostText: string, host: Host, url?: ParsedIoc['url']): ParseOutcome {
+function finish(
+	type: NetworkType,
+	value: string,
+	hostText: string,
+	host: Host,
+	url?: ParsedIoc['url'],
+): ParseOutcome {
 	const hold = holdFor(type, hostText, host);
 	if (hold && 'ok' in hold) return hold;
 	return { ok: true, ioc: { type, value, host, url, hold } };
@@ -120,21 +131,30 @@ function parseUri(text: string): ParseOutcome {
 	}
 	if (hostText !== url.hostname) {
 		url.hostname = hostText;
-		if (url.hostname !== hostText) return fail('has a host that is not an IP address or a valid domain name');
+		if (url.hostname !== hostText)
+			return fail('has a host that is not an IP address or a valid domain name');
 	}
 	let host: Host | null;
 	if (hostText.startsWith('[')) host = parseIp(hostText)?.host ?? null;
 	else {
 		const v4 = parseIPv4(hostText);
 		const name = v4 === null ? parseDomainName(hostText) : null;
-		host = v4 !== null ? { kind: 'ipv4', v4 } : name !== null && name === hostText ? { kind: 'domain', name } : null;
+		host =
+			v4 !== null
+				? { kind: 'ipv4', v4 }
+				: name !== null && name === hostText
+					? { kind: 'domain', name }
+					: null;
 	}
 	if (!host) return fail('has a host that is not an IP address or a valid domain name');
 	const href = url.href;
 	if (href.length > MAX_URI) return fail(`is longer than ${MAX_URI} characters once normalised`);
 	// `*` and `^` are pattern tokens in firewall URL lists (PAN-OS EDL).
 	if (/[*^]/.test(href)) return fail('contains * or ^, which URL blocklists read as wildcards');
-	return finish('uri', href, hostText, host, { host: hostText, portAndPath: url.port + url.pathname + url.search });
+	return finish('uri', href, hostText, host, {
+		host: hostText,
+		portAndPath: url.port + url.pathname + url.search,
+	});
 }
 
 function parseIpValue(text: string): ParseOutcome {
@@ -144,7 +164,9 @@ function parseIpValue(text: string): ParseOutcome {
 
 function parseDomainValue(text: string, declared: NetworkType | undefined): ParseOutcome {
 	const name = parseDomainName(text);
-	return name ? finish('domain', name, name, { kind: 'domain', name }) : fail(shapeProblem(text, declared));
+	return name
+		? finish('domain', name, name, { kind: 'domain', name })
+		: fail(shapeProblem(text, declared));
 }
 
 const enum Chars {
@@ -199,10 +221,12 @@ export function parseFull(raw: string, type: NetworkType | undefined): ParseOutc
 	if (raw.length === 0) return fail('is empty');
 	if (raw.length > MAX_URI * 2) return fail(`is longer than ${MAX_URI} characters`);
 	const text = refang(raw);
-	if (hasForbiddenChar(text)) return fail('contains whitespace, control or bidirectional-text characters');
+	if (hasForbiddenChar(text))
+		return fail('contains whitespace, control or bidirectional-text characters');
 	if (type === 'uri' || (type === undefined && text.includes('://'))) return parseUri(text);
 	if (type === 'ip') return parseIpValue(text);
-	if (text.length > MAX_RAW) return fail(`is longer than ${type === 'domain' ? 253 : MAX_URI} characters`);
+	if (text.length > MAX_RAW)
+		return fail(`is longer than ${type === 'domain' ? 253 : MAX_URI} characters`);
 	if (type === undefined) {
 		const ip = parseIp(text);
 		if (ip) return finish('ip', ip.value, ip.value, ip.host);

@@ -83,7 +83,7 @@ function inBlock6(parts: readonly number[], block: Block6): boolean {
 
 /** What special-purpose block holds this IPv4, or null when it is global unicast. */
 export function specialIPv4(v4: number): string | null {
-	for (const block of BLOCKS4) if (((v4 & block.mask) >>> 0) === block.base) return block.label;
+	for (const block of BLOCKS4) if ((v4 & block.mask) >>> 0 === block.base) return block.label;
 	return null;
 }
 

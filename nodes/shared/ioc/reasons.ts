@@ -24,6 +24,7 @@ export const REASON_PRECEDENCE: readonly ReasonCode[] = [
 /** Sentences for reasons whose text does not depend on the IoC. */
 export const REASON_TEXT: Readonly<Partial<Record<ReasonCode, string>>> = {
 	safelisted: 'Assemblyline marked this value as safelisted.',
-	no_verdict: 'No verdict came with this IoC, and the filter is set to skip IoCs without a verdict.',
+	no_verdict:
+		'No verdict came with this IoC, and the filter is set to skip IoCs without a verdict.',
 	already_blocked: 'Already sent to Block by an earlier run.',
 };

@@ -15,7 +15,10 @@ export function normaliseVerdict(raw: unknown): string | null {
 	if (raw === undefined || raw === null || raw === '') return null;
 	const text = rawText(raw);
 	if (RANK.has(text)) return text;
-	const spelled = text.trim().toLowerCase().replace(/[\s_-]+/g, ' ');
+	const spelled = text
+		.trim()
+		.toLowerCase()
+		.replace(/[\s_-]+/g, ' ');
 	return RANK.has(spelled) ? spelled : text;
 }
 

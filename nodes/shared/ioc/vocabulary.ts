@@ -10,10 +10,21 @@
 import type { Host } from './parse';
 import type { IocType, NetworkType } from './types';
 
-export const IOC_TYPES: readonly IocType[] = Object.freeze(['ipv4', 'ipv6', 'domain', 'url', 'md5', 'sha1', 'sha256']);
+export const IOC_TYPES: readonly IocType[] = Object.freeze([
+	'ipv4',
+	'ipv6',
+	'domain',
+	'url',
+	'md5',
+	'sha1',
+	'sha256',
+]);
 
 /** The threat-intel word for a network IoC; an IP's word comes from its parsed host. */
-export function intelType(ioc: { type: NetworkType; host: Host }): Extract<IocType, 'ipv4' | 'ipv6' | 'domain' | 'url'> {
+export function intelType(ioc: {
+	type: NetworkType;
+	host: Host;
+}): Extract<IocType, 'ipv4' | 'ipv6' | 'domain' | 'url'> {
 	if (ioc.type === 'uri') return 'url';
 	if (ioc.type === 'domain' || ioc.host.kind === 'domain') return 'domain';
 	return ioc.host.kind;

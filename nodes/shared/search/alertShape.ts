@@ -6,9 +6,11 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-const isObject = (value: unknown): value is IDataObject => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isObject = (value: unknown): value is IDataObject =>
+	value !== null && typeof value === 'object' && !Array.isArray(value);
 const optionalText = (value: unknown) => value === undefined || typeof value === 'string';
-const optionalNullableText = (value: unknown) => value === undefined || value === null || typeof value === 'string';
+const optionalNullableText = (value: unknown) =>
+	value === undefined || value === null || typeof value === 'string';
 
 function textList(value: unknown): boolean {
 	if (value === undefined) return true;
@@ -22,7 +24,12 @@ function detailedGroup(value: unknown): boolean {
 	if (!Array.isArray(value)) return false;
 	for (const entry of value) {
 		if (!isObject(entry) || typeof entry.value !== 'string') return false;
-		if (!optionalText(entry.type) || !optionalNullableText(entry.verdict) || !optionalNullableText(entry.subtype)) return false;
+		if (
+			!optionalText(entry.type) ||
+			!optionalNullableText(entry.verdict) ||
+			!optionalNullableText(entry.subtype)
+		)
+			return false;
 	}
 	return true;
 }
@@ -30,11 +37,21 @@ function detailedGroup(value: unknown): boolean {
 /** Whether an alert from a search page has the shape ALERT describes. */
 export function alertFits(alert: unknown): boolean {
 	if (!isObject(alert)) return false;
-	if (!optionalText(alert.alert_id) || !optionalText(alert.sid) || !optionalText(alert.reporting_ts)) return false;
+	if (
+		!optionalText(alert.alert_id) ||
+		!optionalText(alert.sid) ||
+		!optionalText(alert.reporting_ts)
+	)
+		return false;
 	const al = alert.al;
 	if (al === undefined) return true;
 	if (!isObject(al) || !textList(al.ip) || !textList(al.domain) || !textList(al.uri)) return false;
 	const detailed = al.detailed;
 	if (detailed === undefined) return true;
-	return isObject(detailed) && detailedGroup(detailed.ip) && detailedGroup(detailed.domain) && detailedGroup(detailed.uri);
+	return (
+		isObject(detailed) &&
+		detailedGroup(detailed.ip) &&
+		detailedGroup(detailed.domain) &&
+		detailedGroup(detailed.uri)
+	);
 }

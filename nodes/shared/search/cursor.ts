@@ -38,13 +38,21 @@ export interface CursorSource {
 }
 
 /** Alerts by reporting time: set when Assemblyline (re)writes the alert; triage never moves it. */
-export const ALERT_CURSOR: CursorSource = { index: 'alert', timeField: 'reporting_ts', idField: 'alert_id' };
+export const ALERT_CURSOR: CursorSource = {
+	index: 'alert',
+	timeField: 'reporting_ts',
+	idField: 'alert_id',
+};
 /**
  * Submissions by completion time, as Assemblyline's own replay creator reads them
  * (assemblyline-core replay/client.py: `times.completed:[last TO now]`, sorted `times.completed asc`).
  * times.submitted would miss a submission started before the cursor and finished after it.
  */
-export const SUBMISSION_CURSOR: CursorSource = { index: 'submission', timeField: 'times.completed', idField: 'sid' };
+export const SUBMISSION_CURSOR: CursorSource = {
+	index: 'submission',
+	timeField: 'times.completed',
+	idField: 'sid',
+};
 
 export function newCursor(floorMs: number): CursorState {
 	return { floor: new Date(floorMs).toISOString(), recent: {} };
@@ -56,20 +64,28 @@ export function readCursor(value: unknown): CursorState | undefined {
 	if (typeof v.floor !== 'string' || Number.isNaN(Date.parse(v.floor))) return undefined;
 	const recent: Record<string, string> = {};
 	if (v.recent && typeof v.recent === 'object') {
-		for (const [id, ts] of Object.entries(v.recent as IDataObject)) if (typeof ts === 'string') recent[id] = ts;
+		for (const [id, ts] of Object.entries(v.recent as IDataObject))
+			if (typeof ts === 'string') recent[id] = ts;
 	}
-	const cursor = typeof v.cursor === 'string' && !Number.isNaN(Date.parse(v.cursor)) ? v.cursor : undefined;
+	const cursor =
+		typeof v.cursor === 'string' && !Number.isNaN(Date.parse(v.cursor)) ? v.cursor : undefined;
 	return { floor: v.floor, ...(cursor ? { cursor } : {}), recent };
 }
 
 /** Where a run starts reading: the floor, or the cursor minus the lookback, whichever is later. */
 export function windowStartMs(state: CursorState, lookbackMs: number): number {
 	const floorMs = Date.parse(state.floor);
-	return state.cursor === undefined ? floorMs : Math.max(floorMs, Date.parse(state.cursor) - lookbackMs);
+	return state.cursor === undefined
+		? floorMs
+		: Math.max(floorMs, Date.parse(state.cursor) - lookbackMs);
 }
 
 /** The filter that selects what a run may still have to emit: `<field>:[start TO *]`. */
-export function cursorFilter(state: CursorState, lookbackMs: number, field = ALERT_CURSOR.timeField): string {
+export function cursorFilter(
+	state: CursorState,
+	lookbackMs: number,
+	field = ALERT_CURSOR.timeField,
+): string {
 	return `${field}:[${new Date(windowStartMs(state, lookbackMs)).toISOString()} TO *]`;
 }
 
@@ -89,7 +105,11 @@ export interface CursorEntry<T = IDataObject> {
  * Moves the cursor past emitted entries and forgets pairs that fell out of the window. Returns a new
  * state; the old one is left as it was, so a failed run changes nothing.
  */
-export function advanceCursorBy(state: CursorState, emitted: Iterable<{ id: string; time: string }>, lookbackMs: number): CursorState {
+export function advanceCursorBy(
+	state: CursorState,
+	emitted: Iterable<{ id: string; time: string }>,
+	lookbackMs: number,
+): CursorState {
 	let cursor = state.cursor;
 	let cursorMs = cursor === undefined ? -Infinity : Date.parse(cursor);
 	const recent: Record<string, string> = { ...state.recent };
@@ -102,14 +122,20 @@ export function advanceCursorBy(state: CursorState, emitted: Iterable<{ id: stri
 		}
 	}
 	const keepFrom = cursorMs - lookbackMs;
-	for (const [id, ts] of Object.entries(recent)) if (!(Date.parse(ts) >= keepFrom)) delete recent[id];
+	for (const [id, ts] of Object.entries(recent))
+		if (!(Date.parse(ts) >= keepFrom)) delete recent[id];
 	return { floor: state.floor, ...(cursor !== undefined ? { cursor } : {}), recent };
 }
 
 /** advanceCursorBy for alert documents (alert_id, reporting_ts). */
-export function advanceCursor(state: CursorState, emitted: Iterable<IDataObject>, lookbackMs: number): CursorState {
+export function advanceCursor(
+	state: CursorState,
+	emitted: Iterable<IDataObject>,
+	lookbackMs: number,
+): CursorState {
 	const entries: { id: string; time: string }[] = [];
-	for (const alert of emitted) entries.push({ id: String(alert.alert_id), time: String(alert.reporting_ts) });
+	for (const alert of emitted)
+		entries.push({ id: String(alert.alert_id), time: String(alert.reporting_ts) });
 	return advanceCursorBy(state, entries, lookbackMs);
 }
 
@@ -201,7 +227,10 @@ export interface CursorResult<T = IDataObject> {
  * stored here: the caller writes `next` only after the whole run succeeded, so a failed run repeats
  * the same window.
  */
-export async function readSinceCursor<T = IDataObject>(context: SearchContext, read: CursorRead<T>): Promise<CursorResult<T>> {
+export async function readSinceCursor<T = IDataObject>(
+	context: SearchContext,
+	read: CursorRead<T>,
+): Promise<CursorResult<T>> {
 	const { source, lookbackMs } = read;
 	const backfillMs = Math.max(0, read.backfillMs ?? 0);
 	const windowField = read.windowField ?? source.timeField;
@@ -210,11 +239,16 @@ export async function readSinceCursor<T = IDataObject>(context: SearchContext, r
 	const window = read.state
 		? cursorFilter(read.state, lookbackMs, windowField)
 		: `${windowField}:[now${backfillMs ? `-${Math.round(backfillMs / 1000)}s` : ''} TO *]`;
-	const stateOf = () => read.state ?? newCursor((serverNow ?? started - CLOCK_SKEW_MARGIN_MS) - backfillMs);
+	const stateOf = () =>
+		read.state ?? newCursor((serverNow ?? started - CLOCK_SKEW_MARGIN_MS) - backfillMs);
 	const entriesOf =
 		read.entriesOf ??
 		((doc: IDataObject) => [
-			{ id: String(valueAt(doc, source.idField)), time: String(valueAt(doc, source.timeField)), value: doc as unknown as T },
+			{
+				id: String(valueAt(doc, source.idField)),
+				time: String(valueAt(doc, source.timeField)),
+				value: doc as unknown as T,
+			},
 		]);
 
 	const entries: Array<CursorEntry<T>> = [];

@@ -107,7 +107,9 @@ export async function* searchPages(
 			body,
 			itemIndex: request.itemIndex,
 			timeoutMs: request.timeoutMs,
-			onHeaders: request.onServerDate ? (headers) => reportDate(headers, request.onServerDate!) : undefined,
+			onHeaders: request.onServerDate
+				? (headers) => reportDate(headers, request.onServerDate!)
+				: undefined,
 		});
 	const yielded = new Set<string>();
 	/** The documents of a page not yielded before, their keys recorded, the added id removed. */
@@ -193,12 +195,19 @@ function clampPageSize(size: number | undefined): number {
 	return Math.max(1, Math.min(MAX_PAGE_SIZE, Math.floor(size)));
 }
 
-function itemsOf(context: SearchContext, response: SearchResponse, request: SearchRequest): IDataObject[] {
+function itemsOf(
+	context: SearchContext,
+	response: SearchResponse,
+	request: SearchRequest,
+): IDataObject[] {
 	if (response && Array.isArray(response.items)) {
 		// Alerts feed the IoC nodes: a misfit (e.g. al.detailed.ip as text) fails with the field named
 		// (nodes/shared/schema.ts), checked by zod only when the fast check finds one.
 		if (request.index === 'alert' && !response.items.every(alertFits)) {
-			parseResponse(context, ALERT_PAGE, response, { endpoint: `POST /api/v4/search/alert/`, itemIndex: request.itemIndex });
+			parseResponse(context, ALERT_PAGE, response, {
+				endpoint: `POST /api/v4/search/alert/`,
+				itemIndex: request.itemIndex,
+			});
 		}
 		return response.items;
 	}
@@ -262,19 +271,16 @@ function midPagingError(
 	const message = error instanceof Error ? error.message : String(error);
 	const nothing = `Nothing was output for this search: ${received} results had arrived, and part of a result must not pass for the whole.`;
 	if (LOST_CURSOR.test(message)) {
-		return new NodeApiError(
-			context.getNode(),
-			{ message } as JsonObject,
-			{
-				message: `The search cursor expired on page ${page}; Assemblyline no longer knows this deep-paging search`,
-				description: `Assemblyline keeps a deep-paging cursor for 5 minutes between pages (or loses it when Elasticsearch restarts); the search was already started over once. ${nothing} Run the node again; if it keeps happening, narrow the query or the time range.`,
-				httpCode: '400',
-				itemIndex: request.itemIndex,
-			},
-		);
+		return new NodeApiError(context.getNode(), { message } as JsonObject, {
+			message: `The search cursor expired on page ${page}; Assemblyline no longer knows this deep-paging search`,
+			description: `Assemblyline keeps a deep-paging cursor for 5 minutes between pages (or loses it when Elasticsearch restarts); the search was already started over once. ${nothing} Run the node again; if it keeps happening, narrow the query or the time range.`,
+			httpCode: '400',
+			itemIndex: request.itemIndex,
+		});
 	}
 	if (error instanceof NodeApiError) {
-		error.description = `${error.description ?? ''} (page ${page} of a deep-paging search) ${nothing}`.trim();
+		error.description =
+			`${error.description ?? ''} (page ${page} of a deep-paging search) ${nothing}`.trim();
 		return error;
 	}
 	return error instanceof Error ? error : new Error(message);

@@ -9,7 +9,8 @@ import { ID_FIELDS } from './paging';
 
 export const DEFAULT_ALERT_QUERY = 'al.ip:* OR al.domain:* OR al.uri:*';
 /** What Filter Blockable IoCs and the IoC nodes read from an alert. */
-export const DEFAULT_ALERT_FIELDS = 'alert_id,sid,reporting_ts,al.detailed,file,label,status,priority';
+export const DEFAULT_ALERT_FIELDS =
+	'alert_id,sid,reporting_ts,al.detailed,file,label,status,priority';
 
 // --- projection ----------------------------------------------------------------------------------
 
@@ -18,16 +19,27 @@ export const DEFAULT_ALERT_FIELDS = 'alert_id,sid,reporting_ts,al.detailed,file,
  * needs, e.g. reporting_ts for a cursor), which Assemblyline drops unless named. Empty means the
  * index's stored fields, which already carry the id; `*` means the whole document.
  */
-export function projection(index: SearchIndex, fields: string, required: readonly string[] = []): string | undefined {
+export function projection(
+	index: SearchIndex,
+	fields: string,
+	required: readonly string[] = [],
+): string | undefined {
 	const named = splitList(fields);
 	if (named.length === 0) return undefined;
 	if (named.includes('*')) return '*';
-	const missing = [...ID_FIELDS[index], ...required].filter((field, i, all) => !named.includes(field) && all.indexOf(field) === i);
+	const missing = [...ID_FIELDS[index], ...required].filter(
+		(field, i, all) => !named.includes(field) && all.indexOf(field) === i,
+	);
 	return [...missing, ...named].join(',');
 }
 
 /** The Lucene query parameter, trimmed. Assemblyline refuses an empty one ("There was no search query."). */
-export function queryOf(context: SearchContext, value: unknown, everything: string, itemIndex?: number): string {
+export function queryOf(
+	context: SearchContext,
+	value: unknown,
+	everything: string,
+	itemIndex?: number,
+): string {
 	const query = String(value ?? '').trim();
 	if (query === '') {
 		throw new NodeOperationError(context.getNode(), 'The query is empty', {
@@ -56,17 +68,37 @@ export function cleanFilters(value: unknown): string[] {
 // --- time range ----------------------------------------------------------------------------------
 
 const UNITS: Record<string, string> = {
-	s: 's', sec: 's', secs: 's', second: 's', seconds: 's',
-	m: 'm', min: 'm', mins: 'm', minute: 'm', minutes: 'm',
-	h: 'h', hr: 'h', hrs: 'h', hour: 'h', hours: 'h',
-	d: 'd', day: 'd', days: 'd',
-	w: 'w', week: 'w', weeks: 'w',
-	month: 'M', months: 'M',
-	y: 'y', year: 'y', years: 'y',
+	s: 's',
+	sec: 's',
+	secs: 's',
+	second: 's',
+	seconds: 's',
+	m: 'm',
+	min: 'm',
+	mins: 'm',
+	minute: 'm',
+	minutes: 'm',
+	h: 'h',
+	hr: 'h',
+	hrs: 'h',
+	hour: 'h',
+	hours: 'h',
+	d: 'd',
+	day: 'd',
+	days: 'd',
+	w: 'w',
+	week: 'w',
+	weeks: 'w',
+	month: 'M',
+	months: 'M',
+	y: 'y',
+	year: 'y',
+	years: 'y',
 };
 const RELATIVE = /^(?:last\s+)?(\d+)\s*([a-z]+)(?:\s+ago)?$/i;
 const DATE_MATH = /^now(?:[+-]\d+[yMwdhHms])*(?:\/[yMwdhHms])?$/;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
+const ISO_DATE =
+	/^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
 
 /**
  * A time bound for a Lucene range: an absolute date (→ ISO UTC), "now", Elasticsearch date math
@@ -105,14 +137,23 @@ export function reportingRange(
 	return `reporting_ts:[${lo ?? '*'} TO ${hi ?? '*'}]`;
 }
 
-function readBound(context: SearchContext, label: string, value: unknown, itemIndex?: number): string | undefined {
+function readBound(
+	context: SearchContext,
+	label: string,
+	value: unknown,
+	itemIndex?: number,
+): string | undefined {
 	const bound = timeBound(value);
 	if (bound === undefined && String(value ?? '').trim() !== '') {
-		throw new NodeOperationError(context.getNode(), `"${label}" is not a time: "${String(value)}"`, {
-			itemIndex,
-			description:
-				'Use an ISO date such as 2025-03-14T15:00:00Z, a relative time such as "last 24 hours", "7 days" or "30m", or Elasticsearch date math such as now-24h.',
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`"${label}" is not a time: "${String(value)}"`,
+			{
+				itemIndex,
+				description:
+					'Use an ISO date such as 2025-03-14T15:00:00Z, a relative time such as "last 24 hours", "7 days" or "30m", or Elasticsearch date math such as now-24h.',
+			},
+		);
 	}
 	return bound;
 }
@@ -144,8 +185,10 @@ export function readinessFilters(readiness: unknown, delaySeconds?: unknown): st
 		default: {
 			const n = Number(delaySeconds ?? DEFAULT_ALERT_DELAY_SECONDS);
 			const seconds = Number.isFinite(n) && n >= 0 ? Math.floor(n) : DEFAULT_ALERT_DELAY_SECONDS;
-			return ['NOT extended_scan:submitted', ...(seconds > 0 ? [`reporting_ts:[* TO now-${seconds}s]`] : [])];
+			return [
+				'NOT extended_scan:submitted',
+				...(seconds > 0 ? [`reporting_ts:[* TO now-${seconds}s]`] : []),
+			];
 		}
 	}
 }
-

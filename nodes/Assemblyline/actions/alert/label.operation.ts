@@ -17,10 +17,18 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['alert'], operation: ['label'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['alert'], operation: ['label'] } },
+	properties,
+);
 
 /** POST /api/v4/alert/label/<id>/ with a JSON list (assemblyline-ui api/v4/alert.py add_labels). */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const labels = readLabels(this, itemIndex);
-	return await changeAlert(this, itemIndex, { method: 'POST', route: 'label', body: labels }, { action: 'label', labels });
+	return await changeAlert(
+		this,
+		itemIndex,
+		{ method: 'POST', route: 'label', body: labels },
+		{ action: 'label', labels },
+	);
 }

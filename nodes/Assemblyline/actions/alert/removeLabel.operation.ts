@@ -16,10 +16,18 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['alert'], operation: ['removeLabel'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['alert'], operation: ['removeLabel'] } },
+	properties,
+);
 
 /** DELETE /api/v4/alert/label/<id>/ with a JSON list (assemblyline-ui api/v4/alert.py remove_labels). */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const labels = readLabels(this, itemIndex);
-	return await changeAlert(this, itemIndex, { method: 'DELETE', route: 'label', body: labels }, { action: 'remove_label', labels });
+	return await changeAlert(
+		this,
+		itemIndex,
+		{ method: 'DELETE', route: 'label', body: labels },
+		{ action: 'remove_label', labels },
+	);
 }

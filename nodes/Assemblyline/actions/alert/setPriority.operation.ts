@@ -21,10 +21,18 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['alert'], operation: ['setPriority'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['alert'], operation: ['setPriority'] } },
+	properties,
+);
 
 /** POST /api/v4/alert/priority/<id>/ with a JSON string (assemblyline-ui api/v4/alert.py change_priority). */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const priority = String(this.getNodeParameter('priority', itemIndex)).toUpperCase();
-	return await changeAlert(this, itemIndex, { method: 'POST', route: 'priority', body: priority }, { action: 'set_priority', priority });
+	return await changeAlert(
+		this,
+		itemIndex,
+		{ method: 'POST', route: 'priority', body: priority },
+		{ action: 'set_priority', priority },
+	);
 }

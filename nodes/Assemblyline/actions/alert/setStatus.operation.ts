@@ -21,10 +21,18 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['alert'], operation: ['setStatus'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['alert'], operation: ['setStatus'] } },
+	properties,
+);
 
 /** POST /api/v4/alert/status/<id>/ with a JSON string (assemblyline-ui api/v4/alert.py change_status). */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const status = String(this.getNodeParameter('status', itemIndex)).toUpperCase();
-	return await changeAlert(this, itemIndex, { method: 'POST', route: 'status', body: status }, { action: 'set_status', status });
+	return await changeAlert(
+		this,
+		itemIndex,
+		{ method: 'POST', route: 'status', body: status },
+		{ action: 'set_status', status },
+	);
 }

@@ -7,7 +7,10 @@ import { ALERT_ID, notFoundHint, readAlertId } from './common';
 
 const properties: INodeProperties[] = [ALERT_ID];
 
-export const description = updateDisplayOptions({ show: { resource: ['alert'], operation: ['takeOwnership'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['alert'], operation: ['takeOwnership'] } },
+	properties,
+);
 
 const OWNED_BY = /Alert is already owned by (\S+)/;
 
@@ -30,12 +33,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		const owner = OWNED_BY.exec(refusal(error)?.said ?? '')?.[1];
 		if (owner === undefined) throw asNodeError(this, error, itemIndex);
 		if (owner !== username) {
-			throw new NodeApiError(this.getNode(), { message: `owned by ${owner}` }, {
-				message: `Alert "${alertId}" is already owned by ${owner}`,
-				description: `Assemblyline lets only one user own an alert. Ask ${owner} to release it, or skip this alert.`,
-				httpCode: '403',
-				itemIndex,
-			});
+			throw new NodeApiError(
+				this.getNode(),
+				{ message: `owned by ${owner}` },
+				{
+					message: `Alert "${alertId}" is already owned by ${owner}`,
+					description: `Assemblyline lets only one user own an alert. Ask ${owner} to release it, or skip this alert.`,
+					httpCode: '403',
+					itemIndex,
+				},
+			);
 		}
 	}
 	return [{ alert_id: alertId, action: 'take_ownership', owner: username, success: true }];

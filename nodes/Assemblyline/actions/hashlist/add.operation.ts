@@ -39,7 +39,11 @@ const properties: INodeProperties[] = [
 				type: 'options',
 				default: 'user',
 				options: [
-					{ name: 'User', value: 'user', description: 'The credential\'s user (the name must be that username)' },
+					{
+						name: 'User',
+						value: 'user',
+						description: "The credential's user (the name must be that username)",
+					},
 					{
 						name: 'External',
 						value: 'external',
@@ -76,7 +80,11 @@ export function description(list: HashList): INodeProperties[] {
  * PUT /api/v4/<list>/ with a tag entry (assemblyline-ui api/v4/safelist.py and badlist.py add_or_update).
  * Assemblyline keys the entry by the tag's hash, so adding the same tag twice updates the one entry.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number, list: HashList): Promise<IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	list: HashList,
+): Promise<IDataObject[]> {
 	const { tagType, value } = readTag(this, itemIndex);
 	const reason = String(this.getNodeParameter('reason', itemIndex, '')).trim();
 	if (!reason) {
@@ -90,13 +98,22 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, list: 
 	const sourceName = String(options.sourceName ?? '').trim() || username;
 	const classification = String(options.classification ?? '').trim();
 	const days = Number(options.expiryDays ?? 0);
-	const source: IDataObject = { name: sourceName, type: options.sourceType === 'external' ? 'external' : 'user', reason: [reason] };
+	const source: IDataObject = {
+		name: sourceName,
+		type: options.sourceType === 'external' ? 'external' : 'user',
+		reason: [reason],
+	};
 	if (classification) source.classification = classification;
 	const body: IDataObject = { type: 'tag', tag: { type: tagType, value }, sources: [source] };
 	if (classification) body.classification = classification;
 	if (Number.isFinite(days) && days > 0) body.dtl = Math.round(days);
 
-	const answer = await alRequest<IDataObject>(this, { method: 'PUT', path: `/api/v4/${list}/`, body, itemIndex });
+	const answer = await alRequest<IDataObject>(this, {
+		method: 'PUT',
+		path: `/api/v4/${list}/`,
+		body,
+		itemIndex,
+	});
 	return [
 		{
 			list,

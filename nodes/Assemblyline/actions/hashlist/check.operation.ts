@@ -16,16 +16,25 @@ export function description(list: HashList): INodeProperties[] {
  * GET /api/v4/<list>/<hash>/ (assemblyline-ui api/v4/safelist.py and badlist.py check). The hash is
  * computed here: the /<tag_type>/<value>/ route cannot carry a URI (its "/" ends the route).
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number, list: HashList): Promise<IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	list: HashList,
+): Promise<IDataObject[]> {
 	const { tagType, value } = readTag(this, itemIndex);
 	const hash = tagHash(tagType, value);
 	let entry: IDataObject | null = null;
 	try {
-		entry = await alRequest<IDataObject>(this, { method: 'GET', path: `/api/v4/${list}/${hash}/`, itemIndex });
+		entry = await alRequest<IDataObject>(this, {
+			method: 'GET',
+			path: `/api/v4/${list}/${hash}/`,
+			itemIndex,
+		});
 	} catch (error) {
 		const refused = refusal(error);
 		// "The hash was not found in the safelist." (or badlist): not listed, which is an answer.
-		if (!(refused?.status === 404 && /was not found in the/.test(refused.said))) throw asNodeError(this, error, itemIndex);
+		if (!(refused?.status === 404 && /was not found in the/.test(refused.said)))
+			throw asNodeError(this, error, itemIndex);
 	}
 	return [{ list, listed: entry !== null, hash, tag_type: tagType, value, entry }];
 }

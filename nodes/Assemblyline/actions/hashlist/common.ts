@@ -43,7 +43,8 @@ export const NETWORK_KIND: INodeProperties = {
 		{
 			name: 'Dynamic (Contacted When Run)',
 			value: 'dynamic',
-			description: 'What sandboxes saw a sample contact (network.dynamic.*). Usual for C2 addresses.',
+			description:
+				'What sandboxes saw a sample contact (network.dynamic.*). Usual for C2 addresses.',
 		},
 		{
 			name: 'Static (Found in the File)',
@@ -67,28 +68,43 @@ export function resolveTagType(
 	const word = typeFromWord(text);
 	if (word === 'ip' || word === 'domain' || word === 'uri') return `network.${kind}.${word}`;
 	if (word === 'email') return 'network.email.address';
-	throw new NodeOperationError(context.getNode(), `Input item ${itemIndex} has no usable tag type ("${text.slice(0, 80)}")`, {
-		itemIndex,
-		description:
-			'Set "Tag Type" to a full Assemblyline tag type such as network.dynamic.domain, or to ip, domain, uri or email.',
-	});
+	throw new NodeOperationError(
+		context.getNode(),
+		`Input item ${itemIndex} has no usable tag type ("${text.slice(0, 80)}")`,
+		{
+			itemIndex,
+			description:
+				'Set "Tag Type" to a full Assemblyline tag type such as network.dynamic.domain, or to ip, domain, uri or email.',
+		},
+	);
 }
 
 export function readValue(context: IExecuteFunctions, itemIndex: number): string {
 	const raw = context.getNodeParameter('value', itemIndex, '') as unknown;
-	const value = typeof raw === 'string' ? raw.trim() : raw === undefined || raw === null ? '' : String(raw);
+	const value =
+		typeof raw === 'string' ? raw.trim() : raw === undefined || raw === null ? '' : String(raw);
 	if (value === '') {
 		throw new NodeOperationError(context.getNode(), `Input item ${itemIndex} has no value`, {
 			itemIndex,
-			description: 'Set "Value", or feed items that have a "value" field (e.g. the Block output of Filter Blockable IoCs).',
+			description:
+				'Set "Value", or feed items that have a "value" field (e.g. the Block output of Filter Blockable IoCs).',
 		});
 	}
 	return value;
 }
 
-export function readTag(context: IExecuteFunctions, itemIndex: number): { tagType: string; value: string } {
-	const kind = context.getNodeParameter('networkKind', itemIndex, 'dynamic') as 'dynamic' | 'static';
-	const tagType = resolveTagType(context, itemIndex, context.getNodeParameter('tagType', itemIndex, ''), kind);
+export function readTag(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): { tagType: string; value: string } {
+	const kind = context.getNodeParameter('networkKind', itemIndex, 'dynamic') as
+		'dynamic' | 'static';
+	const tagType = resolveTagType(
+		context,
+		itemIndex,
+		context.getNodeParameter('tagType', itemIndex, ''),
+		kind,
+	);
 	return { tagType, value: readValue(context, itemIndex) };
 }
 
@@ -104,12 +120,16 @@ export function normaliseTagValue(tagType: string, value: string): string {
 		const hostStart = start + 2;
 		const end = value.indexOf('/', hostStart);
 		const stop = end < 0 ? value.length : end;
-		return value.slice(0, hostStart) + value.slice(hostStart, stop).toLowerCase() + value.slice(stop);
+		return (
+			value.slice(0, hostStart) + value.slice(hostStart, stop).toLowerCase() + value.slice(stop)
+		);
 	}
 	return value;
 }
 
 /** The entry's key: sha256 of "<tag type>: <normalised value>" (assemblyline-core safelist_client.py, badlist_client.py). */
 export function tagHash(tagType: string, value: string): string {
-	return createHash('sha256').update(`${tagType}: ${normaliseTagValue(tagType, value)}`, 'utf8').digest('hex');
+	return createHash('sha256')
+		.update(`${tagType}: ${normaliseTagValue(tagType, value)}`, 'utf8')
+		.digest('hex');
 }

@@ -9,7 +9,7 @@ export const operations = { add: add.execute, check: check.execute, remove: remo
 
 const WHAT: Record<HashList, string> = {
 	safelist: 'known-good: Assemblyline stops scoring it and Filter Blockable IoCs holds it back',
-	badlist: 'known-bad: Assemblyline\'s Badlist service flags it in later submissions',
+	badlist: "known-bad: Assemblyline's Badlist service flags it in later submissions",
 };
 
 function forList(list: HashList): INodeProperties[] {
@@ -22,9 +22,24 @@ function forList(list: HashList): INodeProperties[] {
 			displayOptions: { show: { resource: [list] } },
 			default: 'add',
 			options: [
-				{ name: 'Add', value: 'add', action: `Add a tag to the ${list}`, description: `Mark a value as ${WHAT[list]}` },
-				{ name: 'Check', value: 'check', action: `Check whether a value is on the ${list}`, description: `Whether the value is on the ${list}, with its entry` },
-				{ name: 'Remove', value: 'remove', action: `Remove a tag from the ${list}`, description: `Take the value off the ${list}` },
+				{
+					name: 'Add',
+					value: 'add',
+					action: `Add a tag to the ${list}`,
+					description: `Mark a value as ${WHAT[list]}`,
+				},
+				{
+					name: 'Check',
+					value: 'check',
+					action: `Check whether a value is on the ${list}`,
+					description: `Whether the value is on the ${list}, with its entry`,
+				},
+				{
+					name: 'Remove',
+					value: 'remove',
+					action: `Remove a tag from the ${list}`,
+					description: `Take the value off the ${list}`,
+				},
 			],
 		},
 		...add.description(list),

@@ -16,9 +16,17 @@ export function description(list: HashList): INodeProperties[] {
  * administration role Assemblyline removes only the caller's own source, and the entry when no source is
  * left. A value that is not listed answers success: false, reported as removed: false.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number, list: HashList): Promise<IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	list: HashList,
+): Promise<IDataObject[]> {
 	const { tagType, value } = readTag(this, itemIndex);
 	const hash = tagHash(tagType, value);
-	const answer = await alRequest<IDataObject>(this, { method: 'DELETE', path: `/api/v4/${list}/${hash}/`, itemIndex });
+	const answer = await alRequest<IDataObject>(this, {
+		method: 'DELETE',
+		path: `/api/v4/${list}/${hash}/`,
+		itemIndex,
+	});
 	return [{ list, removed: answer?.success === true, hash, tag_type: tagType, value }];
 }

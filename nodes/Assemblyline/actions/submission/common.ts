@@ -48,7 +48,11 @@ export function submissionOutput(doc: IDataObject, server: string): IDataObject 
 		file_name: files[0]?.name ?? null,
 		sha256: files[0]?.sha256 ?? null,
 		size: files[0]?.size ?? null,
-		files: files.map((f) => ({ name: f.name ?? null, sha256: f.sha256 ?? null, size: f.size ?? null })),
+		files: files.map((f) => ({
+			name: f.name ?? null,
+			sha256: f.sha256 ?? null,
+			size: f.size ?? null,
+		})),
 		submitted_at: times.submitted ?? null,
 		completed_at: times.completed ?? null,
 	};

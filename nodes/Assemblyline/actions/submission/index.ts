@@ -14,8 +14,18 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['submission'] } },
 		default: 'submit',
 		options: [
-			{ name: 'Submit', value: 'submit', action: 'Submit a file url or hash for analysis', description: 'Send a file, a URL or a known SHA256 to Assemblyline and get its sid' },
-			{ name: 'Get', value: 'get', action: 'Get a submission', description: 'Whether a submission has finished, its document, or its report' },
+			{
+				name: 'Submit',
+				value: 'submit',
+				action: 'Submit a file url or hash for analysis',
+				description: 'Send a file, a URL or a known SHA256 to Assemblyline and get its sid',
+			},
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get a submission',
+				description: 'Whether a submission has finished, its document, or its report',
+			},
 		],
 	},
 	...submit.description,

@@ -18,7 +18,12 @@ function headerFileName(name: string): string {
 }
 
 /** What a stream class offers to build a stream from chunks (Node's Readable.from, inherited by every stream class). */
-type StreamClass = { from?: (chunks: AsyncIterable<Buffer>, options?: { objectMode: boolean }) => NodeJS.ReadableStream };
+type StreamClass = {
+	from?: (
+		chunks: AsyncIterable<Buffer>,
+		options?: { objectMode: boolean },
+	) => NodeJS.ReadableStream;
+};
 
 export function multipartBody(
 	json: object,
@@ -38,7 +43,11 @@ export function multipartBody(
 	const contentType = `multipart/form-data; boundary=${boundary}`;
 	if (Buffer.isBuffer(file)) {
 		// The bytes are in memory already (n8n's in-memory binary mode).
-		return { body: Buffer.concat([head, file, tail]), contentType, contentLength: head.length + file.length + tail.length };
+		return {
+			body: Buffer.concat([head, file, tail]),
+			contentType,
+			contentLength: head.length + file.length + tail.length,
+		};
 	}
 	async function* parts() {
 		yield head;
@@ -47,7 +56,8 @@ export function multipartBody(
 	}
 	// n8n Cloud forbids importing 'stream' in community nodes; the file's own stream class is a Readable.
 	const from = (file.constructor as unknown as StreamClass).from;
-	if (typeof from !== 'function') throw new Error('The binary data stream cannot be read as a Node.js stream');
+	if (typeof from !== 'function')
+		throw new Error('The binary data stream cannot be read as a Node.js stream');
 	return {
 		body: from.call(file.constructor, parts(), { objectMode: false }),
 		contentType,

@@ -14,9 +14,18 @@ const properties: INodeProperties[] = [
 		noDataExpression: true,
 		default: 'file',
 		options: [
-			{ name: 'File', value: 'file', description: 'A file from a binary property of the input item (an email attachment, a download)' },
+			{
+				name: 'File',
+				value: 'file',
+				description:
+					'A file from a binary property of the input item (an email attachment, a download)',
+			},
 			{ name: 'URL', value: 'url', description: 'A URL for Assemblyline to fetch and analyse' },
-			{ name: 'Known SHA256', value: 'sha256', description: 'A file Assemblyline already has, by its SHA256' },
+			{
+				name: 'Known SHA256',
+				value: 'sha256',
+				description: 'A file Assemblyline already has, by its SHA256',
+			},
 		],
 	},
 	{
@@ -56,7 +65,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'static_with_dynamic',
 		description:
-			'The analysis profile (e.g. static, static_with_dynamic, static_and_dynamic_with_internet). Required by Assemblyline when the user may not customise submissions; empty: the user\'s defaults.',
+			"The analysis profile (e.g. static, static_with_dynamic, static_and_dynamic_with_internet). Required by Assemblyline when the user may not customise submissions; empty: the user's defaults.",
 	},
 	{
 		displayName: 'Wait for Completion',
@@ -72,7 +81,8 @@ const properties: INodeProperties[] = [
 		type: 'number',
 		default: 600,
 		typeOptions: { minValue: 1 },
-		description: 'How long to wait at most. After that the node outputs the submission with "completed": false.',
+		description:
+			'How long to wait at most. After that the node outputs the submission with "completed": false.',
 		displayOptions: { show: { waitForCompletion: [true] } },
 	},
 	{
@@ -82,19 +92,52 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{ displayName: 'Classification', name: 'classification', type: 'string', default: '', placeholder: 'TLP:A', description: 'Classification of the submission. Empty: the server default.' },
-			{ displayName: 'Deep Scan', name: 'deepScan', type: 'boolean', default: false, description: 'Whether to ask the services for a deeper, slower analysis' },
-			{ displayName: 'Description', name: 'description', type: 'string', default: '', description: 'Shown in the Assemblyline submission list' },
+			{
+				displayName: 'Classification',
+				name: 'classification',
+				type: 'string',
+				default: '',
+				placeholder: 'TLP:A',
+				description: 'Classification of the submission. Empty: the server default.',
+			},
+			{
+				displayName: 'Deep Scan',
+				name: 'deepScan',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to ask the services for a deeper, slower analysis',
+			},
+			{
+				displayName: 'Description',
+				name: 'description',
+				type: 'string',
+				default: '',
+				description: 'Shown in the Assemblyline submission list',
+			},
 			{
 				displayName: 'Excluded Services',
 				name: 'excludedServices',
 				type: 'string',
 				default: '',
 				placeholder: 'Dynamic Analysis',
-				description: 'Services or service categories not to run, comma-separated, as Assemblyline names them',
+				description:
+					'Services or service categories not to run, comma-separated, as Assemblyline names them',
 			},
-			{ displayName: 'File Name', name: 'fileName', type: 'string', default: '', description: 'Name of the submitted file. Empty: the binary\'s file name.' },
-			{ displayName: 'Ignore Cache', name: 'ignoreCache', type: 'boolean', default: false, description: 'Whether to run the services again instead of reusing earlier results for the same file' },
+			{
+				displayName: 'File Name',
+				name: 'fileName',
+				type: 'string',
+				default: '',
+				description: "Name of the submitted file. Empty: the binary's file name.",
+			},
+			{
+				displayName: 'Ignore Cache',
+				name: 'ignoreCache',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to run the services again instead of reusing earlier results for the same file',
+			},
 			{
 				displayName: 'Metadata',
 				name: 'metadata',
@@ -102,7 +145,8 @@ const properties: INodeProperties[] = [
 				typeOptions: { multipleValues: true },
 				default: {},
 				placeholder: 'Add Metadata',
-				description: 'Key/value pairs stored with the submission (e.g. the case or mailbox it came from)',
+				description:
+					'Key/value pairs stored with the submission (e.g. the case or mailbox it came from)',
 				options: [
 					{
 						displayName: 'Entry',
@@ -114,21 +158,39 @@ const properties: INodeProperties[] = [
 					},
 				],
 			},
-			{ displayName: 'Priority', name: 'priority', type: 'number', default: 0, typeOptions: { minValue: 0, maxValue: 1500 }, description: 'Queue priority, 1 to 1500. 0: the server default.' },
+			{
+				displayName: 'Priority',
+				name: 'priority',
+				type: 'number',
+				default: 0,
+				typeOptions: { minValue: 0, maxValue: 1500 },
+				description: 'Queue priority, 1 to 1500. 0: the server default.',
+			},
 			{
 				displayName: 'Selected Services',
 				name: 'selectedServices',
 				type: 'string',
 				default: '',
 				placeholder: 'Static Analysis, Extraction',
-				description: 'Services or service categories to run, comma-separated. Empty: the profile\'s or user\'s defaults.',
+				description:
+					"Services or service categories to run, comma-separated. Empty: the profile's or user's defaults.",
 			},
-			{ displayName: 'TTL (Days)', name: 'ttl', type: 'number', default: 0, typeOptions: { minValue: 0 }, description: 'Days Assemblyline keeps the submission. 0: the server default.' },
+			{
+				displayName: 'TTL (Days)',
+				name: 'ttl',
+				type: 'number',
+				default: 0,
+				typeOptions: { minValue: 0 },
+				description: 'Days Assemblyline keeps the submission. 0: the server default.',
+			},
 		],
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['submission'], operation: ['submit'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['submission'], operation: ['submit'] } },
+	properties,
+);
 
 const SHA256 = /^[0-9a-f]{64}$/i;
 
@@ -140,19 +202,29 @@ function list(text: unknown): string[] {
 }
 
 /** The root keys and params of a submission (assemblyline-ui api/v4/submit.py; params as in odm/models/submission.py). */
-function submissionBody(context: IExecuteFunctions, itemIndex: number, extraSelected: string[] = []): IDataObject {
+function submissionBody(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	extraSelected: string[] = [],
+): IDataObject {
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const params: IDataObject = {};
-	if (String(options.description ?? '').trim()) params.description = String(options.description).trim();
-	if (String(options.classification ?? '').trim()) params.classification = String(options.classification).trim();
-	if (Number(options.priority) > 0) params.priority = Math.min(1500, Math.round(Number(options.priority)));
+	if (String(options.description ?? '').trim())
+		params.description = String(options.description).trim();
+	if (String(options.classification ?? '').trim())
+		params.classification = String(options.classification).trim();
+	if (Number(options.priority) > 0)
+		params.priority = Math.min(1500, Math.round(Number(options.priority)));
 	if (Number(options.ttl) > 0) params.ttl = Math.round(Number(options.ttl));
 	if (options.deepScan === true) params.deep_scan = true;
 	if (options.ignoreCache === true) params.ignore_cache = true;
 	const selected = [...new Set([...list(options.selectedServices), ...extraSelected])];
 	const excluded = list(options.excludedServices);
 	if (selected.length || excluded.length) {
-		params.services = { ...(selected.length ? { selected } : {}), ...(excluded.length ? { excluded } : {}) };
+		params.services = {
+			...(selected.length ? { selected } : {}),
+			...(excluded.length ? { excluded } : {}),
+		};
 	}
 	const body: IDataObject = {};
 	if (Object.keys(params).length) body.params = params;
@@ -204,13 +276,24 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	} else if (input === 'url') {
 		const url = String(this.getNodeParameter('url', itemIndex, '')).trim();
 		if (!url) {
-			throw new NodeOperationError(this.getNode(), `Input item ${itemIndex} has no URL`, { itemIndex, description: 'Fill in "URL".' });
+			throw new NodeOperationError(this.getNode(), `Input item ${itemIndex} has no URL`, {
+				itemIndex,
+				description: 'Fill in "URL".',
+			});
 		}
 		// The API does not select a downloader on its own (the web UI does): ask for URLDownloader.
 		const body = { ...submissionBody(this, itemIndex, ['URLDownloader']), url };
-		doc = await alRequest<IDataObject>(this, { method: 'POST', path: '/api/v4/submit/', body, itemIndex, createsObject: true });
+		doc = await alRequest<IDataObject>(this, {
+			method: 'POST',
+			path: '/api/v4/submit/',
+			body,
+			itemIndex,
+			createsObject: true,
+		});
 	} else {
-		const sha256 = String(this.getNodeParameter('sha256', itemIndex, '')).trim().toLowerCase();
+		const sha256 = String(this.getNodeParameter('sha256', itemIndex, ''))
+			.trim()
+			.toLowerCase();
 		if (!SHA256.test(sha256)) {
 			throw new NodeOperationError(this.getNode(), `"${sha256.slice(0, 80)}" is not a SHA256`, {
 				itemIndex,
@@ -225,7 +308,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			body,
 			itemIndex,
 			createsObject: true,
-			notFoundHint: 'Assemblyline does not hold a file with this SHA256. Submit the file itself instead.',
+			notFoundHint:
+				'Assemblyline does not hold a file with this SHA256. Submit the file itself instead.',
 		});
 	}
 	const { url: server } = await serverUrl(this);
@@ -234,7 +318,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		const waitMs = (this.getNodeParameter('waitTimeout', itemIndex, 600) as number) * 1000;
 		const hint = sidNotFoundHint(sid, itemIndex);
 		if (await waitForSubmission(this, sid, waitMs, { itemIndex, notFoundHint: hint })) {
-			doc = await alRequest<IDataObject>(this, { method: 'GET', path: `/api/v4/submission/${sid}/`, itemIndex, notFoundHint: hint });
+			doc = await alRequest<IDataObject>(this, {
+				method: 'GET',
+				path: `/api/v4/submission/${sid}/`,
+				itemIndex,
+				notFoundHint: hint,
+			});
 		}
 	}
 	return [submissionOutput(doc, server)];

@@ -25,7 +25,14 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		if (!isExpired(row, now)) return;
 		const index = rowIndexes[i];
 		out.push({
-			json: { id: items[index].json.id ?? null, key: row.key, type: row.type, value: row.value, expires_at: row.expires_at, reason: row.reason },
+			json: {
+				id: items[index].json.id ?? null,
+				key: row.key,
+				type: row.type,
+				value: row.value,
+				expires_at: row.expires_at,
+				reason: row.reason,
+			},
 			pairedItem: { item: index },
 		});
 	});

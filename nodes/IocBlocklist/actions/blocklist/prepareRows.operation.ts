@@ -1,7 +1,17 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { DEFAULT_TTL_HOURS, prepareRows, ttlTable, type TtlOverride } from '../../../shared/blocklist';
+import {
+	DEFAULT_TTL_HOURS,
+	prepareRows,
+	ttlTable,
+	type TtlOverride,
+} from '../../../shared/blocklist';
 import { ALLOWLIST_PROPERTY } from '../common';
 import { allowlistParameter, splitInput } from '../../rows';
 
@@ -72,7 +82,8 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'Phishing campaign, case 4711',
-		description: 'Why the IoCs are blocked, written on new rows. Empty: the Assemblyline verdict and tag types.',
+		description:
+			'Why the IoCs are blocked, written on new rows. Empty: the Assemblyline verdict and tag types.',
 		displayOptions: show,
 	},
 	{
@@ -81,7 +92,8 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'SOC automation',
-		description: 'Who or what adds the IoCs, written on new rows. Empty: the name of this workflow.',
+		description:
+			'Who or what adds the IoCs, written on new rows. Empty: the name of this workflow.',
 		displayOptions: show,
 	},
 	{ ...ALLOWLIST_PROPERTY, displayOptions: show },
@@ -95,9 +107,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	try {
 		ttl = ttlTable(entries);
 	} catch (error) {
-		throw new NodeOperationError(this.getNode(), (error as Error).message, { description: 'Fix the Time to Live entries: each needs a positive number of hours.' });
+		throw new NodeOperationError(this.getNode(), (error as Error).message, {
+			description: 'Fix the Time to Live entries: each needs a positive number of hours.',
+		});
 	}
-	const addedBy = (this.getNodeParameter('addedBy', 0, '') as string).trim() || `workflow "${this.getWorkflow().name ?? this.getWorkflow().id}"`;
+	const addedBy =
+		(this.getNodeParameter('addedBy', 0, '') as string).trim() ||
+		`workflow "${this.getWorkflow().name ?? this.getWorkflow().id}"`;
 	const reason = (this.getNodeParameter('reason', 0, '') as string).trim();
 	const allowlist = allowlistParameter(this);
 	const result = prepareRows(

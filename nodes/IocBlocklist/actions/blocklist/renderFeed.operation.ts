@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { FEED_FORMATS, feedFormat, feedType, renderFeed } from '../../../shared/blocklist';
@@ -22,7 +27,8 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: 'ip',
 		placeholder: 'ip',
-		description: 'The one type this feed holds: ip, domain or URL. A feed never mixes types (OPNsense resolves any name in an IP feed and would block what it resolves to). Usually an expression reading the request, e.g. the query parameter type.',
+		description:
+			'The one type this feed holds: ip, domain or URL. A feed never mixes types (OPNsense resolves any name in an IP feed and would block what it resolves to). Usually an expression reading the request, e.g. the query parameter type.',
 		displayOptions: show,
 	},
 	{
@@ -39,7 +45,8 @@ export const description: INodeProperties[] = [
 		name: 'ifNoneMatch',
 		type: 'string',
 		default: '',
-		description: "The request's If-None-Match header. When it names this feed's ETag, the answer is 304 Not Modified without a body.",
+		description:
+			"The request's If-None-Match header. When it names this feed's ETag, the answer is 304 Not Modified without a body.",
 		displayOptions: show,
 	},
 	{
@@ -61,16 +68,26 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		// No input is not an empty blocklist: a Data Table Get with Always Output Data sends one
 		// empty item for an empty table. Failing here makes the webhook answer 5xx, and the
 		// firewall keeps its last good copy.
-		throw new NodeOperationError(this.getNode(), 'Render Feed got no input, so it cannot tell an empty blocklist from a failed read', {
-			description: 'Turn on Settings → Always Output Data in the Data Table node before this one, so an empty table arrives as one empty item.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			'Render Feed got no input, so it cannot tell an empty blocklist from a failed read',
+			{
+				description:
+					'Turn on Settings → Always Output Data in the Data Table node before this one, so an empty table arrives as one empty item.',
+			},
+		);
 	}
 	const { rows, rowIndexes, others } = splitInput(items);
 	if (others.length > 0) {
-		throw new NodeOperationError(this.getNode(), `Render Feed got ${others.length} item(s) that are not blocklist rows`, {
-			description: 'Connect the Data Table node that reads the blocklist table (its rows have the columns key, type, value, status and expires_at). Serving a feed from other data could unblock everything.',
-			itemIndex: others[0].index,
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`Render Feed got ${others.length} item(s) that are not blocklist rows`,
+			{
+				description:
+					'Connect the Data Table node that reads the blocklist table (its rows have the columns key, type, value, status and expires_at). Serving a feed from other data could unblock everything.',
+				itemIndex: others[0].index,
+			},
+		);
 	}
 	const rawType = this.getNodeParameter('feedType', 0, '') as string;
 	const rawFormat = this.getNodeParameter('format', 0, '') as string;
@@ -79,7 +96,21 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const paired = rowIndexes.length > 0 ? rowIndexes.map((item) => ({ item })) : [{ item: 0 }];
 	if (!type || !format) {
 		const body = `No such feed: type ${JSON.stringify(rawType)}, format ${JSON.stringify(rawFormat)}. Types: ip, domain, url. Formats: ${FEED_FORMATS.join(', ')}.\n`;
-		return [[{ json: { status_code: 404, body, content_type: 'text/plain; charset=utf-8', etag: '', entries: 0 }, pairedItem: paired }], []];
+		return [
+			[
+				{
+					json: {
+						status_code: 404,
+						body,
+						content_type: 'text/plain; charset=utf-8',
+						etag: '',
+						entries: 0,
+					},
+					pairedItem: paired,
+				},
+			],
+			[],
+		];
 	}
 	const feed = renderFeed(rows, {
 		type,

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { unblockRow } from '../../../shared/blocklist';
@@ -27,7 +32,8 @@ export const description: INodeProperties[] = [
 		name: 'unblockValue',
 		type: 'string',
 		default: '={{ $json.value }}',
-		description: 'The IP, domain or URL to unblock, as it is on the blocklist or as Assemblyline showed it (defanged values are read too)',
+		description:
+			'The IP, domain or URL to unblock, as it is on the blocklist or as Assemblyline showed it (defanged values are read too)',
 		displayOptions: show,
 	},
 	{
@@ -35,7 +41,8 @@ export const description: INodeProperties[] = [
 		name: 'neverBlock',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to keep the IoC from being blocked again (a false positive), instead of only taking it off until it is seen again',
+		description:
+			'Whether to keep the IoC from being blocked again (a false positive), instead of only taking it off until it is seen again',
 		displayOptions: show,
 	},
 	{
@@ -64,19 +71,24 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const failed: INodeExecutionData[] = [];
 	const now = new Date();
 	for (let i = 0; i < items.length; i++) {
-		const result = unblockRow(this.getNodeParameter('unblockType', i, ''), this.getNodeParameter('unblockValue', i, ''), {
-			neverBlock: this.getNodeParameter('neverBlock', i, false) as boolean,
-			by: String(this.getNodeParameter('by', i, '') ?? '').trim(),
-			why: String(this.getNodeParameter('why', i, '') ?? '').trim(),
-			now,
-		});
+		const result = unblockRow(
+			this.getNodeParameter('unblockType', i, ''),
+			this.getNodeParameter('unblockValue', i, ''),
+			{
+				neverBlock: this.getNodeParameter('neverBlock', i, false) as boolean,
+				by: String(this.getNodeParameter('by', i, '') ?? '').trim(),
+				why: String(this.getNodeParameter('why', i, '') ?? '').trim(),
+				now,
+			},
+		);
 		if ('row' in result) {
 			out.push({ json: { ...result.row } as IDataObject, pairedItem: { item: i } });
 			continue;
 		}
 		const error = new NodeOperationError(this.getNode(), `Cannot unblock: ${result.error}`, {
 			itemIndex: i,
-			description: 'Give the IP, domain or URL as it stands on the blocklist (the value column of the Data Table).',
+			description:
+				'Give the IP, domain or URL as it stands on the blocklist (the value column of the Data Table).',
 		});
 		if (!this.continueOnFail()) throw error;
 		failed.push({ json: { error: error.message }, pairedItem: { item: i } });
