@@ -8,14 +8,13 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { ExportFormat, FilterResult, InputShape, IocItem, SkippedIoc } from '../shared/ioc';
 import {
 	applyCap,
-	compileAllowlist,
 	decideIocs,
 	DEFAULT_CAP,
 	holdBack,
 	partitionExportable,
-	type Allowlist,
 	type DecideOptions,
 } from '../shared/ioc';
+import { readAllowlist } from '../shared/allowlist';
 import { asNodeError } from '../shared/items';
 import { holdBackLiveSafelisted } from '../shared/safelist';
 import {
@@ -84,30 +83,6 @@ export function readSettings(context: IExecuteFunctions): Settings {
 				? (context.getNodeParameter('blocklistFormat', 0, 'plain') as ExportFormat)
 				: 'plain',
 	};
-}
-
-export function readAllowlist(context: IExecuteFunctions): Allowlist | undefined {
-	const text = context.getNodeParameter('allowlist', 0, '') as string;
-	if (typeof text !== 'string' || text.trim() === '') return undefined;
-	const { allowlist, errors } = compileAllowlist(text);
-	if (errors.length === 0) return allowlist;
-	const first = errors[0];
-	const more =
-		errors.length > 1
-			? ` (and ${errors.length - 1} more bad ${errors.length === 2 ? 'entry' : 'entries'})`
-			: '';
-	throw new NodeOperationError(
-		context.getNode(),
-		`${first.message.replace(/\.$/, '')} (allowlist line ${first.line})${more}`,
-		{
-			description: `${errors
-				.slice(0, 10)
-				.map((error) => `Line ${error.line}: ${error.message}`)
-				.join(
-					'\n',
-				)}\nOne entry per line: an IP address, a CIDR range (10.0.0.0/8), a domain (covers its subdomains) or a URL prefix (https://intranet.example.com/app/). Text after # is a comment.`,
-		},
-	);
 }
 
 /** The whole run; the node turns a failure into Skipped items when "On Error" says continue. */

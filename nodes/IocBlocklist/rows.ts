@@ -22,8 +22,4 @@ export function splitInput(items: readonly INodeExecutionData[]): {
 	return { rows, rowIndexes, others };
 }
 
-/** The Allowlist parameter, read exactly as Filter Blockable IoCs reads its own (a line it cannot
- * read fails the node: a typo must not let an own network through). */
-export { readAllowlist as allowlistParameter } from '../FilterBlockableIocs/execute';
-
 export const asJson = (row: BlocklistRow): IDataObject => ({ ...row });

@@ -53,11 +53,11 @@ function withRoleAdvice(context: IExecuteFunctions, error: unknown, itemIndex?: 
 }
 
 /** The HTTP status and Assemblyline's own message of a refusal the operation may accept. */
-export function refusal(error: unknown): { status: number; said: string } | undefined {
+export function refusal(error: unknown): { status: number; message: string } | undefined {
 	if (!(error instanceof NodeApiError)) return undefined;
 	const status = Number(error.httpCode);
 	if (!Number.isFinite(status)) return undefined;
-	return { status, said: String(error.message ?? '') };
+	return { status, message: String(error.message ?? '') };
 }
 
 /** The server's address as the user entered it in the credential, for links to the Assemblyline UI. */

@@ -30,7 +30,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			notFoundHint: notFoundHint(alertId, itemIndex),
 		});
 	} catch (error) {
-		const owner = OWNED_BY.exec(refusal(error)?.said ?? '')?.[1];
+		const owner = OWNED_BY.exec(refusal(error)?.message ?? '')?.[1];
 		if (owner === undefined) throw asNodeError(this, error, itemIndex);
 		if (owner !== username) {
 			throw new NodeApiError(

@@ -4,7 +4,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { asNodeError } from '../../../shared/items';
 import { alRequest, refusal } from '../request';
 import type { HashList } from './common';
-import { NETWORK_KIND, readTag, TAG_TYPE, TAG_VALUE, tagHash } from './common';
+import { tagQhash } from '../../../shared/safelist';
+import { NETWORK_KIND, readTag, TAG_TYPE, TAG_VALUE } from './common';
 
 const properties: INodeProperties[] = [TAG_VALUE, TAG_TYPE, NETWORK_KIND];
 
@@ -22,7 +23,7 @@ export async function execute(
 	list: HashList,
 ): Promise<IDataObject[]> {
 	const { tagType, value } = readTag(this, itemIndex);
-	const hash = tagHash(tagType, value);
+	const hash = tagQhash(tagType, value);
 	let entry: IDataObject | null = null;
 	try {
 		entry = await alRequest<IDataObject>(this, {
@@ -33,7 +34,7 @@ export async function execute(
 	} catch (error) {
 		const refused = refusal(error);
 		// "The hash was not found in the safelist." (or badlist): not listed, which is an answer.
-		if (!(refused?.status === 404 && /was not found in the/.test(refused.said)))
+		if (!(refused?.status === 404 && /was not found in the/.test(refused.message)))
 			throw asNodeError(this, error, itemIndex);
 	}
 	return [{ list, listed: entry !== null, hash, tag_type: tagType, value, entry }];

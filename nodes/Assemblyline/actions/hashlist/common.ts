@@ -1,8 +1,7 @@
 /**
- * What the Safelist and Badlist operations share: the tag an input item names, and the key
- * ("qhash") under which Assemblyline files it.
+ * What the Safelist and Badlist operations share: the tag an input item names. Its key (qhash) is
+ * `tagQhash` in nodes/shared/safelist.ts, the same as Filter's live safelist check.
  */
-import { createHash } from 'crypto';
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -106,30 +105,4 @@ export function readTag(
 		kind,
 	);
 	return { tagType, value: readValue(context, itemIndex) };
-}
-
-/**
- * The value as Assemblyline hashes it (assemblyline-core __init__.py normalize_hashlist_item):
- * domains lower-cased whole; URIs only between "//" and the next "/"; anything else as given.
- */
-export function normaliseTagValue(tagType: string, value: string): string {
-	if (tagType.endsWith('.domain')) return value.toLowerCase();
-	if (tagType.endsWith('.uri')) {
-		const start = value.indexOf('//');
-		if (start < 0) return value;
-		const hostStart = start + 2;
-		const end = value.indexOf('/', hostStart);
-		const stop = end < 0 ? value.length : end;
-		return (
-			value.slice(0, hostStart) + value.slice(hostStart, stop).toLowerCase() + value.slice(stop)
-		);
-	}
-	return value;
-}
-
-/** The entry's key: sha256 of "<tag type>: <normalised value>" (assemblyline-core safelist_client.py, badlist_client.py). */
-export function tagHash(tagType: string, value: string): string {
-	return createHash('sha256')
-		.update(`${tagType}: ${normaliseTagValue(tagType, value)}`, 'utf8')
-		.digest('hex');
 }

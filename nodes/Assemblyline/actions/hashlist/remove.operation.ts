@@ -3,7 +3,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { alRequest } from '../request';
 import type { HashList } from './common';
-import { NETWORK_KIND, readTag, TAG_TYPE, TAG_VALUE, tagHash } from './common';
+import { tagQhash } from '../../../shared/safelist';
+import { NETWORK_KIND, readTag, TAG_TYPE, TAG_VALUE } from './common';
 
 const properties: INodeProperties[] = [TAG_VALUE, TAG_TYPE, NETWORK_KIND];
 
@@ -22,7 +23,7 @@ export async function execute(
 	list: HashList,
 ): Promise<IDataObject[]> {
 	const { tagType, value } = readTag(this, itemIndex);
-	const hash = tagHash(tagType, value);
+	const hash = tagQhash(tagType, value);
 	const answer = await alRequest<IDataObject>(this, {
 		method: 'DELETE',
 		path: `/api/v4/${list}/${hash}/`,

@@ -13,7 +13,8 @@ import {
 	type TtlOverride,
 } from '../../../shared/blocklist';
 import { ALLOWLIST_PROPERTY } from '../common';
-import { allowlistParameter, splitInput } from '../../rows';
+import { readAllowlist } from '../../../shared/allowlist';
+import { splitInput } from '../../rows';
 
 const show = { show: { operation: ['prepareRows'] } };
 const d = DEFAULT_TTL_HOURS;
@@ -115,7 +116,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		(this.getNodeParameter('addedBy', 0, '') as string).trim() ||
 		`workflow "${this.getWorkflow().name ?? this.getWorkflow().id}"`;
 	const reason = (this.getNodeParameter('reason', 0, '') as string).trim();
-	const allowlist = allowlistParameter(this);
+	const allowlist = readAllowlist(this);
 	const result = prepareRows(
 		others.map((o) => o.json),
 		rows,

@@ -8,7 +8,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { FEED_FORMATS, feedFormat, feedType, renderFeed } from '../../../shared/blocklist';
 import { ALLOWLIST_PROPERTY } from '../common';
-import { allowlistParameter, splitInput } from '../../rows';
+import { readAllowlist } from '../../../shared/allowlist';
+import { splitInput } from '../../rows';
 
 const show = { show: { operation: ['renderFeed'] } };
 
@@ -118,7 +119,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		now: new Date(),
 		maxEntries: this.getNodeParameter('maxEntries', 0, 0) as number,
 		ifNoneMatch: (this.getNodeParameter('ifNoneMatch', 0, '') as string) || undefined,
-		allowlist: allowlistParameter(this),
+		allowlist: readAllowlist(this),
 	});
 	const json: IDataObject = {
 		feed_type: type,
