@@ -19,6 +19,8 @@ interface Args {
 	/** Expected alert count (a check that the run fetched them all). */
 	expect: number;
 	block?: boolean;
+	/** The node's Page Size option (default: the node's default). */
+	pageSize?: number;
 }
 
 // What the node sends by default: its default query and projection (alert_id is already named).
@@ -32,7 +34,7 @@ const MAX_RETURN_ALL = 100_000;
 
 let lastOutput: import('n8n-workflow').INodeExecutionData[] = [];
 
-async function viaNode(server: Server, limit?: number, output: 'alerts' | 'iocs' = 'alerts', total?: number): Promise<number> {
+async function viaNode(server: Server, limit?: number, output: 'alerts' | 'iocs' = 'alerts', total?: number, pageSize?: number): Promise<number> {
 	// Loaded here, so the raw side's process never holds n8n.
 	const { credentials, harness, nodeClass } = await import('../lib/n8n.ts');
 	const AlertSearch = nodeClass('AssemblylineAlertSearch');
@@ -46,7 +48,7 @@ async function viaNode(server: Server, limit?: number, output: 'alerts' | 'iocs'
 			alertOutput: output,
 			returnAll: limit === undefined && !big,
 			...(limit === undefined ? (big ? { limit: total } : {}) : { limit }),
-			options: {},
+			options: pageSize ? { pageSize } : {},
 		},
 		credentials: credentials(server),
 	});
@@ -86,8 +88,8 @@ async function viaRaw(server: Server, limit = Infinity): Promise<number> {
 	}
 }
 
-await childMain<Args>(async ({ side, server, expect, block }) => {
-	const run = side === 'raw' ? viaRaw : (s: Server, limit?: number) => viaNode(s, limit, side === 'iocs' ? 'iocs' : 'alerts', expect);
+await childMain<Args>(async ({ side, server, expect, block, pageSize }) => {
+	const run = side === 'raw' ? viaRaw : (s: Server, limit?: number) => viaNode(s, limit, side === 'iocs' ? 'iocs' : 'alerts', expect, pageSize);
 	await run(server, 1500); // warm-up: loads modules, JITs the paging path (3 pages)
 	const result = await measure(async () => ({ items: await run(server) }));
 	if (side !== 'iocs' && result.items !== expect) throw new Error(`${side}: ${result.items} alerts, expected ${expect}`);

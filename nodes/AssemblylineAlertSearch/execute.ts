@@ -2,9 +2,10 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import {
-	collectAlertOutput,
+	alertOutputSink,
 	fieldsFor,
 	MAX_ALERTS_HELD,
+	refuseUnboundedReturnAll,
 	type AlertOutput,
 } from '../shared/backfill';
 import { timeoutMsOf } from '../shared/descriptions';
@@ -93,13 +94,20 @@ export async function searchForItem(
 		timeoutMs: timeoutMsOf(options.timeoutSeconds),
 	};
 	if (!isAlert) return await searchAll(context, { ...search, index, sort }, { limit, pageSize });
-	const pages = onlyNew
-		? [await notReturnedBefore(context, search, key, limit, pageSize)]
-		: searchPages(context, { ...search, index, sort }, { limit, pageSize });
-	return await collectAlertOutput(context, pages, output, {
+	const bounded = returnAll && !onlyNew && output === 'alerts';
+	// Said before the first page: a backfill too large to hold fails fast, naming the bounded ways.
+	// Nothing to page when the count is 0 (an empty search stays one request).
+	if (bounded && (await refuseUnboundedReturnAll(context, { ...search, index })) === 0) return [];
+	const sink = alertOutputSink(context, output, {
 		itemIndex,
-		maxHeld: returnAll && !onlyNew ? MAX_ALERTS_HELD : undefined,
+		maxHeld: bounded ? MAX_ALERTS_HELD : undefined,
 	});
+	// Each page goes to the output as it arrives: the Merged IoCs output folds it and holds no alert.
+	if (onlyNew) await notReturnedBefore(context, search, key, limit, pageSize, sink.add);
+	else
+		for await (const page of searchPages(context, { ...search, index, sort }, { limit, pageSize }))
+			sink.add(page);
+	return sink.items();
 }
 
 interface StoredCursor extends CursorState {
@@ -113,12 +121,13 @@ async function notReturnedBefore(
 	key: string,
 	limit: number | undefined,
 	pageSize: number | undefined,
-): Promise<IDataObject[]> {
+	emit: (alerts: IDataObject[]) => void,
+): Promise<void> {
 	const staticData = context.getWorkflowStaticData('node');
 	const cursors = (staticData.searchCursors ?? {}) as Record<string, StoredCursor>;
 	const state = readCursor(cursors[key]) ?? newCursor(0);
 	const skippable = Object.keys(state.recent).length;
-	const { entries, next } = await readSinceCursor(context, {
+	const { next } = await readSinceCursor(context, {
 		source: ALERT_CURSOR,
 		search,
 		state,
@@ -129,6 +138,7 @@ async function notReturnedBefore(
 			pageSize:
 				limit === undefined ? pageSize : Math.min(pageSize ?? MAX_PAGE_SIZE, limit + skippable),
 		},
+		emit: (entries) => emit(entries.map((entry) => entry.value)),
 	});
 	// Only a run that succeeded moves the cursor (a thrown error leaves static data as it was).
 	const stored: StoredCursor = { ...next, used: new Date().toISOString() };
@@ -137,7 +147,6 @@ async function notReturnedBefore(
 		.sort(([, a], [, b]) => String(b.used).localeCompare(String(a.used)))
 		.slice(0, MAX_CURSORS - 1);
 	staticData.searchCursors = Object.fromEntries([[key, stored], ...kept]) as IDataObject;
-	return entries.map((entry) => entry.value);
 }
 
 /** One cursor per query and filter set, so input items with different queries do not share one. */

@@ -2,13 +2,15 @@
  * What AL Alert Search outputs for an alert search: the alerts (n8n keeps a node's output items for
  * the whole execution, about 5 KB of memory per alert: docs/benchmarks.md), or the alerts' network
  * IoCs merged while the pages stream in (AlertIocFold), whose memory grows with distinct IoCs.
- * Return All of the alerts stops with the bounded ways before it holds more than MAX_ALERTS_HELD.
+ * Return All of the alerts asks Assemblyline for the total first and stops with the bounded ways
+ * before the first page when it is more than MAX_ALERTS_HELD; paging still stops there should alerts
+ * arrive meanwhile.
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { AlertIocFold } from './ioc/fold';
-import { DEFAULT_ALERT_FIELDS } from './search';
+import { DEFAULT_ALERT_FIELDS, searchTotal, type SearchRequest } from './search';
 
 export type AlertOutput = 'alerts' | 'iocs';
 
@@ -43,43 +45,71 @@ export function fieldsFor(output: AlertOutput, fields: string): string {
 }
 
 /**
- * Collects the pages of an alert search as the chosen output. `maxHeld`: for Return All of the
- * alerts, the most alerts to hold before stopping with an error that names the bounded ways.
+ * Return All of the alerts: refuses before fetching anything when Assemblyline counts more matches
+ * than MAX_ALERTS_HELD. One extra request (no rows), because a deep-paging page carries no total.
+ * Returns the count (undefined when the server gave none).
  */
-export async function collectAlertOutput(
+export async function refuseUnboundedReturnAll(
 	context: IExecuteFunctions,
-	pages: AsyncIterable<IDataObject[]> | Iterable<IDataObject[]>,
+	request: Omit<SearchRequest, 'fl' | 'sort' | 'onServerDate'>,
+): Promise<number | undefined> {
+	const total = await searchTotal(context, request, MAX_ALERTS_HELD + 1);
+	if (total !== undefined && total > MAX_ALERTS_HELD)
+		throw tooManyAlerts(context, MAX_ALERTS_HELD, request.itemIndex ?? 0, true);
+	return total;
+}
+
+/** Where the pages of an alert search go, as the chosen output: `add` each page, then `items`. */
+export interface AlertOutputSink {
+	add(page: IDataObject[]): void;
+	items(): IDataObject[];
+}
+
+/**
+ * The chosen output of an alert search, fed page by page. `maxHeld`: for Return All of the alerts,
+ * the most alerts to hold before stopping with an error that names the bounded ways.
+ */
+export function alertOutputSink(
+	context: IExecuteFunctions,
 	output: AlertOutput,
 	options: { itemIndex: number; maxHeld?: number },
-): Promise<IDataObject[]> {
+): AlertOutputSink {
 	if (output === 'iocs') {
 		const fold = new AlertIocFold();
-		for await (const page of pages) fold.addPage(page);
-		foldHint(context, fold);
-		return fold.items() as unknown as IDataObject[];
+		return {
+			add: (page) => fold.addPage(page),
+			items: () => {
+				foldHint(context, fold);
+				return fold.items() as unknown as IDataObject[];
+			},
+		};
 	}
 	const maxHeld = options.maxHeld ?? Infinity;
 	const out: IDataObject[] = [];
-	for await (const page of pages) {
-		if (out.length + page.length > maxHeld)
-			throw tooManyAlerts(context, maxHeld, options.itemIndex);
-		for (const alert of page) out.push(alert);
-	}
-	return out;
+	return {
+		add: (page) => {
+			if (out.length + page.length > maxHeld)
+				throw tooManyAlerts(context, maxHeld, options.itemIndex, false);
+			for (const alert of page) out.push(alert);
+		},
+		items: () => out,
+	};
 }
 
 function tooManyAlerts(
 	context: IExecuteFunctions,
 	maxHeld: number,
 	itemIndex: number,
+	counted: boolean,
 ): NodeOperationError {
 	const count = maxHeld.toLocaleString('en-US');
+	const when = counted ? 'Assemblyline counted them; none was fetched. ' : '';
 	return new NodeOperationError(
 		context.getNode(),
 		`This search matches more than ${count} alerts: too many to hold in n8n's memory`,
 		{
 			itemIndex,
-			description: `n8n keeps every output item until the execution ends (about 5 KB per alert), so Return All of more than ${count} alerts can exhaust its memory. Bounded ways: set Output to "Merged IoCs (Bounded Memory)" to get the alerts' IoCs for Filter Blockable IoCs; narrow the time with the Reported Since / Reported Until options; use "Only Alerts Not Returned Before" on a schedule, or the AL Alert Trigger, to take new alerts a run at a time. To take this many alerts anyway, turn Return All off and set Limit.`,
+			description: `${when}n8n keeps every output item until the execution ends (about 5 KB per alert), so Return All of more than ${count} alerts can exhaust its memory. Bounded ways: set Output to "Merged IoCs (Bounded Memory)" to get the alerts' IoCs for Filter Blockable IoCs; narrow the time with the Reported Since / Reported Until options; use "Only Alerts Not Returned Before" on a schedule, or the AL Alert Trigger, to take new alerts a run at a time. To take this many alerts anyway, turn Return All off and set Limit.`,
 		},
 	);
 }

@@ -6,7 +6,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { AssemblylineAlertSearch } from '../../nodes/AssemblylineAlertSearch/AssemblylineAlertSearch.node';
 import { FilterBlockableIocs } from '../../nodes/FilterBlockableIocs/FilterBlockableIocs.node';
-import { collectAlertOutput } from '../../nodes/shared/backfill';
+import { alertOutputSink } from '../../nodes/shared/backfill';
 import { generateDataset } from '../fakes/assemblyline/index.ts';
 import type { FakeAssemblyline } from '../fakes/assemblyline/index.ts';
 import { runNode } from '../harness/n8n.ts';
@@ -42,7 +42,7 @@ describe('AL Alert Search: Merged IoCs output', () => {
 		// The same deep-paging requests as the alert output: pages stream in and are folded.
 		expect(searchRequests(fake).map((r) => bodyOf(r).rows)).toEqual([250, 250, 250, 250, 250]);
 		// With the default Fields, only what the fold reads is fetched.
-		expect(String(bodyOf(searchRequests(fake)[0]).fl).split(',').sort()).toEqual(['al.detailed.domain', 'al.detailed.ip', 'al.detailed.uri', 'alert_id', 'id', 'sid']);
+		expect(String(bodyOf(searchRequests(fake)[0]).fl).split(',').sort()).toEqual(['al.detailed.domain', 'al.detailed.ip', 'al.detailed.uri', 'alert_id', 'sid']);
 		const alertItems = alerts.outputs[0];
 		const iocItems = iocs.outputs[0];
 		expect(alertItems).toHaveLength(1200);
@@ -57,6 +57,8 @@ describe('AL Alert Search: Merged IoCs output', () => {
 		const occurrences = iocItems.reduce((sum, { json }) => sum + Number(json.occurrences), 0);
 		expect(occurrences).toBeGreaterThan(iocItems.length); // values repeat across alerts
 
+		// Only Return All of the alerts counts first: the merged output pages at once.
+		expect(bodyOf(searchRequests(fake)[0]).deep_paging_id).toBe('*');
 		for (const parameters of [{}, { minVerdict: 'malicious', noVerdict: 'block', maxToBlock: 0 }, { allowlist: '10.0.0.0/8\n1.0.0.0/8\n45.0.0.0/8', maxToBlock: 5 }]) {
 			const fromAlerts = await runNode({ node: filter, parameters, input: alertItems.map((i) => i.json) });
 			const fromIocs = await runNode({ node: filter, parameters, input: iocItems.map((i) => i.json) });
@@ -68,6 +70,54 @@ describe('AL Alert Search: Merged IoCs output', () => {
 			expect(decisions(fromIocs.outputs[1])).toEqual(decisions(fromAlerts.outputs[1]));
 		}
 	});
+
+	test('with "Only Alerts Not Returned Before", the merged output folds page by page and moves the cursor as the alert output does', async () => {
+		const credentials = credentialsFor(fake);
+		const parameters = { query: 'al.ip:* OR al.domain:*', returnAll: true, onlyNew: true, waitFor: 'searchable', options: { pageSize: 250 } };
+		const run = async (alertOutput: string, staticData: IDataObject) =>
+			await runNode({ node: search, parameters: { ...parameters, alertOutput }, credentials, workflow: { staticData } });
+		const forAlerts: IDataObject = {};
+		const forIocs: IDataObject = {};
+		const alerts = await run('alerts', forAlerts);
+		fake.clearRequests();
+		const iocs = await run('iocs', forIocs);
+		expect(alerts.error).toBeUndefined();
+		expect(iocs.error).toBeUndefined();
+		const pages = searchRequests(fake).map(bodyOf);
+		expect(pages.length).toBe(Math.ceil(alerts.outputs[0].length / 250) + (alerts.outputs[0].length % 250 === 0 ? 1 : 0));
+		expect(pages.every((b) => b.sort === 'reporting_ts asc' && b.rows === 250)).toBe(true);
+		// The same IoCs as folding the alerts output (oldest first, like the cursor read).
+		const fromAlerts = await runNode({ node: filter, parameters: {}, input: alerts.outputs[0].map((i) => i.json) });
+		const fromIocs = await runNode({ node: filter, parameters: {}, input: iocs.outputs[0].map((i) => i.json) });
+		expect(fromIocs.outputs[0].length).toBeGreaterThan(0);
+		expect(decisions(fromIocs.outputs[0])).toEqual(decisions(fromAlerts.outputs[0]));
+		expect(decisions(fromIocs.outputs[1])).toEqual(decisions(fromAlerts.outputs[1]));
+		// The cursor each output stored is the same (moved page by page, or once at the end).
+		const cursors = (data: IDataObject) => {
+			const stored = (data['node:Under Test'] as IDataObject).searchCursors as Record<string, IDataObject>;
+			return Object.fromEntries(Object.entries(stored).map(([key, { used: _used, ...cursor }]) => [key, cursor]));
+		};
+		expect(Object.keys(cursors(forIocs))).toHaveLength(1);
+		expect(cursors(forIocs)).toEqual(cursors(forAlerts));
+		// Nothing new: the next run merges nothing.
+		expect((await run('iocs', forIocs)).outputs[0]).toEqual([]);
+	});
+
+	test('Return All of the alerts counts first, with the same query and filters; a Limit does not count', async () => {
+		const credentials = credentialsFor(fake);
+		fake.clearRequests();
+		const options = { reportedSince: '2025-03-01T00:00:00Z', reportedUntil: '2025-03-01T08:19:00Z' };
+		const all = await runNode({ node: search, parameters: { query: 'al.ip:*', returnAll: true, options }, credentials });
+		expect(all.error).toBeUndefined();
+		const [count, ...pages] = searchRequests(fake).map(bodyOf);
+		expect(count).toEqual({ query: 'al.ip:*', offset: 0, rows: 0, track_total_hits: 100_001, filters: [expect.stringMatching(/^reporting_ts:\[2025-03-01T00:00:00/)] });
+		expect(pages.length).toBeGreaterThan(0);
+		for (const page of pages) expect(page).toMatchObject({ query: 'al.ip:*', filters: count.filters, rows: 500 });
+		expect(all.outputs[0].length).toBeGreaterThan(0);
+		fake.clearRequests();
+		await runNode({ node: search, parameters: { query: 'al.ip:*', returnAll: false, limit: 20 }, credentials });
+		expect(searchRequests(fake).map((r) => bodyOf(r).rows)).toEqual([20]);
+	});
 });
 
 describe('Return All of the alerts, past the memory bound', () => {
@@ -75,6 +125,11 @@ describe('Return All of the alerts, past the memory bound', () => {
 	const context = { getNode: () => node } as never;
 	function* pages(count: number) {
 		for (let page = 0; page < count; page++) yield Array.from({ length: 500 }, (_, i) => ({ alert_id: `a${page}-${i}` }) as IDataObject);
+	}
+	async function collectAlertOutput(ctx: never, all: Iterable<IDataObject[]>, output: 'alerts' | 'iocs', options: { itemIndex: number; maxHeld?: number }) {
+		const sink = alertOutputSink(ctx, output, options);
+		for (const page of all) sink.add(page);
+		return sink.items();
 	}
 
 	test('stops before holding more than the bound, and names the bounded ways', async () => {
@@ -84,6 +139,25 @@ describe('Return All of the alerts, past the memory bound', () => {
 		});
 		await expect(collectAlertOutput(context, pages(4), 'alerts', { itemIndex: 0, maxHeld: 2000 })).resolves.toHaveLength(2000);
 	});
+
+	// A fake holding 100,001 alerts: about 20 s to build on a loaded machine.
+	test('Return All over more than 100,000 alerts says so before the first page, from the count Assemblyline gives', async () => {
+		const big = await startFake({ dataset: generateDataset({ seed: 5, alerts: 100_001 }) });
+		try {
+			const credentials = credentialsFor(big);
+			const { outputs, error } = await runNode({ node: search, parameters: { query: '*', returnAll: true }, credentials });
+			expect(outputs).toEqual([]);
+			expect(error).toMatchObject({
+				message: expect.stringContaining('more than 100,000 alerts'),
+				description: expect.stringMatching(/counted them; none was fetched.*Merged IoCs.*Reported Since.*AL Alert Trigger/s),
+			});
+			// One count (no rows, hits counted one past the bound), and no page: no deep-paging cursor was opened.
+			expect(searchRequests(big).map(bodyOf)).toEqual([{ query: '*', offset: 0, rows: 0, track_total_hits: 100_001 }]);
+			expect(big.search.pits.size).toBe(0);
+		} finally {
+			await big.close();
+		}
+	}, 180_000);
 
 	test('the merged output has no such bound (its memory follows distinct IoCs)', async () => {
 		await expect(collectAlertOutput(context, pages(5), 'iocs', { itemIndex: 0, maxHeld: 2000 })).resolves.toEqual([]);

@@ -28,7 +28,9 @@ describe('AL Alert Search: paging over 2,345 alerts', () => {
 		const got = ids(outputs[0]);
 		expect(got).toHaveLength(2345);
 		expectDistinct(got);
-		const reqs = searchRequests(fake);
+		// First the count that keeps a too-large Return All from starting (no rows, no cursor).
+		const [count, ...reqs] = searchRequests(fake);
+		expect(bodyOf(count)).toEqual({ query: '*', offset: 0, rows: 0, track_total_hits: 100_001 });
 		expect(reqs.map((r) => bodyOf(r).rows)).toEqual([500, 500, 500, 500, 500]);
 		expect(bodyOf(reqs[0]).deep_paging_id).toBe('*');
 		for (let i = 1; i < reqs.length; i++) {
@@ -53,7 +55,7 @@ describe('AL Alert Search: paging over 2,345 alerts', () => {
 		const got = ids(outputs[0]);
 		expect(got).toHaveLength(2345);
 		expectDistinct(got);
-		expect(searchRequests(fake).map((r) => bodyOf(r).rows)).toEqual(Array(8).fill(300));
+		expect(searchRequests(fake).map((r) => bodyOf(r).rows)).toEqual([0, ...Array(8).fill(300)]);
 	});
 
 	test('Limit 30 is exactly one request for 30 rows', async () => {
@@ -91,8 +93,8 @@ describe('AL Alert Search: paging over 2,345 alerts', () => {
 			expect(item.json).toHaveProperty('al.detailed');
 			expect(item.json).not.toHaveProperty('sid');
 		}
-		// the document id is asked for (the key that de-duplicates pages), and not passed on
-		expect(bodyOf(searchRequests(fake)[0]).fl).toBe('alert_id,al.detailed.*,id');
+		// alert_id is the alert's document id and de-duplicates pages: `id` is not asked for, nor passed on
+		expect(bodyOf(searchRequests(fake)[0]).fl).toBe('alert_id,al.detailed.*');
 		for (const item of outputs[0]) expect(item.json).not.toHaveProperty('id');
 	});
 
@@ -144,7 +146,8 @@ describe('AL Alert Search: paging over 2,345 alerts', () => {
 	});
 
 	test('a 401 mid-paging fails the item, never half the alerts', async () => {
-		fake.faults.add({ kind: '401', path: '^/api/v4/search/', after: 2, once: true });
+		// after the count and two pages
+		fake.faults.add({ kind: '401', path: '^/api/v4/search/', after: 3, once: true });
 		const { outputs, error } = await search(fake, { query: '*', returnAll: true }, { continueOnFail: true });
 		expect(error).toBeUndefined();
 		expect(outputs[0]).toHaveLength(1);
@@ -170,10 +173,10 @@ describe('AL Alert Search: edges and parameters', () => {
 		expect(got).toHaveLength(2000);
 		expectDistinct(got);
 		const reqs = searchRequests(fake);
-		expect(reqs).toHaveLength(5);
+		expect(reqs.map((r) => bodyOf(r).rows)).toEqual([0, 500, 500, 500, 500, 500]); // the count, then 5 pages
 	});
 
-	test('empty result: no items, no error, one request', async () => {
+	test('empty result: no items, no error, one request (for Return All, the count)', async () => {
 		for (const returnAll of [true, false]) {
 			fake.clearRequests();
 			const { outputs, error } = await search(fake, { query: 'alert_id:doesnotexist', returnAll });

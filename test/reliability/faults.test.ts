@@ -57,7 +57,7 @@ const READ_TIMEOUT = /did not answer within/;
 const PROXY_DOWN_TO_THE_BOUND = new RegExp(`unavailable \\(HTTP 502\\) \\(tried ${RETRY.otherAttempts} times\\)`);
 
 const ALERTS = 1234;
-const PAGE = 200; // Return All: 7 requests, the last one 34 alerts
+const PAGE = 200; // Return All: the count (rows 0), then 7 pages, the last one 34 alerts: page N is request N + 1 (expire-cursor counts cursor pages only)
 const SEARCH = '^/api/v4/search/alert/$';
 
 function expectFired(fake: FakeAssemblyline, row: Row): void {
@@ -85,17 +85,17 @@ async function settle(fake: FakeAssemblyline): Promise<void> {
 
 const SEARCH_ROWS: Row[] = [
 	{ fault: '503 concurrency quota, a burst', rule: { kind: '503-concurrency', path: SEARCH, nth: 2, times: 3 }, expect: complete(3) },
-	{ fault: '502 that does not clear (from page 4)', rule: { kind: '502', path: SEARCH, after: 3 }, expect: fails(PROXY_DOWN_TO_THE_BOUND, RETRY.otherAttempts) },
-	{ fault: '503 daily quota (page 4)', rule: { kind: '503-daily', path: SEARCH, after: 3 }, expect: fails(/daily API quota is used up/) },
-	{ fault: '502 twice (page 3)', rule: { kind: '502', path: SEARCH, after: 2, times: 2 }, expect: complete(2) },
-	{ fault: '504 twice (page 5)', rule: { kind: '504', path: SEARCH, after: 4, times: 2 }, expect: complete(2) },
-	{ fault: 'connection reset mid-body, twice (page 2)', rule: { kind: 'reset', path: SEARCH, after: 1, times: 2 }, expect: complete(2) },
-	{ fault: 'truncated JSON, twice (page 6)', rule: { kind: 'truncated-json', path: SEARCH, after: 5, times: 2 }, expect: complete(2) },
-	{ fault: 'connection reset on the last page (its retry finds no cursor: the search starts over once)', rule: { kind: 'reset', path: SEARCH, after: 6, once: true }, expect: complete(1) },
-	{ fault: 'HTML page with status 200 (page 3)', rule: { kind: 'html-200', path: SEARCH, after: 2 }, expect: fails(/HTML page \(HTTP 200\) instead of JSON/) },
-	{ fault: 'HTML error page with status 500, not retried (docs/architecture.md) (page 3)', rule: { kind: 'html-500', path: SEARCH, after: 2, once: true }, expect: fails(/answered HTTP 500/) },
-	{ fault: 'slower than the timeout, once (page 4): not sent again, the server still runs it', rule: { kind: 'slow', path: SEARCH, after: 3, once: true, ...SLOW }, expect: fails(READ_TIMEOUT), timeoutMs: TIMEOUT_MS },
-	{ fault: '401 in the middle of paging (page 4)', rule: { kind: '401', path: SEARCH, after: 3 }, expect: fails(/refused the credentials: Invalid user or APIKey/) },
+	{ fault: '502 that does not clear (from page 4)', rule: { kind: '502', path: SEARCH, after: 4 }, expect: fails(PROXY_DOWN_TO_THE_BOUND, RETRY.otherAttempts) },
+	{ fault: '503 daily quota (page 4)', rule: { kind: '503-daily', path: SEARCH, after: 4 }, expect: fails(/daily API quota is used up/) },
+	{ fault: '502 twice (page 3)', rule: { kind: '502', path: SEARCH, after: 3, times: 2 }, expect: complete(2) },
+	{ fault: '504 twice (page 5)', rule: { kind: '504', path: SEARCH, after: 5, times: 2 }, expect: complete(2) },
+	{ fault: 'connection reset mid-body, twice (page 2)', rule: { kind: 'reset', path: SEARCH, after: 2, times: 2 }, expect: complete(2) },
+	{ fault: 'truncated JSON, twice (page 6)', rule: { kind: 'truncated-json', path: SEARCH, after: 6, times: 2 }, expect: complete(2) },
+	{ fault: 'connection reset on the last page (its retry finds no cursor: the search starts over once)', rule: { kind: 'reset', path: SEARCH, after: 7, once: true }, expect: complete(1) },
+	{ fault: 'HTML page with status 200 (page 3)', rule: { kind: 'html-200', path: SEARCH, after: 3 }, expect: fails(/HTML page \(HTTP 200\) instead of JSON/) },
+	{ fault: 'HTML error page with status 500, not retried (docs/architecture.md) (page 3)', rule: { kind: 'html-500', path: SEARCH, after: 3, once: true }, expect: fails(/answered HTTP 500/) },
+	{ fault: 'slower than the timeout, once (page 4): not sent again, the server still runs it', rule: { kind: 'slow', path: SEARCH, after: 4, once: true, ...SLOW }, expect: fails(READ_TIMEOUT), timeoutMs: TIMEOUT_MS },
+	{ fault: '401 in the middle of paging (page 4)', rule: { kind: '401', path: SEARCH, after: 4 }, expect: fails(/refused the credentials: Invalid user or APIKey/) },
 	{ fault: 'deep-paging cursor that keeps expiring (from page 3)', rule: { kind: 'expire-cursor', path: SEARCH, after: 1 }, expect: fails(/search cursor expired on page \d+/, 2) },
 ];
 

@@ -186,6 +186,12 @@ export interface CursorRead<T = IDataObject> {
 	entriesOf?: (doc: IDataObject, startMs: number) => Array<CursorEntry<T>>;
 	/** Stop at this many entries. */
 	limit?: number;
+	/**
+	 * Takes each page's new entries as they arrive, instead of keeping them for the result (whose
+	 * `entries` is then empty): the cursor moves page by page, so a long read holds one page and the
+	 * lookback window's ids, not every entry (AL Alert Search's Merged IoCs output).
+	 */
+	emit?: (entries: Array<CursorEntry<T>>) => void;
 	paging?: PagingOptions;
 	/** When the run started (default: now); the budget counts from it. */
 	startedMs?: number;
@@ -252,6 +258,17 @@ export async function readSinceCursor<T = IDataObject>(
 		]);
 
 	const entries: Array<CursorEntry<T>> = [];
+	let taken = 0;
+	let moved: CursorState | undefined;
+	/** One page's new entries: kept, or emitted with the cursor moved past them. */
+	const take = (fresh: Array<CursorEntry<T>>) => {
+		if (!read.emit) {
+			for (const entry of fresh) entries.push(entry);
+			return;
+		}
+		moved = advanceCursorBy(moved ?? stateOf(), fresh, lookbackMs);
+		if (fresh.length) read.emit(fresh);
+	};
 	let slowestPageMs = 0;
 	let pageStarted = Date.now();
 	const pages = searchPages(
@@ -268,20 +285,29 @@ export async function readSinceCursor<T = IDataObject>(
 	outer: for await (const page of pages) {
 		const state = stateOf();
 		const startMs = windowStartMs(state, lookbackMs);
+		const fresh: Array<CursorEntry<T>> = [];
 		for (const doc of page) {
 			for (const entry of entriesOf(doc, startMs)) {
 				if (alreadyEmitted(state, entry.id, entry.time)) continue;
-				entries.push(entry);
-				if (read.limit !== undefined && entries.length >= read.limit) break outer;
+				fresh.push(entry);
+				taken++;
+				if (read.limit !== undefined && taken >= read.limit) {
+					take(fresh);
+					break outer;
+				}
 			}
 		}
+		take(fresh);
 		if (read.budgetMs !== undefined) {
 			const now = Date.now();
 			slowestPageMs = Math.max(slowestPageMs, now - pageStarted);
 			pageStarted = now;
-			if (entries.length > 0 && now - started + 2 * slowestPageMs > read.budgetMs) break;
+			if (taken > 0 && now - started + 2 * slowestPageMs > read.budgetMs) break;
 		}
 	}
 	const previous = stateOf();
-	return { entries, previous, next: advanceCursorBy(previous, entries, lookbackMs) };
+	const next = read.emit
+		? (moved ?? advanceCursorBy(previous, [], lookbackMs))
+		: advanceCursorBy(previous, entries, lookbackMs);
+	return { entries, previous, next };
 }

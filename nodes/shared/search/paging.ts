@@ -37,6 +37,13 @@ export const ID_FIELDS: Record<SearchIndex, readonly string[]> = {
 	heuristic: ['heur_id'],
 };
 
+/**
+ * Indexes whose id field is the Elasticsearch document id: an alert is saved under its alert_id
+ * (assemblyline-core alerter/processing.py, `datastore.alert.save(alert_id, ...)`), so its pages are
+ * told apart by alert_id, and `id` is neither asked for nor removed again (a copy of every alert).
+ */
+const DOCUMENT_ID_FIELD: Partial<Record<SearchIndex, string>> = { alert: 'alert_id' };
+
 /** Assemblyline's MAX_SEARCH_ROWS; not enforced by the server, but larger pages only cost memory. */
 export const MAX_PAGE_SIZE = 500;
 /** Elasticsearch's max_result_window, which Assemblyline does not raise: offset + rows must stay within it. */
@@ -82,7 +89,8 @@ interface SearchResponse {
  *   rows than it still needs.
  *
  * The document `id` is asked for (`fl` must name it) so that a search that restarts, or offset pages
- * that shift, never yield a document twice; it is removed again unless the caller named it. A failure
+ * that shift, never yield a document twice; it is removed again unless the caller named it. Alerts
+ * are told apart by their alert_id, which is their document id. A failure
  * on a later page throws: callers must never pass the pages they already have off as the whole result.
  */
 export async function* searchPages(
@@ -97,7 +105,9 @@ export async function* searchPages(
 	const base: IDataObject = { query: request.query, offset: 0 };
 	if (request.filters?.length) base.filters = request.filters;
 	// Without fl the server adds the id itself; with fl only when the exact token "id" is in the list.
-	const addedId = request.fl !== undefined && !request.fl.split(',').includes('id');
+	const idField = DOCUMENT_ID_FIELD[request.index];
+	const addedId =
+		request.fl !== undefined && idField === undefined && !request.fl.split(',').includes('id');
 	if (request.fl) base.fl = addedId ? `${request.fl},id` : request.fl;
 	if (request.sort) base.sort = request.sort;
 	const send = (body: IDataObject) =>
@@ -116,7 +126,10 @@ export async function* searchPages(
 	const fresh = (docs: IDataObject[]) => {
 		const out: IDataObject[] = [];
 		for (const doc of docs) {
-			const key = documentKey(request.index, doc);
+			const id = idField === undefined ? undefined : doc[idField];
+			// The other keys start with NUL, so that they never meet an alert_id.
+			const key =
+				typeof id === 'string' && id !== '' ? id : `\u0000${documentKey(request.index, doc)}`;
 			if (yielded.has(key)) continue;
 			yielded.add(key);
 			out.push(addedId ? withoutId(doc) : doc);
@@ -175,6 +188,35 @@ export async function* searchPages(
 		if (limit !== undefined && received >= limit) return;
 		deepPagingId = next;
 	}
+}
+
+/**
+ * How many documents a search matches, before paging through it: one request for no rows with
+ * `track_total_hits` (assemblyline-ui api/v4/search.py passes it through to Elasticsearch). A
+ * deep-paging page never carries the total: assemblyline-base's datastore turns hit tracking off
+ * for it (`collection.py` `_search`), so the first page cannot tell. `atMost`: count no further
+ * than this (Elasticsearch then answers this number), which keeps the count cheap on a huge index.
+ */
+export async function searchTotal(
+	context: SearchContext,
+	request: Omit<SearchRequest, 'fl' | 'sort' | 'onServerDate'>,
+	atMost: number,
+): Promise<number | undefined> {
+	const body: IDataObject = {
+		query: request.query,
+		offset: 0,
+		rows: 0,
+		track_total_hits: atMost,
+	};
+	if (request.filters?.length) body.filters = request.filters;
+	const response = await assemblylineRequest<SearchResponse>(context, {
+		method: 'POST',
+		path: `/api/v4/search/${request.index}/`,
+		body,
+		itemIndex: request.itemIndex,
+		timeoutMs: request.timeoutMs,
+	});
+	return typeof response?.total === 'number' ? response.total : undefined;
 }
 
 /** Every document of a search, in order (see searchPages). */
