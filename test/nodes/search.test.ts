@@ -1,4 +1,7 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import {
+	ALERT_CURSOR,
 	advanceCursor,
 	alreadyEmitted,
 	cleanFilters,
@@ -6,6 +9,7 @@ import {
 	newCursor,
 	projection,
 	readCursor,
+	readSinceCursor,
 	timeBound,
 } from '../../nodes/shared/search';
 
@@ -97,5 +101,51 @@ describe('alert cursor', () => {
 		expect(alreadyEmitted(back, 'a', ts)).toBe(true);
 		expect(readCursor({ nonsense: true })).toBeUndefined();
 		expect(readCursor(undefined)).toBeUndefined();
+	});
+});
+
+describe('readSinceCursor with emit (a long read that keeps nothing)', () => {
+	/** A context whose HTTP helper answers search pages from a list of alerts (oldest first). */
+	function pagedContext(alerts: { alert_id: string; reporting_ts: string }[]) {
+		const node = { name: 'n', type: 't', typeVersion: 1, position: [0, 0], parameters: {}, id: 'x' };
+		const bodies: IDataObject[] = [];
+		const context = {
+			getNode: () => node,
+			getCredentials: async () => ({ url: 'http://127.0.0.1:1', username: 'u', apiKey: 'k:s' }),
+			helpers: {
+				httpRequestWithAuthentication: async (_type: string, options: { body: string }) => {
+					const body = JSON.parse(options.body) as IDataObject;
+					bodies.push(body);
+					const start = body.deep_paging_id === '*' ? 0 : Number(String(body.deep_paging_id).split(',')[1]);
+					const items = alerts.slice(start, start + Number(body.rows));
+					const next = items.length === body.rows ? { next_deep_paging_id: `pit,${start + items.length}` } : {};
+					return { statusCode: 200, headers: {}, body: JSON.stringify({ api_response: { items, total: null, ...next } }) };
+				},
+			},
+		};
+		return { context: context as never, bodies };
+	}
+	const alerts = Array.from({ length: 23 }, (_, i) => ({ alert_id: `A${i}`, reporting_ts: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString() }));
+	const read = (emit?: (entries: unknown[]) => void) => ({
+		source: ALERT_CURSOR,
+		search: { query: '*', fl: 'alert_id,reporting_ts' },
+		state: { floor: '2025-01-01T00:00:00.000Z', cursor: alerts[2].reporting_ts, recent: { A2: alerts[2].reporting_ts } },
+		lookbackMs: 5 * 60_000,
+		paging: { pageSize: 5 },
+		...(emit ? { emit } : {}),
+	});
+
+	test('gets each page as it arrives, keeps no entry, and stores the same cursor as the read that keeps them', async () => {
+		const kept = await readSinceCursor(pagedContext(alerts).context, read());
+		const pages: string[][] = [];
+		const { context, bodies } = pagedContext(alerts);
+		const emitted = await readSinceCursor(context, read((entries) => pages.push((entries as { id: string }[]).map((e) => e.id))));
+		expect(emitted.entries).toEqual([]);
+		expect(bodies.map((b) => b.rows)).toEqual([5, 5, 5, 5, 5]); // 23 alerts: the last page is short
+		expect(pages.map((p) => p.length)).toEqual([4, 5, 5, 5, 3]); // one call per page, A2 skipped
+		expect(pages.flat()).toEqual(kept.entries.map((e) => e.id));
+		expect(pages.flat()).not.toContain('A2'); // emitted by the previous run
+		expect(emitted.next).toEqual(kept.next);
+		expect(Object.keys(emitted.next.recent).length).toBeLessThan(10); // only the lookback window
 	});
 });
