@@ -17,7 +17,7 @@ export class BlockOnFirewall implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle:
-			'={{$parameter["operation"] + " on " + {"panos": "PAN-OS", "defender": "Defender", "opnsense": "OPNsense", "crowdstrike": "CrowdStrike", "fortigate": "FortiGate"}[$parameter["target"]]}}',
+			'={{$parameter["operation"] + " on " + {"panos": "PAN-OS", "defender": "Defender", "opnsense": "OPNsense", "crowdstrike": "CrowdStrike", "fortigate": "FortiGate", "cloudflare": "Cloudflare"}[$parameter["target"]]}}',
 		documentationUrl:
 			'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#block-on-firewall--edr',
 		description:
@@ -38,6 +38,11 @@ export class BlockOnFirewall implements INodeType {
 				name: 'blockOpnsenseApi',
 				required: true,
 				displayOptions: { show: { target: ['opnsense'] } },
+			},
+			{
+				name: 'blockCloudflareApi',
+				required: true,
+				displayOptions: { show: { target: ['cloudflare'] } },
 			},
 			{
 				name: 'blockCrowdStrikeApi',

@@ -12,6 +12,12 @@ export const properties: INodeProperties[] = [
 		default: 'panos',
 		options: [
 			{
+				name: 'Cloudflare',
+				value: 'cloudflare',
+				description:
+					'IP addresses in an account IP list that a WAF rule uses (no expiry: the item comment says when the block ends; remove it then)',
+			},
+			{
 				name: 'CrowdStrike Falcon',
 				value: 'crowdstrike',
 				description: 'IOC management indicators (IP address, domain) with an expiry',
@@ -105,6 +111,17 @@ export const properties: INodeProperties[] = [
 		displayOptions: forTarget('opnsense'),
 		description:
 			'The OPNsense alias (type Host(s) or External (advanced)) that your block rule uses',
+	},
+	{
+		displayName: 'List ID',
+		name: 'cloudflareListId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '2c0fc9fa937b11eaa1b71c4d701ab86e',
+		displayOptions: forTarget('cloudflare'),
+		description:
+			'The ID of the Cloudflare IP list (Manage Account → Configurations → Lists; the last part of its address) that a WAF custom rule uses, e.g. ip.src in $n8n_block',
 	},
 	{
 		displayName: 'IP Address Feed',

@@ -22,6 +22,7 @@ import { TargetError } from './targets/types';
 const TARGET_PARAMS: Record<string, Array<[string, unknown]>> = {
 	panos: [['tag', 'n8n-block']],
 	opnsense: [['alias', 'n8n_block']],
+	cloudflare: [['cloudflareListId', '']],
 	fortigate: [
 		['fortiIpFeed', 'n8n-ip-block'],
 		['fortiDomainFeed', ''],

@@ -170,6 +170,7 @@ export function createIo(
 
 	return {
 		dryRun: options.dryRun,
+		cancelled: () => context.getExecutionCancelSignal?.()?.aborted === true,
 		async send(request) {
 			if (options.dryRun) {
 				recorded.push({

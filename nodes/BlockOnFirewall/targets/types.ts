@@ -69,6 +69,8 @@ export interface TargetResponse {
 export interface Io {
 	readonly dryRun: boolean;
 	send(request: TargetRequest): Promise<TargetResponse>;
+	/** Whether the execution was stopped (a target that polls stops waiting). */
+	cancelled(): boolean;
 }
 
 /** A documented rate limit: at most `perMinute` and `perHour` requests (either may be absent). */
