@@ -69,7 +69,8 @@ export class BlockCloudflareApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 401,
-					message: 'Cloudflare refused the API token (401). Check the token, or roll it and paste the new one.',
+					message:
+						'Cloudflare refused the API token (401). Check the token, or roll it and paste the new one.',
 				},
 			},
 			{

@@ -26,7 +26,7 @@ export const properties: INodeProperties[] = [
 				name: 'Fortinet FortiGate',
 				value: 'fortigate',
 				description:
-					'Push entries to external threat feeds with the Push API update method, FortiOS 7.2.1+ (no expiry: remove them later)',
+					'Threat feeds with the Push API (FortiOS 7.2.1+), or address objects in an address group (older FortiOS); no expiry: remove them later',
 			},
 			{
 				name: 'Microsoft Defender for Endpoint',
@@ -124,11 +124,50 @@ export const properties: INodeProperties[] = [
 			'The ID of the Cloudflare IP list (Manage Account → Configurations → Lists; the last part of its address) that a WAF custom rule uses, e.g. ip.src in $n8n_block',
 	},
 	{
+		displayName: 'API',
+		name: 'fortiApi',
+		type: 'options',
+		default: 'feed',
+		displayOptions: forTarget('fortigate'),
+		options: [
+			{
+				name: 'Threat Feed (FortiOS 7.2.1+)',
+				value: 'feed',
+				description: 'Push entries to external threat feeds whose update method is Push API',
+			},
+			{
+				name: 'Address Objects (Older FortiOS)',
+				value: 'address',
+				description:
+					'One address object per IP or domain, made a member of an address group that a deny policy uses',
+			},
+		],
+	},
+	{
+		displayName: 'Address Group',
+		name: 'fortiGroup',
+		type: 'string',
+		default: 'n8n-block',
+		displayOptions: { show: { target: ['fortigate'], fortiApi: ['address'] } },
+		description:
+			'The IPv4 address group (Policy & Objects → Addresses) that a deny policy uses; IPv4 addresses and domains (FQDN objects) become its members',
+	},
+	{
+		displayName: 'IPv6 Address Group',
+		name: 'fortiGroup6',
+		type: 'string',
+		default: '',
+		placeholder: 'n8n-block6',
+		displayOptions: { show: { target: ['fortigate'], fortiApi: ['address'] } },
+		description:
+			'The IPv6 address group that a deny policy uses. Empty: IPv6 addresses go to Not Pushed.',
+	},
+	{
 		displayName: 'IP Address Feed',
 		name: 'fortiIpFeed',
 		type: 'string',
 		default: 'n8n-ip-block',
-		displayOptions: forTarget('fortigate'),
+		displayOptions: { show: { target: ['fortigate'], fortiApi: ['feed'] } },
 		description:
 			'The name of the FortiGate IP Address threat feed (update method Push API) that a block policy uses. Empty: IP addresses go to Not Pushed.',
 	},
@@ -138,7 +177,7 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'n8n-domain-block',
-		displayOptions: forTarget('fortigate'),
+		displayOptions: { show: { target: ['fortigate'], fortiApi: ['feed'] } },
 		description:
 			'The name of the FortiGate Domain Name threat feed (update method Push API) that a DNS filter profile blocks. Empty: domains go to Not Pushed.',
 	},
@@ -148,7 +187,7 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'n8n-url-block',
-		displayOptions: forTarget('fortigate'),
+		displayOptions: { show: { target: ['fortigate'], fortiApi: ['feed'] } },
 		description:
 			'The name of the FortiGate FortiGuard Category threat feed (update method Push API) that a web filter profile blocks. Empty: URLs go to Not Pushed.',
 	},

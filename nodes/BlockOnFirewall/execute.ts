@@ -24,6 +24,9 @@ const TARGET_PARAMS: Record<string, Array<[string, unknown]>> = {
 	opnsense: [['alias', 'n8n_block']],
 	cloudflare: [['cloudflareListId', '']],
 	fortigate: [
+		['fortiApi', 'feed'],
+		['fortiGroup', 'n8n-block'],
+		['fortiGroup6', ''],
 		['fortiIpFeed', 'n8n-ip-block'],
 		['fortiDomainFeed', ''],
 		['fortiUrlFeed', ''],

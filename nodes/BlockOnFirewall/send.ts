@@ -210,7 +210,9 @@ export function createIo(
 				const response = 'response' in attempt1 ? attempt1.response : undefined;
 				const failure = 'failure' in attempt1 ? attempt1.failure : undefined;
 				const retryable =
-					response === undefined || response.status === 429 || response.status >= 500;
+					response === undefined ||
+					response.status === 429 ||
+					(response.status >= 500 && !request.answers?.includes(response.status));
 				if (!retryable) return response as TargetResponse;
 				const problem = response === undefined ? classifyNetworkError(failure) : undefined;
 				const wait = response ? retryAfterMs(response.headers) : undefined;

@@ -166,8 +166,7 @@ async function awaitOperation(
 			},
 		});
 		const body = response.body as
-			| Envelope<{ status?: string; error?: string; completed?: string }>
-			| undefined;
+			Envelope<{ status?: string; error?: string; completed?: string }> | undefined;
 		if (response.status !== 200 || body?.success === false) failWhole(response, settings);
 		const status = body?.result?.status;
 		if (status === 'completed') return undefined;
@@ -202,7 +201,11 @@ async function write(
 	const body = response.body as Envelope<{ operation_id?: string }> | undefined;
 	if (response.status >= 300 || body?.success === false) {
 		// A value Cloudflare refuses fails the request (400): the batch fails, not the run.
-		if (response.status === 400 && errorsOf(response.body) && !/token|authenticat/i.test(errorsOf(response.body)))
+		if (
+			response.status === 400 &&
+			errorsOf(response.body) &&
+			!/token|authenticat/i.test(errorsOf(response.body))
+		)
 			return `Cloudflare refused the request: ${errorsOf(response.body)}`;
 		failWhole(response, settings);
 	}

@@ -57,6 +57,8 @@ export interface TargetRequest {
 	entries?: number;
 	/** What a dry run assumes the target answered (nothing is sent). */
 	assume: { status: number; body: unknown };
+	/** 5xx statuses that carry an answer (handed to the target, not retried). */
+	answers?: number[];
 }
 
 export interface TargetResponse {
