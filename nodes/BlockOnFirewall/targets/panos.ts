@@ -28,12 +28,15 @@ import {
 export const PANOS_MAX_TIMEOUT_S = 2_592_000;
 
 const xml = (s: string) =>
-	s
-		.replace(/&/g, '&amp;')
-		.replace(/</g, '&lt;')
-		.replace(/>/g, '&gt;')
-		.replace(/"/g, '&quot;')
-		.replace(/'/g, '&apos;');
+	// A checked IP has no character to escape: skip the five passes for 10,000 of them.
+	!/[&<>"']/.test(s)
+		? s
+		: s
+				.replace(/&/g, '&amp;')
+				.replace(/</g, '&lt;')
+				.replace(/>/g, '&gt;')
+				.replace(/"/g, '&quot;')
+				.replace(/'/g, '&apos;');
 const unxml = (s: string) =>
 	s
 		.replace(/&lt;/g, '<')
@@ -49,16 +52,41 @@ export function panosTimeout(expiresAt: string | null, now: number): number {
 	return Math.min(PANOS_MAX_TIMEOUT_S, Math.max(1, seconds));
 }
 
+/**
+ * `panosTimeout` and the expiry it gives, once per distinct `expiresAt` of a run (most IoCs share
+ * one): parsing and formatting dates per IoC cost more than building the message (bench case 7).
+ */
+function timeouts(now: number) {
+	const seen = new Map<string | null, { timeout: number; expires: string | null }>();
+	return (expiresAt: string | null) => {
+		let known = seen.get(expiresAt);
+		if (!known) {
+			const timeout = panosTimeout(expiresAt, now);
+			known = {
+				timeout,
+				expires: timeout > 0 ? new Date(now + timeout * 1000).toISOString() : null,
+			};
+			seen.set(expiresAt, known);
+		}
+		return known;
+	};
+}
+
 function tagOf(settings: TargetSettings): string {
 	return String(settings.params.tag ?? '').trim();
 }
 
-function request(settings: TargetSettings, section: 'register' | 'unregister', batch: PushIoc[]) {
+function request(
+	settings: TargetSettings,
+	section: 'register' | 'unregister',
+	batch: PushIoc[],
+	timeoutOf: ReturnType<typeof timeouts>,
+) {
 	const tag = xml(tagOf(settings));
 	const entries = batch.map((ioc) => {
 		if (section === 'unregister')
 			return `<entry ip="${xml(ioc.value)}"><tag><member>${tag}</member></tag></entry>`;
-		const timeout = panosTimeout(ioc.expiresAt, settings.now);
+		const { timeout } = timeoutOf(ioc.expiresAt);
 		// Expiring registrations are not persistent (the pan.dev example; XSOAR: timeout cannot go with persistent).
 		return `<entry ip="${xml(ioc.value)}" persistent="${timeout > 0 ? 0 : 1}"><tag><member timeout="${timeout}">${tag}</member></tag></entry>`;
 	});
@@ -132,7 +160,8 @@ async function run(
 			'Set the Tag: the tag your Dynamic Address Group matches (e.g. n8n-block).',
 			true,
 		);
-	const response = await io.send(request(settings, section, batch));
+	const timeoutOf = timeouts(settings.now);
+	const response = await io.send(request(settings, section, batch, timeoutOf));
 	const text =
 		typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? '');
 	const success = /<response[^>]*status="success"/.test(text);
@@ -141,8 +170,7 @@ async function run(
 	const results = new Map<string, PushResult>();
 	for (const ioc of batch) {
 		const said = messages.get(ioc.value) ?? [];
-		const timeout = panosTimeout(ioc.expiresAt, settings.now);
-		const expires = timeout > 0 ? new Date(settings.now + timeout * 1000).toISOString() : null;
+		const { expires } = timeoutOf(ioc.expiresAt);
 		if (section === 'register') {
 			if (said.length === 0)
 				results.set(ioc.key, { status: 'added', target_id: null, expires_at: expires });
