@@ -2,6 +2,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 const forTarget = (...target: string[]) => ({ show: { target } });
+/** Shown when adding to `target`. */
+const forAdd = (target: string) => ({ show: { target: [target], operation: ['add'] } });
 
 export const properties: INodeProperties[] = [
 	{
@@ -196,7 +198,7 @@ export const properties: INodeProperties[] = [
 		name: 'falconAction',
 		type: 'options',
 		default: 'detect',
-		displayOptions: { show: { target: ['crowdstrike'], operation: ['add'] } },
+		displayOptions: forAdd('crowdstrike'),
 		options: [
 			{ name: 'Detect', value: 'detect', description: 'Raise a detection when a host contacts it' },
 			{ name: 'No Action', value: 'no_action', description: 'Only record it' },
@@ -212,7 +214,7 @@ export const properties: INodeProperties[] = [
 		name: 'falconSeverity',
 		type: 'options',
 		default: 'high',
-		displayOptions: { show: { target: ['crowdstrike'], operation: ['add'] } },
+		displayOptions: forAdd('crowdstrike'),
 		options: ['informational', 'low', 'medium', 'high', 'critical'].map((value) => ({
 			name: value[0].toUpperCase() + value.slice(1),
 			value,
@@ -223,7 +225,7 @@ export const properties: INodeProperties[] = [
 		name: 'indicatorAction',
 		type: 'options',
 		default: 'Block',
-		displayOptions: { show: { target: ['defender'], operation: ['add'] } },
+		displayOptions: forAdd('defender'),
 		options: [
 			{
 				name: 'Block',
@@ -240,7 +242,7 @@ export const properties: INodeProperties[] = [
 		name: 'severity',
 		type: 'options',
 		default: 'High',
-		displayOptions: { show: { target: ['defender'], operation: ['add'] } },
+		displayOptions: forAdd('defender'),
 		options: ['Informational', 'Low', 'Medium', 'High'].map((name) => ({ name, value: name })),
 	},
 	{
@@ -248,7 +250,7 @@ export const properties: INodeProperties[] = [
 		name: 'title',
 		type: 'string',
 		default: 'Blocked by n8n',
-		displayOptions: { show: { target: ['defender'], operation: ['add'] } },
+		displayOptions: forAdd('defender'),
 		description: 'The indicator title shown in the Defender portal and in its alerts',
 	},
 	{

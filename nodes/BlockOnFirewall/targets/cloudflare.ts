@@ -20,17 +20,8 @@
  * workflow's job (e.g. the blocklist's expired rows fed to Remove). docs/firewalls.md has the details.
  */
 import { canonicalIPv6, ipv6Parts } from '../../shared/ioc/ip';
-import {
-	baseUrl,
-	TargetError,
-	type Io,
-	type Operation,
-	type PushIoc,
-	type PushResult,
-	type Target,
-	type TargetResponse,
-	type TargetSettings,
-} from './types';
+import { assumeListed, baseUrl, refuseAuth, TargetError } from './types';
+import type * as T from './types';
 
 /** Items per page when reading the list (the API's `per_page`). */
 const PAGE = 500;
@@ -51,24 +42,24 @@ interface Envelope<T> {
 }
 
 /** What goes in the list for an IoC: the IPv4 address, or the /64 of an IPv6 one. */
-export function cloudflareItem(ioc: PushIoc): string {
+export function cloudflareItem(ioc: T.PushIoc): string {
 	if (ioc.ipVersion !== 6) return ioc.value;
 	const parts = ipv6Parts(ioc.value).slice(0, 4);
 	const net = canonicalIPv6(`${parts.map((p) => p.toString(16)).join(':')}::`);
 	return `${net}/64`;
 }
 
-function listId(settings: TargetSettings): string {
+function listId(settings: T.TargetSettings): string {
 	return String(settings.params.cloudflareListId ?? '').trim();
 }
 
-function api(settings: TargetSettings, path: string): string {
+function api(settings: T.TargetSettings, path: string): string {
 	const root = baseUrl(settings.credentials.apiUrl || 'https://api.cloudflare.com/client/v4');
 	const account = encodeURIComponent(String(settings.credentials.accountId ?? '').trim());
 	return `${root}/accounts/${account}/rules/lists${path}`;
 }
 
-const itemsUrl = (settings: TargetSettings) =>
+const itemsUrl = (settings: T.TargetSettings) =>
 	api(settings, `/${encodeURIComponent(listId(settings))}/items`);
 
 function errorsOf(body: unknown): string {
@@ -79,21 +70,13 @@ function errorsOf(body: unknown): string {
 		.slice(0, 300);
 }
 
-function failWhole(response: TargetResponse, settings: TargetSettings): never {
+function failWhole(response: T.TargetResponse, settings: T.TargetSettings): never {
 	const said = errorsOf(response.body);
 	const detail = said ? `, ${said}` : '';
-	if (response.status === 401 || (response.status === 400 && /authenticat|token/i.test(said)))
-		throw new TargetError(
-			`Cloudflare refused the API token (${response.status}${detail}). Check the token in the credential (My Profile → API Tokens), or roll it and paste the new one.`,
-			true,
-			response.status,
-		);
-	if (response.status === 403)
-		throw new TargetError(
-			`Cloudflare denied access (403${detail}). Give the API token the permission Account → Account Filter Lists → Edit, for the account ${String(settings.credentials.accountId ?? '')}.`,
-			true,
-			403,
-		);
+	refuseAuth(response, {
+		401: `Cloudflare refused the API token (401${detail}). Check the token in the credential (My Profile → API Tokens), or roll it and paste the new one.`,
+		403: `Cloudflare denied access (403${detail}). Give the API token the permission Account → Account Filter Lists → Edit, for the account ${String(settings.credentials.accountId ?? '')}.`,
+	});
 	if (response.status === 404)
 		throw new TargetError(
 			`Cloudflare has no list "${listId(settings)}" in this account (404${detail}). Create an IP list under Manage Account → Configurations → Lists, and copy its ID (the last part of its address in the dashboard) into List ID; check the Account ID in the credential.`,
@@ -109,10 +92,10 @@ function failWhole(response: TargetResponse, settings: TargetSettings): never {
 
 /** The list's items, by value (lower case). */
 async function readItems(
-	io: Io,
-	iocs: PushIoc[],
-	operation: Operation,
-	settings: TargetSettings,
+	io: T.Io,
+	iocs: T.PushIoc[],
+	operation: T.Operation,
+	settings: T.TargetSettings,
 ): Promise<Map<string, Item>> {
 	if (!listId(settings))
 		throw new TargetError(
@@ -122,11 +105,10 @@ async function readItems(
 	const found = new Map<string, Item>();
 	let cursor: string | undefined;
 	do {
-		// A dry run assumes an empty list when adding and that every IoC is there when removing.
-		const assumed =
-			io.dryRun && operation === 'remove'
-				? iocs.map((ioc) => ({ id: `<id of ${cloudflareItem(ioc)}>`, ip: cloudflareItem(ioc) }))
-				: [];
+		const assumed = assumeListed(io, operation, iocs, (ioc) => ({
+			id: `<id of ${cloudflareItem(ioc)}>`,
+			ip: cloudflareItem(ioc),
+		}));
 		const response = await io.send({
 			method: 'GET',
 			url: itemsUrl(settings),
@@ -144,8 +126,8 @@ async function readItems(
 
 /** Polls a bulk operation until it ends: undefined when completed, else Cloudflare's error. */
 async function awaitOperation(
-	io: Io,
-	settings: TargetSettings,
+	io: T.Io,
+	settings: T.TargetSettings,
 	operationId: string,
 ): Promise<string | undefined> {
 	const deadline = Date.now() + CLOUDFLARE_OPERATION_BUDGET_MS;
@@ -181,8 +163,8 @@ async function awaitOperation(
 
 /** Sends one asynchronous write and waits for it: undefined when it completed, else why not. */
 async function write(
-	io: Io,
-	settings: TargetSettings,
+	io: T.Io,
+	settings: T.TargetSettings,
 	method: 'POST' | 'DELETE',
 	json: unknown,
 	entries: number,
@@ -201,11 +183,7 @@ async function write(
 	const body = response.body as Envelope<{ operation_id?: string }> | undefined;
 	if (response.status >= 300 || body?.success === false) {
 		// A value Cloudflare refuses fails the request (400): the batch fails, not the run.
-		if (
-			response.status === 400 &&
-			errorsOf(response.body) &&
-			!/token|authenticat/i.test(errorsOf(response.body))
-		)
+		if (response.status === 400 && errorsOf(response.body))
 			return `Cloudflare refused the request: ${errorsOf(response.body)}`;
 		failWhole(response, settings);
 	}
@@ -214,10 +192,10 @@ async function write(
 	return await awaitOperation(io, settings, operationId);
 }
 
-const comment = (ioc: PushIoc) =>
+const comment = (ioc: T.PushIoc) =>
 	`n8n block of ${ioc.value}${ioc.expiresAt ? `, until ${ioc.expiresAt}` : ', no end'}`;
 
-export const cloudflare: Target = {
+export const cloudflare: T.Target = {
 	id: 'cloudflare',
 	name: 'Cloudflare',
 	credentialType: 'blockCloudflareApi',
@@ -245,7 +223,7 @@ export const cloudflare: Target = {
 			[...items].map(([ip, ioc]) => ({ ip, comment: comment(ioc) })),
 			items.size,
 		);
-		const results = new Map<string, PushResult>();
+		const results = new Map<string, T.PushResult>();
 		for (const ioc of batch) {
 			const before = present.get(cloudflareItem(ioc));
 			results.set(
@@ -263,7 +241,7 @@ export const cloudflare: Target = {
 	},
 	async remove(io, batch, settings, prepared) {
 		const present = prepared as Map<string, Item>;
-		const results = new Map<string, PushResult>();
+		const results = new Map<string, T.PushResult>();
 		const ids = new Set<string>();
 		for (const ioc of batch) {
 			const item = present.get(cloudflareItem(ioc));

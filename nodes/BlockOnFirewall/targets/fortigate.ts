@@ -33,17 +33,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import {
-	baseUrl,
-	TargetError,
-	type Io,
-	type Operation,
-	type PushIoc,
-	type PushResult,
-	type Target,
-	type TargetResponse,
-	type TargetSettings,
-} from './types';
+import { assumeListed, baseUrl, refuseAuth, TargetError } from './types';
+import type * as T from './types';
 
 /** The feed parameter for each IoC type. */
 const FEED_PARAM: Record<string, { param: string; what: string }> = {
@@ -57,29 +48,19 @@ function feedOf(params: IDataObject, type: string): string {
 	return spec ? String(params[spec.param] ?? '').trim() : '';
 }
 
-function vdomQs(settings: TargetSettings): IDataObject {
+function vdomQs(settings: T.TargetSettings): IDataObject {
 	const vdom = String(settings.credentials.vdom ?? '').trim();
 	return vdom ? { vdom } : {};
 }
 
-const API = (settings: TargetSettings, path: string) =>
+const API = (settings: T.TargetSettings, path: string) =>
 	`${baseUrl(settings.credentials.url)}/api/v2/monitor/system/external-resource/${path}`;
 
-function failWhole(response: TargetResponse, missing: string): never {
-	if (response.status === 401) {
-		throw new TargetError(
-			"FortiGate refused the API token (401). Check the token in the credential (System → Administrators → REST API Admin → Regenerate) and that n8n's address is in the administrator's Trusted Hosts.",
-			true,
-			401,
-		);
-	}
-	if (response.status === 403) {
-		throw new TargetError(
-			'FortiGate denied access (403): give the REST API administrator a profile with Read/Write on "Security Fabric" (external connectors), and the right VDOM.',
-			true,
-			403,
-		);
-	}
+function failWhole(response: T.TargetResponse, missing: string): never {
+	refuseAuth(response, {
+		401: "FortiGate refused the API token (401). Check the token in the credential (System → Administrators → REST API Admin → Regenerate) and that n8n's address is in the administrator's Trusted Hosts.",
+		403: 'FortiGate denied access (403): give the REST API administrator a profile with Read/Write on "Security Fabric" (external connectors), and the right VDOM.',
+	});
 	if (response.status === 404) {
 		throw new TargetError(`FortiGate has no ${missing} (HTTP 404).`, true, 404);
 	}
@@ -96,22 +77,16 @@ const missingFeed = (feeds: string[]) =>
 /** feed → the entries it holds now (lower case). */
 type Prepared = Map<string, Set<string>>;
 
-async function prepare(
-	io: Io,
-	iocs: PushIoc[],
-	operation: Operation,
-	settings: TargetSettings,
-): Promise<Prepared> {
+const prepare: T.Prepare<Prepared> = async (io, iocs, operation, settings) => {
 	const feeds = [...new Set(iocs.map((ioc) => feedOf(settings.params, ioc.type)))];
 	const out: Prepared = new Map();
 	for (const feed of feeds) {
-		// A dry run assumes a remove finds its entries and an add does not.
-		const assumed =
-			io.dryRun && operation === 'remove'
-				? iocs
-						.filter((ioc) => feedOf(settings.params, ioc.type) === feed)
-						.map((ioc) => ({ entry: ioc.value, valid: true }))
-				: [];
+		const assumed = assumeListed(
+			io,
+			operation,
+			iocs.filter((ioc) => feedOf(settings.params, ioc.type) === feed),
+			(ioc) => ({ entry: ioc.value, valid: true }),
+		);
 		const response = await io.send({
 			method: 'GET',
 			url: API(settings, 'entry-list'),
@@ -134,18 +109,12 @@ async function prepare(
 		out.set(feed, new Set(entries.map((e) => String(e.entry ?? '').toLowerCase())));
 	}
 	return out;
-}
+};
 
-async function change(
-	io: Io,
-	batch: PushIoc[],
-	settings: TargetSettings,
-	prepared: unknown,
-	command: Operation,
-): Promise<Map<string, PushResult>> {
+const change: T.Change<T.Operation> = async (io, batch, settings, prepared, command) => {
 	const present = prepared as Prepared;
-	const results = new Map<string, PushResult>();
-	const byFeed = new Map<string, PushIoc[]>();
+	const results = new Map<string, T.PushResult>();
+	const byFeed = new Map<string, T.PushIoc[]>();
 	for (const ioc of batch) {
 		const feed = feedOf(settings.params, ioc.type);
 		const there = present.get(feed)?.has(ioc.value.toLowerCase()) ?? false;
@@ -194,7 +163,7 @@ async function change(
 			);
 	}
 	return results;
-}
+};
 
 // --- Address objects in an address group (before FortiOS 7.2.1) ---------------------------------
 
@@ -205,7 +174,7 @@ interface Place {
 	group: string;
 }
 
-function placeOf(params: IDataObject, ioc: PushIoc): Place | null {
+function placeOf(params: IDataObject, ioc: T.PushIoc): Place | null {
 	if (ioc.type === 'uri') return null;
 	const v6 = ioc.type === 'ip' && ioc.ipVersion === 6;
 	const group = String(params[v6 ? 'fortiGroup6' : 'fortiGroup'] ?? '').trim();
@@ -225,12 +194,12 @@ function fnv(text: string): string {
 }
 
 /** The address object's name: `n8n_<value>`, shortened with a hash past 79 characters. */
-export function fortiObjectName(ioc: PushIoc): string {
+export function fortiObjectName(ioc: T.PushIoc): string {
 	const name = `n8n_${ioc.value}`;
 	return name.length <= 79 ? name : `${name.slice(0, 70)}_${fnv(ioc.value)}`;
 }
 
-function objectBody(ioc: PushIoc): IDataObject {
+function objectBody(ioc: T.PushIoc): IDataObject {
 	const comment = `n8n block${ioc.expiresAt ? ` until ${ioc.expiresAt}` : ''}`.slice(0, 255);
 	const name = fortiObjectName(ioc);
 	if (ioc.type === 'domain') return { name, type: 'fqdn', fqdn: ioc.value, comment };
@@ -238,7 +207,7 @@ function objectBody(ioc: PushIoc): IDataObject {
 	return { name, type: 'ipmask', subnet: `${ioc.value}/32`, comment };
 }
 
-const CMDB = (settings: TargetSettings, path: string) =>
+const CMDB = (settings: T.TargetSettings, path: string) =>
 	`${baseUrl(settings.credentials.url)}/api/v2/cmdb/firewall/${path}`;
 
 const missingGroup = (place: Place) =>
@@ -247,12 +216,7 @@ const missingGroup = (place: Place) =>
 /** group key → the member names it holds now. */
 type Groups = Map<string, Set<string>>;
 
-async function readGroups(
-	io: Io,
-	iocs: PushIoc[],
-	operation: Operation,
-	settings: TargetSettings,
-): Promise<Groups> {
+const readGroups: T.Prepare<Groups> = async (io, iocs, operation, settings) => {
 	const places = new Map<string, Place>();
 	for (const ioc of iocs) {
 		const place = placeOf(settings.params, ioc);
@@ -260,13 +224,12 @@ async function readGroups(
 	}
 	const out: Groups = new Map();
 	for (const [key, place] of places) {
-		// A dry run assumes a remove finds its members and an add does not.
-		const assumed =
-			io.dryRun && operation === 'remove'
-				? iocs
-						.filter((ioc) => groupKey(placeOf(settings.params, ioc) ?? place) === key)
-						.map((ioc) => ({ name: fortiObjectName(ioc) }))
-				: [];
+		const assumed = assumeListed(
+			io,
+			operation,
+			iocs.filter((ioc) => groupKey(placeOf(settings.params, ioc) ?? place) === key),
+			(ioc) => ({ name: fortiObjectName(ioc) }),
+		);
 		const response = await io.send({
 			method: 'GET',
 			url: CMDB(settings, `${place.groupTable}/${encodeURIComponent(place.group)}`),
@@ -288,15 +251,15 @@ async function readGroups(
 		out.set(key, new Set(members.map((m) => String(m.name ?? ''))));
 	}
 	return out;
-}
+};
 
 /** The CMDB's error number in an answer (`"error": -5` = the object exists). */
-const cmdbError = (response: TargetResponse) =>
+const cmdbError = (response: T.TargetResponse) =>
 	(response.body as { error?: number } | undefined)?.error;
 
 async function setMembers(
-	io: Io,
-	settings: TargetSettings,
+	io: T.Io,
+	settings: T.TargetSettings,
 	place: Place,
 	members: Set<string>,
 	changed: number,
@@ -313,16 +276,10 @@ async function setMembers(
 	if (response.status !== 200) failWhole(response, missingGroup(place));
 }
 
-async function changeObjects(
-	io: Io,
-	batch: PushIoc[],
-	settings: TargetSettings,
-	prepared: unknown,
-	command: Operation,
-): Promise<Map<string, PushResult>> {
+const changeObjects: T.Change<T.Operation> = async (io, batch, settings, prepared, command) => {
 	const groups = prepared as Groups;
-	const results = new Map<string, PushResult>();
-	const byGroup = new Map<string, { place: Place; iocs: PushIoc[] }>();
+	const results = new Map<string, T.PushResult>();
+	const byGroup = new Map<string, { place: Place; iocs: T.PushIoc[] }>();
 	for (const ioc of batch) {
 		const place = placeOf(settings.params, ioc) as Place;
 		const there = groups.get(groupKey(place))?.has(fortiObjectName(ioc)) ?? false;
@@ -344,7 +301,7 @@ async function changeObjects(
 	for (const [key, { place, iocs }] of byGroup) {
 		const members = groups.get(key) as Set<string>;
 		if (command === 'add') {
-			const made: PushIoc[] = [];
+			const made: T.PushIoc[] = [];
 			for (const ioc of iocs) {
 				const body = objectBody(ioc);
 				const created = await io.send({
@@ -410,11 +367,14 @@ async function changeObjects(
 		}
 	}
 	return results;
-}
+};
 
 const addressRoute = (params: IDataObject | undefined) => params?.fortiApi === 'address';
+/** The add / remove of the route the node's API parameter chose. */
+const routed = (settings: T.TargetSettings) =>
+	addressRoute(settings.params) ? changeObjects : change;
 
-export const fortigate: Target = {
+export const fortigate: T.Target = {
 	id: 'fortigate',
 	name: 'FortiGate',
 	credentialType: 'blockFortiGateApi',
@@ -437,19 +397,7 @@ export const fortigate: Target = {
 			? await readGroups(io, iocs, operation, settings)
 			: await prepare(io, iocs, operation, settings),
 	add: async (io, batch, settings, prepared) =>
-		await (addressRoute(settings.params) ? changeObjects : change)(
-			io,
-			batch,
-			settings,
-			prepared,
-			'add',
-		),
+		await routed(settings)(io, batch, settings, prepared, 'add'),
 	remove: async (io, batch, settings, prepared) =>
-		await (addressRoute(settings.params) ? changeObjects : change)(
-			io,
-			batch,
-			settings,
-			prepared,
-			'remove',
-		),
+		await routed(settings)(io, batch, settings, prepared, 'remove'),
 };

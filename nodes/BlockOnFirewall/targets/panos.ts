@@ -13,16 +13,8 @@
  * whether a re-register refreshes a running timeout: an entry that was already there is reported with
  * `expiry_refreshed: false`.
  */
-import {
-	baseUrl,
-	TargetError,
-	type Io,
-	type PushIoc,
-	type PushResult,
-	type Target,
-	type TargetResponse,
-	type TargetSettings,
-} from './types';
+import { baseUrl, TargetError } from './types';
+import type * as T from './types';
 
 /** 30 days, the documented maximum timeout. */
 export const PANOS_MAX_TIMEOUT_S = 2_592_000;
@@ -72,14 +64,14 @@ function timeouts(now: number) {
 	};
 }
 
-function tagOf(settings: TargetSettings): string {
+function tagOf(settings: T.TargetSettings): string {
 	return String(settings.params.tag ?? '').trim();
 }
 
 function request(
-	settings: TargetSettings,
+	settings: T.TargetSettings,
 	section: 'register' | 'unregister',
-	batch: PushIoc[],
+	batch: T.PushIoc[],
 	timeoutOf: ReturnType<typeof timeouts>,
 ) {
 	const tag = xml(tagOf(settings));
@@ -127,7 +119,7 @@ function errorText(text: string): string {
 	).slice(0, 300);
 }
 
-function failWhole(response: TargetResponse, text: string): never {
+function failWhole(response: T.TargetResponse, text: string): never {
 	const code = /<response[^>]*\bcode="(\d+)"/.exec(text)?.[1];
 	const msg = errorText(text);
 	if (response.status === 401 || response.status === 403 || code === '403') {
@@ -150,11 +142,11 @@ function failWhole(response: TargetResponse, text: string): never {
 }
 
 async function run(
-	io: Io,
-	batch: PushIoc[],
-	settings: TargetSettings,
+	io: T.Io,
+	batch: T.PushIoc[],
+	settings: T.TargetSettings,
 	section: 'register' | 'unregister',
-): Promise<Map<string, PushResult>> {
+): Promise<Map<string, T.PushResult>> {
 	if (!tagOf(settings))
 		throw new TargetError(
 			'Set the Tag: the tag your Dynamic Address Group matches (e.g. n8n-block).',
@@ -167,7 +159,7 @@ async function run(
 	const success = /<response[^>]*status="success"/.test(text);
 	const messages = success ? new Map<string, string[]>() : entryMessages(text);
 	if (!success && (response.status !== 200 || messages.size === 0)) failWhole(response, text);
-	const results = new Map<string, PushResult>();
+	const results = new Map<string, T.PushResult>();
 	for (const ioc of batch) {
 		const said = messages.get(ioc.value) ?? [];
 		const { expires } = timeoutOf(ioc.expiresAt);
@@ -197,7 +189,7 @@ async function run(
 	return results;
 }
 
-export const panos: Target = {
+export const panos: T.Target = {
 	id: 'panos',
 	name: 'PAN-OS',
 	credentialType: 'blockPanOsApi',
