@@ -6,7 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { BLOCK_ICON } from './blockFields';
+import { bearerField, BLOCK_ICON, secretField } from './blockFields';
 
 /**
  * Cloudflare API token, for Block on Firewall / EDR's IP list pushes, sent as
@@ -23,16 +23,11 @@ export class BlockCloudflareApi implements ICredentialType {
 	documentationUrl = 'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#cloudflare';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'API Token',
-			name: 'apiToken',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-			description:
-				'An API token (My Profile → API Tokens → Create Token) with the permission Account → Account Filter Lists → Edit',
-		},
+		secretField(
+			'API Token',
+			'apiToken',
+			'An API token (My Profile → API Tokens → Create Token) with the permission Account → Account Filter Lists → Edit',
+		),
 		{
 			displayName: 'Account ID',
 			name: 'accountId',
@@ -51,10 +46,7 @@ export class BlockCloudflareApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: { headers: { Authorization: '=Bearer {{$credentials.apiToken}}' } },
-	};
+	authenticate: IAuthenticateGeneric = bearerField('apiToken');
 
 	// The account's lists: needs a valid token with the lists permission, and changes nothing.
 	test: ICredentialTestRequest = {
