@@ -2,6 +2,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 const forTarget = (...target: string[]) => ({ show: { target } });
+/** Option lists written as [name, value, description] rows. */
+const choices = (rows: Array<[string, string, string]>) =>
+	rows.map(([name, value, description]) => ({ name, value, description }));
 /** Shown when adding to `target`. */
 const forAdd = (target: string) => ({ show: { target: [target], operation: ['add'] } });
 
@@ -199,15 +202,11 @@ export const properties: INodeProperties[] = [
 		type: 'options',
 		default: 'detect',
 		displayOptions: forAdd('crowdstrike'),
-		options: [
-			{ name: 'Detect', value: 'detect', description: 'Raise a detection when a host contacts it' },
-			{ name: 'No Action', value: 'no_action', description: 'Only record it' },
-			{
-				name: 'Prevent',
-				value: 'prevent',
-				description: 'Block (where Falcon allows it for the type)',
-			},
-		],
+		options: choices([
+			['Detect', 'detect', 'Raise a detection when a host contacts it'],
+			['No Action', 'no_action', 'Only record it'],
+			['Prevent', 'prevent', 'Block (where Falcon allows it for the type)'],
+		]),
 	},
 	{
 		displayName: 'Falcon Severity',
@@ -226,16 +225,15 @@ export const properties: INodeProperties[] = [
 		type: 'options',
 		default: 'Block',
 		displayOptions: forAdd('defender'),
-		options: [
-			{
-				name: 'Block',
-				value: 'Block',
-				description:
-					'Block the connection (needs network protection in block mode for IPs, domains and URLs)',
-			},
-			{ name: 'Audit', value: 'Audit', description: 'Only raise an alert' },
-			{ name: 'Warn', value: 'Warn', description: 'Warn the user, who may continue' },
-		],
+		options: choices([
+			[
+				'Block',
+				'Block',
+				'Block the connection (needs network protection in block mode for IPs, domains and URLs)',
+			],
+			['Audit', 'Audit', 'Only raise an alert'],
+			['Warn', 'Warn', 'Warn the user, who may continue'],
+		]),
 	},
 	{
 		displayName: 'Severity',
