@@ -1,6 +1,6 @@
 /**
  * Fault suite (issue 8.1): every fault the fake Assemblyline can inject, against AL Submission IoCs,
- * AL Alert Search (Return All), AL Alert Trigger and the Assemblyline node (Alert Label, Submit), each run on n8n-core's engine with n8n's real
+ * AL Alert Search (Return All), AL Alert Trigger, AL Submission Trigger and the Assemblyline node (Alert Label, Submit), each run on n8n-core's engine with n8n's real
  * HTTP stack. Every row has one of two outcomes:
  *
  *   complete  the fault fired (the recorded requests say so), was retried, and the output is exactly
@@ -23,6 +23,7 @@ import { Assemblyline } from '../../nodes/Assemblyline/Assemblyline.node';
 import { AssemblylineAlertSearch } from '../../nodes/AssemblylineAlertSearch/AssemblylineAlertSearch.node';
 import { AssemblylineAlertTrigger } from '../../nodes/AssemblylineAlertTrigger/AssemblylineAlertTrigger.node';
 import { AssemblylineSubmissionIocs } from '../../nodes/AssemblylineSubmissionIocs/AssemblylineSubmissionIocs.node';
+import { AssemblylineSubmissionTrigger } from '../../nodes/AssemblylineSubmissionTrigger/AssemblylineSubmissionTrigger.node';
 import { RETRY } from '../../nodes/shared/transport';
 import { generateDataset, generatedAlertCore, startFakeAssemblyline } from '../fakes/assemblyline/index.ts';
 import type { FakeAssemblyline, FaultRule } from '../fakes/assemblyline/index.ts';
@@ -354,6 +355,80 @@ describe('AL Alert Trigger, a poll of 1,100 new alerts after 1,234 emitted ones'
 		await expect(pollOnce(staticData)).rejects.toThrow(/refused the credentials/);
 		fake.faults.clear();
 		expect(idsOf(await pollOnce(staticData))).toEqual(newIds);
+		expect(await pollOnce(staticData)).toBeNull();
+	});
+});
+
+// -------------------------------------------------------------------------------------------------
+// AL Submission Trigger: the same cursor reader on the submission index (times.completed). 300
+// submissions already emitted, 1,100 completed since (pages of 500), then a faulty poll: the alert
+// trigger's rows, on the submission search.
+// -------------------------------------------------------------------------------------------------
+
+const SUBMISSION_SEARCH = '^/api/v4/search/submission/$';
+const OLD_SUBMISSIONS = 300;
+const NEW_SUBMISSIONS = 1100;
+
+describe('AL Submission Trigger, a poll of 1,100 completed submissions after 300 emitted ones', () => {
+	const node = new AssemblylineSubmissionTrigger();
+	let fake: FakeAssemblyline;
+	let primed: IDataObject;
+	let newSids: string[];
+
+	const pollOnce = (staticData: IDataObject, timeoutMs?: number) =>
+		poll({
+			node: timeoutMs ? withHttpTimeout(node, timeoutMs) : (node as INodeType),
+			parameters: { query: '*', options: { backfillHours: 4 } },
+			credentials: credentialsFor(fake),
+			staticData,
+		});
+	const sidsOf = (out: INodeExecutionData[][] | null) => (out?.[0] ?? []).map((item) => String(item.json.sid));
+	/** Submissions completed `fromMs` on, two seconds apart, oldest first; one still running is never emitted. */
+	const completed = (prefix: string, count: number, fromMs: number) =>
+		Array.from({ length: count }, (_, i) => {
+			const sid = fake.dataset.addSubmission({ sid: `${prefix}${String(i).padStart(5, '0')}`, ips: [`45.84.${i >> 8}.${i & 255}`], reporting_ts: fromMs + i * 2_000 - 60_000 });
+			fake.dataset.completeSubmission(sid, { alert: false, at: fromMs + i * 2_000 });
+			return sid;
+		});
+
+	beforeAll(async () => {
+		const now = Date.now();
+		fake = await startFakeAssemblyline({ dataset: generateDataset({ seed: 85, alerts: 0 }) });
+		fake.dataset.addSubmission({ sid: 'StillRunning', ips: ['45.84.255.1'], reporting_ts: now - 3 * 3_600_000 });
+		const old = completed('Old', OLD_SUBMISSIONS, now - 3 * 3_600_000);
+		primed = {};
+		expect(sidsOf(await pollOnce(primed))).toEqual(old);
+		newSids = completed('New', NEW_SUBMISSIONS, now - 2 * 3_600_000);
+	});
+	afterAll(() => fake.close());
+	beforeEach(() => {
+		fake.faults.clear();
+		fake.clearRequests();
+	});
+
+	function expectEmittedNew(out: INodeExecutionData[][] | null, staticData: IDataObject) {
+		expect(sidsOf(out)).toEqual(newSids);
+		// The cursor stands on the newest emitted submission's completion time.
+		const cursor = (staticData[NODE_KEY] as IDataObject).submissionCursor as IDataObject;
+		expect(Date.parse(String(cursor.cursor))).toBe(Date.parse(String((out![0].at(-1)!.json.times as IDataObject).completed)));
+	}
+
+	test.each(TRIGGER_ROWS.map((row) => [row.fault, row.expect.outcome, { ...row, rule: { ...row.rule, path: SUBMISSION_SEARCH } }] as const))('%s → %s', async (_fault, _outcome, row) => {
+		const staticData = JSON.parse(JSON.stringify(primed)) as IDataObject;
+		fake.faults.add(row.rule);
+		if (row.expect.outcome === 'complete') {
+			const out = await pollOnce(staticData, row.timeoutMs);
+			expectFired(fake, row);
+			expectEmittedNew(out, staticData);
+			return;
+		}
+		const before = JSON.stringify(staticData);
+		await expect(pollOnce(staticData, row.timeoutMs)).rejects.toThrow(row.expect.message);
+		expectFired(fake, row);
+		// The failed poll changed nothing; the next one, with the fault gone, emits exactly what it did not.
+		expect(JSON.stringify(staticData)).toBe(before);
+		fake.faults.clear();
+		expectEmittedNew(await pollOnce(staticData), staticData);
 		expect(await pollOnce(staticData)).toBeNull();
 	});
 });
