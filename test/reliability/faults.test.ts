@@ -1,6 +1,6 @@
 /**
  * Fault suite (issue 8.1): every fault the fake Assemblyline can inject, against AL Submission IoCs,
- * AL Alert Search (Return All), AL Alert Trigger, AL Submission Trigger and the Assemblyline node (Alert Label, Submit), each run on n8n-core's engine with n8n's real
+ * AL Alert Search (Return All), AL Alert Trigger, AL Submission Trigger and the Assemblyline node (Alert Label, Badlist Add, Submit), each run on n8n-core's engine with n8n's real
  * HTTP stack. Every row has one of two outcomes:
  *
  *   complete  the fault fired (the recorded requests say so), was retried, and the output is exactly
@@ -533,6 +533,105 @@ describe('Assemblyline node, Alert: Label on six alerts', () => {
 			} else {
 				expect(item.json).toEqual(done(ids[index]));
 				labelledOnce(ids[index]);
+			}
+		});
+		expect(failedItems).toBeGreaterThan(0);
+	});
+});
+
+// -------------------------------------------------------------------------------------------------
+// Assemblyline node, Badlist: Add of six Block items (four at once). Assemblyline keys an entry by its
+// tag's hash and a second add of the same source and reason changes nothing, so every retryable fault
+// is retried: the Label rows, on the badlist. The fake's badlist holds each IoC once, or not at all.
+// -------------------------------------------------------------------------------------------------
+
+const BADLIST = '^/api/v4/badlist/$';
+
+describe('Assemblyline node, Badlist: Add of six Block items', () => {
+	const node = new Assemblyline();
+	let fake: FakeAssemblyline;
+	let batch = 0;
+
+	const run = (items: IDataObject[], continueOnFail: boolean, timeoutMs?: number) =>
+		runNode({
+			node: timeoutMs ? withHttpTimeout(node, timeoutMs) : node,
+			parameters: { resource: 'badlist', operation: 'add', reason: 'Blocked by n8n' },
+			input: items,
+			credentials: credentialsFor(fake),
+			continueOnFail,
+		});
+	/** Six Filter Block items no earlier run added: IPs and domains with their Assemblyline tag types. */
+	const freshItems = (): IDataObject[] => {
+		batch++;
+		return Array.from({ length: LABELLED }, (_, i) =>
+			i % 2 ? { type: 'domain', value: `c2-${batch}-${i}.example.net`, tag_type: 'network.dynamic.domain' } : { type: 'ip', value: `198.18.${batch}.${i}`, tag_type: 'network.static.ip' },
+		);
+	};
+	const entries = (item: IDataObject) => fake.badlist.getTag(String(item.tag_type), String(item.value));
+	const listedOnce = (item: IDataObject) => {
+		expect(entries(item)?.tag).toEqual({ type: item.tag_type, value: item.value });
+		expect(entries(item)?.sources).toHaveLength(1);
+	};
+
+	/** expectFired, with "once per call" told apart by the tag each PUT carries (all go to one path). */
+	const fired = (row: Row) => {
+		if (row.expect.fires !== 'once per call') return expectFired(fake, row);
+		expect(faulted(fake, row.rule.kind).length).toBeGreaterThan(0);
+		const tags = fake.requests.filter((r) => r.method === 'PUT').map((r) => JSON.stringify((r.body as IDataObject).tag));
+		expect(new Set(tags).size).toBe(tags.length);
+	};
+
+	beforeAll(async () => {
+		fake = await startFakeAssemblyline({ dataset: generateDataset({ seed: 86, alerts: 0 }) });
+	});
+	afterAll(() => fake.close());
+	beforeEach(() => {
+		fake.faults.clear();
+		fake.clearRequests();
+	});
+
+	test.each(LABEL_ROWS.map((row) => [row.fault.replace('the label was written', 'the entry was written'), row.expect.outcome, { ...row, rule: { ...row.rule, path: BADLIST } }] as const))('%s → %s', async (_fault, _outcome, row) => {
+		let items = freshItems();
+		const before = fake.badlist.size;
+		fake.faults.add(row.rule);
+		const result = await run(items, false, row.timeoutMs);
+		if (row.expect.outcome === 'complete') {
+			fired(row);
+			expect(result.error).toBeUndefined();
+			expect(result.outputs[0].map((item) => [item.json.tag_type, item.json.value, item.json.success])).toEqual(items.map((i) => [i.tag_type, i.value, true]));
+			expect(fake.badlist.size).toBe(before + items.length);
+			items.forEach(listedOnce);
+			return;
+		}
+		expect(result.error?.message).toMatch(row.expect.message);
+		expect(result.outputs.flat()).toHaveLength(0);
+		for (let seen = -1; seen !== fake.requests.length; ) {
+			seen = fake.requests.length;
+			await new Promise((resolve) => setTimeout(resolve, RETRY.maxDelayMs + 200));
+		}
+
+		// With "On Error: Continue": one item per IoC, done or an error item; the badlist agrees.
+		items = freshItems();
+		fake.faults.clear();
+		fake.clearRequests();
+		fake.faults.add(row.rule);
+		const cont = await run(items, true, row.timeoutMs);
+		await settle(fake);
+		while (fake.inFlight(fake.users[0].name) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+		fired(row);
+		expect(cont.error).toBeUndefined();
+		expect(cont.outputs[0].map((item) => item.pairedItem)).toEqual(items.map((_, item) => ({ item })));
+		let failedItems = 0;
+		cont.outputs[0].forEach((item, index) => {
+			if ('error' in item.json) {
+				failedItems++;
+				expect(item.json.error).toMatch(row.expect.message);
+				// A slow answer still lands on the server; any other failure added nothing.
+				if (row.rule.kind === 'slow') listedOnce(items[index]);
+				else expect(entries(items[index])).toBeUndefined();
+			} else {
+				expect(item.json).toMatchObject({ tag_type: items[index].tag_type, value: items[index].value, success: true });
+				listedOnce(items[index]);
 			}
 		});
 		expect(failedItems).toBeGreaterThan(0);
