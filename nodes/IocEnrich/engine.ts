@@ -79,7 +79,7 @@ interface Query {
 }
 
 function cacheKey(provider: Provider, ioc: Ioc): string {
-	return `${provider.id}|${ioc.type}|${ioc.value}`;
+	return `${provider.id}|${provider.askedAs?.(ioc) ?? `${ioc.type}|${ioc.value}`}`;
 }
 
 type Exchanged = { response: ProviderHttpResponse } | { failed: Attempt };

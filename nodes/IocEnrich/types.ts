@@ -156,6 +156,11 @@ export interface Provider {
 		/** One reading per IoC, in the order given. */
 		read(response: ProviderHttpResponse, iocs: readonly Ioc[]): ProviderReading[];
 	};
+	/**
+	 * What the provider is really asked, when two IoCs can make the same request (Web Risk checks
+	 * the domain `x.com` as the URL `http://x.com/`): they share one lookup.
+	 */
+	askedAs?(ioc: Ioc): string;
 	/** Where an analyst looks it up, when the answer has no better link. */
 	link?(ioc: Ioc): string | undefined;
 }

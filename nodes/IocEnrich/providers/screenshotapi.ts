@@ -135,5 +135,6 @@ export const screenshotapi: Provider = {
 		encoding: 'arraybuffer',
 	}),
 	read,
-	quotaExhausted: (response) => /month|plan|quota|credits/i.test(providerMessage(response)),
+	// Its error code and message both count: `{error: "limit_reached", message: "… this month"}`.
+	quotaExhausted: (response) => /month|plan|quota|credits|limit_reached/i.test(response.text),
 };

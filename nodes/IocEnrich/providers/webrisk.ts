@@ -91,6 +91,7 @@ export const webrisk: Provider = {
 	}),
 	read,
 	link,
+	askedAs: uriOf,
 	// Google's daily quota: "Quota exceeded for quota metric … and limit '… per day'".
 	quotaExhausted: (response) => /per day/i.test(providerMessage(response)),
 };
