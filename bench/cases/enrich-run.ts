@@ -1,6 +1,9 @@
 /** Case 4 rows: runs cases/enrich.ts in its own process and turns its figures into table rows. */
 import { runChild } from '../lib/child.ts';
 import { median, num, spread } from '../lib/stats.ts';
+import { PROVIDER_IDS } from '../../test/fakes/providers.ts';
+
+const PROVIDER_COUNT = PROVIDER_IDS.length;
 
 const LATENCY_MS = 200;
 const PER_SECOND = 20;
@@ -17,8 +20,10 @@ export async function enrichCase(options: { reps: number; quick: boolean; log: (
 		iocs,
 		perSecond: PER_SECOND,
 		clientPerSecond: [PACE],
+		allReps: options.quick ? 1 : 3,
 	});
-	const { one, runs } = m.extra as {
+	const { one, runs, all } = m.extra as {
+		all: Record<string, { together: number[]; slowestAlone: number[]; slowest: string[] }>;
 		one: { node: number[]; raw: number[] };
 		runs: { clientPerSecond: number; wallMs: number; http429: number; notOk: number }[];
 	};
@@ -51,5 +56,18 @@ export async function enrichCase(options: { reps: number; quick: boolean; log: (
 		goal: '≤ 1.10, no 429',
 		met: ok ? 'met' : 'MISSED',
 	});
+	// Issue 18: ioclib's claim, every provider at once costs the slowest provider's chain.
+	for (const [label, c] of Object.entries(all)) {
+		const ratios = c.together.map((ms, i) => ms / c.slowestAlone[i]);
+		rows.push({
+			case: '',
+			measure: `${label === 'url' ? '1 IoC (a URL)' : '1 IP, 1 URL, 1 SHA256'} against all ${PROVIDER_COUNT} providers at once, each answering after ${LATENCY_MS} ms: wall ms`,
+			ours: spread(c.together),
+			base: `slowest alone ${spread(c.slowestAlone)} (${[...new Set(c.slowest)].join(', ')})`,
+			ratio: spread(ratios, 2),
+			goal: '≤ 1.20',
+			met: median(ratios) <= 1.2 ? 'met' : 'MISSED',
+		});
+	}
 	return rows;
 }
