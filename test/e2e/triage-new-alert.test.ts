@@ -6,6 +6,7 @@
  *
  * Run with `npm run test:e2e -- test/e2e/triage-new-alert.test.ts`; plain `npm test` skips it.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 
 import { activateWorkflowArgs, ensureN8n, N8nHost, packPackage, type WorkflowJson } from '../../scripts/n8n-host.ts';
@@ -53,6 +54,23 @@ function forRecorder(): WorkflowJson {
 		});
 	}
 	return wf;
+}
+
+/** The executions n8n saved, with the first error in each (for a failure message): read from its SQLite database. */
+function savedExecutions(): string {
+	const file = path.join(host.userFolder, '.n8n', 'database.sqlite');
+	if (!fs.existsSync(file)) return 'no database';
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { DatabaseSync } = require('node:sqlite') as { DatabaseSync: new (file: string, options?: object) => { prepare(sql: string): { all(): Record<string, unknown>[] } } };
+	const db = new DatabaseSync(file, { readOnly: true });
+	const rows = db.prepare('SELECT e.id, e.status, d.data FROM execution_entity e LEFT JOIN execution_data d ON d.executionId = e.id').all();
+	return rows
+		.map((r) => {
+			const data = String(r.data ?? '');
+			const at = data.search(/"message"|NodeOperationError|NodeApiError/);
+			return `#${r.id} ${r.status}${at >= 0 ? `: ${data.slice(Math.max(0, at - 200), at + 600)}` : ''}`;
+		})
+		.join('\n');
 }
 
 e2e('"Triage a new alert" in a real n8n', () => {
@@ -106,7 +124,7 @@ e2e('"Triage a new alert" in a real n8n', () => {
 		await new Promise((r) => setTimeout(r, 3000));
 
 		const messages = recorder.callsTo('/slack/soc-triage').map((c) => String((c.body as { text?: unknown }).text));
-		expect(messages).toHaveLength(expected.size);
+		if (messages.length !== expected.size) throw new Error(`${messages.length} Slack message(s), ${expected.size} expected; n8n's executions:\n${savedExecutions()}`);
 		const byAlert = new Map<string, string>();
 		for (const text of messages) {
 			const id = /Assemblyline alert (\S+)/.exec(text)?.[1] ?? '';
