@@ -146,5 +146,5 @@ e2e('"Triage a new alert" in a real n8n', () => {
 		expect(providers.requestsTo('triage').map((r) => r.value)).toContain(SAMPLES.badSha256);
 		expect(providers.requestsTo('malwarebazaar').map((r) => r.value)).toContain(SAMPLES.badSha256);
 		expect(providers.requestsTo('urlhaus').map((r) => r.value)).toContain(SAMPLES.badUrl);
-	}, 300_000);
+	}, 600_000);
 });
