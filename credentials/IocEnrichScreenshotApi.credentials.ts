@@ -15,7 +15,7 @@ import { apiKeyField, baseUrlExpression, baseUrlField, ENRICH_ICON } from './ioc
 export class IocEnrichScreenshotApi implements ICredentialType {
 	name = 'iocEnrichScreenshotApi';
 
-	displayName = 'IoC Enrich: ScreenshotAPI';
+	displayName = 'IoC Enrich: ScreenshotAPI.net API';
 
 	icon: Icon = ENRICH_ICON;
 

@@ -88,7 +88,7 @@ export const screenshotapi: Provider = {
 	},
 	displayName: NAME,
 	credentialType: 'iocEnrichScreenshotApi',
-	credentialName: 'IoC Enrich: ScreenshotAPI',
+	credentialName: 'IoC Enrich: ScreenshotAPI.net API',
 	baseUrlField: 'baseUrl',
 	defaultBaseUrl: 'https://shot.screenshotapi.net/v3',
 	supports: ['url'],
