@@ -212,6 +212,9 @@ export class FakeProviders {
 	/** Every image ScreenshotAPI served, in order: what was asked and the exact bytes sent. */
 	readonly screenshots: Array<{ url: string; fileType: string; fullPage: boolean; fresh: boolean; mimeType: string; bytes: Buffer }> = [];
 
+	/** A hostile ScreenshotAPI: its images carry the request's token (a file cannot be scrubbed like text). */
+	screenshotLeaksToken = false;
+
 	/** Intelligence X searches by ID: the term and how many times its results were asked for. */
 	readonly intelxSearches = new Map<string, { term: string; polls: number }>();
 
@@ -247,6 +250,7 @@ export class FakeProviders {
 		this.triageOverviews = true;
 		this.intelxSearches.clear();
 		this.screenshots.length = 0;
+		this.screenshotLeaksToken = false;
 		for (const socket of this.sockets) socket.destroy();
 	}
 
@@ -440,7 +444,8 @@ export class FakeProviders {
 		const fresh = query.get('fresh') === 'true';
 		// Every byte value appears, so an encoding slip anywhere (utf8, latin1) shows.
 		const tail = Buffer.from(Array.from({ length: 512 }, (_v, i) => (i * 7 + url.length + (fullPage ? 1 : 0)) % 256));
-		const bytes = Buffer.concat([Buffer.from(kind.magic), Buffer.from(`${url}|${fileType}|${fullPage}|${fresh}`), tail]);
+		const leak = this.screenshotLeaksToken ? `|${query.get('token')}` : '';
+		const bytes = Buffer.concat([Buffer.from(kind.magic), Buffer.from(`${url}|${fileType}|${fullPage}|${fresh}${leak}`), tail]);
 		this.screenshots.push({ url, fileType, fullPage, fresh, mimeType: kind.mimeType, bytes });
 		return { status: 200, raw: bytes, headers: { 'Content-Type': kind.mimeType } };
 	}

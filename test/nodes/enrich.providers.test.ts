@@ -410,6 +410,16 @@ describe('screenshotapi: the screenshot as binary data', () => {
 		expect(providerResult(item.json, 'screenshotapi')).toMatchObject({ status: 'not_found', verdict: 'unknown', evidence: { could_not_capture: expect.stringMatching(/ERR_NAME_NOT_RESOLVED/) } });
 	});
 
+	test('an image that carries the token is not output: an error, no binary data, the key nowhere', async () => {
+		fake.screenshotLeaksToken = true;
+		const result = await enrich(fake, { providers: ['screenshotapi'], input: [{ value: SAMPLES.badUrl }] });
+		const item = result.outputs[0][0];
+		expect(fake.screenshots).toHaveLength(1);
+		expect(item.binary).toBeUndefined();
+		expect(providerResult(item.json, 'screenshotapi')).toMatchObject({ status: 'error', verdict: 'unknown', error: { code: 'malformed', message: expect.stringMatching(/repeated a secret/) } });
+		expect(leakedKeys(result.outputs)).toEqual([]);
+	});
+
 	test('not picked by default: a new node never sends URLs to it', async () => {
 		const { properties } = await import('../../nodes/IocEnrich/description');
 		const providers = properties.find((p) => p.name === 'providers');
