@@ -167,6 +167,8 @@ const PROVIDERS_OF: Record<string, { key: keyof typeof KEYS; providers: Provider
 	iocEnrichTriageApi: { key: 'triage', providers: ['triage'], urlFields: ['baseUrl'] },
 	iocEnrichSafeBrowsingApi: { key: 'safebrowsing', providers: ['safebrowsing'], urlFields: ['baseUrl'] },
 	iocEnrichIntelxApi: { key: 'intelx', providers: ['intelx'], urlFields: ['baseUrl'] },
+	iocEnrichScreenshotApi: { key: 'screenshotapi', providers: ['screenshotapi'], urlFields: ['baseUrl'] },
+	iocEnrichWebRiskApi: { key: 'webrisk', providers: ['webrisk'], urlFields: ['baseUrl'] },
 };
 
 /** Block on Firewall / EDR's credentials: their own describe block below. */
