@@ -36,22 +36,22 @@ export function decideIocs(
 	occurrences: Iterable<IocOccurrence>,
 	options: DecideOptions = {},
 ): FilterResult {
+	const merger = new IocMerger(options.allowlist);
+	for (const occurrence of occurrences) merger.add(occurrence);
+	return decideMerged(merger, options);
+}
+
+/** decideIocs over a merger already filled, e.g. by extractInto (no occurrence objects); the
+ * merger's allowlist is the one that counts. */
+export function decideMerged(
+	merger: IocMerger,
+	options: Omit<DecideOptions, 'allowlist'> = {},
+): FilterResult {
 	const minVerdict = options.minVerdict ?? DEFAULT_MIN_VERDICT;
 	if (!isKnownVerdict(minVerdict))
 		throw new RangeError(`Unknown minimum verdict ${JSON.stringify(minVerdict)}`);
 	const minRank = verdictRank(minVerdict);
 	const skipNoVerdict = options.noVerdict === 'skip';
-	const merger = new IocMerger(options.allowlist);
-	for (const occurrence of occurrences) merger.add(occurrence);
-	return decideMerged(merger, minVerdict, minRank, skipNoVerdict);
-}
-
-function decideMerged(
-	merger: IocMerger,
-	minVerdict: KnownVerdict,
-	minRank: number,
-	skipNoVerdict: boolean,
-): FilterResult {
 	const valueCheck =
 		(code: ValueReason): Check =>
 		({ held }) =>
