@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 
 import { compileAllowlistOrThrow, decideIocs, decideMerged, extractInto, extractOccurrences, IocMerger, type IocOccurrence, type NetworkType } from '../../nodes/shared/ioc';
+import { findDomainSuffix } from '../../nodes/shared/ioc/domains';
 import { parseFast, parseFull } from '../../nodes/shared/ioc/parse';
 import { HOSTILE_CORPUS, hostileValue } from '../reliability/hostile.arbitraries';
 import { referenceDecideIocs } from './decide.reference';
@@ -168,5 +169,20 @@ describe('extractInto (an alert straight into the merger) against extractOccurre
 		expect(() => extractInto({ hello: 'world' }, {}, merger)).toThrow(/Value Field/);
 		expect(() => extractInto({ value: '1.2.3.4', type: 'ip' }, { shape: 'alert' }, merger)).toThrow(/not an Assemblyline alert/);
 		expect(merger.items().map((item) => [item.value, item.sources])).toStrictEqual([['8.8.8.8', [{ sid: 's1' }]]]);
+	});
+});
+
+describe('findDomainSuffix with the deepest key known', () => {
+	it('finds what the full walk finds', () => {
+		const label = fc.constantFrom('a', 'b', 'co', 'uk', 'evil', 'x-y');
+		const name = fc.array(label, { minLength: 1, maxLength: 6 }).map((labels) => labels.join('.'));
+		fc.assert(
+			fc.property(fc.array(name, { maxLength: 8 }), name, (keys, probe) => {
+				const set = new Set(keys);
+				const deepest = Math.max(0, ...keys.map((key) => key.split('.').length));
+				expect(findDomainSuffix(probe, set, deepest)).toBe(findDomainSuffix(probe, set));
+			}),
+			params,
+		);
 	});
 });

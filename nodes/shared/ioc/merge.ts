@@ -68,7 +68,7 @@ export class IocMerger {
 	// and the full outcome (reason and text, without the parsed host) only for those held back.
 	private readonly types: string[] = [];
 	private readonly values: string[] = [];
-	private readonly held = new Map<number, HeldBack>();
+	private readonly held: Array<HeldBack | undefined> = [];
 	private readonly rawOriginals: string[] = [];
 	private parsedMerged = new Int32Array(16384);
 
@@ -241,7 +241,7 @@ export class IocMerger {
 			const classifications = this.classificationLists.get(m);
 			if (classifications)
 				item.classifications = classifications.map((id) => this.classifications.texts[id]);
-			visit(item, this.held.get(parsed), this.rank[m]);
+			visit(item, this.held[parsed], this.rank[m]);
 		}
 	}
 
@@ -300,7 +300,7 @@ export class IocMerger {
 		const id = this.values.length;
 		this.types.push(check.type);
 		this.values.push(check.value);
-		if (!check.ok) this.held.set(id, { reason: check.reason, text: check.text });
+		this.held.push(check.ok ? undefined : { reason: check.reason, text: check.text });
 		this.rawOriginals.push(original);
 		if (id >= this.parsedMerged.length) this.parsedMerged = grown(this.parsedMerged, id * 2, 0);
 		const invalid = isInvalid(check);
@@ -331,7 +331,7 @@ export class IocMerger {
 		const same =
 			this.types[parsed] === check.type &&
 			this.values[parsed] === check.value &&
-			(this.held.get(parsed)?.reason === 'invalid') === invalid;
+			(this.held[parsed]?.reason === 'invalid') === invalid;
 		return same ? this.parsedMerged[parsed] : undefined;
 	}
 
