@@ -8,9 +8,10 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { ExportFormat, FilterResult, InputShape, IocItem, SkippedIoc } from '../shared/ioc';
 import {
 	applyCap,
-	decideIocs,
+	decideMerged,
 	DEFAULT_CAP,
 	holdBack,
+	IocMerger,
 	partitionExportable,
 	type DecideOptions,
 } from '../shared/ioc';
@@ -91,9 +92,10 @@ export async function filterItems(
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
 	const settings = readSettings(context);
-	const { occurrences, errors, shapes } = extractAll(context, items);
 	// All items are decided together: duplicates across items merge into one IoC.
-	const decided = decideIocs(occurrences, settings.decide);
+	const merger = new IocMerger(settings.decide.allowlist);
+	const { errors, shapes } = extractAll(context, items, merger);
+	const decided = decideMerged(merger, settings.decide);
 	if (settings.noVerdict === 'auto') skipUnscored(decided, shapes);
 	await holdBackLiveSafelisted(context, decided);
 	// Blocklist files: what no exporter can write goes to Skipped before the history sees it.

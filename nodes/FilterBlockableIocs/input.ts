@@ -5,8 +5,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { InputShape, IocOccurrence } from '../shared/ioc';
-import { detectShape, extractOccurrences, IocInputError } from '../shared/ioc';
+import type { InputShape, OccurrenceSink } from '../shared/ioc';
+import { detectShape, extractInto, IocInputError } from '../shared/ioc';
 import { asNodeError, errorItem } from '../shared/items';
 import { parseParameter } from '../shared/schema';
 import * as z from '../shared/zod';
@@ -53,24 +53,25 @@ export function skippedErrorItem(
 }
 
 export interface Extracted {
-	occurrences: IocOccurrence[];
 	/** Items that could not be read, already turned into Skipped items (continueOnFail only). */
 	errors: INodeExecutionData[];
 	/** The shape each input item was read as (by item index). */
 	shapes: Array<InputShape | undefined>;
 }
 
-/** Reads every input item; an unreadable one fails the node, or with continueOnFail becomes a
- * Skipped item with reason "error" (the If node's pattern), so it is still accounted for. */
-export function extractAll(context: IExecuteFunctions, items: INodeExecutionData[]): Extracted {
-	const occurrences: IocOccurrence[] = [];
+/** Reads every input item into `sink` (the run's IocMerger); an unreadable one fails the node, or
+ * with continueOnFail becomes a Skipped item with reason "error" (the If node's pattern), so it is
+ * still accounted for. */
+export function extractAll(
+	context: IExecuteFunctions,
+	items: INodeExecutionData[],
+	sink: OccurrenceSink,
+): Extracted {
 	const errors: INodeExecutionData[] = [];
 	const shapes: Array<InputShape | undefined> = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			const read = extractItem(context, items[itemIndex].json, itemIndex);
-			shapes[itemIndex] = read.shape;
-			for (const occurrence of read.occurrences) occurrences.push(occurrence);
+			shapes[itemIndex] = extractItem(context, items[itemIndex].json, itemIndex, sink);
 		} catch (error) {
 			const failure =
 				error instanceof IocInputError
@@ -82,14 +83,15 @@ export function extractAll(context: IExecuteFunctions, items: INodeExecutionData
 			errors.push(skippedErrorItem(failure, itemIndex));
 		}
 	}
-	return { occurrences, errors, shapes };
+	return { errors, shapes };
 }
 
 function extractItem(
 	context: IExecuteFunctions,
 	json: IDataObject,
 	itemIndex: number,
-): { shape: InputShape; occurrences: IocOccurrence[] } {
+	sink: OccurrenceSink,
+): InputShape {
 	const choice = context.getNodeParameter('inputShape', itemIndex, 'auto') as ShapeChoice;
 	const fields = choice === 'field' ? readCustomFields(context, itemIndex) : {};
 	let shape: InputShape;
@@ -111,12 +113,16 @@ function extractItem(
 		}
 		shape = detected as InputShape;
 	}
-	const occurrences = extractOccurrences(json, {
-		shape,
-		valueField: fields.valueField?.trim() || undefined,
-		typeField: fields.typeField?.trim() || undefined,
-		verdictField: fields.verdictField?.trim() || undefined,
-		itemIndex,
-	});
-	return { shape, occurrences };
+	extractInto(
+		json,
+		{
+			shape,
+			valueField: fields.valueField?.trim() || undefined,
+			typeField: fields.typeField?.trim() || undefined,
+			verdictField: fields.verdictField?.trim() || undefined,
+			itemIndex,
+		},
+		sink,
+	);
+	return shape;
 }

@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 
-import { compileAllowlistOrThrow, decideIocs, IocMerger, type IocOccurrence, type NetworkType } from '../../nodes/shared/ioc';
+import { compileAllowlistOrThrow, decideIocs, decideMerged, extractInto, extractOccurrences, IocMerger, type IocOccurrence, type NetworkType } from '../../nodes/shared/ioc';
+import { findDomainSuffix } from '../../nodes/shared/ioc/domains';
 import { parseFast, parseFull } from '../../nodes/shared/ioc/parse';
 import { HOSTILE_CORPUS, hostileValue } from '../reliability/hostile.arbitraries';
 import { referenceDecideIocs } from './decide.reference';
@@ -123,5 +124,65 @@ describe('parsing fast paths (dotted-decimal IPv4, lower-case ASCII domains)', (
 		expect(parseFast('evil.example.com', undefined)).toMatchObject({ ok: true, ioc: { type: 'domain', value: 'evil.example.com' } });
 		expect(parseFast('EVIL.com', 'domain')).toBeNull();
 		expect(parseFast('xn--80ak6aa92e.com', 'domain')).toBeNull();
+	});
+});
+
+describe('extractInto (an alert straight into the merger) against extractOccurrences + add', () => {
+	const entry = fc.oneof(
+		{ weight: 6, arbitrary: fc.record({ value, type: fc.constantFrom(undefined, '', 'network.static.ip', 'network.dynamic.domain', 7), verdict: fc.constantFrom(undefined, null, 'info', 'malicious', 'Suspicious') }, { requiredKeys: ['value'] }) },
+		{ weight: 1, arbitrary: value },
+		{ weight: 1, arbitrary: fc.constantFrom(null, 3, ['8.8.8.8']) },
+	);
+	const list = fc.oneof({ weight: 5, arbitrary: fc.array(entry, { maxLength: 5 }) }, { weight: 1, arbitrary: fc.constantFrom(undefined, 'x', {}) });
+	const detailed = fc.record({ ip: list, domain: list, uri: list }, { requiredKeys: [] });
+	const plain = fc.array(value, { maxLength: 4 });
+	const al = fc.oneof(
+		fc.record({ detailed }),
+		fc.record({ ip: plain, domain_dynamic: plain, domain_static: plain, uri: fc.constantFrom(undefined, 'x') }, { requiredKeys: [] }),
+		fc.record({ detailed: fc.constantFrom(null, [], 'x'), ip_static: plain }, { requiredKeys: [] }),
+	);
+	const alert = fc.record(
+		{ alert_id: fc.constantFrom(undefined, '', 'a1', 'a2', 5), sid: fc.constantFrom(undefined, '', 's1', 's2'), al },
+		{ requiredKeys: ['al'] },
+	);
+
+	it('gives the same merged IoCs, sources and item indexes', () => {
+		fc.assert(
+			fc.property(fc.array(alert, { maxLength: 12 }), fc.boolean(), (alerts, withAllowlist) => {
+				const list = withAllowlist ? allowlist : undefined;
+				const viaObjects = new IocMerger(list);
+				const direct = new IocMerger(list);
+				alerts.forEach((json, itemIndex) => {
+					for (const o of extractOccurrences(json, { shape: 'alert', itemIndex })) viaObjects.add(o);
+					extractInto(json, { shape: 'alert', itemIndex }, direct);
+				});
+				expect(direct.items()).toStrictEqual(viaObjects.items());
+				expect(decideMerged(direct)).toStrictEqual(decideIocs(alerts.flatMap((json, itemIndex) => extractOccurrences(json, { shape: 'alert', itemIndex })), { allowlist: list }));
+			}),
+			params,
+		);
+	});
+
+	it('reads other shapes through add, and adds nothing from an item it cannot read', () => {
+		const merger = new IocMerger();
+		extractInto({ sid: 's1', iocs: { 'network.static.ip': ['8.8.8.8'] } }, {}, merger);
+		expect(() => extractInto({ hello: 'world' }, {}, merger)).toThrow(/Value Field/);
+		expect(() => extractInto({ value: '1.2.3.4', type: 'ip' }, { shape: 'alert' }, merger)).toThrow(/not an Assemblyline alert/);
+		expect(merger.items().map((item) => [item.value, item.sources])).toStrictEqual([['8.8.8.8', [{ sid: 's1' }]]]);
+	});
+});
+
+describe('findDomainSuffix with the deepest key known', () => {
+	it('finds what the full walk finds', () => {
+		const label = fc.constantFrom('a', 'b', 'co', 'uk', 'evil', 'x-y');
+		const name = fc.array(label, { minLength: 1, maxLength: 6 }).map((labels) => labels.join('.'));
+		fc.assert(
+			fc.property(fc.array(name, { maxLength: 8 }), name, (keys, probe) => {
+				const set = new Set(keys);
+				const deepest = Math.max(0, ...keys.map((key) => key.split('.').length));
+				expect(findDomainSuffix(probe, set, deepest)).toBe(findDomainSuffix(probe, set));
+			}),
+			params,
+		);
 	});
 });

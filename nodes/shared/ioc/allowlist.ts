@@ -90,14 +90,17 @@ function matchPrefix(list: UrlPrefixes, path: string): string | null {
 
 class CompiledAllowlist implements Allowlist {
 	size = 0;
+	// IPv4 keys as signed 32-bit integers (`& mask` gives one): small integers hash without a heap number.
 	readonly v4 = new PrefixTable<number>();
 	readonly v6 = new PrefixTable<string>();
 	readonly domains = new Map<string, string>();
+	/** The most labels of any domain entry: longer suffixes of a name are not looked up. */
+	domainLabels = 0;
 	readonly urlPairs = new Map<string, Array<[string, string]>>();
 	urls = new Map<string, UrlPrefixes>();
 
 	matchV4(v4: number): string | null {
-		return this.v4.find((bits) => (v4 & maskV4(bits)) >>> 0);
+		return this.v4.find((bits) => v4 & maskV4(bits));
 	}
 
 	match(ioc: ParsedIoc): string | null {
@@ -108,7 +111,7 @@ class CompiledAllowlist implements Allowlist {
 		}
 		const host = ioc.host;
 		if (host.kind === 'domain') {
-			const suffix = findDomainSuffix(host.name, this.domains);
+			const suffix = findDomainSuffix(host.name, this.domains, this.domainLabels);
 			return suffix === null ? null : (this.domains.get(suffix) as string);
 		}
 		if (host.kind === 'ipv4') return this.matchV4(host.v4);
@@ -147,13 +150,13 @@ function addEntry(list: CompiledAllowlist, entry: string): string | null {
 			return 'is not a CIDR range (address/prefix length, strict dotted decimal or IPv6)';
 		}
 		if (bits === 0) return 'would allowlist every address';
-		if (v4 !== null) list.v4.add(bits, (v4 & maskV4(bits)) >>> 0, entry);
+		if (v4 !== null) list.v4.add(bits, v4 & maskV4(bits), entry);
 		else list.v6.add(bits, v6Key(hex32(ipv6Parts(v6 as string)), bits), entry);
 		return null;
 	}
 	const ip = parseIp(entry);
 	if (ip) {
-		if (ip.host.kind === 'ipv4') list.v4.add(32, ip.host.v4, entry);
+		if (ip.host.kind === 'ipv4') list.v4.add(32, ip.host.v4 | 0, entry);
 		else list.v6.add(128, hex32(ip.host.parts), entry);
 		return null;
 	}
@@ -163,7 +166,10 @@ function addEntry(list: CompiledAllowlist, entry: string): string | null {
 	if (problem?.reason === 'public_suffix')
 		return 'is a public suffix: it would allowlist every domain registered under it';
 	if (problem?.reason === 'invalid') return `${problem.detail}`;
-	if (!list.domains.has(name)) list.domains.set(name, entry);
+	if (!list.domains.has(name)) {
+		list.domains.set(name, entry);
+		list.domainLabels = Math.max(list.domainLabels, name.split('.').length);
+	}
 	return null;
 }
 

@@ -1,6 +1,5 @@
 import type { Allowlist } from './allowlist';
-import type { ValueReason } from './blockable';
-import { IocMerger, type HeldBack } from './merge';
+import { IocMerger } from './merge';
 import { REASON_PRECEDENCE, REASON_TEXT } from './reasons';
 import { quote } from './text';
 import type { FilterResult, IocItem, IocOccurrence, ReasonCode, SkippedIoc } from './types';
@@ -23,77 +22,72 @@ export function holdBack(item: IocItem, reason: ReasonCode, reasonText?: string)
 	return { ...item, reason, reason_text: reasonText ?? REASON_TEXT[reason] ?? reason };
 }
 
-interface Merged {
-	item: IocItem;
-	held: HeldBack | undefined;
-	rank: number;
-}
-type Check = (merged: Merged) => string | null;
-
 /** Merges the occurrences of one call by (type, normalised value) (IocMerger, merge.ts) and
  * decides each IoC. No cap on Block here: see applyCap. */
 export function decideIocs(
 	occurrences: Iterable<IocOccurrence>,
 	options: DecideOptions = {},
 ): FilterResult {
+	const merger = new IocMerger(options.allowlist);
+	for (const occurrence of occurrences) merger.add(occurrence);
+	return decideMerged(merger, options);
+}
+
+/** decideIocs over a merger already filled, e.g. by extractInto (no occurrence objects); the
+ * merger's allowlist is the one that counts. */
+export function decideMerged(
+	merger: IocMerger,
+	options: Omit<DecideOptions, 'allowlist'> = {},
+): FilterResult {
 	const minVerdict = options.minVerdict ?? DEFAULT_MIN_VERDICT;
 	if (!isKnownVerdict(minVerdict))
 		throw new RangeError(`Unknown minimum verdict ${JSON.stringify(minVerdict)}`);
 	const minRank = verdictRank(minVerdict);
 	const skipNoVerdict = options.noVerdict === 'skip';
-	const merger = new IocMerger(options.allowlist);
-	for (const occurrence of occurrences) merger.add(occurrence);
-	return decideMerged(merger, minVerdict, minRank, skipNoVerdict);
-}
-
-function decideMerged(
-	merger: IocMerger,
-	minVerdict: KnownVerdict,
-	minRank: number,
-	skipNoVerdict: boolean,
-): FilterResult {
-	const valueCheck =
-		(code: ValueReason): Check =>
-		({ held }) =>
-			held?.reason === code ? held.text : null;
-	const checks: Record<
-		Exclude<ReasonCode, 'already_blocked' | 'over_cap' | 'not_exportable'>,
-		Check
-	> = {
-		invalid: valueCheck('invalid'),
-		allowlisted: valueCheck('allowlisted'),
-		safelisted: ({ item }) => (item.safelisted ? (REASON_TEXT.safelisted as string) : null),
-		non_global_ip: valueCheck('non_global_ip'),
-		special_use_domain: valueCheck('special_use_domain'),
-		public_suffix: valueCheck('public_suffix'),
-		unsupported_type: valueCheck('unsupported_type'),
-		no_verdict: ({ item }) =>
-			item.verdict === null && skipNoVerdict ? (REASON_TEXT.no_verdict as string) : null,
-		below_threshold: ({ item, rank }) =>
-			item.verdict !== null && rank < minRank
-				? `Verdict ${quote(item.verdict)} is below the minimum verdict ${quote(minVerdict)} for blocking.`
-				: null,
+	// Which reason applies when several do: the first in REASON_PRECEDENCE (reasons.ts).
+	const order = new Map(REASON_PRECEDENCE.map((code, index) => [code, index]));
+	const before = (code: ReasonCode, than: ReasonCode | undefined) =>
+		than === undefined || (order.get(code) as number) < (order.get(than) as number);
+	// One sentence per verdict, not one per IoC.
+	const belowTexts = new Map<string, string>();
+	const belowText = (verdict: string) => {
+		let text = belowTexts.get(verdict);
+		if (text === undefined) {
+			text = `Verdict ${quote(verdict)} is below the minimum verdict ${quote(minVerdict)} for blocking.`;
+			belowTexts.set(verdict, text);
+		}
+		return text;
 	};
-	const orderedChecks = REASON_PRECEDENCE.filter(
-		(code): code is keyof typeof checks => code in checks,
-	).map((code) => [code, checks[code]] as const);
 
 	const result: FilterResult = { block: [], skipped: [] };
-	const merged: Merged = { item: undefined as unknown as IocItem, held: undefined, rank: 0 };
 	merger.forEach((item, held, rank) => {
-		merged.item = item;
-		merged.held = held;
-		merged.rank = rank;
-		for (const [code, test] of orderedChecks) {
-			const text = test(merged);
-			if (text !== null) {
-				result.skipped.push(holdBack(item, code, text));
-				return;
-			}
+		let code: ReasonCode | undefined = held?.reason;
+		let text = held?.text;
+		if (item.safelisted && before('safelisted', code)) {
+			code = 'safelisted';
+			text = REASON_TEXT.safelisted;
 		}
-		result.block.push(item);
+		if (item.verdict === null) {
+			if (skipNoVerdict && before('no_verdict', code)) {
+				code = 'no_verdict';
+				text = REASON_TEXT.no_verdict;
+			}
+		} else if (rank < minRank && before('below_threshold', code)) {
+			code = 'below_threshold';
+			text = belowText(item.verdict);
+		}
+		if (code === undefined) result.block.push(item);
+		// The item is new and nobody else holds it: marked in place, as holdBack would copy it.
+		else result.skipped.push(markHeldBack(item, code, text as string));
 	});
 	return result;
+}
+
+function markHeldBack(item: IocItem, reason: ReasonCode, text: string): SkippedIoc {
+	const skipped = item as SkippedIoc;
+	skipped.reason = reason;
+	skipped.reason_text = text;
+	return skipped;
 }
 
 /** Keeps at most `cap` IoCs on Block, the highest verdicts first and then in input order;

@@ -62,11 +62,24 @@ const SPECIAL_USE: ReadonlySet<string> = new Set([
 	'intranet',
 	'private',
 ]);
+const SPECIAL_USE_LABELS = Math.max(...[...SPECIAL_USE].map((zone) => zone.split('.').length));
 
 /** The longest-first walk over a name's label suffixes (`a.b.c`, `b.c`, `c`), stopping at the
- * first one in `set`: cost grows with the number of labels, not with the set. */
-export function findDomainSuffix(name: string, set: { has(key: string): boolean }): string | null {
-	let suffix = name;
+ * first one in `set`: cost grows with the number of labels, not with the set. Suffixes of more
+ * than `maxLabels` labels (the most any key of `set` has) cannot be in it and are not looked up. */
+export function findDomainSuffix(
+	name: string,
+	set: { has(key: string): boolean },
+	maxLabels = Infinity,
+): string | null {
+	let start = 0;
+	if (maxLabels !== Infinity) {
+		let dots = 0;
+		for (let i = 0; i < name.length; i++) if (name.charCodeAt(i) === 46) dots++;
+		for (let skip = Math.min(dots, dots + 1 - maxLabels); skip > 0; skip--)
+			start = name.indexOf('.', start) + 1;
+	}
+	let suffix = start === 0 ? name : name.slice(start);
 	for (;;) {
 		if (set.has(suffix)) return suffix;
 		const dot = suffix.indexOf('.');
@@ -89,7 +102,7 @@ export type DomainProblem =
 
 /** Why a well-formed name must not be blocked, or null. */
 export function domainHoldBack(name: string): DomainProblem | null {
-	const zone = findDomainSuffix(name, SPECIAL_USE);
+	const zone = findDomainSuffix(name, SPECIAL_USE, SPECIAL_USE_LABELS);
 	if (zone)
 		return {
 			reason: 'special_use_domain',

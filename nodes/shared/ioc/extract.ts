@@ -1,3 +1,4 @@
+import type { IocMerger } from './merge';
 import type { IocOccurrence, IocSource } from './types';
 
 export type InputShape = 'auto' | 'alert' | 'submissionIoc' | 'grouped' | 'summary' | 'field';
@@ -55,30 +56,29 @@ function sourceOf(json: Json): IocSource | undefined {
 
 const NETWORK_GROUPS = ['ip', 'domain', 'uri'] as const;
 
+/** One value read from an alert: `tagType` is undefined for an `al.detailed` entry that is not
+ * an object, `detailed` true for one that is (it carries the verdict). */
+type AlertValue = (
+	value: unknown,
+	group: string,
+	tagType: string | null | undefined,
+	verdict: unknown,
+	detailed: boolean,
+) => void;
+
 // `al.detailed.<group>` carries verdicts; an alert fetched without it (an `fl` projection) still
 // has the plain value lists, which then come without a verdict.
-function fromAlert(
-	al: Json,
-	source: IocSource | undefined,
-	itemIndex: number | undefined,
-	out: IocOccurrence[],
-): void {
+function fromAlert(al: Json, emit: AlertValue): void {
 	const detailed = isObject(al.detailed) ? al.detailed : undefined;
 	for (const group of NETWORK_GROUPS) {
 		if (detailed) {
 			const entries = detailed[group] ?? [];
 			if (!Array.isArray(entries)) continue;
-			for (const entry of entries) {
-				if (isObject(entry)) {
-					out.push({
-						value: entry.value,
-						type: group,
-						tag_type: asString(entry.type) ?? null,
-						verdict: entry.verdict,
-						source,
-						itemIndex,
-					});
-				} else out.push({ value: entry, type: group, source, itemIndex });
+			for (let i = 0; i < entries.length; i++) {
+				const entry: unknown = entries[i];
+				if (isObject(entry))
+					emit(entry.value, group, asString(entry.type) ?? null, entry.verdict, true);
+				else emit(entry, group, undefined, undefined, false);
 			}
 			continue;
 		}
@@ -90,8 +90,7 @@ function fromAlert(
 		for (const [key, tagType] of lists) {
 			const values = al[key] ?? [];
 			if (Array.isArray(values))
-				for (const value of values)
-					out.push({ value, type: group, tag_type: tagType, source, itemIndex });
+				for (const value of values) emit(value, group, tagType, undefined, false);
 		}
 	}
 }
@@ -186,29 +185,75 @@ const SHAPE_HINT: Readonly<Record<Exclude<InputShape, 'auto' | 'field'>, string>
 	submissionIoc: 'a single IoC item (with "value" and "type" or "tag_type")',
 };
 
-/** The IoC occurrences in one n8n item's json. Throws IocInputError when the item cannot be read. */
-export function extractOccurrences(json: unknown, options: ExtractOptions = {}): IocOccurrence[] {
-	const { itemIndex } = options;
+/** The shape an item is read as; throws IocInputError when it cannot be read as asked. */
+function shapeOf(json: unknown, options: ExtractOptions): Exclude<InputShape, 'auto'> {
 	const detected = detectShape(json);
-	let shape = options.shape ?? 'auto';
+	const shape = options.shape ?? 'auto';
 	if (shape === 'auto') {
-		shape = detected ?? (options.valueField ? 'field' : 'auto');
-		if (shape === 'auto') {
+		const found = detected ?? (options.valueField ? 'field' : null);
+		if (found === null) {
 			throw new IocInputError(
 				'This item is not an Assemblyline alert, submission summary or IoC item. Set "Value Field" to the field that holds the IoC value.',
 			);
 		}
-	} else if (shape !== 'field' && shape !== detected) {
+		return found;
+	}
+	if (shape !== 'field' && shape !== detected) {
 		throw new IocInputError(
 			`This item is not ${SHAPE_HINT[shape]}. Choose another input shape, or "auto".`,
 		);
 	}
+	return shape;
+}
+
+/** The IoC occurrences in one n8n item's json. Throws IocInputError when the item cannot be read. */
+export function extractOccurrences(json: unknown, options: ExtractOptions = {}): IocOccurrence[] {
+	return read(json, shapeOf(json, options), options);
+}
+
+/** What IocMerger takes in (a type-only view, so this file does not import the merge). */
+export type OccurrenceSink = Pick<IocMerger, 'add' | 'addSighting' | 'sourceOf'>;
+
+/**
+ * extractOccurrences straight into a merger: what `for (const o of extractOccurrences(json,
+ * options)) merger.add(o)` does, but an alert's values go in without an occurrence object each
+ * (the hot path of Filter Blockable IoCs and the alert search's IoC output). Throws IocInputError
+ * before anything is added when the item cannot be read.
+ */
+export function extractInto(json: unknown, options: ExtractOptions, sink: OccurrenceSink): void {
+	const shape = shapeOf(json, options);
+	if (shape !== 'alert') {
+		for (const occurrence of read(json, shape, options)) sink.add(occurrence);
+		return;
+	}
+	const item = json as Json;
+	const source = sink.sourceOf(asString(item.alert_id), asString(item.sid));
+	const { itemIndex } = options;
+	fromAlert(item.al as Json, (value, group, tagType, verdict) =>
+		sink.addSighting(value, group, tagType, verdict, source, itemIndex),
+	);
+}
+
+function read(
+	json: unknown,
+	shape: Exclude<InputShape, 'auto'>,
+	options: ExtractOptions,
+): IocOccurrence[] {
+	const { itemIndex } = options;
 	const item = json as Json;
 	const source = isObject(json) ? sourceOf(item) : undefined;
 	const out: IocOccurrence[] = [];
 	switch (shape) {
 		case 'alert':
-			fromAlert(item.al as Json, source, itemIndex, out);
+			fromAlert(item.al as Json, (value, group, tagType, verdict, detailed) =>
+				out.push(
+					detailed
+						? { value, type: group, tag_type: tagType, verdict, source, itemIndex }
+						: tagType === undefined
+							? { value, type: group, source, itemIndex }
+							: { value, type: group, tag_type: tagType, source, itemIndex },
+				),
+			);
 			break;
 		case 'grouped':
 			fromTagMap(item.iocs as Json, source, itemIndex, out, item.details);

@@ -1,4 +1,4 @@
-import { extractOccurrences } from './extract';
+import { extractInto } from './extract';
 import { IocMerger } from './merge';
 import type { IocItem } from './types';
 
@@ -8,7 +8,7 @@ export type FoldedIoc = Omit<IocItem, 'itemIndexes' | 'original'> & { original?:
 
 /**
  * Folds alerts into merged IoCs while the pages of a search stream in: each alert is read
- * (extractOccurrences, as Filter Blockable IoCs reads it) and merged by IocMerger, the library's one
+ * (extractInto, as Filter Blockable IoCs reads it) and merged by IocMerger, the library's one
  * merge, then dropped. Memory grows with the distinct IoCs, not with the alerts. No value is held
  * back here: Filter Blockable IoCs decides, and gives the same Block and Skipped as from the alerts.
  */
@@ -26,8 +26,7 @@ export class AlertIocFold {
 			this.withoutIocs++;
 			return;
 		}
-		for (const occurrence of extractOccurrences(alert, { shape: 'alert' }))
-			this.merger.add(occurrence);
+		extractInto(alert, { shape: 'alert' }, this.merger);
 	}
 
 	addPage(alerts: Iterable<unknown>): void {

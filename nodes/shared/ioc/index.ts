@@ -41,16 +41,19 @@ export {
 } from './allowlist';
 export {
 	extractOccurrences,
+	extractInto,
 	detectShape,
 	readPath,
 	IocInputError,
 	type ExtractOptions,
 	type InputShape,
+	type OccurrenceSink,
 } from './extract';
 export { IocMerger } from './merge';
 export { AlertIocFold, foldAlertPages, type FoldedIoc } from './fold';
 export {
 	decideIocs,
+	decideMerged,
 	applyCap,
 	inCapOrder,
 	filterBlockableIocs,

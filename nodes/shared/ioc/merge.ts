@@ -68,7 +68,7 @@ export class IocMerger {
 	// and the full outcome (reason and text, without the parsed host) only for those held back.
 	private readonly types: string[] = [];
 	private readonly values: string[] = [];
-	private readonly held = new Map<number, HeldBack>();
+	private readonly held: Array<HeldBack | undefined> = [];
 	private readonly rawOriginals: string[] = [];
 	private parsedMerged = new Int32Array(16384);
 
@@ -125,26 +125,7 @@ export class IocMerger {
 	}
 
 	add(occurrence: IocOccurrence): void {
-		const typeWord = occurrence.type ?? occurrence.tag_type;
-		const value = occurrence.value;
-		let parsed: number;
-		if (typeof value === 'string') {
-			if (typeWord !== this.lastTypeWord) {
-				let byValue = this.parsedByType.get(typeWord);
-				if (!byValue) this.parsedByType.set(typeWord, (byValue = new Map()));
-				this.lastTypeWord = typeWord;
-				this.lastByValue = byValue;
-			}
-			const known = this.lastByValue.get(value);
-			if (known === undefined) {
-				parsed = this.parse(value, typeWord);
-				this.lastByValue.set(value, parsed);
-			} else parsed = known;
-		} else {
-			parsed = this.parse(value, typeWord);
-		}
-		const m = this.parsedMerged[parsed];
-
+		const m = this.mergedOf(occurrence.value, occurrence.type ?? occurrence.tag_type);
 		const times = occurrence.count;
 		this.occurrences[m] +=
 			times === undefined
@@ -153,18 +134,12 @@ export class IocMerger {
 					? times
 					: 1;
 
-		const verdictId = this.verdictId(occurrence.verdict);
-		const rank = verdictId === NONE ? -1 : this.verdictRanks[verdictId];
 		const classificationText = occurrence.classification;
 		const classification =
 			typeof classificationText === 'string' && classificationText !== ''
 				? this.classifications.id(classificationText)
 				: NONE;
-		if (rank > this.rank[m]) {
-			this.rank[m] = rank;
-			this.verdict[m] = verdictId;
-			if (classification !== NONE) this.classification[m] = classification;
-		}
+		this.raiseVerdict(m, this.verdictId(occurrence.verdict), classification);
 		// A merged IoC read back lists its classifications in first-seen order: those first.
 		const more = occurrence.classifications;
 		if (Array.isArray(more)) {
@@ -192,11 +167,42 @@ export class IocMerger {
 			for (const one of sources)
 				if (one && typeof one === 'object') this.addSource(m, this.sourceId(one));
 
-		const index = occurrence.itemIndex;
-		if (typeof index === 'number' && (this.indexHead[m] === NONE || this.lastIndex[m] !== index)) {
-			this.lastIndex[m] = index;
-			this.append(this.indexHead, this.indexTail, m, index);
+		this.addIndex(m, occurrence.itemIndex);
+	}
+
+	/**
+	 * What add() does with an occurrence that has only a value, type word, tag type, verdict,
+	 * source and item index (every sighting read from an alert), without the occurrence object:
+	 * `addItem` reads alerts straight into here. `source` is a sourceOf() id.
+	 */
+	addSighting(
+		value: unknown,
+		typeWord: unknown,
+		tagType: unknown,
+		verdict: unknown,
+		source: number,
+		itemIndex: number | undefined,
+	): void {
+		const m = this.mergedOf(value, typeWord);
+		this.occurrences[m] += 1;
+		this.raiseVerdict(m, this.verdictId(verdict), NONE);
+		this.addTagType(m, tagType);
+		this.addSource(m, source);
+		this.addIndex(m, itemIndex);
+	}
+
+	/** The id addSighting takes for a source (alert_id, sid); NONE when it names neither. */
+	sourceOf(alertId: string | undefined, sid: string | undefined): number {
+		if (alertId === undefined && sid === undefined) return NONE;
+		const key = `${alertId ?? ''}\u0000${sid ?? ''}`;
+		let id = this.sourceKeys.get(key);
+		if (id === undefined) {
+			id = this.sourceAlert.length;
+			this.sourceKeys.set(key, id);
+			this.sourceAlert.push(alertId);
+			this.sourceSid.push(sid);
 		}
+		return id;
 	}
 
 	/**
@@ -235,7 +241,7 @@ export class IocMerger {
 			const classifications = this.classificationLists.get(m);
 			if (classifications)
 				item.classifications = classifications.map((id) => this.classifications.texts[id]);
-			visit(item, this.held.get(parsed), this.rank[m]);
+			visit(item, this.held[parsed], this.rank[m]);
 		}
 	}
 
@@ -248,6 +254,45 @@ export class IocMerger {
 
 	// --- internals ---------------------------------------------------------------------------------
 
+	/** The merged IoC of a raw value under a type word: one map lookup when the value was seen. */
+	private mergedOf(value: unknown, typeWord: unknown): number {
+		let parsed: number;
+		if (typeof value === 'string') {
+			if (typeWord !== this.lastTypeWord) {
+				let byValue = this.parsedByType.get(typeWord);
+				if (!byValue) this.parsedByType.set(typeWord, (byValue = new Map()));
+				this.lastTypeWord = typeWord;
+				this.lastByValue = byValue;
+			}
+			const known = this.lastByValue.get(value);
+			if (known === undefined) {
+				parsed = this.parse(value, typeWord);
+				this.lastByValue.set(value, parsed);
+			} else parsed = known;
+		} else {
+			parsed = this.parse(value, typeWord);
+		}
+		return this.parsedMerged[parsed];
+	}
+
+	/** The highest verdict wins, with its classification. */
+	private raiseVerdict(m: number, verdictId: number, classification: number): void {
+		const rank = verdictId === NONE ? -1 : this.verdictRanks[verdictId];
+		if (rank > this.rank[m]) {
+			this.rank[m] = rank;
+			this.verdict[m] = verdictId;
+			if (classification !== NONE) this.classification[m] = classification;
+		}
+	}
+
+	/** Item indexes drop consecutive repeats only. */
+	private addIndex(m: number, index: unknown): void {
+		if (typeof index === 'number' && (this.indexHead[m] === NONE || this.lastIndex[m] !== index)) {
+			this.lastIndex[m] = index;
+			this.append(this.indexHead, this.indexTail, m, index);
+		}
+	}
+
 	/** A new distinct raw value: checked once, mapped to its merged IoC (created when new). */
 	private parse(value: unknown, typeWord: unknown): number {
 		const check = checkBlockable(typeWord, value, this.allowlist);
@@ -255,7 +300,7 @@ export class IocMerger {
 		const id = this.values.length;
 		this.types.push(check.type);
 		this.values.push(check.value);
-		if (!check.ok) this.held.set(id, { reason: check.reason, text: check.text });
+		this.held.push(check.ok ? undefined : { reason: check.reason, text: check.text });
 		this.rawOriginals.push(original);
 		if (id >= this.parsedMerged.length) this.parsedMerged = grown(this.parsedMerged, id * 2, 0);
 		const invalid = isInvalid(check);
@@ -286,7 +331,7 @@ export class IocMerger {
 		const same =
 			this.types[parsed] === check.type &&
 			this.values[parsed] === check.value &&
-			(this.held.get(parsed)?.reason === 'invalid') === invalid;
+			(this.held[parsed]?.reason === 'invalid') === invalid;
 		return same ? this.parsedMerged[parsed] : undefined;
 	}
 
@@ -373,20 +418,12 @@ export class IocMerger {
 		else entry.more++;
 	}
 
-	/** A source's id by its (alert_id, sid); NONE when it names neither. */
+	/** A source object's id (sourceOf). */
 	private sourceId(source: IocSource): number {
-		const alertId = typeof source.alert_id === 'string' ? source.alert_id : undefined;
-		const sid = typeof source.sid === 'string' ? source.sid : undefined;
-		if (alertId === undefined && sid === undefined) return NONE;
-		const key = `${alertId ?? ''}\u0000${sid ?? ''}`;
-		let id = this.sourceKeys.get(key);
-		if (id === undefined) {
-			id = this.sourceAlert.length;
-			this.sourceKeys.set(key, id);
-			this.sourceAlert.push(alertId);
-			this.sourceSid.push(sid);
-		}
-		return id;
+		return this.sourceOf(
+			typeof source.alert_id === 'string' ? source.alert_id : undefined,
+			typeof source.sid === 'string' ? source.sid : undefined,
+		);
 	}
 
 	/** Source ids are given in first-seen order, so one above the IoC's highest is new to it; only
