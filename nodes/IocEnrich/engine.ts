@@ -309,6 +309,26 @@ export class EnrichmentEngine {
 					await sleep(next.waitMs);
 					continue;
 				}
+				// A 429 asking for a wait longer than Max Retry Wait is a used-up quota (a day's, a
+				// month's): every later IoC would get the same answer, so the provider is off for the run.
+				if (
+					attempt.status === 'rate_limited' &&
+					attempt.retryAfterMs !== undefined &&
+					attempt.retryAfterMs > this.options.maxRetryWaitMs
+				) {
+					const error: ProviderError = {
+						code: 'quota',
+						http_status: 429,
+						message: `${attempt.error?.message ?? `${provider.displayName} answered 429`}: it asks to wait ${formatSeconds(attempt.retryAfterMs)}, longer than Max Retry Wait, so its quota is taken as used up; it is not asked again in this run`,
+					};
+					this.switchedOff.set(provider.id, { status: 'rate_limited', error });
+					return this.fromAttempt(
+						provider,
+						started,
+						{ status: 'rate_limited', error, raw: attempt.raw },
+						attempts,
+					);
+				}
 				if (attempt.error && attempt.retryAfterMs !== undefined) {
 					attempt.error.message += ` (asked to wait ${Math.ceil(attempt.retryAfterMs / 1000)} s, beyond the retry limit or the deadline)`;
 				}

@@ -116,6 +116,8 @@ const CASES: Case[] = [
 		unsupported: { value: 'billing@bad-actor.top', type: 'email' },
 		key: 'triage',
 		requests: 2,
+		// Triage documents no quota answer: a 429 asking to wait past Max Retry Wait is taken as one.
+		quota: true,
 	},
 	{
 		provider: 'safebrowsing',
