@@ -107,3 +107,82 @@ export function lateWindowOption(
 		description,
 	};
 }
+
+/** The "Options" collection every node ends its parameters with. */
+export function optionsCollection(
+	options: INodeProperties[],
+	extra: Partial<INodeProperties> = {},
+): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		...extra,
+		options,
+	};
+}
+
+/** An options parameter from `[label, value]` pairs (a label alone is also the value). */
+export function choiceParameter(
+	parameter: Omit<INodeProperties, 'type' | 'options' | 'default'> & { default: string },
+	choices: ReadonlyArray<readonly [string, string] | string>,
+): INodeProperties {
+	return {
+		...parameter,
+		type: 'options',
+		options: choices.map((choice) =>
+			typeof choice === 'string'
+				? { name: choice, value: choice }
+				: { name: choice[0], value: choice[1] },
+		),
+	};
+}
+
+/** An alert's triage status (assemblyline-base odm/models/workflow.py STATUSES), as Assemblyline writes it. */
+export const ALERT_STATUSES = ['MALICIOUS', 'NON-MALICIOUS', 'ASSESS', 'TRIAGE'] as const;
+
+/** An alert's priority (assemblyline-base odm/models/workflow.py PRIORITIES). */
+export const ALERT_PRIORITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+
+/** A submission's sid, by default the "sid" field of each input item; `description` says where from. */
+export function submissionIdParameter(description: string): INodeProperties {
+	return {
+		displayName: 'Submission ID',
+		name: 'sid',
+		type: 'string',
+		default: '={{ $json.sid }}',
+		required: true,
+		placeholder: 'ushStdLVanDgTCEgfcfS3',
+		description,
+	};
+}
+
+/**
+ * Wait for Completion and its timeout (nodes/shared/submissionWait.ts reads them); the descriptions
+ * say what the node outputs while waiting and after the timeout.
+ */
+export function waitForCompletionParameters(
+	waitDescription: string,
+	timeoutDescription: string,
+): INodeProperties[] {
+	return [
+		{
+			displayName: 'Wait for Completion',
+			name: 'waitForCompletion',
+			type: 'boolean',
+			default: false,
+			description: waitDescription,
+		},
+		{
+			displayName: 'Wait Timeout (Seconds)',
+			name: 'waitTimeout',
+			type: 'number',
+			default: 600,
+			typeOptions: { minValue: 1 },
+			description: timeoutDescription,
+			displayOptions: { show: { waitForCompletion: [true] } },
+		},
+	];
+}

@@ -1,16 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import { asNodeError } from '../../../shared/items';
 import { alRequest, refusal } from '../request';
 import type { HashList } from './common';
-import { tagQhash } from '../../../shared/safelist';
-import { NETWORK_KIND, readTag, TAG_TYPE, TAG_VALUE } from './common';
-
-const properties: INodeProperties[] = [TAG_VALUE, TAG_TYPE, NETWORK_KIND];
+import { readTagKey, tagOperationDescription } from './common';
 
 export function description(list: HashList): INodeProperties[] {
-	return updateDisplayOptions({ show: { resource: [list], operation: ['check'] } }, properties);
+	return tagOperationDescription(list, 'check');
 }
 
 /**
@@ -22,8 +18,7 @@ export async function execute(
 	itemIndex: number,
 	list: HashList,
 ): Promise<IDataObject[]> {
-	const { tagType, value } = readTag(this, itemIndex);
-	const hash = tagQhash(tagType, value);
+	const { tagType, value, hash } = readTagKey(this, itemIndex);
 	let entry: IDataObject | null = null;
 	try {
 		entry = await alRequest<IDataObject>(this, {

@@ -1,15 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import { alRequest } from '../request';
 import type { HashList } from './common';
-import { tagQhash } from '../../../shared/safelist';
-import { NETWORK_KIND, readTag, TAG_TYPE, TAG_VALUE } from './common';
-
-const properties: INodeProperties[] = [TAG_VALUE, TAG_TYPE, NETWORK_KIND];
+import { readTagKey, tagOperationDescription } from './common';
 
 export function description(list: HashList): INodeProperties[] {
-	return updateDisplayOptions({ show: { resource: [list], operation: ['remove'] } }, properties);
+	return tagOperationDescription(list, 'remove');
 }
 
 /**
@@ -22,8 +18,7 @@ export async function execute(
 	itemIndex: number,
 	list: HashList,
 ): Promise<IDataObject[]> {
-	const { tagType, value } = readTag(this, itemIndex);
-	const hash = tagQhash(tagType, value);
+	const { tagType, value, hash } = readTagKey(this, itemIndex);
 	const answer = await alRequest<IDataObject>(this, {
 		method: 'DELETE',
 		path: `/api/v4/${list}/${hash}/`,
