@@ -116,11 +116,18 @@ export function setFieldOperation(field: {
 /** Label and Remove Label: a JSON list of labels to /api/v4/alert/label/<id>/ (add_labels, remove_labels). */
 export function labelOperation(
 	operation: 'label' | 'removeLabel',
-	labels: Pick<INodeProperties, 'default' | 'placeholder' | 'description'>,
+	labels: Pick<Partial<INodeProperties>, 'default' | 'placeholder' | 'description'>,
 ) {
 	const properties: INodeProperties[] = [
 		ALERT_ID,
-		{ displayName: 'Labels', name: 'labels', type: 'string', required: true, ...labels },
+		{
+			displayName: 'Labels',
+			name: 'labels',
+			type: 'string',
+			default: '',
+			required: true,
+			...labels,
+		},
 	];
 	return {
 		description: updateDisplayOptions(

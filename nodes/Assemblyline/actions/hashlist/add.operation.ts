@@ -1,12 +1,13 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { optionsCollection } from '../../../shared/descriptions';
 import { alRequest, serverUrl } from '../request';
-import type { HashList } from './common';
-import { readTag, tagOperationDescription } from './common';
+import type { ListOperation } from './common';
+import { readTag } from './common';
 
-const properties: INodeProperties[] = [
+/** Add's parameters after the tag's. */
+export const properties: INodeProperties[] = [
 	{
 		displayName: 'Reason',
 		name: 'reason',
@@ -63,19 +64,11 @@ const properties: INodeProperties[] = [
 	]),
 ];
 
-export function description(list: HashList): INodeProperties[] {
-	return tagOperationDescription(list, 'add', properties);
-}
-
 /**
  * PUT /api/v4/<list>/ with a tag entry (assemblyline-ui api/v4/safelist.py and badlist.py add_or_update).
  * Assemblyline keys the entry by the tag's hash, so adding the same tag twice updates the one entry.
  */
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	list: HashList,
-): Promise<IDataObject[]> {
+export const execute: ListOperation = async function (itemIndex, list) {
 	const { tagType, value } = readTag(this, itemIndex);
 	const reason = String(this.getNodeParameter('reason', itemIndex, '')).trim();
 	if (!reason) {
@@ -118,4 +111,4 @@ export async function execute(
 			success: answer?.success === true,
 		},
 	];
-}
+};

@@ -1,23 +1,15 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { asNodeError } from '../../../shared/items';
 import { alRequest, refusal } from '../request';
-import type { HashList } from './common';
-import { readTagKey, tagOperationDescription } from './common';
-
-export function description(list: HashList): INodeProperties[] {
-	return tagOperationDescription(list, 'check');
-}
+import type { ListOperation } from './common';
+import { readTagKey } from './common';
 
 /**
  * GET /api/v4/<list>/<hash>/ (assemblyline-ui api/v4/safelist.py and badlist.py check). The hash is
  * computed here: the /<tag_type>/<value>/ route cannot carry a URI (its "/" ends the route).
  */
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	list: HashList,
-): Promise<IDataObject[]> {
+export const execute: ListOperation = async function (itemIndex, list) {
 	const { tagType, value, hash } = readTagKey(this, itemIndex);
 	let entry: IDataObject | null = null;
 	try {
@@ -33,4 +25,4 @@ export async function execute(
 			throw asNodeError(this, error, itemIndex);
 	}
 	return [{ list, listed: entry !== null, hash, tag_type: tagType, value, entry }];
-}
+};

@@ -2,13 +2,20 @@
  * What the Safelist and Badlist operations share: the tag an input item names. Its key (qhash) is
  * `tagQhash` in nodes/shared/safelist.ts, the same as Filter's live safelist check.
  */
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { typeFromWord } from '../../../shared/ioc';
 import { tagQhash } from '../../../shared/safelist';
 
 export type HashList = 'safelist' | 'badlist';
+
+/** An operation on either list: the router passes the resource as `list`. */
+export type ListOperation = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+	list: HashList,
+) => Promise<IDataObject[]>;
 
 export const LIST_NAME: Record<HashList, string> = { safelist: 'safelist', badlist: 'badlist' };
 
