@@ -1,5 +1,6 @@
-/** Parameters that AL Alert Search and AL Alert Trigger both offer, defined once. */
-import type { INodeProperties } from 'n8n-workflow';
+/** Parameters and description parts that several nodes offer, defined once. */
+import type { INodeProperties, INodeTypeDescription, NodeHint } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { DEFAULT_ALERT_DELAY_SECONDS, DEFAULT_ALERT_QUERY } from './search';
 
@@ -185,4 +186,62 @@ export function waitForCompletionParameters(
 			displayOptions: { show: { waitForCompletion: [true] } },
 		},
 	];
+}
+
+/**
+ * What every Assemblyline node's description shares. The icon, subtitle and tool or trigger flags stay
+ * in each class, where n8n's linter (@n8n/eslint-plugin-community-nodes) looks for them.
+ */
+function assemblylineNode(node: {
+	displayName: string;
+	name: string;
+	anchor: string;
+	description: string;
+	properties: INodeProperties[];
+}) {
+	return {
+		displayName: node.displayName,
+		name: node.name,
+		version: 1,
+		documentationUrl: `https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#${node.anchor}`,
+		description: node.description,
+		defaults: { name: node.displayName },
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'assemblylineApi', required: true }],
+		properties: node.properties,
+	} satisfies Partial<INodeTypeDescription>;
+}
+
+/** An Assemblyline node that works on its input items, usable as an AI agent's tool. */
+export function assemblylineActionNode(
+	node: Parameters<typeof assemblylineNode>[0] & { group: 'input' | 'transform' },
+): Omit<INodeTypeDescription, 'icon' | 'subtitle' | 'usableAsTool'> {
+	return {
+		...assemblylineNode(node),
+		group: [node.group],
+		inputs: [NodeConnectionTypes.Main],
+	};
+}
+
+/**
+ * An Assemblyline polling trigger. `hints` say what its output carries, as info shown over the
+ * output (not a warning notice), each while its `displayCondition` holds.
+ */
+export function assemblylineTriggerNode(
+	node: Parameters<typeof assemblylineNode>[0] & {
+		hints: Array<Pick<NodeHint, 'message' | 'displayCondition'>>;
+	},
+): Omit<INodeTypeDescription, 'icon' | 'subtitle'> {
+	return {
+		...assemblylineNode(node),
+		group: ['trigger'],
+		polling: true,
+		inputs: [],
+		hints: node.hints.map((hint) => ({
+			...hint,
+			type: 'info',
+			location: 'outputPane',
+			whenToDisplay: 'always',
+		})),
+	};
 }
