@@ -11,12 +11,16 @@
  *   gives benign only when no other provider flags the IoC.
  * The Community 429 is the plan's allowance: `{"plan", "rate-limit": "100-lookups/day", "message"}`.
  */
+import * as z from '../../shared/zod';
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
 import {
 	isoDate,
 	malformed,
+	maybeFlag,
+	maybeText,
 	notFound,
 	obj,
+	parseAnswer,
 	providerMessage,
 	str,
 	tagList,
@@ -25,17 +29,25 @@ import {
 
 const NAME = 'GreyNoise';
 
+/** A Community answer (docs.greynoise.io, Community API). */
+const COMMUNITY = z.looseObject({
+	noise: maybeFlag,
+	riot: maybeFlag,
+	classification: maybeText,
+	name: maybeText,
+	link: maybeText,
+	last_seen: maybeText,
+});
+
 function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 	const link = `https://viz.greynoise.io/ip/${encodeURIComponent(ioc.value)}`;
 	if (response.statusCode === 404) return notFound({}, link);
 	if (response.statusCode !== 200) return unexpected(NAME, response);
-	const body = obj(response.json);
-	if (
-		!body ||
-		(body.noise === undefined && body.riot === undefined && body.classification === undefined)
-	) {
-		return malformed(NAME, response);
-	}
+	const answer = parseAnswer(NAME, COMMUNITY, response);
+	if (answer.reading) return answer.reading;
+	const body = answer.body;
+	if (body.noise === undefined && body.riot === undefined && body.classification === undefined)
+		return malformed(NAME, response, 'none of noise, riot and classification');
 	const classification = str(body.classification) ?? 'unknown';
 	const name = str(body.name);
 	const reading: ProviderReading = {

@@ -12,8 +12,7 @@
  * exposure, not maliciousness: hits give `ok` with verdict unknown and the record count and buckets
  * as evidence; no hit is not_found. Only the result list is read, never a record's content.
  */
-import type { IDataObject } from 'n8n-workflow';
-
+import * as z from '../../shared/zod';
 import type {
 	FollowUp,
 	Ioc,
@@ -25,15 +24,17 @@ import type {
 import {
 	arr,
 	failure,
+	isoDate,
 	latest,
 	malformed,
+	maybeText,
+	misfit,
 	notFound,
 	num,
-	obj,
+	parseAnswer,
 	str,
 	tagList,
 	unexpected,
-	isoDate,
 } from './util';
 
 const NAME = 'Intelligence X';
@@ -45,16 +46,24 @@ const PAGE = 100;
 
 const SEARCH_ID = /^[0-9a-f-]{36}$/i;
 
+/** POST /intelligent/search: the search's ID, status 0 (started), 1 (invalid term), 2 (too many). */
+const SEARCH = z.looseObject({ id: maybeText, status: z.number() });
+
+/** GET /intelligent/search/result: status 0 (results), 1 (done), 2 (unknown ID), 3 (not ready). */
+const RESULT = z.looseObject({
+	status: z.number(),
+	records: z.optional(z.nullable(z.array(z.looseObject({ bucket: maybeText, added: maybeText })))),
+});
+
 function link(ioc: Ioc): string {
 	return `https://intelx.io/?s=${encodeURIComponent(ioc.value)}`;
 }
 
 function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 	if (response.statusCode !== 200) return unexpected(NAME, response);
-	const body = obj(response.json);
-	const id = str(body?.id);
-	const status = num(body?.status);
-	if (!body || status === undefined) return malformed(NAME, response, 'status is missing');
+	const answer = parseAnswer(NAME, SEARCH, response);
+	if (answer.reading) return answer.reading;
+	const { id, status } = answer.body;
 	if (status === 1)
 		return failure({
 			code: 'invalid_input',
@@ -85,13 +94,10 @@ function poll(id: string, ioc: Ioc): FollowUp {
 			headers: { Accept: 'application/json' },
 		},
 		read(response, reading): ProviderReading | Poll {
-			const body = obj(response.json);
-			const status = num(body?.status);
-			if (!body || status === undefined)
-				return this.unavailable(reading, 'the result has no status');
-			const records = arr(body.records)
-				.map(obj)
-				.filter((r): r is IDataObject => !!r);
+			const why = misfit(RESULT, response);
+			if (why) return this.unavailable(reading, why);
+			const { status, records: found } = response.json as z.Infer<typeof RESULT>;
+			const records = found ?? [];
 			const seen = num(reading.evidence?.records) ?? 0;
 			const buckets = tagList([...arr(reading.evidence?.buckets), ...records.map((r) => r.bucket)]);
 			const so_far: ProviderReading = {

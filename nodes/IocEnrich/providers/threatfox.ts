@@ -7,11 +7,12 @@ import * as z from '../../shared/zod';
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
 import {
 	ABUSECH_KEY_REFUSED,
+	abusechStatus,
 	arr,
 	earliest,
-	failure,
 	isoDate,
 	latest,
+	maybeText,
 	notFound,
 	num,
 	parseAnswer,
@@ -22,17 +23,14 @@ import {
 
 const NAME = 'ThreatFox';
 
-/** Every answer: `ok`, `no_result` (with `data` a sentence), or a refusal such as `unknown_auth_key`. */
-const STATUS = z.looseObject({ query_status: z.string().check(z.minLength(1)) });
-
 /** An `ok` answer: the matching IoCs (tags and names may be null in ThreatFox's answers). */
 const MATCHES = z.looseObject({
 	data: z.array(
 		z.looseObject({
 			ioc: z.optional(z.string()),
 			confidence_level: z.optional(z.number()),
-			threat_type: z.optional(z.nullable(z.string())),
-			malware_printable: z.optional(z.nullable(z.string())),
+			threat_type: maybeText,
+			malware_printable: maybeText,
 			tags: z.optional(z.nullable(z.array(z.string()))),
 		}),
 	),
@@ -48,22 +46,14 @@ function matches(entry: { ioc?: string }, ioc: Ioc): boolean {
 function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 	const link = `https://threatfox.abuse.ch/browse.php?search=ioc%3A${encodeURIComponent(ioc.value)}`;
 	if (response.statusCode !== 200) return unexpected(NAME, response);
-	const answer = parseAnswer(NAME, STATUS, response);
-	if (answer.reading) return answer.reading;
-	const status = answer.body.query_status;
-	if (status === 'no_result') return notFound({ query_status: status }, link);
-	if (status !== 'ok') {
-		return failure({
-			code: /auth/i.test(status) ? 'auth' : 'provider_status',
-			http_status: 200,
-			message: `${NAME} answered query_status "${status.slice(0, 80)}"`,
-		});
-	}
+	// `ok`, `no_result` (with `data` a sentence), or a refusal such as `unknown_auth_key`.
+	const refused = abusechStatus(NAME, response, { notFound: ['no_result'], link });
+	if (refused) return refused;
 	const found = parseAnswer(NAME, MATCHES, response);
 	if (found.reading) return found.reading;
 	const entries = found.body.data.filter((entry) => matches(entry, ioc));
 	if (entries.length === 0)
-		return notFound({ query_status: status, near_matches: found.body.data.length }, link);
+		return notFound({ query_status: 'ok', near_matches: found.body.data.length }, link);
 
 	const best = entries.reduce((a, b) =>
 		(num(b.confidence_level) ?? 0) > (num(a.confidence_level) ?? 0) ? b : a,

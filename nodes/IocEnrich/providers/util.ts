@@ -2,7 +2,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { shapeProblems, type Infer, type Schema } from '../../shared/schema';
-import type { ProviderError, ProviderHttpResponse, ProviderReading } from '../types';
+import * as z from '../../shared/zod';
+import type { FollowUp, ProviderError, ProviderHttpResponse, ProviderReading } from '../types';
 
 export const MAX_TAGS = 20;
 
@@ -127,6 +128,78 @@ export function parseAnswer<S extends Schema>(
 	const [first] = problems;
 	return {
 		reading: malformed(name, response, `${first.field || 'the whole answer'}: ${first.problem}`),
+	};
+}
+
+/** Why an answer does not fit `schema` ("GET /x: data.id: expected text, got a number"), or undefined. */
+export function misfit(schema: Schema, response: ProviderHttpResponse): string | undefined {
+	const problems = shapeProblems(schema, response.json);
+	if (!problems) return undefined;
+	const [first] = problems;
+	return `${response.endpoint}: ${first.field || 'the whole answer'}: ${first.problem}`;
+}
+
+/*
+ * Schema parts for provider answers. Providers add fields and send null for empty ones, so the
+ * schemas are loose objects whose optional fields may also be null; a field the verdict rests on
+ * is required in the provider's own schema.
+ */
+export const maybeText = z.optional(z.nullable(z.string()));
+export const maybeNumber = z.optional(z.nullable(z.number()));
+export const maybeFlag = z.optional(z.nullable(z.boolean()));
+/** A list of words (tags, families); null or missing is none. */
+export const maybeWords = z.optional(z.nullable(z.array(z.nullable(z.string()))));
+/** A list of anything (counted, or read entry by entry with its own schema). */
+export const maybeList = z.optional(z.nullable(z.array(z.unknown())));
+
+/**
+ * abuse.ch's `query_status` (ThreatFox, URLhaus, MalwareBazaar answer HTTP 200 with it): `ok` goes
+ * on; a not-found word is not_found; anything else is an error, `auth` for a refused Auth-Key
+ * (`unknown_auth_key`), `invalid_input` where `invalid` matches.
+ */
+export function abusechStatus(
+	name: string,
+	response: ProviderHttpResponse,
+	words: { notFound: readonly string[]; invalid?: RegExp; link?: string },
+): ProviderReading | undefined {
+	const answer = parseAnswer(name, QUERY_STATUS, response);
+	if (answer.reading) return answer.reading;
+	const status = answer.body.query_status;
+	if (status === 'ok') return undefined;
+	if (words.notFound.includes(status)) return notFound({ query_status: status }, words.link);
+	return failure({
+		code: /auth/i.test(status)
+			? 'auth'
+			: words.invalid?.test(status)
+				? 'invalid_input'
+				: 'provider_status',
+		http_status: 200,
+		message: `${name} answered query_status "${status.slice(0, 80)}"`,
+	});
+}
+
+const QUERY_STATUS = z.looseObject({ query_status: z.string().check(z.minLength(1)) });
+
+/**
+ * A GET that completes an `ok` reading (Provider.followUp): its answer must fit `schema`, else the
+ * first reading stands and `evidence[key]` says which field of which endpoint did not fit.
+ */
+export function followUpGet<S extends Schema>(
+	url: string,
+	schema: S,
+	key: string,
+	read: (body: Infer<S>, first: ProviderReading) => ProviderReading,
+): FollowUp {
+	return {
+		request: { method: 'GET', url, headers: { Accept: 'application/json' } },
+		read(response, first) {
+			const why = misfit(schema, response);
+			return why ? this.unavailable(first, why) : read(response.json as Infer<S>, first);
+		},
+		unavailable: (first, why) => ({
+			...first,
+			evidence: { ...first.evidence, [key]: `not available: ${why}` },
+		}),
 	};
 }
 
