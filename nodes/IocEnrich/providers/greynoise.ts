@@ -13,30 +13,20 @@
  */
 import * as z from '../../shared/zod';
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import {
-	isoDate,
-	malformed,
-	maybeFlag,
-	maybeText,
-	notFound,
-	obj,
-	parseAnswer,
-	providerMessage,
-	str,
-	tagList,
-	unexpected,
-} from './util';
+import { keyedBy } from './credential';
+import { malformed, maybe, notFound, parseAnswer, unexpected } from './reading';
+import { isoDate, obj, providerMessage, str, tagList } from './util';
 
 const NAME = 'GreyNoise';
 
 /** A Community answer (docs.greynoise.io, Community API). */
 const COMMUNITY = z.looseObject({
-	noise: maybeFlag,
-	riot: maybeFlag,
-	classification: maybeText,
-	name: maybeText,
-	link: maybeText,
-	last_seen: maybeText,
+	noise: maybe.flag,
+	riot: maybe.flag,
+	classification: maybe.text,
+	name: maybe.text,
+	link: maybe.text,
+	last_seen: maybe.text,
 });
 
 function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
@@ -95,9 +85,7 @@ export const greynoise: Provider = {
 		description: 'IPv4: internet scanners and known benign services (RIOT)',
 	},
 	displayName: NAME,
-	credentialType: 'iocEnrichGreyNoiseApi',
-	credentialName: 'IoC Enrich: GreyNoise API',
-	baseUrlField: 'baseUrl',
+	...keyedBy('iocEnrichGreyNoiseApi', 'GreyNoise'),
 	defaultBaseUrl: 'https://api.greynoise.io',
 	supports: ['ipv4'],
 	limits: { concurrency: 1, minIntervalMs: 1_000 },

@@ -21,21 +21,9 @@ import type {
 	ProviderHttpResponse,
 	ProviderReading,
 } from '../types';
-import {
-	arr,
-	failure,
-	isoDate,
-	latest,
-	malformed,
-	maybeText,
-	misfit,
-	notFound,
-	num,
-	parseAnswer,
-	str,
-	tagList,
-	unexpected,
-} from './util';
+import { keyedBy } from './credential';
+import { failure, malformed, maybe, misfit, notFound, parseAnswer, unexpected } from './reading';
+import { arr, isoDate, latest, num, str, tagList } from './util';
 
 const NAME = 'Intelligence X';
 
@@ -47,12 +35,14 @@ const PAGE = 100;
 const SEARCH_ID = /^[0-9a-f-]{36}$/i;
 
 /** POST /intelligent/search: the search's ID, status 0 (started), 1 (invalid term), 2 (too many). */
-const SEARCH = z.looseObject({ id: maybeText, status: z.number() });
+const SEARCH = z.looseObject({ id: maybe.text, status: z.number() });
 
 /** GET /intelligent/search/result: status 0 (results), 1 (done), 2 (unknown ID), 3 (not ready). */
 const RESULT = z.looseObject({
 	status: z.number(),
-	records: z.optional(z.nullable(z.array(z.looseObject({ bucket: maybeText, added: maybeText })))),
+	records: z.optional(
+		z.nullable(z.array(z.looseObject({ bucket: maybe.text, added: maybe.text }))),
+	),
 });
 
 function link(ioc: Ioc): string {
@@ -130,9 +120,7 @@ export const intelx: Provider = {
 			'IPs, domains, URLs: mentions in leaks, pastes and darknet (exposure context, paid for commercial use)',
 	},
 	displayName: NAME,
-	credentialType: 'iocEnrichIntelxApi',
-	credentialName: 'IoC Enrich: Intelligence X API',
-	baseUrlField: 'baseUrl',
+	...keyedBy('iocEnrichIntelxApi', 'Intelligence X'),
 	defaultBaseUrl: 'https://2.intelx.io',
 	supports: ['ipv4', 'ipv6', 'domain', 'url'],
 	limits: { concurrency: 2, minIntervalMs: 0 },

@@ -9,35 +9,26 @@
 import * as z from '../../shared/zod';
 import { parsePsl } from '../../shared/ioc/vendor';
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import {
-	isoDate,
-	latest,
-	maybeNumber,
-	maybeText,
-	maybeWords,
-	notFound,
-	parseAnswer,
-	str,
-	tagList,
-	unexpected,
-} from './util';
+import { keyedBy } from './credential';
+import { maybe, notFound, parseAnswer, unexpected } from './reading';
+import { isoDate, latest, str, tagList } from './util';
 
 const NAME = 'AlienVault OTX';
 
 /** The `general` section: pulses that name the indicator, and OTX's allowlist (`validation`). */
 const GENERAL = z.looseObject({
 	pulse_info: z.looseObject({
-		count: maybeNumber,
+		count: maybe.number,
 		pulses: z.optional(
 			z.nullable(
 				z.array(
 					z.looseObject({
-						tags: maybeWords,
-						modified: maybeText,
-						created: maybeText,
+						tags: maybe.words,
+						modified: maybe.text,
+						created: maybe.text,
 						malware_families: z.optional(
 							z.nullable(
-								z.array(z.union([z.string(), z.looseObject({ display_name: maybeText })])),
+								z.array(z.union([z.string(), z.looseObject({ display_name: maybe.text })])),
 							),
 						),
 					}),
@@ -46,9 +37,11 @@ const GENERAL = z.looseObject({
 		),
 	}),
 	validation: z.optional(
-		z.nullable(z.array(z.looseObject({ name: maybeText, message: maybeText, source: maybeText }))),
+		z.nullable(
+			z.array(z.looseObject({ name: maybe.text, message: maybe.text, source: maybe.text })),
+		),
 	),
-	reputation: maybeNumber,
+	reputation: maybe.number,
 });
 
 const SECTIONS: Record<string, [string, string]> = {
@@ -116,9 +109,7 @@ export const otx: Provider = {
 	id: 'otx',
 	option: { name: 'AlienVault OTX', description: 'All types: community pulses and its allowlist' },
 	displayName: NAME,
-	credentialType: 'iocEnrichOtxApi',
-	credentialName: 'IoC Enrich: AlienVault OTX API',
-	baseUrlField: 'baseUrl',
+	...keyedBy('iocEnrichOtxApi', 'AlienVault OTX'),
 	defaultBaseUrl: 'https://otx.alienvault.com',
 	supports: ['ipv4', 'ipv6', 'domain', 'url', 'md5', 'sha1', 'sha256'],
 	limits: { concurrency: 2, minIntervalMs: 500 },

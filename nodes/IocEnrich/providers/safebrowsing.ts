@@ -14,16 +14,9 @@
  */
 import * as z from '../../shared/zod';
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import {
-	failure,
-	maybeText,
-	notFound,
-	parseAnswer,
-	providerMessage,
-	str,
-	tagList,
-	unexpected,
-} from './util';
+import { keyedBy } from './credential';
+import { failure, maybe, notFound, parseAnswer, unexpected } from './reading';
+import { providerMessage, str, tagList } from './util';
 
 const NAME = 'Google Safe Browsing';
 
@@ -34,9 +27,9 @@ const FIND = z.looseObject({
 	matches: z.optional(
 		z.array(
 			z.looseObject({
-				threatType: maybeText,
-				platformType: maybeText,
-				threat: z.optional(z.nullable(z.looseObject({ url: maybeText }))),
+				threatType: maybe.text,
+				platformType: maybe.text,
+				threat: z.optional(z.nullable(z.looseObject({ url: maybe.text }))),
 			}),
 		),
 	),
@@ -122,9 +115,7 @@ export const safebrowsing: Provider = {
 		description: "URLs, domains: Google's malware and phishing lists (non-commercial use)",
 	},
 	displayName: NAME,
-	credentialType: 'iocEnrichSafeBrowsingApi',
-	credentialName: 'IoC Enrich: Google Safe Browsing API',
-	baseUrlField: 'baseUrl',
+	...keyedBy('iocEnrichSafeBrowsingApi', 'Google Safe Browsing'),
 	defaultBaseUrl: 'https://safebrowsing.googleapis.com/v4',
 	supports: ['url', 'domain'],
 	limits: { concurrency: 2, minIntervalMs: 0 },

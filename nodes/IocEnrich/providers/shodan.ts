@@ -6,17 +6,9 @@ import * as z from '../../shared/zod';
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import {
-	isoDate,
-	maybeText,
-	maybeWords,
-	notFound,
-	num,
-	parseAnswer,
-	str,
-	tagList,
-	unexpected,
-} from './util';
+import { keyedBy } from './credential';
+import { maybe, notFound, parseAnswer, unexpected } from './reading';
+import { isoDate, num, str, tagList } from './util';
 
 /**
  * A host, from Shodan's /shodan/host/<ip>?minify=true or InternetDB's /<ip> (vulns: a list there, an
@@ -24,10 +16,10 @@ import {
  */
 const HOST = z.looseObject({
 	ports: z.array(z.number()),
-	tags: maybeWords,
-	hostnames: maybeWords,
+	tags: maybe.words,
+	hostnames: maybe.words,
 	vulns: z.optional(z.nullable(z.union([z.array(z.string()), z.record(z.string(), z.unknown())]))),
-	last_update: maybeText,
+	last_update: maybe.text,
 });
 
 const COMPROMISE_TAGS = ['c2', 'malware', 'compromised', 'doublepulsar'];
@@ -67,9 +59,7 @@ export const shodan: Provider = {
 	id: 'shodan',
 	option: { name: 'Shodan Host', description: 'IPs: open ports, vulnerabilities, tags (context)' },
 	displayName: 'Shodan',
-	credentialType: 'iocEnrichShodanApi',
-	credentialName: 'IoC Enrich: Shodan API',
-	baseUrlField: 'baseUrl',
+	...keyedBy('iocEnrichShodanApi', 'Shodan'),
 	defaultBaseUrl: 'https://api.shodan.io',
 	supports: ['ipv4', 'ipv6'],
 	limits: { concurrency: 1, minIntervalMs: 1_000 },

@@ -1,25 +1,13 @@
 /**
  * abuse.ch ThreatFox `search_ioc` (threatfox.abuse.ch/api; abusech/ThreatFox
  * threatfox_search_ioc.py). HTTP 200 with `query_status` (`ok`, `no_result`); IPs are listed as
- * `ip:port`, so matches are filtered here to the value itself. A refused Auth-Key: see util.ts.
+ * `ip:port`, so matches are filtered here to the value itself. A refused Auth-Key: see abusech.ts.
  */
 import * as z from '../../shared/zod';
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import {
-	ABUSECH_KEY_REFUSED,
-	abusechStatus,
-	arr,
-	earliest,
-	isoDate,
-	latest,
-	maybeText,
-	notFound,
-	num,
-	parseAnswer,
-	str,
-	tagList,
-	unexpected,
-} from './util';
+import { abusechAccount, abusechStatus } from './abusech';
+import { maybe, notFound, parseAnswer, unexpected } from './reading';
+import { arr, earliest, isoDate, latest, num, str, tagList } from './util';
 
 const NAME = 'ThreatFox';
 
@@ -29,8 +17,8 @@ const MATCHES = z.looseObject({
 		z.looseObject({
 			ioc: z.optional(z.string()),
 			confidence_level: z.optional(z.number()),
-			threat_type: maybeText,
-			malware_printable: maybeText,
+			threat_type: maybe.text,
+			malware_printable: maybe.text,
 			tags: z.optional(z.nullable(z.array(z.string()))),
 		}),
 	),
@@ -90,14 +78,10 @@ export const threatfox: Provider = {
 	},
 	pickedByDefault: true,
 	displayName: NAME,
-	credentialType: 'iocEnrichAbuseChApi',
-	credentialName: 'IoC Enrich: abuse.ch API',
-	baseUrlField: 'threatFoxUrl',
+	...abusechAccount('threatFoxUrl'),
 	defaultBaseUrl: 'https://threatfox-api.abuse.ch/api/v1',
 	supports: ['ipv4', 'domain', 'url', 'md5', 'sha256'],
 	limits: { concurrency: 2, minIntervalMs: 250 },
-	// abuse.ch refuses a key with 401 {"error":"Unauthorized"}, 403 or 200 {"query_status":"unknown_auth_key"}.
-	keyRefused: ABUSECH_KEY_REFUSED,
 	request: (ioc) => ({
 		method: 'POST',
 		url: '/',

@@ -14,18 +14,9 @@
  */
 import * as z from '../../shared/zod';
 import type { FollowUp, Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import {
-	clampScore,
-	followUpGet,
-	isoDate,
-	maybeText,
-	maybeWords,
-	notFound,
-	parseAnswer,
-	str,
-	tagList,
-	unexpected,
-} from './util';
+import { keyedBy } from './credential';
+import { followUpGet, maybe, notFound, parseAnswer, unexpected } from './reading';
+import { clampScore, isoDate, str, tagList } from './util';
 
 const NAME = 'Triage';
 
@@ -33,12 +24,12 @@ const NAME = 'Triage';
 const SEARCH = z.looseObject({
 	data: z.array(
 		z.looseObject({
-			id: maybeText,
-			status: maybeText,
-			kind: maybeText,
-			filename: maybeText,
-			submitted: maybeText,
-			completed: maybeText,
+			id: maybe.text,
+			status: maybe.text,
+			kind: maybe.text,
+			filename: maybe.text,
+			submitted: maybe.text,
+			completed: maybe.text,
 		}),
 	),
 	next: z.optional(z.unknown()),
@@ -46,7 +37,7 @@ const SEARCH = z.looseObject({
 
 /** A sample's overview.json: its score (0 to 10) and families. */
 const OVERVIEW = z.looseObject({
-	analysis: z.looseObject({ score: z.number(), family: maybeWords, tags: maybeWords }),
+	analysis: z.looseObject({ score: z.number(), family: maybe.words, tags: maybe.words }),
 });
 
 const OPERATOR: Record<string, string> = {
@@ -133,9 +124,7 @@ export const triage: Provider = {
 		description: 'Hashes: sandbox score and family; URLs, domains, IPs: C2 from malware configs',
 	},
 	displayName: NAME,
-	credentialType: 'iocEnrichTriageApi',
-	credentialName: 'IoC Enrich: Triage API',
-	baseUrlField: 'baseUrl',
+	...keyedBy('iocEnrichTriageApi', 'Triage'),
 	defaultBaseUrl: 'https://tria.ge/api/v0',
 	supports: ['sha256', 'sha1', 'md5', 'url', 'domain', 'ipv4', 'ipv6'],
 	// Limits are not published; stay gentle.

@@ -12,43 +12,30 @@
  */
 import * as z from '../../shared/zod';
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import {
-	ABUSECH_KEY_REFUSED,
-	abusechStatus,
-	FORM_HEADERS,
-	formBody,
-	isoDate,
-	maybeList,
-	maybeText,
-	maybeWords,
-	num,
-	obj,
-	parseAnswer,
-	str,
-	tagList,
-	unexpected,
-} from './util';
+import { abusechAccount, abusechStatus, FORM_HEADERS, formBody } from './abusech';
+import { maybe, parseAnswer, unexpected } from './reading';
+import { isoDate, num, obj, str, tagList } from './util';
 
 const NAME = 'URLhaus';
 
 /** An `ok` answer of the url, payload or host query: the fields read below, each where it applies. */
 const ANSWER = z.looseObject({
-	urlhaus_reference: maybeText,
-	url_status: maybeText,
-	threat: maybeText,
+	urlhaus_reference: maybe.text,
+	url_status: maybe.text,
+	threat: maybe.text,
 	blacklists: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
-	tags: maybeWords,
-	payloads: maybeList,
-	date_added: maybeText,
-	last_online: maybeText,
-	signature: maybeText,
-	file_type: maybeText,
-	firstseen: maybeText,
-	lastseen: maybeText,
+	tags: maybe.words,
+	payloads: maybe.list,
+	date_added: maybe.text,
+	last_online: maybe.text,
+	signature: maybe.text,
+	file_type: maybe.text,
+	firstseen: maybe.text,
+	lastseen: maybe.text,
 	url_count: z.optional(z.nullable(z.union([z.number(), z.string()]))),
 	urls: z.optional(
 		z.nullable(
-			z.array(z.looseObject({ url_status: maybeText, threat: maybeText, tags: maybeWords })),
+			z.array(z.looseObject({ url_status: maybe.text, threat: maybe.text, tags: maybe.words })),
 		),
 	),
 });
@@ -188,14 +175,10 @@ export const urlhaus: Provider = {
 	},
 	pickedByDefault: true,
 	displayName: NAME,
-	credentialType: 'iocEnrichAbuseChApi',
-	credentialName: 'IoC Enrich: abuse.ch API',
-	baseUrlField: 'urlhausUrl',
+	...abusechAccount('urlhausUrl'),
 	defaultBaseUrl: 'https://urlhaus-api.abuse.ch/v1',
 	supports: ['ipv4', 'domain', 'url', 'md5', 'sha256'],
 	limits: { concurrency: 2, minIntervalMs: 250 },
-	// abuse.ch refuses a key with 401 {"error":"Unauthorized"}, 403 or 200 {"query_status":"unknown_auth_key"}.
-	keyRefused: ABUSECH_KEY_REFUSED,
 	request,
 	read,
 };

@@ -14,21 +14,9 @@
 import * as z from '../../shared/zod';
 import { canonicalIPv6 } from '../../shared/ioc/ip';
 import type { FollowUp, Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import {
-	followUpGet,
-	header,
-	isoDate,
-	maybeFlag,
-	maybeNumber,
-	maybeText,
-	maybeWords,
-	notFound,
-	obj,
-	parseAnswer,
-	str,
-	tagList,
-	unexpected,
-} from './util';
+import { keyedBy } from './credential';
+import { followUpGet, maybe, notFound, parseAnswer, unexpected } from './reading';
+import { header, isoDate, obj, str, tagList } from './util';
 
 const NAME = 'urlscan.io';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -54,21 +42,21 @@ export function searchQuery(ioc: Ioc): string {
 const withoutSlash = (url: string) => (url.endsWith('/') ? url.slice(0, -1) : url);
 
 const PAGE = z.looseObject({
-	url: maybeText,
-	domain: maybeText,
-	ip: maybeText,
-	country: maybeText,
-	asnname: maybeText,
+	url: maybe.text,
+	domain: maybe.text,
+	ip: maybe.text,
+	country: maybe.text,
+	asnname: maybe.text,
 });
 
 /** A search answer (urlscan.io docs, Search API): the scans, newest first. */
 const SEARCH = z.looseObject({
-	total: maybeNumber,
+	total: maybe.number,
 	results: z.array(
 		z.looseObject({
-			_id: maybeText,
+			_id: maybe.text,
 			page: z.optional(z.nullable(PAGE)),
-			task: z.optional(z.nullable(z.looseObject({ time: maybeText, tags: maybeWords }))),
+			task: z.optional(z.nullable(z.looseObject({ time: maybe.text, tags: maybe.words }))),
 		}),
 	),
 });
@@ -78,10 +66,10 @@ type Hit = z.Infer<typeof SEARCH>['results'][number];
 const RESULT = z.looseObject({
 	verdicts: z.looseObject({
 		overall: z.looseObject({
-			malicious: maybeFlag,
-			score: maybeNumber,
-			categories: maybeWords,
-			brands: maybeWords,
+			malicious: maybe.flag,
+			score: maybe.number,
+			categories: maybe.words,
+			brands: maybe.words,
 		}),
 	}),
 });
@@ -174,9 +162,7 @@ export const urlscan: Provider = {
 		description: 'IPs, domains, URLs, SHA256: earlier public scans (search only)',
 	},
 	displayName: NAME,
-	credentialType: 'iocEnrichUrlscanApi',
-	credentialName: 'IoC Enrich: urlscan.io API',
-	baseUrlField: 'baseUrl',
+	...keyedBy('iocEnrichUrlscanApi', 'urlscan.io'),
 	defaultBaseUrl: 'https://urlscan.io',
 	supports: ['ipv4', 'ipv6', 'domain', 'url', 'sha256'],
 	// Search allows about 30 a minute for small accounts.
