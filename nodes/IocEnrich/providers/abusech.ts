@@ -15,6 +15,8 @@ export function abusechAccount(baseUrlField: string) {
 	return {
 		...keyedBy('iocEnrichAbuseChApi', 'abuse.ch', baseUrlField),
 		keyRefused: ABUSECH_KEY_REFUSED,
+		// One pace for each of the three services.
+		limits: { concurrency: 2, minIntervalMs: 250 },
 	};
 }
 

@@ -81,7 +81,6 @@ export const threatfox: Provider = {
 	...abusechAccount('threatFoxUrl'),
 	defaultBaseUrl: 'https://threatfox-api.abuse.ch/api/v1',
 	supports: ['ipv4', 'domain', 'url', 'md5', 'sha256'],
-	limits: { concurrency: 2, minIntervalMs: 250 },
 	request: (ioc) => ({
 		method: 'POST',
 		url: '/',

@@ -178,7 +178,6 @@ export const urlhaus: Provider = {
 	...abusechAccount('urlhausUrl'),
 	defaultBaseUrl: 'https://urlhaus-api.abuse.ch/v1',
 	supports: ['ipv4', 'domain', 'url', 'md5', 'sha256'],
-	limits: { concurrency: 2, minIntervalMs: 250 },
 	request,
 	read,
 };
