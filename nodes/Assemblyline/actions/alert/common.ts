@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { choiceParameter } from '../../../shared/descriptions';
+import { readCommaList } from '../../../shared/schema';
 
 import { readId } from '../ids';
 import { alRequest } from '../request';
@@ -33,9 +34,11 @@ export function notFoundHint(id: string, itemIndex: number): string {
 
 /** Labels from a comma-separated list, upper-cased as Assemblyline stores them (assemblyline-ui api/v4/alert.py). */
 export function readLabels(context: IExecuteFunctions, itemIndex: number): string[] {
-	const raw = context.getNodeParameter('labels', itemIndex, '') as unknown;
-	const list = Array.isArray(raw) ? raw.map(String) : String(raw ?? '').split(',');
-	const labels = [...new Set(list.map((l) => l.trim().toUpperCase()).filter(Boolean))];
+	const list = readCommaList(context, context.getNodeParameter('labels', itemIndex, ''), {
+		displayName: 'Labels',
+		itemIndex,
+	});
+	const labels = [...new Set(list.map((label) => label.toUpperCase()))];
 	if (labels.length === 0) {
 		throw new NodeOperationError(context.getNode(), 'No label given', {
 			itemIndex,

@@ -2,7 +2,9 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, INodeProperties } fro
 import { BINARY_ENCODING, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { optionsCollection, waitForCompletionParameters } from '../../../shared/descriptions';
+import { parseParameter, readCommaList } from '../../../shared/schema';
 import { waitForSubmission } from '../../../shared/submissionWait';
+import * as z from '../../../shared/zod';
 import { alRequest, serverUrl } from '../request';
 import { multipartBody } from './multipart';
 import { sidNotFoundHint, submissionOutput } from './common';
@@ -174,11 +176,34 @@ export const description = updateDisplayOptions(
 
 const SHA256 = /^[0-9a-f]{64}$/i;
 
-function list(text: unknown): string[] {
-	return String(text ?? '')
-		.split(',')
-		.map((s) => s.trim())
-		.filter(Boolean);
+/** Options › Metadata: key/value entries (a fixedCollection; an expression may give any value). */
+const METADATA = z.optional(
+	z.nullable(
+		z.looseObject({
+			entry: z.optional(
+				z.array(
+					z.looseObject({
+						key: z.optional(z.nullable(z.string())),
+						value: z.optional(z.nullable(z.union([z.string(), z.number(), z.boolean()]))),
+					}),
+				),
+			),
+		}),
+	),
+);
+
+function readMetadata(context: IExecuteFunctions, itemIndex: number, value: unknown): IDataObject {
+	const metadata = parseParameter(context, METADATA, value, {
+		displayName: 'Metadata',
+		itemIndex,
+		hint: 'Each metadata entry takes a key and a text value.',
+	});
+	const out: IDataObject = {};
+	for (const entry of metadata?.entry ?? []) {
+		const key = String(entry.key ?? '').trim();
+		if (key) out[key] = String(entry.value ?? '');
+	}
+	return out;
 }
 
 /** The root keys and params of a submission (assemblyline-ui api/v4/submit.py; params as in odm/models/submission.py). */
@@ -198,8 +223,12 @@ function submissionBody(
 	if (Number(options.ttl) > 0) params.ttl = Math.round(Number(options.ttl));
 	if (options.deepScan === true) params.deep_scan = true;
 	if (options.ignoreCache === true) params.ignore_cache = true;
-	const selected = [...new Set([...list(options.selectedServices), ...extraSelected])];
-	const excluded = list(options.excludedServices);
+	const services = (name: string, displayName: string) =>
+		readCommaList(context, options[name], { displayName, itemIndex });
+	const selected = [
+		...new Set([...services('selectedServices', 'Selected Services'), ...extraSelected]),
+	];
+	const excluded = services('excludedServices', 'Excluded Services');
 	if (selected.length || excluded.length) {
 		params.services = {
 			...(selected.length ? { selected } : {}),
@@ -208,12 +237,7 @@ function submissionBody(
 	}
 	const body: IDataObject = {};
 	if (Object.keys(params).length) body.params = params;
-	const entries = ((options.metadata as IDataObject | undefined)?.entry ?? []) as IDataObject[];
-	const metadata: IDataObject = {};
-	for (const entry of entries) {
-		const key = String(entry.key ?? '').trim();
-		if (key) metadata[key] = String(entry.value ?? '');
-	}
+	const metadata = readMetadata(context, itemIndex, options.metadata);
 	if (Object.keys(metadata).length) body.metadata = metadata;
 	const profile = String(context.getNodeParameter('submissionProfile', itemIndex, '') ?? '').trim();
 	if (profile) body.submission_profile = profile;
