@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Container } from '@n8n/di';
 import { BinaryDataService } from 'n8n-core';
-import type { IBinaryData, IDataObject } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, INodeParameters } from 'n8n-workflow';
 import { BINARY_ENCODING } from 'n8n-workflow';
 
 import { Assemblyline } from '../../nodes/Assemblyline/Assemblyline.node';
@@ -106,7 +106,7 @@ describe('Submission: Submit', () => {
 	});
 
 	test('structured parameters go through a schema: metadata whose value is an object and services given as a number are errors naming them; nothing is submitted', async () => {
-		const submit = (options: IDataObject) =>
+		const submit = (options: INodeParameters) =>
 			runNode({
 				node,
 				parameters: { resource: 'submission', operation: 'submit', input: 'url', url: 'https://cdn-update.example.net/inv.zip', options },
