@@ -482,6 +482,7 @@ async function main() {
 	if (wanted(6)) await guarded('6', case6);
 	if (wanted(7)) await guarded('7', async () => void rows.push(...(await (await import('./cases/push.ts')).pushCase({ quick: QUICK, reps: REPS, log }))));
 	if (wanted(8)) await guarded('8', async () => void rows.push(...(record.feed = await (await import('./cases/feed.ts')).feedCase({ quick: QUICK, reps: REPS, log })).rows));
+	if (wanted(10)) await guarded('10', async () => void rows.push(...(record.latency = await (await import('./cases/latency.ts')).latencyCase({ quick: QUICK, reps: REPS, log })).rows));
 
 	const minutes = ((Date.now() - started) / 60000).toFixed(1);
 	const out = [

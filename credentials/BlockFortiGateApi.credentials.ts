@@ -6,7 +6,14 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { BLOCK_ICON, FIREWALL_BASE_URL, firewallUrlField, ignoreSslField } from './blockFields';
+import {
+	bearerField,
+	BLOCK_ICON,
+	FIREWALL_BASE_URL,
+	firewallUrlField,
+	ignoreSslField,
+	secretField,
+} from './blockFields';
 
 /**
  * FortiGate REST API administrator token, for Block on Firewall / EDR's threat feed pushes. Sent as
@@ -27,16 +34,11 @@ export class BlockFortiGateApi implements ICredentialType {
 			'https://fortigate.example.org',
 			'The management address of the FortiGate (with its port if not 443), without "/api"',
 		),
-		{
-			displayName: 'API Token',
-			name: 'apiToken',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-			description:
-				'The key of a REST API administrator (System → Administrators → Create New → REST API Admin), shown once when it is created',
-		},
+		secretField(
+			'API Token',
+			'apiToken',
+			'The key of a REST API administrator (System → Administrators → Create New → REST API Admin), shown once when it is created',
+		),
 		{
 			displayName: 'VDOM',
 			name: 'vdom',
@@ -49,10 +51,7 @@ export class BlockFortiGateApi implements ICredentialType {
 		ignoreSslField('the default self-signed one'),
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: { headers: { Authorization: '=Bearer {{$credentials.apiToken}}' } },
-	};
+	authenticate: IAuthenticateGeneric = bearerField('apiToken');
 
 	// The system status: answers any valid token with the FortiOS version and changes nothing.
 	test: ICredentialTestRequest = {

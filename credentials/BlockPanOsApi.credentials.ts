@@ -6,7 +6,13 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { BLOCK_ICON, FIREWALL_BASE_URL, firewallUrlField, ignoreSslField } from './blockFields';
+import {
+	BLOCK_ICON,
+	FIREWALL_BASE_URL,
+	firewallUrlField,
+	ignoreSslField,
+	secretField,
+} from './blockFields';
 
 /**
  * PAN-OS XML API key, for Block on Firewall / EDR. The key goes in the `X-PAN-KEY` header
@@ -28,16 +34,11 @@ export class BlockPanOsApi implements ICredentialType {
 			'https://fw.example.org',
 			'The management address of the firewall (or Panorama), without "/api"',
 		),
-		{
-			displayName: 'API Key',
-			name: 'apiKey',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-			description:
-				"An XML API key (sent as X-PAN-KEY). Create it with POST /api/?type=keygen for an administrator whose Admin Role allows the XML API's User-ID Agent.",
-		},
+		secretField(
+			'API Key',
+			'apiKey',
+			"An XML API key (sent as X-PAN-KEY). Create it with POST /api/?type=keygen for an administrator whose Admin Role allows the XML API's User-ID Agent.",
+		),
 		{
 			displayName: 'Virtual System',
 			name: 'vsys',

@@ -74,3 +74,28 @@ export async function requestToken<T>(
 		return { unreachable: typeof code === 'string' ? code.replace(/^E/, 'error ') : 'no answer' };
 	}
 }
+
+/** A required secret (shown as dots). */
+export function secretField(
+	displayName: string,
+	name: string,
+	description: string,
+): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'string',
+		typeOptions: { password: true },
+		default: '',
+		required: true,
+		description,
+	};
+}
+
+/** Sends the credential field `field` as `Authorization: Bearer`. */
+export function bearerField(field: string): IAuthenticateGeneric {
+	return {
+		type: 'generic',
+		properties: { headers: { Authorization: `=Bearer {{$credentials.${field}}}` } },
+	};
+}

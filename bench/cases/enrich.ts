@@ -4,10 +4,13 @@
  * A: one IoC, through the node tests' n8n execution context, against the raw client replaying the
  *    same 8 requests at once with undici. B: 200 distinct IoCs with every provider limited to
  *    `perSecond` requests a second; the fake enforces the same limit (429 beyond it).
+ * C (issue 18, ioclib's own claim): every registered provider at once, each fake answering after
+ *    `latencyMs` (Intelligence X: its search and its result poll, `latencyMs` each), against each
+ *    provider alone in the same run; the slowest alone is the chain the fan-out waits for.
  */
 import { Agent, request } from 'undici';
 
-import { FakeProviders, type ProviderId } from '../../test/fakes/providers.ts';
+import { FakeProviders, PROVIDER_IDS, SAMPLES, type ProviderId } from '../../test/fakes/providers.ts';
 import { childMain } from '../lib/measure.ts';
 import { DIST, require } from '../lib/paths.ts';
 
@@ -19,10 +22,17 @@ interface Args {
 	perSecond: number;
 	/** The node's configured pace per provider, requests a second (the fake enforces perSecond). */
 	clientPerSecond: number[];
+	/** Part C repetitions (0: skip). */
+	allReps?: number;
 }
 
 const PROVIDERS: ProviderId[] = ['virustotal', 'abuseipdb', 'greynoise', 'threatfox', 'otx', 'urlscan', 'shodan', 'internetdb'];
-const CREDENTIALS = ['VirusTotal', 'AbuseIpdb', 'GreyNoise', 'AbuseCh', 'Otx', 'Urlscan', 'Shodan'];
+const CREDENTIALS = ['VirusTotal', 'AbuseIpdb', 'GreyNoise', 'AbuseCh', 'Otx', 'Urlscan', 'Shodan', 'Triage', 'SafeBrowsing', 'Intelx', 'Screenshot', 'WebRisk'];
+/** Part C: one IoC (a URL, which 10 providers look up; the other 5 answer `unsupported` at once), and one of each kind so every provider does its lookup. */
+const ALL_INPUTS: Record<string, string[]> = {
+	url: [SAMPLES.unknownUrl],
+	'ip+url+sha256': [SAMPLES.unknownIp, SAMPLES.unknownUrl, SAMPLES.unknownSha256],
+};
 
 const dispatcher = new Agent({ connections: 16 });
 
@@ -31,7 +41,7 @@ function ips(count: number, offset: number): string[] {
 	return Array.from({ length: count }, (_, i) => `185.${(offset >> 8) & 255}.${offset & 255}.${(i % 250) + 1 + Math.floor(i / 250)}`);
 }
 
-await childMain<Args>(async ({ latencyMs, oneReps, runReps, iocs, perSecond, clientPerSecond }) => {
+await childMain<Args>(async ({ latencyMs, oneReps, runReps, iocs, perSecond, clientPerSecond, allReps = 0 }) => {
 	const { harness, nodeClass } = await import('../lib/n8n.ts');
 	for (const name of CREDENTIALS) {
 		const type = `IocEnrich${name}Api`;
@@ -40,14 +50,14 @@ await childMain<Args>(async ({ latencyMs, oneReps, runReps, iocs, perSecond, cli
 	}
 	const IocEnrich = nodeClass('IocEnrich');
 	const fake = await new FakeProviders().start();
-	const limit = (rpm: number) => ({
-		limit: PROVIDERS.map((provider) => ({ provider, requestsPerMinute: rpm, concurrency: 8 })),
+	const limit = (rpm: number, providers: ProviderId[] = PROVIDERS) => ({
+		limit: providers.map((provider) => ({ provider, requestsPerMinute: rpm, concurrency: 8 })),
 	});
-	const enrich = async (values: string[], rpm: number) => {
+	const enrich = async (values: string[], rpm: number, providers: ProviderId[] = PROVIDERS) => {
 		const { outputs, error } = await harness.runNode({
 			node: new IocEnrich(),
 			parameters: {
-				providers: PROVIDERS,
+				providers,
 				value: '={{ $json.value }}',
 				iocType: 'auto',
 				simplify: true,
@@ -56,7 +66,7 @@ await childMain<Args>(async ({ latencyMs, oneReps, runReps, iocs, perSecond, cli
 					internetDbUrl: fake.baseUrl('internetdb'),
 					virusTotalRequestsPerMinute: rpm,
 				},
-				rateLimits: limit(rpm),
+				rateLimits: limit(rpm, providers),
 			},
 			input: values.map((value) => ({ value })),
 			credentials: fake.credentials(),
@@ -118,6 +128,33 @@ await childMain<Args>(async ({ latencyMs, oneReps, runReps, iocs, perSecond, cli
 		runs.push({ clientPerSecond: pace, wallMs, http429, notOk });
 		await new Promise((resolve) => setTimeout(resolve, 1100)); // let the fake's windows clear
 	}
+	// C: all providers at once against each alone, interleaved so both see the same load.
+	const all: Record<string, { together: number[]; slowestAlone: number[]; slowest: string[] }> = {};
+	fake.reset();
+	for (const provider of PROVIDER_IDS) fake.setMode(provider, 'slow', { delayMs: latencyMs });
+	for (const [label, values] of Object.entries(ALL_INPUTS)) {
+		all[label] = { together: [], slowestAlone: [], slowest: [] };
+		await enrich(values, 0, PROVIDER_IDS); // warm-up
+		for (let r = 0; r < allReps; r++) {
+			let slowest = { provider: '', ms: 0 };
+			for (const provider of PROVIDER_IDS) {
+				const t0 = performance.now();
+				await enrich(values, 0, [provider]);
+				const ms = performance.now() - t0;
+				if (ms > slowest.ms) slowest = { provider, ms };
+			}
+			const t0 = performance.now();
+			const items = await enrich(values, 0, PROVIDER_IDS);
+			const together = performance.now() - t0;
+			const failed = items.flatMap((item) =>
+				Object.entries(item.enrichment.providers).filter(([, p]) => !['ok', 'not_found', 'unsupported'].includes(p.status)),
+			);
+			if (failed.length) throw new Error(`part C: ${JSON.stringify(failed)}`);
+			all[label].together.push(together);
+			all[label].slowestAlone.push(slowest.ms);
+			all[label].slowest.push(slowest.provider);
+		}
+	}
 	await fake.stop();
 	return {
 		wallMs: 0,
@@ -127,6 +164,6 @@ await childMain<Args>(async ({ latencyMs, oneReps, runReps, iocs, perSecond, cli
 		bytes: 0,
 		connections: 0,
 		items: runs.length,
-		extra: { one, runs },
+		extra: { one, runs, all },
 	};
 });

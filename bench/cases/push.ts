@@ -86,7 +86,8 @@ async function child({ ips: count, reps }: Args): Promise<Measurement> {
 			const response = await request(String(r.url), {
 				method: 'POST',
 				headers: { 'x-pan-key': PANOS_KEY, 'content-type': 'application/x-www-form-urlencoded' },
-				body: new URLSearchParams(r.body as Record<string, string>).toString(),
+				// Encoded as the node does (encodeURIComponent: the fastest way a client has).
+				body: Object.entries(r.body as Record<string, string>).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&'),
 			});
 			await response.body.text();
 		}

@@ -8,6 +8,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { properties } from './description';
 import { execute } from './execute';
+import { TARGETS } from './targets';
 
 export class BlockOnFirewall implements INodeType {
 	description: INodeTypeDescription = {
@@ -16,8 +17,7 @@ export class BlockOnFirewall implements INodeType {
 		icon: { light: 'file:../../icons/block.svg', dark: 'file:../../icons/block.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle:
-			'={{$parameter["operation"] + " on " + {"panos": "PAN-OS", "defender": "Defender", "opnsense": "OPNsense", "crowdstrike": "CrowdStrike", "fortigate": "FortiGate"}[$parameter["target"]]}}',
+		subtitle: `={{$parameter["operation"] + " on " + ${JSON.stringify(Object.fromEntries(Object.values(TARGETS).map((t) => [t.id, t.name])))}[$parameter["target"]]}}`,
 		documentationUrl:
 			'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#block-on-firewall--edr',
 		description:
@@ -27,29 +27,12 @@ export class BlockOnFirewall implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Done', 'Not Pushed'],
-		credentials: [
-			{ name: 'blockPanOsApi', required: true, displayOptions: { show: { target: ['panos'] } } },
-			{
-				name: 'blockDefenderApi',
-				required: true,
-				displayOptions: { show: { target: ['defender'] } },
-			},
-			{
-				name: 'blockOpnsenseApi',
-				required: true,
-				displayOptions: { show: { target: ['opnsense'] } },
-			},
-			{
-				name: 'blockCrowdStrikeApi',
-				required: true,
-				displayOptions: { show: { target: ['crowdstrike'] } },
-			},
-			{
-				name: 'blockFortiGateApi',
-				required: true,
-				displayOptions: { show: { target: ['fortigate'] } },
-			},
-		],
+		// One credential type per target, shown for that target.
+		credentials: Object.values(TARGETS).map((target) => ({
+			name: target.credentialType,
+			required: true,
+			displayOptions: { show: { target: [target.id] } },
+		})),
 		properties,
 	};
 

@@ -2,6 +2,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 const forTarget = (...target: string[]) => ({ show: { target } });
+/** Option lists written as [name, value, description] rows. */
+const choices = (rows: Array<[string, string, string]>) =>
+	rows.map(([name, value, description]) => ({ name, value, description }));
+/** Shown when adding to `target`. */
+const forAdd = (target: string) => ({ show: { target: [target], operation: ['add'] } });
 
 export const properties: INodeProperties[] = [
 	{
@@ -12,6 +17,12 @@ export const properties: INodeProperties[] = [
 		default: 'panos',
 		options: [
 			{
+				name: 'Cloudflare',
+				value: 'cloudflare',
+				description:
+					'IP addresses in an account IP list that a WAF rule uses (no expiry: the item comment says when the block ends; remove it then)',
+			},
+			{
 				name: 'CrowdStrike Falcon',
 				value: 'crowdstrike',
 				description: 'IOC management indicators (IP address, domain) with an expiry',
@@ -20,7 +31,7 @@ export const properties: INodeProperties[] = [
 				name: 'Fortinet FortiGate',
 				value: 'fortigate',
 				description:
-					'Push entries to external threat feeds with the Push API update method, FortiOS 7.2.1+ (no expiry: remove them later)',
+					'Threat feeds with the Push API (FortiOS 7.2.1+), or address objects in an address group (older FortiOS); no expiry: remove them later',
 			},
 			{
 				name: 'Microsoft Defender for Endpoint',
@@ -107,11 +118,61 @@ export const properties: INodeProperties[] = [
 			'The OPNsense alias (type Host(s) or External (advanced)) that your block rule uses',
 	},
 	{
+		displayName: 'List ID',
+		name: 'cloudflareListId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '2c0fc9fa937b11eaa1b71c4d701ab86e',
+		displayOptions: forTarget('cloudflare'),
+		description:
+			'The ID of the Cloudflare IP list (Manage Account → Configurations → Lists; the last part of its address) that a WAF custom rule uses, e.g. ip.src in $n8n_block',
+	},
+	{
+		displayName: 'API',
+		name: 'fortiApi',
+		type: 'options',
+		default: 'feed',
+		displayOptions: forTarget('fortigate'),
+		options: [
+			{
+				name: 'Threat Feed (FortiOS 7.2.1+)',
+				value: 'feed',
+				description: 'Push entries to external threat feeds whose update method is Push API',
+			},
+			{
+				name: 'Address Objects (Older FortiOS)',
+				value: 'address',
+				description:
+					'One address object per IP or domain, made a member of an address group that a deny policy uses',
+			},
+		],
+	},
+	{
+		displayName: 'Address Group',
+		name: 'fortiGroup',
+		type: 'string',
+		default: 'n8n-block',
+		displayOptions: { show: { target: ['fortigate'], fortiApi: ['address'] } },
+		description:
+			'The IPv4 address group (Policy & Objects → Addresses) that a deny policy uses; IPv4 addresses and domains (FQDN objects) become its members',
+	},
+	{
+		displayName: 'IPv6 Address Group',
+		name: 'fortiGroup6',
+		type: 'string',
+		default: '',
+		placeholder: 'n8n-block6',
+		displayOptions: { show: { target: ['fortigate'], fortiApi: ['address'] } },
+		description:
+			'The IPv6 address group that a deny policy uses. Empty: IPv6 addresses go to Not Pushed.',
+	},
+	{
 		displayName: 'IP Address Feed',
 		name: 'fortiIpFeed',
 		type: 'string',
 		default: 'n8n-ip-block',
-		displayOptions: forTarget('fortigate'),
+		displayOptions: { show: { target: ['fortigate'], fortiApi: ['feed'] } },
 		description:
 			'The name of the FortiGate IP Address threat feed (update method Push API) that a block policy uses. Empty: IP addresses go to Not Pushed.',
 	},
@@ -121,7 +182,7 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'n8n-domain-block',
-		displayOptions: forTarget('fortigate'),
+		displayOptions: { show: { target: ['fortigate'], fortiApi: ['feed'] } },
 		description:
 			'The name of the FortiGate Domain Name threat feed (update method Push API) that a DNS filter profile blocks. Empty: domains go to Not Pushed.',
 	},
@@ -131,7 +192,7 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'n8n-url-block',
-		displayOptions: forTarget('fortigate'),
+		displayOptions: { show: { target: ['fortigate'], fortiApi: ['feed'] } },
 		description:
 			'The name of the FortiGate FortiGuard Category threat feed (update method Push API) that a web filter profile blocks. Empty: URLs go to Not Pushed.',
 	},
@@ -140,23 +201,19 @@ export const properties: INodeProperties[] = [
 		name: 'falconAction',
 		type: 'options',
 		default: 'detect',
-		displayOptions: { show: { target: ['crowdstrike'], operation: ['add'] } },
-		options: [
-			{ name: 'Detect', value: 'detect', description: 'Raise a detection when a host contacts it' },
-			{ name: 'No Action', value: 'no_action', description: 'Only record it' },
-			{
-				name: 'Prevent',
-				value: 'prevent',
-				description: 'Block (where Falcon allows it for the type)',
-			},
-		],
+		displayOptions: forAdd('crowdstrike'),
+		options: choices([
+			['Detect', 'detect', 'Raise a detection when a host contacts it'],
+			['No Action', 'no_action', 'Only record it'],
+			['Prevent', 'prevent', 'Block (where Falcon allows it for the type)'],
+		]),
 	},
 	{
 		displayName: 'Falcon Severity',
 		name: 'falconSeverity',
 		type: 'options',
 		default: 'high',
-		displayOptions: { show: { target: ['crowdstrike'], operation: ['add'] } },
+		displayOptions: forAdd('crowdstrike'),
 		options: ['informational', 'low', 'medium', 'high', 'critical'].map((value) => ({
 			name: value[0].toUpperCase() + value.slice(1),
 			value,
@@ -167,24 +224,23 @@ export const properties: INodeProperties[] = [
 		name: 'indicatorAction',
 		type: 'options',
 		default: 'Block',
-		displayOptions: { show: { target: ['defender'], operation: ['add'] } },
-		options: [
-			{
-				name: 'Block',
-				value: 'Block',
-				description:
-					'Block the connection (needs network protection in block mode for IPs, domains and URLs)',
-			},
-			{ name: 'Audit', value: 'Audit', description: 'Only raise an alert' },
-			{ name: 'Warn', value: 'Warn', description: 'Warn the user, who may continue' },
-		],
+		displayOptions: forAdd('defender'),
+		options: choices([
+			[
+				'Block',
+				'Block',
+				'Block the connection (needs network protection in block mode for IPs, domains and URLs)',
+			],
+			['Audit', 'Audit', 'Only raise an alert'],
+			['Warn', 'Warn', 'Warn the user, who may continue'],
+		]),
 	},
 	{
 		displayName: 'Severity',
 		name: 'severity',
 		type: 'options',
 		default: 'High',
-		displayOptions: { show: { target: ['defender'], operation: ['add'] } },
+		displayOptions: forAdd('defender'),
 		options: ['Informational', 'Low', 'Medium', 'High'].map((name) => ({ name, value: name })),
 	},
 	{
@@ -192,7 +248,7 @@ export const properties: INodeProperties[] = [
 		name: 'title',
 		type: 'string',
 		default: 'Blocked by n8n',
-		displayOptions: { show: { target: ['defender'], operation: ['add'] } },
+		displayOptions: forAdd('defender'),
 		description: 'The indicator title shown in the Defender portal and in its alerts',
 	},
 	{

@@ -22,7 +22,11 @@ import { TargetError } from './targets/types';
 const TARGET_PARAMS: Record<string, Array<[string, unknown]>> = {
 	panos: [['tag', 'n8n-block']],
 	opnsense: [['alias', 'n8n_block']],
+	cloudflare: [['cloudflareListId', '']],
 	fortigate: [
+		['fortiApi', 'feed'],
+		['fortiGroup', 'n8n-block'],
+		['fortiGroup6', ''],
 		['fortiIpFeed', 'n8n-ip-block'],
 		['fortiDomainFeed', ''],
 		['fortiUrlFeed', ''],

@@ -126,7 +126,10 @@ export function createIo(
 			http.body = request.json as IDataObject;
 			http.json = true;
 		} else if (request.form !== undefined) {
-			http.body = new URLSearchParams(request.form).toString();
+			// encodeURIComponent: URLSearchParams takes 3 × longer on a 100 KB PAN-OS message (bench case 7).
+			http.body = Object.entries(request.form)
+				.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
+				.join('&');
 			http.headers!['content-type'] = 'application/x-www-form-urlencoded';
 		}
 		try {
@@ -170,6 +173,7 @@ export function createIo(
 
 	return {
 		dryRun: options.dryRun,
+		cancelled: () => context.getExecutionCancelSignal?.()?.aborted === true,
 		async send(request) {
 			if (options.dryRun) {
 				recorded.push({
@@ -209,7 +213,9 @@ export function createIo(
 				const response = 'response' in attempt1 ? attempt1.response : undefined;
 				const failure = 'failure' in attempt1 ? attempt1.failure : undefined;
 				const retryable =
-					response === undefined || response.status === 429 || response.status >= 500;
+					response === undefined ||
+					response.status === 429 ||
+					(response.status >= 500 && !request.answers?.includes(response.status));
 				if (!retryable) return response as TargetResponse;
 				const problem = response === undefined ? classifyNetworkError(failure) : undefined;
 				const wait = response ? retryAfterMs(response.headers) : undefined;

@@ -30,6 +30,8 @@ export type Send = (
 	statusCode: number;
 	headers: Record<string, string | string[] | undefined>;
 	body: string;
+	/** The body as it came, for a request that asked for bytes (`encoding: 'arraybuffer'`). */
+	bytes?: Buffer;
 }>;
 
 export interface EngineOptions {
@@ -42,6 +44,8 @@ export interface EngineOptions {
 	maxRetries: number;
 	maxRetryWaitMs: number;
 	includeRaw: boolean;
+	/** The node's Provider Options, handed to `Provider.request`. */
+	settings?: IDataObject;
 	/** Whether the execution was stopped (no more polls). */
 	cancelled?: () => boolean;
 }
@@ -75,7 +79,7 @@ interface Query {
 }
 
 function cacheKey(provider: Provider, ioc: Ioc): string {
-	return `${provider.id}|${ioc.type}|${ioc.value}`;
+	return `${provider.id}|${provider.askedAs?.(ioc) ?? `${ioc.type}|${ioc.value}`}`;
 }
 
 type Exchanged = { response: ProviderHttpResponse } | { failed: Attempt };
@@ -235,7 +239,7 @@ export class EnrichmentEngine {
 		asked?: Query,
 	): Promise<ProviderResult> {
 		const query: Query = asked ?? {
-			request: () => provider.request(ioc),
+			request: () => provider.request(ioc, this.options.settings ?? {}),
 			read: (response) => provider.read(response, ioc),
 		};
 		const started = Date.now();
@@ -433,6 +437,22 @@ export class EnrichmentEngine {
 			return { failed: this.networkFailure(provider, error, timeoutMs) };
 		}
 		if (raw === DEADLINE) return { failed: timedOut(provider, timeoutMs) };
+		if (
+			raw.bytes &&
+			this.options.scrub(raw.bytes.toString('latin1')) !== raw.bytes.toString('latin1')
+		) {
+			// A file cannot be scrubbed like text: one that repeats a key is not output at all.
+			return {
+				failed: {
+					status: 'error',
+					error: {
+						code: 'malformed',
+						http_status: raw.statusCode,
+						message: `${provider.displayName}'s answer repeated a secret of its credential, so it is not output`,
+					},
+				},
+			};
+		}
 		const text = this.options.scrub(raw.body);
 		const endpoint = this.options
 			.scrub(`${request.method ?? 'GET'} ${String(request.url ?? '/').split('?')[0]}`)
@@ -443,6 +463,7 @@ export class EnrichmentEngine {
 				headers: lowerCaseKeys(raw.headers),
 				json: parseJson(text),
 				text,
+				...(raw.bytes ? { bytes: raw.bytes } : {}),
 				endpoint,
 			},
 		};
@@ -450,7 +471,10 @@ export class EnrichmentEngine {
 
 	private classify(provider: Provider, query: Query, response: ProviderHttpResponse): Attempt {
 		const text = response.text;
-		const rawOut = this.options.includeRaw ? (response.json ?? truncate(text)) : undefined;
+		const rawOut =
+			this.options.includeRaw && !(response.bytes && response.json === undefined)
+				? (response.json ?? truncate(text))
+				: undefined;
 		const status = response.statusCode;
 		const name = provider.displayName;
 		const quoted = providerMessage(response);
@@ -529,7 +553,7 @@ export class EnrichmentEngine {
 				},
 			};
 		}
-		if (status >= 200 && status < 300 && response.json === undefined) {
+		if (status >= 200 && status < 300 && response.json === undefined && !response.bytes) {
 			return {
 				status: 'error',
 				raw: rawOut,
@@ -619,6 +643,7 @@ export class EnrichmentEngine {
 				error: r.error,
 				attempts,
 				raw: attempt.raw,
+				binary: r.status === 'ok' ? r.binary : undefined,
 			});
 		}
 		return this.result(provider, started, {
@@ -659,6 +684,8 @@ export class EnrichmentEngine {
 		put('fetched_at', new Date().toISOString());
 		put('attempts', fields.attempts ?? 0);
 		if (this.options.includeRaw) put('raw', fields.raw);
+		// Not JSON: the node moves it to the item's binary data.
+		if (fields.binary) result.binary = fields.binary;
 		return result;
 	}
 }

@@ -3,6 +3,7 @@
  * and combine their answers into one verdict (overallVerdict.ts).
  */
 import type {
+	IBinaryKeyData,
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
@@ -38,6 +39,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		maxRetries: Math.max(0, Math.floor(Number(options.retries ?? 2))),
 		maxRetryWaitMs: seconds(options.maxRetryWait, 30),
 		includeRaw,
+		settings: providerOptions,
 		cancelled: () => this.getExecutionCancelSignal?.()?.aborted === true,
 	});
 	const deadlineMs = seconds(options.deadline, 60);
@@ -60,45 +62,63 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		engine.prefetch(targets, providers, Date.now() + deadlineMs);
 	}
 
-	return [
-		await mapItems(
-			this,
-			async (itemIndex, item) => {
-				const deadlineAt = Date.now() + deadlineMs;
-				const { value, declared, from } =
-					this.getNodeParameter('lookUp', itemIndex, 'value') === 'file'
-						? fileHash(this, item, itemIndex)
-						: iocValue(this, item, itemIndex);
-				const resolved = resolveIoc(typeof value === 'string' ? value.trim() : value, declared);
-				const results = await engine.enrich(resolved.target, providers, deadlineAt);
-				const verdict = aggregate(results, { knownBenignWins });
-				const ioc: IDataObject = { ...resolved.ioc, ...(from ? { from } : {}) };
-				if ('status' in resolved.target) {
-					ioc.reason = resolved.target.reason;
-					ioc.reason_text = resolved.target.reason_text;
-				}
-				const enrichment: IDataObject = simplify
-					? {
-							value: resolved.ioc.value,
-							type: resolved.ioc.type,
-							verdict: verdict.verdict,
-							score: verdict.score,
-							reasons: verdict.reasons,
-							providers: Object.fromEntries(results.map((r) => [r.provider, simplified(r)])),
-						}
-					: {
-							ioc,
-							verdict: verdict.verdict,
-							score: verdict.score,
-							reasons: verdict.reasons,
-							providers: results as unknown as IDataObject[],
-							summary: verdict.summary as unknown as IDataObject,
-						};
-				return [{ ...item.json, enrichment }];
-			},
-			parallel,
-		),
-	];
+	/** Files the providers answered with, by input item (ScreenshotAPI's image). */
+	const files = new Map<number, IBinaryKeyData>();
+	const out = await mapItems(
+		this,
+		async (itemIndex, item) => {
+			const deadlineAt = Date.now() + deadlineMs;
+			const { value, declared, from } =
+				this.getNodeParameter('lookUp', itemIndex, 'value') === 'file'
+					? fileHash(this, item, itemIndex)
+					: iocValue(this, item, itemIndex);
+			const resolved = resolveIoc(typeof value === 'string' ? value.trim() : value, declared);
+			const results = (await engine.enrich(resolved.target, providers, deadlineAt)).map(
+				(result) => ({ ...result }),
+			);
+			for (const result of results) {
+				if (!result.binary) continue;
+				const { data, fileName, mimeType } = result.binary;
+				delete result.binary;
+				files.set(itemIndex, {
+					...(files.get(itemIndex) ?? {}),
+					[result.provider]: await this.helpers.prepareBinaryData(data, fileName, mimeType),
+				});
+				result.evidence = { ...result.evidence, binary_property: result.provider };
+			}
+			const verdict = aggregate(results, { knownBenignWins });
+			const ioc: IDataObject = { ...resolved.ioc, ...(from ? { from } : {}) };
+			if ('status' in resolved.target) {
+				ioc.reason = resolved.target.reason;
+				ioc.reason_text = resolved.target.reason_text;
+			}
+			const enrichment: IDataObject = simplify
+				? {
+						value: resolved.ioc.value,
+						type: resolved.ioc.type,
+						verdict: verdict.verdict,
+						score: verdict.score,
+						reasons: verdict.reasons,
+						providers: Object.fromEntries(results.map((r) => [r.provider, simplified(r)])),
+					}
+				: {
+						ioc,
+						verdict: verdict.verdict,
+						score: verdict.score,
+						reasons: verdict.reasons,
+						providers: results as unknown as IDataObject[],
+						summary: verdict.summary as unknown as IDataObject,
+					};
+			return [{ ...item.json, enrichment }];
+		},
+		parallel,
+	);
+	for (const output of out) {
+		const itemIndex = (output.pairedItem as { item: number }).item;
+		const binary = files.get(itemIndex);
+		if (binary) output.binary = { ...(this.getInputData()[itemIndex]?.binary ?? {}), ...binary };
+	}
+	return [out];
 }
 
 interface Lookup {
@@ -205,13 +225,14 @@ function sender(
 	scrub: (text: string) => string,
 ): Send {
 	return async (provider, request, timeoutMs) => {
+		const bytes = request.encoding === 'arraybuffer';
 		const options: IHttpRequestOptions = {
 			...request,
 			// Statuses and bodies are read by the engine and the provider file, not by n8n.
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			json: false,
-			encoding: 'text',
+			encoding: bytes ? 'arraybuffer' : 'text',
 			timeout: Math.max(1, Math.round(timeoutMs)),
 		};
 		let response: IN8nHttpFullResponse;
@@ -247,6 +268,7 @@ function sender(
 			statusCode: Number(response.statusCode),
 			headers: (response.headers ?? {}) as Record<string, string | string[] | undefined>,
 			body: bodyText(response.body),
+			...(bytes && Buffer.isBuffer(response.body) ? { bytes: response.body } : {}),
 		};
 	};
 }

@@ -56,6 +56,15 @@ export interface ProviderResult {
 	fetched_at: string;
 	attempts: number;
 	raw?: unknown;
+	/** A file the provider answered with (ScreenshotAPI's image): the node puts it in the item's binary, never in JSON. */
+	binary?: ProviderFile;
+}
+
+/** A file in a provider's answer. */
+export interface ProviderFile {
+	data: Buffer;
+	mimeType: string;
+	fileName: string;
 }
 
 /** What a provider's answer came back as; the body is parsed JSON, or undefined when it is not JSON. */
@@ -64,6 +73,8 @@ export interface ProviderHttpResponse {
 	headers: Record<string, string | string[] | undefined>;
 	json: unknown;
 	text: string;
+	/** The body as it came, when the request asked for bytes (`encoding: 'arraybuffer'`): an image, not JSON. */
+	bytes?: Buffer;
 	/** What was asked, for messages: method and path under the base URL, e.g. "GET /files/…". */
 	endpoint: string;
 }
@@ -82,6 +93,8 @@ export interface ProviderReading {
 	lastSeen?: string;
 	reasons?: string[];
 	error?: ProviderError;
+	/** A file from the answer (`bytes`), output as the item's binary property named after the provider. */
+	binary?: ProviderFile;
 }
 
 export interface Ioc {
@@ -112,8 +125,11 @@ export interface Provider {
 	defaultBaseUrl: string;
 	supports: readonly IocType[];
 	limits: PaceLimit;
-	/** One request, relative to the base URL. Passive lookups only: nothing is submitted. */
-	request(ioc: Ioc): IHttpRequestOptions;
+	/**
+	 * One request, relative to the base URL. Passive lookups only: nothing is submitted.
+	 * `settings` holds the node's Provider Options (its own `settings`, e.g. ScreenshotAPI's image type).
+	 */
+	request(ioc: Ioc, settings?: IDataObject): IHttpRequestOptions;
 	/** 2xx, 404 and the other 4xx the engine does not own. */
 	read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading;
 	/** A 429 that retrying within this run cannot fix (a daily or monthly quota). */
@@ -140,6 +156,11 @@ export interface Provider {
 		/** One reading per IoC, in the order given. */
 		read(response: ProviderHttpResponse, iocs: readonly Ioc[]): ProviderReading[];
 	};
+	/**
+	 * What the provider is really asked, when two IoCs can make the same request (Web Risk checks
+	 * the domain `x.com` as the URL `http://x.com/`): they share one lookup.
+	 */
+	askedAs?(ioc: Ioc): string;
 	/** Where an analyst looks it up, when the answer has no better link. */
 	link?(ioc: Ioc): string | undefined;
 }

@@ -31,7 +31,9 @@ export type ProviderId =
 	| 'internetdb'
 	| 'triage'
 	| 'safebrowsing'
-	| 'intelx';
+	| 'intelx'
+	| 'screenshotapi'
+	| 'webrisk';
 
 export const PROVIDER_IDS: ProviderId[] = [
 	'virustotal',
@@ -47,6 +49,8 @@ export const PROVIDER_IDS: ProviderId[] = [
 	'triage',
 	'safebrowsing',
 	'intelx',
+	'screenshotapi',
+	'webrisk',
 ];
 
 export type Mode =
@@ -78,6 +82,8 @@ export const KEYS = {
 	triage: 'trKEY-6a3e0d9c2f7b1845',
 	safebrowsing: 'gsbKEY-AIzaSyC4e1d7f2b9',
 	intelx: 'ixKEY-0b1c2d3e-4f5a-6789',
+	screenshotapi: 'ssKEY-7QW3K9D-ZB41XRT',
+	webrisk: 'wrKEY-AIzaSyD8c2e6a0f3',
 } as const;
 
 /** Values the fake knows. Everything else is unknown to every provider. */
@@ -106,6 +112,8 @@ export const SAMPLES = {
 	badHostname: 'cdn.bad-actor.top',
 	/** A domain the phishing page on bad-actor.top loaded (urlscan `domain:` matches it, `page.domain:` does not). */
 	touchedDomain: 'static-fonts.net',
+	/** A URL whose host does not resolve: ScreenshotAPI cannot load it. */
+	deadUrl: 'https://gone-nowhere-7731.com/login',
 };
 
 const BAD = new Set<string>([
@@ -132,6 +140,8 @@ const PREFIX: Record<ProviderId, string> = {
 	triage: '/triage/api/v0',
 	safebrowsing: '/safebrowsing/v4',
 	intelx: '/intelx',
+	screenshotapi: '/screenshotapi/v3',
+	webrisk: '/webrisk/v1',
 };
 
 export interface RecordedRequest {
@@ -160,7 +170,7 @@ interface Window {
 	starts: number[];
 }
 
-type Answer = { status: number; body?: unknown; text?: string; headers?: Record<string, string> };
+type Answer = { status: number; body?: unknown; text?: string; raw?: Buffer; headers?: Record<string, string> };
 
 export type AbuseChProvider = 'threatfox' | 'urlhaus' | 'malwarebazaar';
 
@@ -199,6 +209,12 @@ export class FakeProviders {
 	/** Whether Triage shares its samples' overview reports (404 when not, as for a sample of another tenant). */
 	triageOverviews = true;
 
+	/** Every image ScreenshotAPI served, in order: what was asked and the exact bytes sent. */
+	readonly screenshots: Array<{ url: string; fileType: string; fullPage: boolean; fresh: boolean; mimeType: string; bytes: Buffer }> = [];
+
+	/** A hostile ScreenshotAPI: its images carry the request's token (a file cannot be scrubbed like text). */
+	screenshotLeaksToken = false;
+
 	/** Intelligence X searches by ID: the term and how many times its results were asked for. */
 	readonly intelxSearches = new Map<string, { term: string; polls: number }>();
 
@@ -233,6 +249,8 @@ export class FakeProviders {
 		this.urlscanResults = true;
 		this.triageOverviews = true;
 		this.intelxSearches.clear();
+		this.screenshots.length = 0;
+		this.screenshotLeaksToken = false;
 		for (const socket of this.sockets) socket.destroy();
 	}
 
@@ -269,6 +287,8 @@ export class FakeProviders {
 			iocEnrichTriageApi: { apiKey: key('triage'), baseUrl: this.baseUrl('triage') },
 			iocEnrichSafeBrowsingApi: { apiKey: key('safebrowsing'), baseUrl: this.baseUrl('safebrowsing') },
 			iocEnrichIntelxApi: { apiKey: key('intelx'), baseUrl: this.baseUrl('intelx') },
+			iocEnrichScreenshotApi: { apiKey: key('screenshotapi'), baseUrl: this.baseUrl('screenshotapi') },
+			iocEnrichWebRiskApi: { apiKey: key('webrisk'), baseUrl: this.baseUrl('webrisk') },
 		};
 	}
 
@@ -357,6 +377,7 @@ export class FakeProviders {
 		if (provider === 'triage' && /\/overview\.json$/.test(rest) && !this.triageOverviews) {
 			return json({ error: 'NOT_FOUND', message: 'sample not found' }, 404);
 		}
+		if (provider === 'screenshotapi') return this.screenshot(req.method ?? 'GET', rest, url.searchParams, record);
 		const answer =
 			provider === 'intelx'
 				? this.intelx(req.method ?? 'GET', rest, url.searchParams, body, record)
@@ -400,6 +421,37 @@ export class FakeProviders {
 		return { status: 404, text: 'Not Found', headers: { 'Content-Type': 'text/plain' } };
 	}
 
+	/**
+	 * ScreenshotAPI (screenshotapi.net/docs/renderScreenshot, /docs/errors): GET /screenshot?url=
+	 * &output=image&file_type=png|jpeg|webp&full_page=&fresh= answers the image itself. 400
+	 * `url_required`, `invalid_file_type`, and the browser's navigation error (ERR_NAME_NOT_RESOLVED)
+	 * for a host that does not resolve. The image: a PNG/JPEG/WebP signature and bytes that depend on
+	 * the URL and options, so a test can check what arrived byte for byte.
+	 */
+	private screenshot(method: string, rest: string, query: URLSearchParams, record: RecordedRequest): Answer {
+		if (method !== 'GET' || rest !== '/screenshot') return json({ error: 'not_found', message: 'Not Found' }, 404);
+		const url = query.get('url') ?? '';
+		record.value = url;
+		if (!url) return json({ error: 'url_required', message: 'A URL is required for taking screenshot. Please provide a valid URL.' }, 400);
+		const fileType = (query.get('file_type') ?? 'png').toLowerCase();
+		const kinds: Record<string, { mimeType: string; magic: number[] }> = {
+			png: { mimeType: 'image/png', magic: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] },
+			jpeg: { mimeType: 'image/jpeg', magic: [0xff, 0xd8, 0xff, 0xe0] },
+			webp: { mimeType: 'image/webp', magic: [0x52, 0x49, 0x46, 0x46, 0, 0, 0, 0, 0x57, 0x45, 0x42, 0x50] },
+		};
+		const kind = kinds[fileType];
+		if (!kind) return json({ error: 'invalid_file_type', message: 'The file type must be PNG, JPEG, WEBP, or PDF.' }, 400);
+		if (url === SAMPLES.deadUrl) return json({ error: 'ERR_NAME_NOT_RESOLVED', message: `net::ERR_NAME_NOT_RESOLVED at ${url}` }, 400);
+		const fullPage = query.get('full_page') === 'true';
+		const fresh = query.get('fresh') === 'true';
+		// Every byte value appears, so an encoding slip anywhere (utf8, latin1) shows.
+		const tail = Buffer.from(Array.from({ length: 512 }, (_v, i) => (i * 7 + url.length + (fullPage ? 1 : 0)) % 256));
+		const leak = this.screenshotLeaksToken ? `|${query.get('token')}` : '';
+		const bytes = Buffer.concat([Buffer.from(kind.magic), Buffer.from(`${url}|${fileType}|${fullPage}|${fresh}${leak}`), tail]);
+		this.screenshots.push({ url, fileType, fullPage, fresh, mimeType: kind.mimeType, bytes });
+		return { status: 200, raw: bytes, headers: { 'Content-Type': kind.mimeType } };
+	}
+
 	private unauthorised(provider: ProviderId): Answer {
 		if (provider === 'threatfox' || provider === 'urlhaus' || provider === 'malwarebazaar') {
 			switch (this.abuseChAuth[provider]) {
@@ -439,6 +491,10 @@ export class FakeProviders {
 				return url.searchParams.get('key') === KEYS.safebrowsing;
 			case 'intelx':
 				return h['x-key'] === KEYS.intelx;
+			case 'screenshotapi':
+				return url.searchParams.get('token') === KEYS.screenshotapi;
+			case 'webrisk':
+				return url.searchParams.get('key') === KEYS.webrisk;
 			default:
 				return true;
 		}
@@ -455,7 +511,7 @@ function send(res: ServerResponse, answer: Answer): void {
 	res.statusCode = answer.status;
 	const headers = { 'Content-Type': 'application/json', ...(answer.headers ?? {}) };
 	for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-	res.end(answer.text ?? (answer.body === undefined ? '' : JSON.stringify(answer.body)));
+	res.end(answer.raw ?? answer.text ?? (answer.body === undefined ? '' : JSON.stringify(answer.body)));
 }
 
 const json = (body: unknown, status = 200, headers: Record<string, string> = {}): Answer => ({ status, body, headers });
@@ -488,6 +544,11 @@ function unauthorised(provider: ProviderId): Answer {
 		case 'triage':
 			// hatching/triage go/client.go decodeAPIError: `{"error": KIND, "message": …}`.
 			return json({ error: 'UNAUTHORIZED', message: 'invalid or missing token' }, 401);
+		case 'screenshotapi':
+			// Not in ScreenshotAPI's errors page: a 401 in the shape of its documented errors.
+			return json({ error: 'unauthorized', message: 'Invalid API token' }, 401);
+		case 'webrisk':
+			return json({ error: { code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT', details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }] } }, 400);
 		default:
 			return json({}, 401);
 	}
@@ -515,6 +576,10 @@ function tooMany(provider: ProviderId, retryAfterSec: number): Answer {
 		case 'safebrowsing':
 			// Google's per-minute quota, RESOURCE_EXHAUSTED, without a Retry-After header.
 			return json({ error: { code: 429, message: "Quota exceeded for quota metric 'Lookup API requests' and limit 'Lookup API requests per minute' of service 'safebrowsing.googleapis.com'.", status: 'RESOURCE_EXHAUSTED' } }, 429);
+		case 'webrisk':
+			return json({ error: { code: 429, message: "Quota exceeded for quota metric 'Lookup API requests' and limit 'Lookup API requests per minute' of service 'webrisk.googleapis.com'.", status: 'RESOURCE_EXHAUSTED' } }, 429);
+		case 'screenshotapi':
+			return json({ error: 'too_many_requests', message: 'Too many requests, slow down' }, 429, retry);
 		default:
 			return json({ message: 'Too many requests' }, 429, retry);
 	}
@@ -557,6 +622,10 @@ function quotaExceeded(provider: ProviderId): Answer {
 			return { status: 402, text: 'Payment Required', headers: { 'Content-Type': 'text/plain' } };
 		case 'safebrowsing':
 			return json({ error: { code: 429, message: "Quota exceeded for quota metric 'Lookup API requests' and limit 'Lookup API requests per day' of service 'safebrowsing.googleapis.com'.", status: 'RESOURCE_EXHAUSTED' } }, 429);
+		case 'webrisk':
+			return json({ error: { code: 429, message: "Quota exceeded for quota metric 'Lookup API requests' and limit 'Lookup API requests per day' of service 'webrisk.googleapis.com'.", status: 'RESOURCE_EXHAUSTED' } }, 429);
+		case 'screenshotapi':
+			return json({ error: 'limit_reached', message: 'You have used all screenshots of your plan this month' }, 429);
 		default:
 			return json({ message: 'Quota exceeded' }, 429, { 'Retry-After': '86400' });
 	}
@@ -999,6 +1068,20 @@ const safebrowsing: Route = (method, rest, _query, body, record) => {
 	return json(matches.length ? { matches } : {});
 };
 
+// Google Web Risk uris.search (docs.cloud.google.com/web-risk/docs/reference/rest/v1/uris/search):
+// GET /uris:search?threatTypes=…(repeated)&uri=…; `{}` when the URI is on no requested list, else
+// `{threat: {threatTypes, expireTime}}`. Listed: the bad URL and domain (as http://domain/).
+const webrisk: Route = (method, rest, query, _body, record) => {
+	if (method !== 'GET' || rest !== '/uris:search') return json({ error: { code: 404, message: 'Not Found', status: 'NOT_FOUND' } }, 404);
+	const uri = query.get('uri') ?? '';
+	record.value = uri;
+	const types = query.getAll('threatTypes');
+	if (!uri || types.length === 0) return json({ error: { code: 400, message: 'uri and threatTypes are required', status: 'INVALID_ARGUMENT' } }, 400);
+	const listed = new Set([SAMPLES.badUrl, `http://${SAMPLES.badDomain}/`]);
+	if (!listed.has(uri) || !types.includes('MALWARE')) return json({});
+	return json({ threat: { threatTypes: ['MALWARE'], expireTime: '2026-01-01T00:05:00Z' } });
+};
+
 const ROUTES: Record<ProviderId, Route> = {
 	virustotal,
 	abuseipdb,
@@ -1011,7 +1094,9 @@ const ROUTES: Record<ProviderId, Route> = {
 	shodan: hostRoute(() => json({ error: 'No information available for that IP.' }, 404), /^\/shodan\/host\/([^/]+)$/, false),
 	triage,
 	safebrowsing,
-	// Stateful: served by FakeProviders.intelx.
+	// Stateful: served by FakeProviders.intelx and FakeProviders.screenshot.
 	intelx: () => json({}, 500),
+	screenshotapi: () => json({}, 500),
+	webrisk,
 	internetdb: hostRoute(() => json({ detail: 'No information available' }, 404), /^\/([^/]+)$/, true),
 };

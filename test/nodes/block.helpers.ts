@@ -1,12 +1,14 @@
 // Shared by the Block on Firewall / EDR tests: the node on n8n-core's engine against the fake targets.
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
+import { BlockCloudflareApi } from '../../credentials/BlockCloudflareApi.credentials';
 import { BlockCrowdStrikeApi } from '../../credentials/BlockCrowdStrikeApi.credentials';
 import { BlockDefenderApi } from '../../credentials/BlockDefenderApi.credentials';
 import { BlockFortiGateApi } from '../../credentials/BlockFortiGateApi.credentials';
 import { BlockOpnsenseApi } from '../../credentials/BlockOpnsenseApi.credentials';
 import { BlockPanOsApi } from '../../credentials/BlockPanOsApi.credentials';
 import { BlockOnFirewall } from '../../nodes/BlockOnFirewall/BlockOnFirewall.node';
+import { CLOUDFLARE_ACCOUNT, CLOUDFLARE_LIST, CLOUDFLARE_TOKEN, type FakeCloudflare } from '../fakes/firewalls/cloudflare.ts';
 import { FALCON_CLIENT_ID, FALCON_SECRET, type FakeCrowdStrike } from '../fakes/firewalls/crowdstrike.ts';
 import { DEFENDER_CLIENT_ID, DEFENDER_SECRET, DEFENDER_TENANT, type FakeDefender } from '../fakes/firewalls/defender.ts';
 import { FORTIGATE_TOKEN, type FakeFortiGate } from '../fakes/firewalls/fortigate.ts';
@@ -20,6 +22,7 @@ registerCredentialType(new BlockDefenderApi());
 registerCredentialType(new BlockOpnsenseApi());
 registerCredentialType(new BlockCrowdStrikeApi());
 registerCredentialType(new BlockFortiGateApi());
+registerCredentialType(new BlockCloudflareApi());
 
 export function panosCredentials(fake: FakePanos, apiKey = PANOS_KEY): Record<string, IDataObject> {
 	return { blockPanOsApi: { url: fake.url, apiKey, vsys: '', ignoreSslIssues: false } };
@@ -43,8 +46,12 @@ export function fortigateCredentials(fake: FakeFortiGate, apiToken = FORTIGATE_T
 	return { blockFortiGateApi: { url: fake.url, apiToken, vdom, ignoreSslIssues: false } };
 }
 
+export function cloudflareCredentials(fake: FakeCloudflare, apiToken = CLOUDFLARE_TOKEN, accountId = CLOUDFLARE_ACCOUNT): Record<string, IDataObject> {
+	return { blockCloudflareApi: { apiToken, accountId, apiUrl: `${fake.url}/client/v4/` } };
+}
+
 export interface BlockRun {
-	target: 'panos' | 'defender' | 'opnsense' | 'crowdstrike' | 'fortigate';
+	target: 'panos' | 'defender' | 'opnsense' | 'crowdstrike' | 'fortigate' | 'cloudflare';
 	operation?: 'add' | 'remove';
 	input: IDataObject[];
 	credentials: Record<string, IDataObject>;
@@ -62,6 +69,7 @@ export async function block(run: BlockRun): Promise<RunNodeResult & { done: IDat
 		...(run.operation === 'remove' ? {} : { expiresAt: '={{ $json.expires_at }}' }),
 		...(run.target === 'panos' ? { tag: 'n8n-block' } : {}),
 		...(run.target === 'opnsense' ? { alias: 'n8n_block' } : {}),
+		...(run.target === 'cloudflare' ? { cloudflareListId: CLOUDFLARE_LIST } : {}),
 		...run.parameters,
 		// Tests run without the documented pacing unless they set Requests per Minute themselves.
 		options: { retries: 3, maxRetryWait: 5, requestsPerMinute: 60_000, ...run.options },

@@ -7,10 +7,12 @@ import { IocEnrichGreyNoiseApi } from '../../credentials/IocEnrichGreyNoiseApi.c
 import { IocEnrichIntelxApi } from '../../credentials/IocEnrichIntelxApi.credentials';
 import { IocEnrichOtxApi } from '../../credentials/IocEnrichOtxApi.credentials';
 import { IocEnrichSafeBrowsingApi } from '../../credentials/IocEnrichSafeBrowsingApi.credentials';
+import { IocEnrichScreenshotApi } from '../../credentials/IocEnrichScreenshotApi.credentials';
 import { IocEnrichShodanApi } from '../../credentials/IocEnrichShodanApi.credentials';
 import { IocEnrichTriageApi } from '../../credentials/IocEnrichTriageApi.credentials';
 import { IocEnrichUrlscanApi } from '../../credentials/IocEnrichUrlscanApi.credentials';
 import { IocEnrichVirusTotalApi } from '../../credentials/IocEnrichVirusTotalApi.credentials';
+import { IocEnrichWebRiskApi } from '../../credentials/IocEnrichWebRiskApi.credentials';
 import { IocEnrich } from '../../nodes/IocEnrich/IocEnrich.node';
 import type { ProviderId } from '../fakes/providers.ts';
 import { FakeProviders, KEYS } from '../fakes/providers.ts';
@@ -28,6 +30,8 @@ for (const type of [
 	new IocEnrichTriageApi(),
 	new IocEnrichSafeBrowsingApi(),
 	new IocEnrichIntelxApi(),
+	new IocEnrichScreenshotApi(),
+	new IocEnrichWebRiskApi(),
 ]) {
 	registerCredentialType(type);
 }
@@ -44,6 +48,8 @@ export interface EnrichRun {
 	lookUp?: string;
 	credentials?: Record<string, Record<string, string>>;
 	continueOnFail?: boolean;
+	/** More Provider Options (e.g. ScreenshotAPI's screenshotFileType). */
+	providerOptions?: IDataObject;
 }
 
 /** Fast test defaults: no spacing, short timeouts. */
@@ -65,6 +71,7 @@ export async function enrich(fake: FakeProviders, run: EnrichRun): Promise<RunNo
 		providerOptions: {
 			virusTotalRequestsPerMinute: virusTotalRequestsPerMinute ?? 0,
 			internetDbUrl: internetDbUrl ?? fake.baseUrl('internetdb'),
+			...(run.providerOptions ?? {}),
 		} as INodeParameters,
 		rateLimits: (rateLimits ?? fastLimits(run.providers)) as INodeParameters,
 	};

@@ -27,6 +27,8 @@ interface Case {
 	notFoundRequests?: number;
 	/** Its used-up quota is recognised: rate_limited for the rest of the run. */
 	quota?: boolean;
+	/** Its answer has no page to look the IoC up on (ScreenshotAPI). */
+	noLink?: boolean;
 }
 
 const CASES: Case[] = [
@@ -137,6 +139,28 @@ const CASES: Case[] = [
 		notFoundRequests: 2,
 		quota: true,
 	},
+	{
+		provider: 'webrisk',
+		found: { value: SAMPLES.badUrl, verdict: 'malicious', reason: /Google Web Risk: listed as MALWARE/ },
+		notFound: SAMPLES.unknownUrl,
+		unsupported: { value: SAMPLES.badIp },
+		key: 'webrisk',
+		refused: 400,
+		noRetryAfter: true,
+		quota: true,
+	},
+	{
+		provider: 'screenshotapi',
+		// A picture, not a verdict: ok with verdict unknown.
+		found: { value: SAMPLES.badUrl, verdict: 'unknown', reason: /1 answered without a verdict/ },
+		// A host that does not resolve: nothing to capture.
+		notFound: SAMPLES.deadUrl,
+		// The API takes a website URL; an IP names no scheme, port or path.
+		unsupported: { value: SAMPLES.badIp },
+		key: 'screenshotapi',
+		quota: true,
+		noLink: true,
+	},
 ];
 
 let fake: FakeProviders;
@@ -149,7 +173,7 @@ describe.each(CASES)('$provider', (c) => {
 		expect(items[0].sid).toBe('keep-me');
 		const result = providerResult(items[0], c.provider);
 		expect(result).toMatchObject({ status: 'ok', verdict: c.found.verdict, attempts: 1, cached: false });
-		expect(typeof result.link).toBe('string');
+		if (!c.noLink) expect(typeof result.link).toBe('string');
 		expect(enrichment(items[0]).verdict).toBe(c.found.verdict);
 		expect((enrichment(items[0]).reasons as string[]).join('\n')).toMatch(c.found.reason);
 		expect(fake.requestsTo(c.provider)).toHaveLength(c.requests ?? 1);
@@ -380,5 +404,80 @@ describe('answers checked against a schema before any field is read', () => {
 		const result = providerResult(items[0], 'urlscan');
 		expect(result).toMatchObject({ status: 'ok', verdict: 'unknown' });
 		expect(String((result.evidence as IDataObject).verdicts)).toMatch(/^not available: GET \/api\/v1\/result\/.*\/: verdicts\.overall: expected an object, got nothing/);
+	});
+});
+
+describe('screenshotapi: the screenshot as binary data', () => {
+	test('the image is the item\'s binary property "screenshotapi", with its mime type and the exact bytes served; the JSON has its URL and time, not the image', async () => {
+		const before = Date.now();
+		const result = await enrich(fake, {
+			providers: ['screenshotapi'],
+			input: [{ value: SAMPLES.badUrl }],
+			providerOptions: { screenshotFileType: 'jpeg', screenshotFullPage: true, screenshotFresh: true },
+		});
+		expect(result.error).toBeUndefined();
+		expect(fake.screenshots).toHaveLength(1);
+		const [served] = fake.screenshots;
+		expect(served).toMatchObject({ url: SAMPLES.badUrl, fileType: 'jpeg', fullPage: true, fresh: true });
+		const item = result.outputs[0][0];
+		const binary = item.binary?.screenshotapi;
+		expect(binary).toMatchObject({ mimeType: 'image/jpeg', fileName: 'screenshot.jpg' });
+		expect(Buffer.from(String(binary?.data), 'base64').equals(served.bytes)).toBe(true);
+		const own = providerResult(item.json, 'screenshotapi');
+		expect(own).toMatchObject({ status: 'ok', verdict: 'unknown' });
+		const evidence = own.evidence as IDataObject;
+		expect(evidence).toMatchObject({ captured_url: SAMPLES.badUrl, mime_type: 'image/jpeg', bytes: served.bytes.length, binary_property: 'screenshotapi' });
+		expect(Date.parse(String(evidence.captured_at))).toBeGreaterThanOrEqual(before - 1000);
+		// Not base64 in JSON, nor any other copy of the image.
+		expect(JSON.stringify(item.json)).not.toContain(String(binary?.data).slice(0, 40));
+		expect(own.binary).toBeUndefined();
+	});
+
+	test('defaults: PNG, not full page, the cached shot; the same URL in two items is one request, both items get the image', async () => {
+		const result = await enrich(fake, { providers: ['screenshotapi'], input: [{ value: SAMPLES.badUrl }, { value: SAMPLES.badUrl }] });
+		expect(fake.requestsTo('screenshotapi')).toHaveLength(1);
+		expect(fake.screenshots[0]).toMatchObject({ fileType: 'png', fullPage: false, fresh: false });
+		for (const item of result.outputs[0]) {
+			expect(item.binary?.screenshotapi?.mimeType).toBe('image/png');
+			expect(Buffer.from(String(item.binary?.screenshotapi?.data), 'base64').equals(fake.screenshots[0].bytes)).toBe(true);
+		}
+	});
+
+	test('a page that could not be loaded, or an error: no binary property, never benign', async () => {
+		const result = await enrich(fake, { providers: ['screenshotapi'], input: [{ value: SAMPLES.deadUrl }] });
+		const item = result.outputs[0][0];
+		expect(item.binary).toBeUndefined();
+		expect(providerResult(item.json, 'screenshotapi')).toMatchObject({ status: 'not_found', verdict: 'unknown', evidence: { could_not_capture: expect.stringMatching(/ERR_NAME_NOT_RESOLVED/) } });
+	});
+
+	test('an image that carries the token is not output: an error, no binary data, the key nowhere', async () => {
+		fake.screenshotLeaksToken = true;
+		const result = await enrich(fake, { providers: ['screenshotapi'], input: [{ value: SAMPLES.badUrl }] });
+		const item = result.outputs[0][0];
+		expect(fake.screenshots).toHaveLength(1);
+		expect(item.binary).toBeUndefined();
+		expect(providerResult(item.json, 'screenshotapi')).toMatchObject({ status: 'error', verdict: 'unknown', error: { code: 'malformed', message: expect.stringMatching(/repeated a secret/) } });
+		expect(leakedKeys(result.outputs)).toEqual([]);
+	});
+
+	test('not picked by default: a new node never sends URLs to it', async () => {
+		const { properties } = await import('../../nodes/IocEnrich/description');
+		const providers = properties.find((p) => p.name === 'providers');
+		expect(providers?.default).not.toContain('screenshotapi');
+	});
+});
+
+describe('webrisk: one URI a request', () => {
+	test('a domain is checked as http://domain/, every threat type in the query, one request per IoC', async () => {
+		const { items } = await enrich(fake, { providers: ['webrisk'], input: [{ value: SAMPLES.badDomain }, { value: SAMPLES.unknownUrl }] });
+		expect(providerResult(items[0], 'webrisk')).toMatchObject({ status: 'ok', verdict: 'malicious', evidence: { checked_as: `http://${SAMPLES.badDomain}/`, expire_time: '2026-01-01T00:05:00Z' } });
+		expect(providerResult(items[1], 'webrisk')).toMatchObject({ status: 'not_found', verdict: 'unknown' });
+		const requests = fake.requestsTo('webrisk');
+		expect(requests).toHaveLength(2);
+		for (const r of requests) {
+			const query = new URLSearchParams(r.url.split('?')[1]);
+			expect(query.getAll('threatTypes')).toEqual(['MALWARE', 'SOCIAL_ENGINEERING', 'UNWANTED_SOFTWARE']);
+			expect(r.method).toBe('GET');
+		}
 	});
 });

@@ -1,6 +1,6 @@
 /**
  * Fault suite (issue 8.1): every fault the fake Assemblyline can inject, against AL Submission IoCs,
- * AL Alert Search (Return All), AL Alert Trigger and the Assemblyline node (Alert Label, Submit), each run on n8n-core's engine with n8n's real
+ * AL Alert Search (Return All), AL Alert Trigger, AL Submission Trigger and the Assemblyline node (Alert Label, Badlist Add, Submit), each run on n8n-core's engine with n8n's real
  * HTTP stack. Every row has one of two outcomes:
  *
  *   complete  the fault fired (the recorded requests say so), was retried, and the output is exactly
@@ -23,6 +23,7 @@ import { Assemblyline } from '../../nodes/Assemblyline/Assemblyline.node';
 import { AssemblylineAlertSearch } from '../../nodes/AssemblylineAlertSearch/AssemblylineAlertSearch.node';
 import { AssemblylineAlertTrigger } from '../../nodes/AssemblylineAlertTrigger/AssemblylineAlertTrigger.node';
 import { AssemblylineSubmissionIocs } from '../../nodes/AssemblylineSubmissionIocs/AssemblylineSubmissionIocs.node';
+import { AssemblylineSubmissionTrigger } from '../../nodes/AssemblylineSubmissionTrigger/AssemblylineSubmissionTrigger.node';
 import { RETRY } from '../../nodes/shared/transport';
 import { generateDataset, generatedAlertCore, startFakeAssemblyline } from '../fakes/assemblyline/index.ts';
 import type { FakeAssemblyline, FaultRule } from '../fakes/assemblyline/index.ts';
@@ -359,6 +360,80 @@ describe('AL Alert Trigger, a poll of 1,100 new alerts after 1,234 emitted ones'
 });
 
 // -------------------------------------------------------------------------------------------------
+// AL Submission Trigger: the same cursor reader on the submission index (times.completed). 300
+// submissions already emitted, 1,100 completed since (pages of 500), then a faulty poll: the alert
+// trigger's rows, on the submission search.
+// -------------------------------------------------------------------------------------------------
+
+const SUBMISSION_SEARCH = '^/api/v4/search/submission/$';
+const OLD_SUBMISSIONS = 300;
+const NEW_SUBMISSIONS = 1100;
+
+describe('AL Submission Trigger, a poll of 1,100 completed submissions after 300 emitted ones', () => {
+	const node = new AssemblylineSubmissionTrigger();
+	let fake: FakeAssemblyline;
+	let primed: IDataObject;
+	let newSids: string[];
+
+	const pollOnce = (staticData: IDataObject, timeoutMs?: number) =>
+		poll({
+			node: timeoutMs ? withHttpTimeout(node, timeoutMs) : (node as INodeType),
+			parameters: { query: '*', options: { backfillHours: 4 } },
+			credentials: credentialsFor(fake),
+			staticData,
+		});
+	const sidsOf = (out: INodeExecutionData[][] | null) => (out?.[0] ?? []).map((item) => String(item.json.sid));
+	/** Submissions completed `fromMs` on, two seconds apart, oldest first; one still running is never emitted. */
+	const completed = (prefix: string, count: number, fromMs: number) =>
+		Array.from({ length: count }, (_, i) => {
+			const sid = fake.dataset.addSubmission({ sid: `${prefix}${String(i).padStart(5, '0')}`, ips: [`45.84.${i >> 8}.${i & 255}`], reporting_ts: fromMs + i * 2_000 - 60_000 });
+			fake.dataset.completeSubmission(sid, { alert: false, at: fromMs + i * 2_000 });
+			return sid;
+		});
+
+	beforeAll(async () => {
+		const now = Date.now();
+		fake = await startFakeAssemblyline({ dataset: generateDataset({ seed: 85, alerts: 0 }) });
+		fake.dataset.addSubmission({ sid: 'StillRunning', ips: ['45.84.255.1'], reporting_ts: now - 3 * 3_600_000 });
+		const old = completed('Old', OLD_SUBMISSIONS, now - 3 * 3_600_000);
+		primed = {};
+		expect(sidsOf(await pollOnce(primed))).toEqual(old);
+		newSids = completed('New', NEW_SUBMISSIONS, now - 2 * 3_600_000);
+	});
+	afterAll(() => fake.close());
+	beforeEach(() => {
+		fake.faults.clear();
+		fake.clearRequests();
+	});
+
+	function expectEmittedNew(out: INodeExecutionData[][] | null, staticData: IDataObject) {
+		expect(sidsOf(out)).toEqual(newSids);
+		// The cursor stands on the newest emitted submission's completion time.
+		const cursor = (staticData[NODE_KEY] as IDataObject).submissionCursor as IDataObject;
+		expect(Date.parse(String(cursor.cursor))).toBe(Date.parse(String((out![0].at(-1)!.json.times as IDataObject).completed)));
+	}
+
+	test.each(TRIGGER_ROWS.map((row) => [row.fault, row.expect.outcome, { ...row, rule: { ...row.rule, path: SUBMISSION_SEARCH } }] as const))('%s → %s', async (_fault, _outcome, row) => {
+		const staticData = JSON.parse(JSON.stringify(primed)) as IDataObject;
+		fake.faults.add(row.rule);
+		if (row.expect.outcome === 'complete') {
+			const out = await pollOnce(staticData, row.timeoutMs);
+			expectFired(fake, row);
+			expectEmittedNew(out, staticData);
+			return;
+		}
+		const before = JSON.stringify(staticData);
+		await expect(pollOnce(staticData, row.timeoutMs)).rejects.toThrow(row.expect.message);
+		expectFired(fake, row);
+		// The failed poll changed nothing; the next one, with the fault gone, emits exactly what it did not.
+		expect(JSON.stringify(staticData)).toBe(before);
+		fake.faults.clear();
+		expectEmittedNew(await pollOnce(staticData), staticData);
+		expect(await pollOnce(staticData)).toBeNull();
+	});
+});
+
+// -------------------------------------------------------------------------------------------------
 // Assemblyline node, Alert: Label on six alerts (four at once). Labelling is idempotent, so every
 // retryable fault is retried; the fake's alerts show the label once, with one event each.
 // -------------------------------------------------------------------------------------------------
@@ -458,6 +533,106 @@ describe('Assemblyline node, Alert: Label on six alerts', () => {
 			} else {
 				expect(item.json).toEqual(done(ids[index]));
 				labelledOnce(ids[index]);
+			}
+		});
+		expect(failedItems).toBeGreaterThan(0);
+	});
+});
+
+// -------------------------------------------------------------------------------------------------
+// Assemblyline node, Badlist: Add of six Block items (four at once). Assemblyline keys an entry by its
+// tag's hash and a second add of the same source and reason changes nothing, so every retryable fault
+// is retried: the Label rows, on the badlist. The fake's badlist holds each IoC once, or not at all.
+// -------------------------------------------------------------------------------------------------
+
+const BADLIST = '^/api/v4/badlist/$';
+
+describe('Assemblyline node, Badlist: Add of six Block items', () => {
+	const node = new Assemblyline();
+	let fake: FakeAssemblyline;
+	let batch = 0;
+
+	const run = (items: IDataObject[], continueOnFail: boolean, timeoutMs?: number) =>
+		runNode({
+			node: timeoutMs ? withHttpTimeout(node, timeoutMs) : node,
+			parameters: { resource: 'badlist', operation: 'add', reason: 'Blocked by n8n' },
+			input: items,
+			credentials: credentialsFor(fake),
+			continueOnFail,
+		});
+	/** Six Filter Block items no earlier run added: IPs and domains with their Assemblyline tag types. */
+	const freshItems = (): IDataObject[] => {
+		batch++;
+		return Array.from({ length: LABELLED }, (_, i) =>
+			i % 2 ? { type: 'domain', value: `c2-${batch}-${i}.example.net`, tag_type: 'network.dynamic.domain' } : { type: 'ip', value: `198.18.${batch}.${i}`, tag_type: 'network.static.ip' },
+		);
+	};
+	const entries = (item: IDataObject) => fake.badlist.getTag(String(item.tag_type), String(item.value));
+	const listedOnce = (item: IDataObject) => {
+		expect(entries(item)?.tag).toEqual({ type: item.tag_type, value: item.value });
+		expect(entries(item)?.sources).toHaveLength(1);
+	};
+
+	/** expectFired, with "once per call" told apart by the tag each PUT carries (all go to one path). */
+	const fired = (row: Row) => {
+		if (row.expect.fires !== 'once per call') return expectFired(fake, row);
+		expect(faulted(fake, row.rule.kind).length).toBeGreaterThan(0);
+		const tags = fake.requests.filter((r) => r.method === 'PUT').map((r) => JSON.stringify((r.body as IDataObject).tag));
+		expect(new Set(tags).size).toBe(tags.length);
+	};
+
+	beforeAll(async () => {
+		fake = await startFakeAssemblyline({ dataset: generateDataset({ seed: 86, alerts: 0 }) });
+	});
+	afterAll(() => fake.close());
+	beforeEach(() => {
+		fake.faults.clear();
+		fake.clearRequests();
+	});
+
+	test.each(LABEL_ROWS.map((row) => [row.fault.replace('the label was written', 'the entry was written'), row.expect.outcome, { ...row, rule: { ...row.rule, path: BADLIST } }] as const))('%s → %s', async (_fault, _outcome, row) => {
+		let items = freshItems();
+		const before = fake.badlist.size;
+		fake.faults.add(row.rule);
+		const result = await run(items, false, row.timeoutMs);
+		if (row.expect.outcome === 'complete') {
+			fired(row);
+			expect(result.error).toBeUndefined();
+			expect(result.outputs[0].map((item) => [item.json.tag_type, item.json.value, item.json.success])).toEqual(items.map((i) => [i.tag_type, i.value, true]));
+			expect(fake.badlist.size).toBe(before + items.length);
+			items.forEach(listedOnce);
+			return;
+		}
+		expect(result.error?.message).toMatch(row.expect.message);
+		expect(result.outputs.flat()).toHaveLength(0);
+		for (let seen = -1; seen !== fake.requests.length; ) {
+			seen = fake.requests.length;
+			await new Promise((resolve) => setTimeout(resolve, RETRY.maxDelayMs + 200));
+		}
+
+		// With "On Error: Continue": one item per IoC, done or an error item; the badlist agrees.
+		items = freshItems();
+		fake.faults.clear();
+		fake.clearRequests();
+		fake.faults.add(row.rule);
+		const cont = await run(items, true, row.timeoutMs);
+		await settle(fake);
+		while (fake.inFlight(fake.users[0].name) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+		fired(row);
+		expect(cont.error).toBeUndefined();
+		expect(cont.outputs[0].map((item) => item.pairedItem)).toEqual(items.map((_, item) => ({ item })));
+		const { message } = row.expect;
+		let failedItems = 0;
+		cont.outputs[0].forEach((item, index) => {
+			if ('error' in item.json) {
+				failedItems++;
+				expect(item.json.error).toMatch(message);
+				// A slow answer still lands on the server; any other failure added nothing.
+				if (row.rule.kind === 'slow') listedOnce(items[index]);
+				else expect(entries(items[index])).toBeUndefined();
+			} else {
+				expect(item.json).toMatchObject({ tag_type: items[index].tag_type, value: items[index].value, success: true });
+				listedOnce(items[index]);
 			}
 		});
 		expect(failedItems).toBeGreaterThan(0);

@@ -40,6 +40,7 @@ import { defaultUsers, FIXTURE_SID, fixturesDataset, startFakeAssemblyline, type
 import { FALCON_CLIENT_ID, FALCON_SECRET, startFakeCrowdStrike, type FakeCrowdStrike } from '../fakes/firewalls/crowdstrike.ts';
 import { DEFENDER_CLIENT_ID, DEFENDER_SECRET, DEFENDER_TENANT, startFakeDefender, type FakeDefender } from '../fakes/firewalls/defender.ts';
 import { FORTIGATE_TOKEN, startFakeFortiGate, type FakeFortiGate } from '../fakes/firewalls/fortigate.ts';
+import { CLOUDFLARE_ACCOUNT, CLOUDFLARE_LIST, CLOUDFLARE_TOKEN, startFakeCloudflare, type FakeCloudflare } from '../fakes/firewalls/cloudflare.ts';
 import { OPNSENSE_KEY, OPNSENSE_SECRET, startFakeOpnsense, type FakeOpnsense } from '../fakes/firewalls/opnsense.ts';
 import { PANOS_KEY, startFakePanos, type FakePanos } from '../fakes/firewalls/panos.ts';
 import { FakeProviders, KEYS, SAMPLES, type ProviderId } from '../fakes/providers.ts';
@@ -166,10 +167,12 @@ const PROVIDERS_OF: Record<string, { key: keyof typeof KEYS; providers: Provider
 	iocEnrichTriageApi: { key: 'triage', providers: ['triage'], urlFields: ['baseUrl'] },
 	iocEnrichSafeBrowsingApi: { key: 'safebrowsing', providers: ['safebrowsing'], urlFields: ['baseUrl'] },
 	iocEnrichIntelxApi: { key: 'intelx', providers: ['intelx'], urlFields: ['baseUrl'] },
+	iocEnrichScreenshotApi: { key: 'screenshotapi', providers: ['screenshotapi'], urlFields: ['baseUrl'] },
+	iocEnrichWebRiskApi: { key: 'webrisk', providers: ['webrisk'], urlFields: ['baseUrl'] },
 };
 
 /** Block on Firewall / EDR's credentials: their own describe block below. */
-const PUSH_CREDENTIALS = ['blockPanOsApi', 'blockDefenderApi', 'blockOpnsenseApi', 'blockCrowdStrikeApi', 'blockFortiGateApi'];
+const PUSH_CREDENTIALS = ['blockPanOsApi', 'blockDefenderApi', 'blockOpnsenseApi', 'blockCrowdStrikeApi', 'blockFortiGateApi', 'blockCloudflareApi'];
 
 test('every credential registered in package.json has a secrets scenario here', () => {
 	expect(registered.map((type) => type.name).sort()).toEqual(['assemblylineApi', ...Object.keys(PROVIDERS_OF), ...PUSH_CREDENTIALS].sort());
@@ -383,6 +386,8 @@ describe('the firewall and EDR credentials', () => {
 	let opnsense: FakeOpnsense;
 	let falcon: FakeCrowdStrike;
 	let fortigate: FakeFortiGate;
+	let cloudflare: FakeCloudflare;
+	const CLOUDFLARE_WRONG = 'cfWRONGtoken7Hd93kLm2Qp8Xz5Vb1Nc4';
 	const FORTIGATE_WRONG = 'WrongFortiToken5r8t2y7u1i9o3p6a';
 	const FALCON_WRONG = 'WRONGfalcon0secret9Jd82hQ7mZp4';
 	const OPNSENSE_WRONG = 'wrongOPNsenseSECRET+9f8e7d6c5b4a';
@@ -390,11 +395,11 @@ describe('the firewall and EDR credentials', () => {
 	const DEFENDER_WRONG = 'Zz9Q~WRONG.defender_secret_8d2f';
 
 	beforeAll(async () => {
-		[panos, defender, opnsense, falcon, fortigate] = await Promise.all([startFakePanos(), startFakeDefender(), startFakeOpnsense(), startFakeCrowdStrike(), startFakeFortiGate()]);
+		[panos, defender, opnsense, falcon, fortigate, cloudflare] = await Promise.all([startFakePanos(), startFakeDefender(), startFakeOpnsense(), startFakeCrowdStrike(), startFakeFortiGate(), startFakeCloudflare()]);
 		defender.noLimits();
 	});
 	afterAll(async () => {
-		await Promise.all([panos.close(), defender.close(), opnsense.close(), falcon.close(), fortigate.close()]);
+		await Promise.all([panos.close(), defender.close(), opnsense.close(), falcon.close(), fortigate.close(), cloudflare.close()]);
 	});
 	beforeEach(() => {
 		logged.length = 0;
@@ -404,6 +409,7 @@ describe('the firewall and EDR credentials', () => {
 		opnsense.reset();
 		falcon.reset();
 		fortigate.reset();
+		cloudflare.reset();
 	});
 
 	const panosData = (url: string, apiKey = PANOS_KEY): IDataObject => ({ url, apiKey, vsys: '', ignoreSslIssues: false });
@@ -418,7 +424,8 @@ describe('the firewall and EDR credentials', () => {
 	const opnsenseData = (url: string, apiSecret = OPNSENSE_SECRET): IDataObject => ({ url, apiKey: OPNSENSE_KEY, apiSecret, ignoreSslIssues: false });
 	const falconData = (baseUrl: string, clientSecret = FALCON_SECRET): IDataObject => ({ clientId: FALCON_CLIENT_ID, clientSecret, baseUrl, accessToken: '' });
 	const fortigateData = (url: string, apiToken = FORTIGATE_TOKEN): IDataObject => ({ url, apiToken, vdom: 'root', ignoreSslIssues: false });
-	const push = (target: 'panos' | 'defender' | 'opnsense' | 'crowdstrike' | 'fortigate', credentials: Record<string, IDataObject>, continueOnFail = false) =>
+	const cloudflareData = (apiUrl: string, apiToken = CLOUDFLARE_TOKEN): IDataObject => ({ apiToken, accountId: CLOUDFLARE_ACCOUNT, apiUrl });
+	const push = (target: 'panos' | 'defender' | 'opnsense' | 'crowdstrike' | 'fortigate' | 'cloudflare', credentials: Record<string, IDataObject>, continueOnFail = false) =>
 		runNode({
 			node: new BlockOnFirewall(),
 			parameters: {
@@ -430,6 +437,7 @@ describe('the firewall and EDR credentials', () => {
 				...(target === 'panos' ? { tag: 'n8n-block' } : {}),
 				...(target === 'opnsense' ? { alias: 'n8n_block' } : {}),
 				...(target === 'fortigate' ? { fortiIpFeed: 'n8n-ip-block', fortiDomainFeed: 'n8n-domain-block' } : {}),
+				...(target === 'cloudflare' ? { cloudflareListId: CLOUDFLARE_LIST } : {}),
 				options: { retries: 1, maxRetryWait: 1, requestsPerMinute: 60_000 },
 			} as never,
 			input: [{ type: 'ip', value: '185.220.101.7' }, { type: 'domain', value: 'malware-drop.ru' }],
@@ -449,12 +457,14 @@ describe('the firewall and EDR credentials', () => {
 		FALCON_WRONG,
 		FORTIGATE_TOKEN,
 		FORTIGATE_WRONG,
+		CLOUDFLARE_TOKEN,
+		CLOUDFLARE_WRONG,
 		Buffer.from(`${OPNSENSE_KEY}:${OPNSENSE_SECRET}`).toString('base64'),
 		Buffer.from(`${OPNSENSE_KEY}:${OPNSENSE_WRONG}`).toString('base64'),
 		...Object.values(credentials).map((data) => String(data.accessToken ?? '')).filter((token) => token.length > 8),
 	];
 
-	const CASES: Array<[string, 'panos' | 'defender' | 'opnsense' | 'crowdstrike' | 'fortigate', () => Record<string, IDataObject>, RegExp | null]> = [
+	const CASES: Array<[string, 'panos' | 'defender' | 'opnsense' | 'crowdstrike' | 'fortigate' | 'cloudflare', () => Record<string, IDataObject>, RegExp | null]> = [
 		['PAN-OS, succeeding', 'panos', () => ({ blockPanOsApi: panosData(panos.url) }), null],
 		['PAN-OS, wrong key (403)', 'panos', () => ({ blockPanOsApi: panosData(panos.url, PANOS_WRONG) }), /refused the API key/],
 		['PAN-OS, 403 from a server that echoes the request', 'panos', () => ({ blockPanOsApi: panosData(`${echoUrl}/s403`) }), /refused the API key/],
@@ -480,6 +490,11 @@ describe('the firewall and EDR credentials', () => {
 		['FortiGate, 401 from a server that echoes the request', 'fortigate', () => ({ blockFortiGateApi: fortigateData(`${echoUrl}/s401`) }), /refused the API token/],
 		['FortiGate, 500 from a server that echoes the request', 'fortigate', () => ({ blockFortiGateApi: fortigateData(`${echoUrl}/s500`) }), /answered HTTP 500/],
 		['FortiGate, network error', 'fortigate', () => ({ blockFortiGateApi: fortigateData(closedUrl) }), /Could not reach FortiGate/],
+		['Cloudflare, succeeding', 'cloudflare', () => ({ blockCloudflareApi: cloudflareData(`${cloudflare.url}/client/v4`) }), null],
+		['Cloudflare, wrong token (401)', 'cloudflare', () => ({ blockCloudflareApi: cloudflareData(`${cloudflare.url}/client/v4`, CLOUDFLARE_WRONG) }), /refused the API token/],
+		['Cloudflare, 401 from a server that echoes the request', 'cloudflare', () => ({ blockCloudflareApi: cloudflareData(`${echoUrl}/s401`) }), /refused the API token/],
+		['Cloudflare, 500 from a server that echoes the request', 'cloudflare', () => ({ blockCloudflareApi: cloudflareData(`${echoUrl}/s500`) }), /answered HTTP 500/],
+		['Cloudflare, network error', 'cloudflare', () => ({ blockCloudflareApi: cloudflareData(closedUrl) }), /Could not reach Cloudflare/],
 	];
 
 	test.each(CASES)('%s: not in items, errors, run data or logs', async (_case, target, credentials, message) => {
@@ -513,6 +528,9 @@ describe('the firewall and EDR credentials', () => {
 		['FortiGate passes', 'blockFortiGateApi', () => fortigateData(fortigate.url), /^OK$/],
 		['FortiGate, wrong token', 'blockFortiGateApi', () => fortigateData(fortigate.url, FORTIGATE_WRONG), /refused the API token/],
 		['FortiGate, network error', 'blockFortiGateApi', () => fortigateData(closedUrl), /ECONNREFUSED/],
+		['Cloudflare passes', 'blockCloudflareApi', () => cloudflareData(`${cloudflare.url}/client/v4`), /^OK$/],
+		['Cloudflare, wrong token', 'blockCloudflareApi', () => cloudflareData(`${cloudflare.url}/client/v4`, CLOUDFLARE_WRONG), /refused the API token/],
+		['Cloudflare, network error', 'blockCloudflareApi', () => cloudflareData(closedUrl), /ECONNREFUSED/],
 	])('credential test, %s: nothing in what the user sees, the error or the logs', async (_case, name, data, shown) => {
 		const type = registered.find((t) => t.name === name)!;
 		const credentials = data();

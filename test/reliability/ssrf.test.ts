@@ -57,3 +57,30 @@ test.each([
 	for (const r of sent) perProvider.set(r.provider, [...(perProvider.get(r.provider) ?? []), String(r.value)]);
 	for (const [provider, asked] of perProvider) expect([provider, asked.length]).toEqual([provider, new Set(asked).size]);
 });
+
+// Issue 18's providers by name: ScreenshotAPI makes its service visit the URL, so an internal
+// address there would be a scan of the user's network from outside. Only the public URL leaves.
+test('Triage, Safe Browsing, Web Risk, Intelligence X and ScreenshotAPI are sent no internal value', async () => {
+	const internal = [
+		'http://127.0.0.1:8080/admin',
+		'http://169.254.169.254/latest/meta-data/',
+		'http://[::1]/',
+		'https://intranet.corp.local/login',
+		'http://10.0.0.5/',
+		'http://0x7f.1/',
+		'https://printer.home.arpa/',
+		'http://localhost/',
+		'192.168.1.20',
+		'fileserver.internal',
+	];
+	const providers = ['triage', 'safebrowsing', 'webrisk', 'intelx', 'screenshotapi'] as const;
+	const input = [...internal, 'http://bad-actor.top/payload.exe'].map((value) => ({ value }));
+	const { items, error } = await enrich(fake, { providers: [...providers], input, continueOnFail: true });
+	expect(error).toBeUndefined();
+	expect(items).toHaveLength(input.length);
+	const asked = fake.requests.filter((r) => r.value !== undefined).map((r) => `${r.provider} ${String(r.value)}`);
+	for (const line of asked) expect(line).not.toMatch(/127\.0\.0\.1|169\.254|::1|corp\.local|10\.0\.0\.5|0x7f|home\.arpa|localhost|192\.168|\.internal/);
+	// The public URL did go out, so the check above is not vacuous.
+	expect(asked).toEqual(expect.arrayContaining(['screenshotapi http://bad-actor.top/payload.exe', 'webrisk http://bad-actor.top/payload.exe']));
+	expect(fake.screenshots.map((s) => s.url)).toEqual(['http://bad-actor.top/payload.exe']);
+});

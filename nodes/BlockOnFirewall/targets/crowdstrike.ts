@@ -11,16 +11,8 @@
  * published (responses carry X-Ratelimit-*; 429 is retried with Retry-After).
  * URLs are not a Falcon IOC type.
  */
-import {
-	baseUrl,
-	TargetError,
-	type Io,
-	type PushIoc,
-	type PushResult,
-	type Target,
-	type TargetResponse,
-	type TargetSettings,
-} from './types';
+import { baseUrl, refuseAuth, TargetError } from './types';
+import type * as T from './types';
 
 const LOOKUP = 100;
 
@@ -30,12 +22,12 @@ interface Indicator {
 	value: string;
 }
 
-const typeOf = (ioc: PushIoc) =>
+const typeOf = (ioc: T.PushIoc) =>
 	ioc.type === 'domain' ? 'domain' : ioc.ipVersion === 6 ? 'ipv6' : 'ipv4';
 const keyOf = (type: string, value: string) => `${type}|${value}`;
 const fql = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
-function api(settings: TargetSettings, path: string): string {
+function api(settings: T.TargetSettings, path: string): string {
 	return `${baseUrl(settings.credentials.baseUrl || 'https://api.crowdstrike.com')}${path}`;
 }
 
@@ -48,21 +40,12 @@ function errorsOf(body: unknown): string {
 		.slice(0, 300);
 }
 
-function failWhole(response: TargetResponse, what: string): never {
+function failWhole(response: T.TargetResponse, what: string): never {
 	const said = errorsOf(response.body);
-	if (response.status === 401)
-		throw new TargetError(
-			`CrowdStrike refused the access token (401${said ? `, ${said}` : ''}). Check the Client ID, Client Secret and Cloud of the credential.`,
-			true,
-			401,
-		);
-	if (response.status === 403) {
-		throw new TargetError(
-			`CrowdStrike denied access (403${said ? `, ${said}` : ''}). Give the API client the scope "IOC Manager APIs: Write" (Support → API Clients and Keys).`,
-			true,
-			403,
-		);
-	}
+	refuseAuth(response, {
+		401: `CrowdStrike refused the access token (401${said ? `, ${said}` : ''}). Check the Client ID, Client Secret and Cloud of the credential.`,
+		403: `CrowdStrike denied access (403${said ? `, ${said}` : ''}). Give the API client the scope "IOC Manager APIs: Write" (Support → API Clients and Keys).`,
+	});
 	throw new TargetError(
 		`CrowdStrike could not ${what} (HTTP ${response.status}${said ? `, ${said}` : ''}).`,
 		response.status === 404,
@@ -72,9 +55,9 @@ function failWhole(response: TargetResponse, what: string): never {
 
 /** The batch's indicators that Falcon has, by type and value. */
 async function lookup(
-	io: Io,
-	batch: PushIoc[],
-	settings: TargetSettings,
+	io: T.Io,
+	batch: T.PushIoc[],
+	settings: T.TargetSettings,
 	assumePresent: boolean,
 ): Promise<Map<string, Indicator>> {
 	const found = new Map<string, Indicator>();
@@ -106,7 +89,7 @@ async function lookup(
 	return found;
 }
 
-export const crowdstrike: Target = {
+export const crowdstrike: T.Target = {
 	id: 'crowdstrike',
 	name: 'CrowdStrike Falcon',
 	credentialType: 'blockCrowdStrikeApi',
@@ -122,14 +105,14 @@ export const crowdstrike: Target = {
 	async add(io, batch, settings) {
 		const existing = await lookup(io, batch, settings, false);
 		const p = settings.params;
-		const fields = (ioc: PushIoc) => ({
+		const fields = (ioc: T.PushIoc) => ({
 			action: String(p.falconAction ?? 'detect'),
 			severity: String(p.falconSeverity ?? 'high'),
 			platforms: ['windows', 'mac', 'linux'],
 			description: 'Pushed by n8n',
 			...(ioc.expiresAt ? { expiration: ioc.expiresAt.replace(/\.\d+Z$/, 'Z') } : {}),
 		});
-		const results = new Map<string, PushResult>();
+		const results = new Map<string, T.PushResult>();
 		const fresh = batch.filter((ioc) => !existing.has(keyOf(typeOf(ioc), ioc.value)));
 		const known = batch.filter((ioc) => existing.has(keyOf(typeOf(ioc), ioc.value)));
 		if (fresh.length > 0) {
@@ -203,7 +186,7 @@ export const crowdstrike: Target = {
 	},
 	async remove(io, batch, settings) {
 		const existing = await lookup(io, batch, settings, io.dryRun);
-		const results = new Map<string, PushResult>();
+		const results = new Map<string, T.PushResult>();
 		const present = batch.filter((ioc) => existing.has(keyOf(typeOf(ioc), ioc.value)));
 		for (const ioc of batch)
 			if (!present.includes(ioc)) results.set(ioc.key, { status: 'not_present', target_id: null });

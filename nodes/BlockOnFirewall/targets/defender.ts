@@ -13,16 +13,8 @@
  * (a Microsoft reply in MicrosoftDocs/microsoft-365-docs issue #4927), so a re-add refreshes the expiry;
  * the node reads the tenant's indicators first to tell `added` from `already_present`.
  */
-import {
-	baseUrl,
-	TargetError,
-	type Io,
-	type PushIoc,
-	type PushResult,
-	type Target,
-	type TargetResponse,
-	type TargetSettings,
-} from './types';
+import { assumeListed, baseUrl, refuseAuth, TargetError } from './types';
+import type * as T from './types';
 
 const TYPE_OF: Record<string, string> = { ip: 'IpAddress', domain: 'DomainName', uri: 'Url' };
 const PAGE = 10_000;
@@ -35,7 +27,7 @@ interface Existing {
 
 const keyOf = (type: string, value: string) => `${type}|${value.toLowerCase()}`;
 
-function api(settings: TargetSettings, path: string): string {
+function api(settings: T.TargetSettings, path: string): string {
 	return `${baseUrl(settings.credentials.apiUrl || 'https://api.securitycenter.microsoft.com')}${path}`;
 }
 
@@ -44,23 +36,13 @@ function errorOf(body: unknown): { code?: string; message?: string } {
 	return typeof error === 'object' && error !== null ? error : {};
 }
 
-function failWhole(response: TargetResponse, what: string): never {
+function failWhole(response: T.TargetResponse, what: string): never {
 	const { code, message } = errorOf(response.body);
 	const said = [code, message].filter(Boolean).join(': ').slice(0, 300);
-	if (response.status === 401) {
-		throw new TargetError(
-			`Microsoft Defender refused the access token (401${said ? `, ${said}` : ''}). Check the Tenant ID, Client ID and Client Secret of the credential.`,
-			true,
-			401,
-		);
-	}
-	if (response.status === 403) {
-		throw new TargetError(
-			`Microsoft Defender denied access (403${said ? `, ${said}` : ''}). Give the app registration the application permission Ti.ReadWrite (or Ti.ReadWrite.All) on the WindowsDefenderATP API and grant admin consent.`,
-			true,
-			403,
-		);
-	}
+	refuseAuth(response, {
+		401: `Microsoft Defender refused the access token (401${said ? `, ${said}` : ''}). Check the Tenant ID, Client ID and Client Secret of the credential.`,
+		403: `Microsoft Defender denied access (403${said ? `, ${said}` : ''}). Give the app registration the application permission Ti.ReadWrite (or Ti.ReadWrite.All) on the WindowsDefenderATP API and grant admin consent.`,
+	});
 	throw new TargetError(
 		`Microsoft Defender could not ${what} (HTTP ${response.status}${said ? `, ${said}` : ''}).`,
 		response.status === 404,
@@ -70,22 +52,18 @@ function failWhole(response: TargetResponse, what: string): never {
 
 /** The tenant's indicators of the three network types, by type and value. */
 async function readExisting(
-	io: Io,
-	iocs: PushIoc[],
+	io: T.Io,
+	iocs: T.PushIoc[],
 	operation: 'add' | 'remove',
-	settings: TargetSettings,
+	settings: T.TargetSettings,
 ): Promise<Map<string, Existing>> {
 	const found = new Map<string, Existing>();
 	for (let skip = 0; ; skip += PAGE) {
-		// A dry run assumes an empty tenant when adding and that every IoC is there when removing.
-		const assumed =
-			io.dryRun && operation === 'remove'
-				? iocs.map((ioc) => ({
-						id: `<id of ${ioc.value}>`,
-						indicatorValue: ioc.value,
-						indicatorType: TYPE_OF[ioc.type],
-					}))
-				: [];
+		const assumed = assumeListed(io, operation, iocs, (ioc) => ({
+			id: `<id of ${ioc.value}>`,
+			indicatorValue: ioc.value,
+			indicatorType: TYPE_OF[ioc.type],
+		}));
 		const response = await io.send({
 			method: 'GET',
 			url: api(settings, '/api/indicators'),
@@ -100,7 +78,7 @@ async function readExisting(
 	}
 }
 
-function indicator(ioc: PushIoc, settings: TargetSettings) {
+function indicator(ioc: T.PushIoc, settings: T.TargetSettings) {
 	const p = settings.params;
 	const action = String(p.indicatorAction ?? 'Block');
 	return {
@@ -115,7 +93,7 @@ function indicator(ioc: PushIoc, settings: TargetSettings) {
 	};
 }
 
-export const defender: Target = {
+export const defender: T.Target = {
 	id: 'defender',
 	name: 'Microsoft Defender for Endpoint',
 	credentialType: 'blockDefenderApi',
@@ -158,7 +136,7 @@ export const defender: Target = {
 			isFailed?: boolean;
 			failureReason?: string | null;
 		}>;
-		const results = new Map<string, PushResult>();
+		const results = new Map<string, T.PushResult>();
 		batch.forEach((ioc, i) => {
 			const row =
 				rows[i]?.indicator === ioc.value ? rows[i] : rows.find((r) => r.indicator === ioc.value);
@@ -185,8 +163,8 @@ export const defender: Target = {
 	},
 	async remove(io, batch, settings, prepared) {
 		const existing = prepared as Map<string, Existing>;
-		const results = new Map<string, PushResult>();
-		const present: Array<[PushIoc, string]> = [];
+		const results = new Map<string, T.PushResult>();
+		const present: Array<[T.PushIoc, string]> = [];
 		for (const ioc of batch) {
 			const found = existing.get(keyOf(TYPE_OF[ioc.type], ioc.value));
 			if (found) present.push([ioc, String(found.id)]);

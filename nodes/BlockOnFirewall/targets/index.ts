@@ -1,4 +1,5 @@
 /** The targets the node can push to, by id (the Target parameter's values). */
+import { cloudflare } from './cloudflare';
 import { crowdstrike } from './crowdstrike';
 import { defender } from './defender';
 import { fortigate } from './fortigate';
@@ -12,4 +13,5 @@ export const TARGETS: Record<string, Target> = {
 	opnsense,
 	crowdstrike,
 	fortigate,
+	cloudflare,
 };

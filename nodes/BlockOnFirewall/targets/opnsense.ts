@@ -9,41 +9,24 @@
  * change is saved in the configuration; for an External (advanced) alias only the live table
  * changes and is lost on reboot. No documented request rate: calls go one at a time.
  */
-import {
-	baseUrl,
-	TargetError,
-	type Io,
-	type PushIoc,
-	type PushResult,
-	type Target,
-	type TargetResponse,
-	type TargetSettings,
-} from './types';
+import { assumeListed, baseUrl, refuseAuth, TargetError } from './types';
+import type * as T from './types';
 
 const PAGE = 1000;
 
-function aliasOf(settings: TargetSettings): string {
+function aliasOf(settings: T.TargetSettings): string {
 	return String(settings.params.alias ?? '').trim();
 }
 
-function url(settings: TargetSettings, action: string): string {
+function url(settings: T.TargetSettings, action: string): string {
 	return `${baseUrl(settings.credentials.url)}/api/firewall/alias_util/${action}/${encodeURIComponent(aliasOf(settings))}`;
 }
 
-function failWhole(response: TargetResponse, settings: TargetSettings): never {
-	if (response.status === 401)
-		throw new TargetError(
-			'OPNsense refused the API key and secret (401). Check both in the credential (System → Access → Users → API keys).',
-			true,
-			401,
-		);
-	if (response.status === 403) {
-		throw new TargetError(
-			'OPNsense denied access (403): give the API key\'s user the privilege "Firewall: Alias: Edit" (and "Firewall: Aliases").',
-			true,
-			403,
-		);
-	}
+function failWhole(response: T.TargetResponse, settings: T.TargetSettings): never {
+	refuseAuth(response, {
+		401: 'OPNsense refused the API key and secret (401). Check both in the credential (System → Access → Users → API keys).',
+		403: 'OPNsense denied access (403): give the API key\'s user the privilege "Firewall: Alias: Edit" (and "Firewall: Aliases").',
+	});
 	const body = response.body as { status?: string; status_msg?: string } | undefined;
 	if (body?.status === 'failed' && /non existing alias/.test(String(body.status_msg))) {
 		throw new TargetError(
@@ -59,10 +42,10 @@ function failWhole(response: TargetResponse, settings: TargetSettings): never {
 
 /** The addresses in the alias now. */
 async function list(
-	io: Io,
-	iocs: PushIoc[],
+	io: T.Io,
+	iocs: T.PushIoc[],
 	operation: 'add' | 'remove',
-	settings: TargetSettings,
+	settings: T.TargetSettings,
 ): Promise<Set<string>> {
 	if (!aliasOf(settings))
 		throw new TargetError(
@@ -71,8 +54,7 @@ async function list(
 		);
 	const found = new Set<string>();
 	for (let current = 1; ; current++) {
-		const assumed =
-			io.dryRun && operation === 'remove' ? iocs.map((ioc) => ({ ip: ioc.value })) : [];
+		const assumed = assumeListed(io, operation, iocs, (ioc) => ({ ip: ioc.value }));
 		const response = await io.send({
 			method: 'POST',
 			url: url(settings, 'list'),
@@ -93,15 +75,9 @@ async function list(
 	}
 }
 
-async function change(
-	io: Io,
-	batch: PushIoc[],
-	settings: TargetSettings,
-	prepared: unknown,
-	action: 'add' | 'delete',
-): Promise<Map<string, PushResult>> {
+const change: T.Change<'add' | 'delete'> = async (io, batch, settings, prepared, action) => {
 	const present = prepared as Set<string>;
-	const results = new Map<string, PushResult>();
+	const results = new Map<string, T.PushResult>();
 	for (const ioc of batch) {
 		const there = present.has(ioc.value);
 		if ((action === 'add' && there) || (action === 'delete' && !there)) {
@@ -135,9 +111,9 @@ async function change(
 			});
 	}
 	return results;
-}
+};
 
-export const opnsense: Target = {
+export const opnsense: T.Target = {
 	id: 'opnsense',
 	name: 'OPNsense',
 	credentialType: 'blockOpnsenseApi',

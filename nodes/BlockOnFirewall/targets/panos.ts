@@ -13,27 +13,22 @@
  * whether a re-register refreshes a running timeout: an entry that was already there is reported with
  * `expiry_refreshed: false`.
  */
-import {
-	baseUrl,
-	TargetError,
-	type Io,
-	type PushIoc,
-	type PushResult,
-	type Target,
-	type TargetResponse,
-	type TargetSettings,
-} from './types';
+import { baseUrl, TargetError } from './types';
+import type * as T from './types';
 
 /** 30 days, the documented maximum timeout. */
 export const PANOS_MAX_TIMEOUT_S = 2_592_000;
 
 const xml = (s: string) =>
-	s
-		.replace(/&/g, '&amp;')
-		.replace(/</g, '&lt;')
-		.replace(/>/g, '&gt;')
-		.replace(/"/g, '&quot;')
-		.replace(/'/g, '&apos;');
+	// A checked IP has no character to escape: skip the five passes for 10,000 of them.
+	!/[&<>"']/.test(s)
+		? s
+		: s
+				.replace(/&/g, '&amp;')
+				.replace(/</g, '&lt;')
+				.replace(/>/g, '&gt;')
+				.replace(/"/g, '&quot;')
+				.replace(/'/g, '&apos;');
 const unxml = (s: string) =>
 	s
 		.replace(/&lt;/g, '<')
@@ -49,16 +44,41 @@ export function panosTimeout(expiresAt: string | null, now: number): number {
 	return Math.min(PANOS_MAX_TIMEOUT_S, Math.max(1, seconds));
 }
 
-function tagOf(settings: TargetSettings): string {
+/**
+ * `panosTimeout` and the expiry it gives, once per distinct `expiresAt` of a run (most IoCs share
+ * one): parsing and formatting dates per IoC cost more than building the message (bench case 7).
+ */
+function timeouts(now: number) {
+	const seen = new Map<string | null, { timeout: number; expires: string | null }>();
+	return (expiresAt: string | null) => {
+		let known = seen.get(expiresAt);
+		if (!known) {
+			const timeout = panosTimeout(expiresAt, now);
+			known = {
+				timeout,
+				expires: timeout > 0 ? new Date(now + timeout * 1000).toISOString() : null,
+			};
+			seen.set(expiresAt, known);
+		}
+		return known;
+	};
+}
+
+function tagOf(settings: T.TargetSettings): string {
 	return String(settings.params.tag ?? '').trim();
 }
 
-function request(settings: TargetSettings, section: 'register' | 'unregister', batch: PushIoc[]) {
+function request(
+	settings: T.TargetSettings,
+	section: 'register' | 'unregister',
+	batch: T.PushIoc[],
+	timeoutOf: ReturnType<typeof timeouts>,
+) {
 	const tag = xml(tagOf(settings));
 	const entries = batch.map((ioc) => {
 		if (section === 'unregister')
 			return `<entry ip="${xml(ioc.value)}"><tag><member>${tag}</member></tag></entry>`;
-		const timeout = panosTimeout(ioc.expiresAt, settings.now);
+		const { timeout } = timeoutOf(ioc.expiresAt);
 		// Expiring registrations are not persistent (the pan.dev example; XSOAR: timeout cannot go with persistent).
 		return `<entry ip="${xml(ioc.value)}" persistent="${timeout > 0 ? 0 : 1}"><tag><member timeout="${timeout}">${tag}</member></tag></entry>`;
 	});
@@ -99,7 +119,7 @@ function errorText(text: string): string {
 	).slice(0, 300);
 }
 
-function failWhole(response: TargetResponse, text: string): never {
+function failWhole(response: T.TargetResponse, text: string): never {
 	const code = /<response[^>]*\bcode="(\d+)"/.exec(text)?.[1];
 	const msg = errorText(text);
 	if (response.status === 401 || response.status === 403 || code === '403') {
@@ -122,27 +142,27 @@ function failWhole(response: TargetResponse, text: string): never {
 }
 
 async function run(
-	io: Io,
-	batch: PushIoc[],
-	settings: TargetSettings,
+	io: T.Io,
+	batch: T.PushIoc[],
+	settings: T.TargetSettings,
 	section: 'register' | 'unregister',
-): Promise<Map<string, PushResult>> {
+): Promise<Map<string, T.PushResult>> {
 	if (!tagOf(settings))
 		throw new TargetError(
 			'Set the Tag: the tag your Dynamic Address Group matches (e.g. n8n-block).',
 			true,
 		);
-	const response = await io.send(request(settings, section, batch));
+	const timeoutOf = timeouts(settings.now);
+	const response = await io.send(request(settings, section, batch, timeoutOf));
 	const text =
 		typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? '');
 	const success = /<response[^>]*status="success"/.test(text);
 	const messages = success ? new Map<string, string[]>() : entryMessages(text);
 	if (!success && (response.status !== 200 || messages.size === 0)) failWhole(response, text);
-	const results = new Map<string, PushResult>();
+	const results = new Map<string, T.PushResult>();
 	for (const ioc of batch) {
 		const said = messages.get(ioc.value) ?? [];
-		const timeout = panosTimeout(ioc.expiresAt, settings.now);
-		const expires = timeout > 0 ? new Date(settings.now + timeout * 1000).toISOString() : null;
+		const { expires } = timeoutOf(ioc.expiresAt);
 		if (section === 'register') {
 			if (said.length === 0)
 				results.set(ioc.key, { status: 'added', target_id: null, expires_at: expires });
@@ -169,7 +189,7 @@ async function run(
 	return results;
 }
 
-export const panos: Target = {
+export const panos: T.Target = {
 	id: 'panos',
 	name: 'PAN-OS',
 	credentialType: 'blockPanOsApi',

@@ -57,6 +57,8 @@ export interface TargetRequest {
 	entries?: number;
 	/** What a dry run assumes the target answered (nothing is sent). */
 	assume: { status: number; body: unknown };
+	/** 5xx statuses that carry an answer (handed to the target, not retried). */
+	answers?: number[];
 }
 
 export interface TargetResponse {
@@ -69,6 +71,8 @@ export interface TargetResponse {
 export interface Io {
 	readonly dryRun: boolean;
 	send(request: TargetRequest): Promise<TargetResponse>;
+	/** Whether the execution was stopped (a target that polls stops waiting). */
+	cancelled(): boolean;
 }
 
 /** A documented rate limit: at most `perMinute` and `perHour` requests (either may be absent). */
@@ -116,12 +120,7 @@ export interface Target {
 	/** Null when the target can block this IoC, else why not (in words an analyst understands). `params` as in `TargetSettings`. */
 	unsupported(ioc: PushIoc, params: IDataObject): string | null;
 	/** Runs once before the batches (e.g. reads what is already on the target). */
-	prepare?(
-		io: Io,
-		iocs: PushIoc[],
-		operation: Operation,
-		settings: TargetSettings,
-	): Promise<unknown>;
+	prepare?: Prepare<unknown>;
 	add(
 		io: Io,
 		batch: PushIoc[],
@@ -142,3 +141,42 @@ export function baseUrl(url: unknown): string {
 		.trim()
 		.replace(/\/+$/, '');
 }
+
+/**
+ * Stops the run with the target's words for a refused credential (401) or a missing permission
+ * (403): no other request can succeed either. Any other status returns.
+ */
+export function refuseAuth(response: TargetResponse, says: { 401: string; 403: string }): void {
+	if (response.status === 401 || response.status === 403)
+		throw new TargetError(says[response.status], true, response.status);
+}
+
+/**
+ * What a dry run assumes a read of the target returns: every IoC there when removing (so the
+ * requests shown are the deletes), nothing when adding.
+ */
+export function assumeListed<T>(
+	io: Io,
+	operation: Operation,
+	iocs: PushIoc[],
+	row: (ioc: PushIoc) => T,
+): T[] {
+	return io.dryRun && operation === 'remove' ? iocs.map(row) : [];
+}
+
+/** A target's add or remove with the operation passed in (`command`: the target's own word for it). */
+export type Change<C> = (
+	io: Io,
+	batch: PushIoc[],
+	settings: TargetSettings,
+	prepared: unknown,
+	command: C,
+) => Promise<Map<string, PushResult>>;
+
+/** Reads what the target holds before the batches (`Target.prepare`). */
+export type Prepare<R> = (
+	io: Io,
+	iocs: PushIoc[],
+	operation: Operation,
+	settings: TargetSettings,
+) => Promise<R>;

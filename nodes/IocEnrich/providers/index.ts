@@ -10,12 +10,14 @@ import { otx } from './otx';
 import { safebrowsing } from './safebrowsing';
 import { intelx } from './intelx';
 import { internetdb } from './internetdb';
+import { screenshotapi } from './screenshotapi';
 import { shodan } from './shodan';
 import { threatfox } from './threatfox';
 import { triage } from './triage';
 import { urlhaus } from './urlhaus';
 import { urlscan } from './urlscan';
 import { virustotal } from './virustotal';
+import { webrisk } from './webrisk';
 
 export const PROVIDERS: readonly Provider[] = [
 	virustotal,
@@ -30,7 +32,9 @@ export const PROVIDERS: readonly Provider[] = [
 	internetdb,
 	triage,
 	safebrowsing,
+	webrisk,
 	intelx,
+	screenshotapi,
 ];
 
 export function providerById(id: string): Provider | undefined {

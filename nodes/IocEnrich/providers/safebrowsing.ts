@@ -15,8 +15,9 @@
 import * as z from '../../shared/zod';
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
 import { keyedBy } from './credential';
-import { failure, maybe, notFound, parseAnswer, unexpected } from './reading';
-import { providerMessage, str, tagList } from './util';
+import { googleDailyQuota, googleKeyRefused, googleUrlOf, transparencyReportLink } from './google';
+import { maybe, notFound, parseAnswer, unexpected } from './reading';
+import { str, tagList } from './util';
 
 const NAME = 'Google Safe Browsing';
 
@@ -43,13 +44,8 @@ const THREAT_TYPES = [
 	'POTENTIALLY_HARMFUL_APPLICATION',
 ];
 
-function urlOf(ioc: Ioc): string {
-	return ioc.type === 'domain' ? `http://${ioc.value}/` : ioc.value;
-}
-
-function link(ioc: Ioc): string {
-	return `https://transparencyreport.google.com/safe-browsing/search?url=${encodeURIComponent(urlOf(ioc))}`;
-}
+const urlOf = googleUrlOf;
+const link = transparencyReportLink;
 
 function request(iocs: readonly Ioc[]) {
 	return {
@@ -97,13 +93,8 @@ function readMany(response: ProviderHttpResponse, iocs: readonly Ioc[]): Provide
 }
 
 function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
-	if (response.statusCode === 400 && /API key/i.test(providerMessage(response))) {
-		return failure({
-			code: 'auth',
-			http_status: 400,
-			message: `${NAME} refused the API key: ${providerMessage(response)}`,
-		});
-	}
+	const refused = googleKeyRefused(NAME, response);
+	if (refused) return refused;
 	if (response.statusCode !== 200) return unexpected(NAME, response);
 	return readMany(response, [ioc])[0];
 }
@@ -122,6 +113,5 @@ export const safebrowsing: Provider = {
 	request: (ioc) => request([ioc]),
 	read,
 	batch: { max: SAFE_BROWSING_BATCH, request, read: readMany },
-	// Google's daily quota: "Quota exceeded for quota metric … and limit '… per day'".
-	quotaExhausted: (response) => /per day/i.test(providerMessage(response)),
+	quotaExhausted: googleDailyQuota,
 };

@@ -19,6 +19,14 @@
  * above 1,000 entries in one request (Fortinet documents no per-request maximum: this is the node's
  * batch size, enforced so that a larger batch fails the test), a duplicate add and a remove of a
  * missing entry both succeed (a set). Threat feeds have no expiry.
+ *
+ * The CMDB address objects and address groups (the route before FortiOS 7.2.1), from the FortiOS
+ * CLI reference (`config firewall address|address6|addrgrp|addrgrp6`: names of at most 79
+ * characters; types `ipmask` with `subnet`, `fqdn` with `fqdn`; IPv6 `ip6`), rapid7/insightconnect-plugins
+ * (plugins/fortinet_fortigate: GET/POST `cmdb/firewall/address`, PUT `cmdb/firewall/addrgrp/<name>`
+ * with the whole `member` list; 424 for an object still in use) and fortinetdev/terraform-provider-fortios
+ * issue #244 (a duplicate create: HTTP 500 with `"error": -5`). Chosen here: an unknown object or
+ * group is 404 (`error: -3`); a group member that is no address object is refused (HTTP 500, -3).
  */
 import { isIP } from 'node:net';
 
@@ -64,6 +72,84 @@ export class FakeFortiGate extends FakeServer {
 		this.route('GET', new RegExp(`^${base}/status$`), (req) => this.authorised(req, false, () => ({ status: 200, body: { ...ENVELOPE, http_method: 'GET', status: 'success', http_status: 200, results: { model_name: 'FortiGate', model: 'FGVM02' } } })), 'api');
 		this.route('GET', new RegExp(`^${base}/external-resource/entry-list$`), (req) => this.authorised(req, false, () => this.entryList(req)), 'api');
 		this.route('POST', new RegExp(`^${base}/external-resource/dynamic$`), (req) => this.authorised(req, true, () => this.dynamic(req)), 'api');
+		const cmdb = '^/api/v2/cmdb/firewall';
+		this.route('GET', new RegExp(`${cmdb}/(addrgrp6?)/([^/]+)$`), (req, m) => this.authorised(req, false, () => this.getGroup(req, m[1], decodeURIComponent(m[2]))), 'api');
+		this.route('PUT', new RegExp(`${cmdb}/(addrgrp6?)/([^/]+)$`), (req, m) => this.authorised(req, true, () => this.putGroup(req, m[1], decodeURIComponent(m[2]))), 'api');
+		this.route('POST', new RegExp(`${cmdb}/(address6?)$`), (req, m) => this.authorised(req, true, () => this.createObject(req, m[1])), 'api');
+		this.route('PUT', new RegExp(`${cmdb}/(address6?)/([^/]+)$`), (req, m) => this.authorised(req, true, () => this.updateObject(req, m[1], decodeURIComponent(m[2]))), 'api');
+		this.route('DELETE', new RegExp(`${cmdb}/(address6?)/([^/]+)$`), (req, m) => this.authorised(req, true, () => this.deleteObject(req, m[1], decodeURIComponent(m[2]))), 'api');
+	}
+
+	/** table (`address`, `address6`) → name → object. */
+	readonly objects = new Map<string, Map<string, Record<string, unknown>>>();
+
+	/** table (`addrgrp`, `addrgrp6`) → group name → member names. */
+	readonly groups = new Map<string, Map<string, Set<string>>>();
+
+	/** The members of an address group, sorted. */
+	membersOf(group: string, table = 'addrgrp'): string[] {
+		return [...(this.groups.get(table)?.get(group) ?? [])].sort();
+	}
+
+	private cmdbReply(req: FakeRequest, status: number, extra: Record<string, unknown> = {}): FakeReply {
+		return { status, body: { ...ENVELOPE, path: 'firewall', http_method: req.method, status: status === 200 ? 'success' : 'error', http_status: status, ...extra } };
+	}
+
+	private getGroup(req: FakeRequest, table: string, name: string): FakeReply {
+		const members = this.groups.get(table)?.get(name);
+		if (!members) return this.cmdbReply(req, 404, { error: -3 });
+		return this.cmdbReply(req, 200, { name: table, results: [{ name, q_origin_key: name, member: [...members].map((m) => ({ name: m, q_origin_key: m })) }] });
+	}
+
+	private putGroup(req: FakeRequest, table: string, name: string): FakeReply {
+		const group = this.groups.get(table)?.get(name);
+		if (!group) return this.cmdbReply(req, 404, { error: -3 });
+		const member = (req.json as { member?: unknown } | undefined)?.member;
+		if (!Array.isArray(member) || !member.every((m) => typeof (m as { name?: unknown })?.name === 'string')) return this.cmdbReply(req, 400, { error: -651 });
+		const names = (member as Array<{ name: string }>).map((m) => m.name);
+		const objects = this.objects.get(table === 'addrgrp' ? 'address' : 'address6')!;
+		if (names.some((n) => !objects.has(n))) return this.cmdbReply(req, 500, { error: -3 });
+		const before = group.size;
+		group.clear();
+		for (const n of names) group.add(n);
+		noteEntries(this, Math.abs(group.size - before));
+		return this.cmdbReply(req, 200, { mkey: name });
+	}
+
+	private validObject(table: string, body: Record<string, unknown>): boolean {
+		if (typeof body.name !== 'string' || body.name.length === 0 || body.name.length > 79) return false;
+		if (typeof body.comment === 'string' && body.comment.length > 255) return false;
+		if (table === 'address6') return typeof body.ip6 === 'string' && /^[0-9a-f:]+\/\d{1,3}$/i.test(body.ip6) && isIP(body.ip6.split('/')[0]) === 6;
+		if (body.type === 'fqdn') return typeof body.fqdn === 'string' && validFor('domain', body.fqdn);
+		return body.type === 'ipmask' && typeof body.subnet === 'string' && validFor('address', body.subnet);
+	}
+
+	private createObject(req: FakeRequest, table: string): FakeReply {
+		const body = req.json as Record<string, unknown> | undefined;
+		noteEntries(this, 1);
+		if (!body || !this.validObject(table, body)) return this.cmdbReply(req, 500, { error: -651 });
+		const objects = this.objects.get(table)!;
+		if (objects.has(body.name as string)) return this.cmdbReply(req, 500, { error: -5 });
+		objects.set(body.name as string, { ...body });
+		return this.cmdbReply(req, 200, { mkey: body.name });
+	}
+
+	private updateObject(req: FakeRequest, table: string, name: string): FakeReply {
+		const objects = this.objects.get(table)!;
+		const body = { ...(req.json as Record<string, unknown> | undefined), name };
+		if (!objects.has(name)) return this.cmdbReply(req, 404, { error: -3 });
+		if (!this.validObject(table, body)) return this.cmdbReply(req, 500, { error: -651 });
+		objects.set(name, { ...objects.get(name), ...body });
+		return this.cmdbReply(req, 200, { mkey: name });
+	}
+
+	private deleteObject(req: FakeRequest, table: string, name: string): FakeReply {
+		const objects = this.objects.get(table)!;
+		if (!objects.has(name)) return this.cmdbReply(req, 404, { error: -3 });
+		const groups = this.groups.get(table === 'address' ? 'addrgrp' : 'addrgrp6')!;
+		if ([...groups.values()].some((members) => members.has(name))) return this.cmdbReply(req, 424, { error: -23 });
+		objects.delete(name);
+		return this.cmdbReply(req, 200, { mkey: name });
 	}
 
 	reset(): void {
@@ -83,6 +169,12 @@ export class FakeFortiGate extends FakeServer {
 		this.feeds.set('n8n-domain-block', { type: 'domain', updateMethod: 'push', entries: new Set() });
 		this.feeds.set('n8n-url-block', { type: 'category', updateMethod: 'push', entries: new Set() });
 		this.feeds.set('pulled-ip-feed', { type: 'address', updateMethod: 'feed', entries: new Set() });
+		this.objects.clear();
+		this.objects.set('address', new Map());
+		this.objects.set('address6', new Map());
+		this.groups.clear();
+		this.groups.set('addrgrp', new Map([['n8n-block', new Set<string>()]]));
+		this.groups.set('addrgrp6', new Map([['n8n-block6', new Set<string>()]]));
 	}
 
 	private authorised(req: FakeRequest, write: boolean, handler: () => FakeReply): FakeReply {
