@@ -4,32 +4,28 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { router } from './actions/router';
+import { assemblylineActionNode } from '../shared/descriptions';
 import { properties } from './description';
 
 export class Assemblyline implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'Assemblyline',
-		name: 'assemblyline',
 		icon: {
 			light: 'file:../../icons/assemblyline.svg',
 			dark: 'file:../../icons/assemblyline.dark.svg',
 		},
-		group: ['transform'],
-		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		documentationUrl:
-			'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#assemblyline',
-		description:
-			'Submit to Assemblyline and write back: label and triage alerts, safelist and badlist tags',
-		defaults: { name: 'Assemblyline' },
 		usableAsTool: true,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'assemblylineApi', required: true }],
-		properties,
+		...assemblylineActionNode({
+			displayName: 'Assemblyline',
+			name: 'assemblyline',
+			group: 'transform',
+			anchor: 'assemblyline',
+			description:
+				'Submit to Assemblyline and write back: label and triage alerts, safelist and badlist tags',
+			properties,
+		}),
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

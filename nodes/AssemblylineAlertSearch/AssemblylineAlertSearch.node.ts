@@ -4,33 +4,29 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { mapItems } from '../shared/items';
+import { assemblylineActionNode } from '../shared/descriptions';
 import { properties } from './description';
 import { searchForItem } from './execute';
 
 export class AssemblylineAlertSearch implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'AL Alert Search',
-		name: 'assemblylineAlertSearch',
 		icon: {
 			light: 'file:../../icons/assemblyline.svg',
 			dark: 'file:../../icons/assemblyline.dark.svg',
 		},
-		group: ['input'],
-		version: 1,
 		subtitle: '={{"search " + $parameter["index"]}}',
-		documentationUrl:
-			'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#al-alert-search',
-		description:
-			'Search Assemblyline alerts (or another index) with Lucene, every matching document',
-		defaults: { name: 'AL Alert Search' },
 		usableAsTool: true,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'assemblylineApi', required: true }],
-		properties,
+		...assemblylineActionNode({
+			displayName: 'AL Alert Search',
+			name: 'assemblylineAlertSearch',
+			group: 'input',
+			anchor: 'al-alert-search',
+			description:
+				'Search Assemblyline alerts (or another index) with Lucene, every matching document',
+			properties,
+		}),
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -1,6 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { ALERT_DELAY, ALERT_QUERY, FILTERS, TIMEOUT, WAIT_FOR } from '../shared/descriptions';
+import {
+	ALERT_DELAY,
+	ALERT_QUERY,
+	FILTERS,
+	TIMEOUT,
+	WAIT_FOR,
+	optionsCollection,
+} from '../shared/descriptions';
 import { ALERT_OUTPUT } from '../shared/backfill';
 import { DEFAULT_ALERT_FIELDS, MAX_PAGE_SIZE } from '../shared/search';
 
@@ -94,52 +101,45 @@ export const properties: INodeProperties[] = [
 		description: 'Max number of results to return',
 		displayOptions: { show: { returnAll: [false] } },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{ ...ALERT_DELAY, displayOptions: ALERT_OPTION },
-			FILTERS,
-			{
-				displayName: 'Page Size',
-				name: 'pageSize',
-				type: 'number',
-				default: MAX_PAGE_SIZE,
-				typeOptions: { minValue: 1, maxValue: MAX_PAGE_SIZE },
-				description: 'Documents per request when paging (at most 500)',
-			},
-			{
-				displayName: 'Reported Since',
-				name: 'reportedSince',
-				type: 'string',
-				default: '',
-				placeholder: 'last 24 hours',
-				description:
-					'Only alerts reported (or last updated) at or after this time: an ISO date such as 2025-03-14T15:00:00Z, or relative such as "last 24 hours", "7 days", "30m" or now-24h',
-				displayOptions: ALERT_OPTION,
-			},
-			{
-				displayName: 'Reported Until',
-				name: 'reportedUntil',
-				type: 'string',
-				default: '',
-				placeholder: '2025-03-15T00:00:00Z',
-				description: 'Only alerts reported at or before this time (same formats as Reported Since)',
-				displayOptions: ALERT_OPTION,
-			},
-			{
-				displayName: 'Sort',
-				name: 'sort',
-				type: 'string',
-				default: 'reporting_ts desc',
-				placeholder: 'reporting_ts desc',
-				description:
-					'Field and direction, e.g. "reporting_ts desc" or "al.score desc, reporting_ts asc". Without this option the index\'s default sort applies (alerts: newest first). Ignored with "Only Alerts Not Returned Before", which goes oldest first.',
-			},
-			TIMEOUT,
-		],
-	},
+	optionsCollection([
+		{ ...ALERT_DELAY, displayOptions: ALERT_OPTION },
+		FILTERS,
+		{
+			displayName: 'Page Size',
+			name: 'pageSize',
+			type: 'number',
+			default: MAX_PAGE_SIZE,
+			typeOptions: { minValue: 1, maxValue: MAX_PAGE_SIZE },
+			description: 'Documents per request when paging (at most 500)',
+		},
+		{
+			displayName: 'Reported Since',
+			name: 'reportedSince',
+			type: 'string',
+			default: '',
+			placeholder: 'last 24 hours',
+			description:
+				'Only alerts reported (or last updated) at or after this time: an ISO date such as 2025-03-14T15:00:00Z, or relative such as "last 24 hours", "7 days", "30m" or now-24h',
+			displayOptions: ALERT_OPTION,
+		},
+		{
+			displayName: 'Reported Until',
+			name: 'reportedUntil',
+			type: 'string',
+			default: '',
+			placeholder: '2025-03-15T00:00:00Z',
+			description: 'Only alerts reported at or before this time (same formats as Reported Since)',
+			displayOptions: ALERT_OPTION,
+		},
+		{
+			displayName: 'Sort',
+			name: 'sort',
+			type: 'string',
+			default: 'reporting_ts desc',
+			placeholder: 'reporting_ts desc',
+			description:
+				'Field and direction, e.g. "reporting_ts desc" or "al.score desc, reporting_ts asc". Without this option the index\'s default sort applies (alerts: newest first). Ignored with "Only Alerts Not Returned Before", which goes oldest first.',
+		},
+		TIMEOUT,
+	]),
 ];

@@ -2,12 +2,15 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import {
 	ALERT_DELAY,
+	ALERT_STATUSES,
+	choiceParameter,
 	ALERT_QUERY,
 	backfillOption,
 	FILTERS,
 	lateWindowOption,
 	TIMEOUT,
 	WAIT_FOR,
+	optionsCollection,
 } from '../shared/descriptions';
 import { DEFAULT_ALERT_FIELDS, DEFAULT_LOOKBACK_MINUTES } from '../shared/search';
 
@@ -39,58 +42,47 @@ export const properties: INodeProperties[] = [
 		...WAIT_FOR,
 		displayOptions: { show: { mode: ['alerts'] } },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			ALERT_DELAY,
-			backfillOption('the alerts of'),
-			{
-				displayName: 'Fields',
-				name: 'fields',
-				type: 'string',
-				default: DEFAULT_ALERT_FIELDS,
-				// Two rows: the default list shows whole instead of cut off at the panel's width.
-				typeOptions: { rows: 2 },
-				description:
-					'Comma-separated alert fields to emit (wildcards allowed; * for the whole alert). alert_id and reporting_ts are always added.',
-			},
-			FILTERS,
-			lateWindowOption(
-				'Late Alert Window (Minutes)',
-				DEFAULT_LOOKBACK_MINUTES,
-				'Assemblyline (Elasticsearch) makes an alert searchable about a second after stamping it, so each poll looks back this far and skips what it already emitted. Raise it only if alerts show up in searches much later than their reporting time.',
-			),
-			TIMEOUT,
+	optionsCollection([
+		ALERT_DELAY,
+		backfillOption('the alerts of'),
+		{
+			displayName: 'Fields',
+			name: 'fields',
+			type: 'string',
+			default: DEFAULT_ALERT_FIELDS,
+			// Two rows: the default list shows whole instead of cut off at the panel's width.
+			typeOptions: { rows: 2 },
+			description:
+				'Comma-separated alert fields to emit (wildcards allowed; * for the whole alert). alert_id and reporting_ts are always added.',
+		},
+		FILTERS,
+		lateWindowOption(
+			'Late Alert Window (Minutes)',
+			DEFAULT_LOOKBACK_MINUTES,
+			'Assemblyline (Elasticsearch) makes an alert searchable about a second after stamping it, so each poll looks back this far and skips what it already emitted. Raise it only if alerts show up in searches much later than their reporting time.',
+		),
+		TIMEOUT,
+		choiceParameter(
 			{
 				displayName: 'Triage Event Sets Status',
 				name: 'eventStatus',
-				type: 'options',
 				default: '',
-				options: [
-					{ name: 'Any Change', value: '' },
-					{ name: 'ASSESS', value: 'ASSESS' },
-					{ name: 'MALICIOUS', value: 'MALICIOUS' },
-					{ name: 'NON-MALICIOUS', value: 'NON-MALICIOUS' },
-					{ name: 'TRIAGE', value: 'TRIAGE' },
-				],
 				description: 'With "Trigger On: Triage Changes", only events that set this status',
 			},
+			[['Any Change', ''], ...[...ALERT_STATUSES].sort()],
+		),
+		choiceParameter(
 			{
 				displayName: 'Triage Events By',
 				name: 'eventBy',
-				type: 'options',
 				default: 'user',
-				options: [
-					{ name: 'Analysts', value: 'user' },
-					{ name: 'Workflows', value: 'workflow' },
-					{ name: 'Analysts and Workflows', value: 'any' },
-				],
 				description: 'With "Trigger On: Triage Changes", whose changes count',
 			},
-		],
-	},
+			[
+				['Analysts', 'user'],
+				['Workflows', 'workflow'],
+				['Analysts and Workflows', 'any'],
+			],
+		),
+	]),
 ];

@@ -4,9 +4,9 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { mapItems } from '../shared/items';
+import { assemblylineActionNode } from '../shared/descriptions';
 import { properties } from './description';
 import { collectForItem } from './execute';
 
@@ -15,25 +15,21 @@ const CONCURRENCY = 4;
 
 export class AssemblylineSubmissionIocs implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'AL Submission IoCs',
-		name: 'assemblylineSubmissionIocs',
 		icon: {
 			light: 'file:../../icons/assemblyline.svg',
 			dark: 'file:../../icons/assemblyline.dark.svg',
 		},
-		group: ['input'],
-		version: 1,
 		subtitle: '={{"from " + $parameter["source"]}}',
-		documentationUrl:
-			'https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#al-submission-iocs',
-		description:
-			'Collect the network IoCs (IPs, domains, URIs) Assemblyline extracted from a submission',
-		defaults: { name: 'AL Submission IoCs' },
 		usableAsTool: true,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'assemblylineApi', required: true }],
-		properties,
+		...assemblylineActionNode({
+			displayName: 'AL Submission IoCs',
+			name: 'assemblylineSubmissionIocs',
+			group: 'input',
+			anchor: 'al-submission-iocs',
+			description:
+				'Collect the network IoCs (IPs, domains, URIs) Assemblyline extracted from a submission',
+			properties,
+		}),
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -1,21 +1,19 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { TIMEOUT } from '../shared/descriptions';
+import {
+	optionsCollection,
+	submissionIdParameter,
+	TIMEOUT,
+	waitForCompletionParameters,
+} from '../shared/descriptions';
 
 export type Source = 'summary' | 'ontology' | 'both';
 export type OutputChoice = 'grouped' | 'perIoc';
 
 export const properties: INodeProperties[] = [
-	{
-		displayName: 'Submission ID',
-		name: 'sid',
-		type: 'string',
-		default: '={{ $json.sid }}',
-		required: true,
-		placeholder: 'ushStdLVanDgTCEgfcfS3',
-		description:
-			'The sid of the submission, as shown in its Assemblyline URL. By default it is read from the "sid" field of each input item (alerts and submissions have one).',
-	},
+	submissionIdParameter(
+		'The sid of the submission, as shown in its Assemblyline URL. By default it is read from the "sid" field of each input item (alerts and submissions have one).',
+	),
 	{
 		displayName: 'Source',
 		name: 'source',
@@ -117,30 +115,9 @@ export const properties: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName: 'Wait for Completion',
-		name: 'waitForCompletion',
-		type: 'boolean',
-		default: false,
-		description:
-			'Whether to wait until Assemblyline has finished the submission. Without waiting, an unfinished submission gives its IoCs so far, flagged "partial": true.',
-	},
-	{
-		displayName: 'Wait Timeout (Seconds)',
-		name: 'waitTimeout',
-		type: 'number',
-		default: 600,
-		typeOptions: { minValue: 1 },
-		description:
-			'How long to wait at most. After that the node outputs what there is, flagged "partial": true.',
-		displayOptions: { show: { waitForCompletion: [true] } },
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [TIMEOUT],
-	},
+	...waitForCompletionParameters(
+		'Whether to wait until Assemblyline has finished the submission. Without waiting, an unfinished submission gives its IoCs so far, flagged "partial": true.',
+		'How long to wait at most. After that the node outputs what there is, flagged "partial": true.',
+	),
+	optionsCollection([TIMEOUT]),
 ];

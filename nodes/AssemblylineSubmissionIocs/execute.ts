@@ -8,7 +8,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { isAssemblylineId, ONTOLOGY_RECORD, SUBMISSION_SUMMARY } from '../shared/assemblyline';
 import { timeoutMsOf } from '../shared/descriptions';
 import { typeFromWord } from '../shared/ioc';
-import { parseResponse } from '../shared/schema';
+import { parseResponse, readCommaList } from '../shared/schema';
 import { isSubmissionCompleted, waitForSubmission } from '../shared/submissionWait';
 import { assemblylineRequest } from '../shared/transport';
 import * as z from '../shared/zod';
@@ -72,7 +72,10 @@ export async function collectForItem(
 	}
 	if (source !== 'summary') {
 		const { sha256, invalid } = ontologySha256s(
-			splitList(context.getNodeParameter('sha256s', itemIndex, '') as string),
+			readCommaList(context, context.getNodeParameter('sha256s', itemIndex, ''), {
+				displayName: 'File SHA256s',
+				itemIndex,
+			}),
 		);
 		if (invalid.length > 0) {
 			throw new NodeOperationError(context.getNode(), `"${invalid[0]}" is not a SHA256`, {
@@ -82,7 +85,10 @@ export async function collectForItem(
 			});
 		}
 		const service = ontologyServices(
-			splitList(context.getNodeParameter('services', itemIndex, '') as string),
+			readCommaList(context, context.getNodeParameter('services', itemIndex, ''), {
+				displayName: 'Services',
+				itemIndex,
+			}),
 		);
 		const path = `/api/v4/ontology/submission/${sid}/`;
 		const text = await assemblylineRequest<string>(context, {
@@ -177,7 +183,10 @@ function readSid(context: IExecuteFunctions, itemIndex: number): string {
 function readSelection(context: IExecuteFunctions, itemIndex: number): TagSelection {
 	const mode = context.getNodeParameter('tags', itemIndex) as TagSelection['mode'];
 	if (mode !== 'custom') return { mode };
-	const prefixes = splitList(context.getNodeParameter('tagPrefixes', itemIndex, '') as string);
+	const prefixes = readCommaList(context, context.getNodeParameter('tagPrefixes', itemIndex, ''), {
+		displayName: 'Tag Type Prefixes',
+		itemIndex,
+	});
 	if (prefixes.length === 0) {
 		throw new NodeOperationError(context.getNode(), 'No tag type prefixes given', {
 			itemIndex,
@@ -185,11 +194,4 @@ function readSelection(context: IExecuteFunctions, itemIndex: number): TagSelect
 		});
 	}
 	return { mode, prefixes };
-}
-
-function splitList(text: string): string[] {
-	return String(text ?? '')
-		.split(',')
-		.map((part) => part.trim())
-		.filter(Boolean);
 }

@@ -1,6 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { backfillOption, FILTERS, lateWindowOption, TIMEOUT } from '../shared/descriptions';
+import {
+	backfillOption,
+	FILTERS,
+	lateWindowOption,
+	TIMEOUT,
+	optionsCollection,
+} from '../shared/descriptions';
 import { DEFAULT_LOOKBACK_MINUTES } from '../shared/search';
 
 /** What the trigger emits by default: enough to act on a submission and to chain AL Submission IoCs (sid). */
@@ -19,35 +25,28 @@ export const properties: INodeProperties[] = [
 		description:
 			"Lucene query over submissions, as in Assemblyline's submission search: e.g. max_score:>=500 (Assemblyline's own alerting threshold), params.submitter:svc_mail or metadata.source:phishing. * starts the workflow for every submission that completes.",
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			backfillOption('the submissions that completed in'),
-			{
-				displayName: 'Fields',
-				name: 'fields',
-				type: 'string',
-				default: DEFAULT_SUBMISSION_FIELDS,
-				typeOptions: { rows: 2 },
-				description:
-					'Comma-separated submission fields to emit (wildcards allowed; * for the whole document). sid and times.completed are always added.',
-			},
-			{
-				...FILTERS,
-				placeholder: 'params.submitter:svc_mail',
-				description:
-					'Extra Lucene filters; a submission must match the query and every filter (e.g. NOT params.type:USER, metadata.source:phishing)',
-			},
-			lateWindowOption(
-				'Late Submission Window (Minutes)',
-				DEFAULT_LOOKBACK_MINUTES,
-				'Assemblyline (Elasticsearch) makes a completed submission searchable about a second after stamping its completion time, so each poll looks back this far and skips what it already emitted. Raise it only if submissions show up in searches much later than their completion time.',
-			),
-			TIMEOUT,
-		],
-	},
+	optionsCollection([
+		backfillOption('the submissions that completed in'),
+		{
+			displayName: 'Fields',
+			name: 'fields',
+			type: 'string',
+			default: DEFAULT_SUBMISSION_FIELDS,
+			typeOptions: { rows: 2 },
+			description:
+				'Comma-separated submission fields to emit (wildcards allowed; * for the whole document). sid and times.completed are always added.',
+		},
+		{
+			...FILTERS,
+			placeholder: 'params.submitter:svc_mail',
+			description:
+				'Extra Lucene filters; a submission must match the query and every filter (e.g. NOT params.type:USER, metadata.source:phishing)',
+		},
+		lateWindowOption(
+			'Late Submission Window (Minutes)',
+			DEFAULT_LOOKBACK_MINUTES,
+			'Assemblyline (Elasticsearch) makes a completed submission searchable about a second after stamping its completion time, so each poll looks back this far and skips what it already emitted. Raise it only if submissions show up in searches much later than their completion time.',
+		),
+		TIMEOUT,
+	]),
 ];

@@ -3,11 +3,24 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { compileAllowlist, type Allowlist } from './ioc';
+import { parseParameter } from './schema';
+import * as z from './zod';
 
-/** A line it cannot read fails the node: a typo must not let an own network through. */
+/** One entry per line; an expression may also give a list of entries. */
+const ALLOWLIST = z.optional(z.nullable(z.union([z.string(), z.array(z.string())])));
+
+/**
+ * A line it cannot read fails the node: a typo must not let an own network through. So does a
+ * value that is neither text nor a list of entries (an expression giving an object or a number),
+ * which was ignored before.
+ */
 export function readAllowlist(context: IExecuteFunctions): Allowlist | undefined {
-	const text = context.getNodeParameter('allowlist', 0, '') as string;
-	if (typeof text !== 'string' || text.trim() === '') return undefined;
+	const value = parseParameter(context, ALLOWLIST, context.getNodeParameter('allowlist', 0, ''), {
+		displayName: 'Allowlist',
+		hint: 'One entry per line: an IP address, a CIDR range, a domain or a URL prefix. An expression may give a list of entries.',
+	});
+	const text = Array.isArray(value) ? value.join('\n') : (value ?? '');
+	if (text.trim() === '') return undefined;
 	const { allowlist, errors } = compileAllowlist(text);
 	if (errors.length === 0) return allowlist;
 	const first = errors[0];

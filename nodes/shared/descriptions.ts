@@ -1,5 +1,6 @@
-/** Parameters that AL Alert Search and AL Alert Trigger both offer, defined once. */
-import type { INodeProperties } from 'n8n-workflow';
+/** Parameters and description parts that several nodes offer, defined once. */
+import type { INodeProperties, INodeTypeDescription, NodeHint } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { DEFAULT_ALERT_DELAY_SECONDS, DEFAULT_ALERT_QUERY } from './search';
 
@@ -105,5 +106,142 @@ export function lateWindowOption(
 		default: defaultMinutes,
 		typeOptions: { minValue: 1 },
 		description,
+	};
+}
+
+/** The "Options" collection every node ends its parameters with. */
+export function optionsCollection(
+	options: INodeProperties[],
+	extra: Partial<INodeProperties> = {},
+): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		...extra,
+		options,
+	};
+}
+
+/** An options parameter from `[label, value]` pairs (a label alone is also the value). */
+export function choiceParameter(
+	parameter: Omit<INodeProperties, 'type' | 'options' | 'default'> & { default: string },
+	choices: ReadonlyArray<readonly [string, string] | string>,
+): INodeProperties {
+	return {
+		...parameter,
+		type: 'options',
+		options: choices.map((choice) =>
+			typeof choice === 'string'
+				? { name: choice, value: choice }
+				: { name: choice[0], value: choice[1] },
+		),
+	};
+}
+
+/** An alert's triage status (assemblyline-base odm/models/workflow.py STATUSES), as Assemblyline writes it. */
+export const ALERT_STATUSES = ['MALICIOUS', 'NON-MALICIOUS', 'ASSESS', 'TRIAGE'] as const;
+
+/** An alert's priority (assemblyline-base odm/models/workflow.py PRIORITIES). */
+export const ALERT_PRIORITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+
+/** A submission's sid, by default the "sid" field of each input item; `description` says where from. */
+export function submissionIdParameter(description: string): INodeProperties {
+	return {
+		displayName: 'Submission ID',
+		name: 'sid',
+		type: 'string',
+		default: '={{ $json.sid }}',
+		required: true,
+		placeholder: 'ushStdLVanDgTCEgfcfS3',
+		description,
+	};
+}
+
+/**
+ * Wait for Completion and its timeout (nodes/shared/submissionWait.ts reads them); the descriptions
+ * say what the node outputs while waiting and after the timeout.
+ */
+export function waitForCompletionParameters(
+	waitDescription: string,
+	timeoutDescription: string,
+): INodeProperties[] {
+	return [
+		{
+			displayName: 'Wait for Completion',
+			name: 'waitForCompletion',
+			type: 'boolean',
+			default: false,
+			description: waitDescription,
+		},
+		{
+			displayName: 'Wait Timeout (Seconds)',
+			name: 'waitTimeout',
+			type: 'number',
+			default: 600,
+			typeOptions: { minValue: 1 },
+			description: timeoutDescription,
+			displayOptions: { show: { waitForCompletion: [true] } },
+		},
+	];
+}
+
+/**
+ * What every Assemblyline node's description shares. The icon, subtitle and tool or trigger flags stay
+ * in each class, where n8n's linter (@n8n/eslint-plugin-community-nodes) looks for them.
+ */
+function assemblylineNode(node: {
+	displayName: string;
+	name: string;
+	anchor: string;
+	description: string;
+	properties: INodeProperties[];
+}) {
+	return {
+		displayName: node.displayName,
+		name: node.name,
+		version: 1,
+		documentationUrl: `https://github.com/n8n-nodes-assemblyline/n8n-nodes-assemblyline#${node.anchor}`,
+		description: node.description,
+		defaults: { name: node.displayName },
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'assemblylineApi', required: true }],
+		properties: node.properties,
+	} satisfies Partial<INodeTypeDescription>;
+}
+
+/** An Assemblyline node that works on its input items, usable as an AI agent's tool. */
+export function assemblylineActionNode(
+	node: Parameters<typeof assemblylineNode>[0] & { group: 'input' | 'transform' },
+): Omit<INodeTypeDescription, 'icon' | 'subtitle' | 'usableAsTool'> {
+	return {
+		...assemblylineNode(node),
+		group: [node.group],
+		inputs: [NodeConnectionTypes.Main],
+	};
+}
+
+/**
+ * An Assemblyline polling trigger. `hints` say what its output carries, as info shown over the
+ * output (not a warning notice), each while its `displayCondition` holds.
+ */
+export function assemblylineTriggerNode(
+	node: Parameters<typeof assemblylineNode>[0] & {
+		hints: Array<Pick<NodeHint, 'message' | 'displayCondition'>>;
+	},
+): Omit<INodeTypeDescription, 'icon' | 'subtitle'> {
+	return {
+		...assemblylineNode(node),
+		group: ['trigger'],
+		polling: true,
+		inputs: [],
+		hints: node.hints.map((hint) => ({
+			...hint,
+			type: 'info',
+			location: 'outputPane',
+			whenToDisplay: 'always',
+		})),
 	};
 }

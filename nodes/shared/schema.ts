@@ -12,6 +12,7 @@
 import type { IExecuteFunctions, IPollFunctions, ITriggerFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import * as z from './zod';
 import { safeParse, type Infer, type Schema } from './zod';
 
 export type { Infer, Schema };
@@ -200,4 +201,23 @@ function describeIssue(issue: IssueLike, found: unknown): string {
 		default:
 			return `is not valid (${issue.code}, got ${kindOf(found)})`;
 	}
+}
+
+/** A comma-separated list parameter: text, or a list when an expression gives one. */
+const COMMA_LIST = z.optional(
+	z.nullable(z.union([z.string(), z.array(z.union([z.string(), z.number()]))])),
+);
+
+/** A comma-separated list parameter, checked, split and trimmed, without empty entries. */
+export function readCommaList(
+	context: IExecuteFunctions,
+	value: unknown,
+	parameter: { displayName: string; itemIndex?: number },
+): string[] {
+	const list = parseParameter(context, COMMA_LIST, value, {
+		...parameter,
+		hint: `"${parameter.displayName}" takes values separated by commas, e.g. "a, b".`,
+	});
+	const parts = Array.isArray(list) ? list.map(String) : String(list ?? '').split(',');
+	return parts.map((part) => part.trim()).filter(Boolean);
 }

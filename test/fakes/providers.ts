@@ -377,9 +377,11 @@ export class FakeProviders {
 		if (provider === 'triage' && /\/overview\.json$/.test(rest) && !this.triageOverviews) {
 			return json({ error: 'NOT_FOUND', message: 'sample not found' }, 404);
 		}
-		if (provider === 'intelx') return this.intelx(req.method ?? 'GET', rest, url.searchParams, body, record);
 		if (provider === 'screenshotapi') return this.screenshot(req.method ?? 'GET', rest, url.searchParams, record);
-		const answer = ROUTES[provider](req.method ?? 'GET', rest, url.searchParams, body, record);
+		const answer =
+			provider === 'intelx'
+				? this.intelx(req.method ?? 'GET', rest, url.searchParams, body, record)
+				: ROUTES[provider](req.method ?? 'GET', rest, url.searchParams, body, record);
 		if (fault?.mode === 'reshaped' && fault.reshape && answer.body !== undefined) {
 			const copy = JSON.parse(JSON.stringify(answer.body)) as unknown;
 			fault.reshape(copy);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Container } from '@n8n/di';
 import { BinaryDataService } from 'n8n-core';
-import type { IBinaryData, IDataObject } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, INodeParameters } from 'n8n-workflow';
 import { BINARY_ENCODING } from 'n8n-workflow';
 
 import { Assemblyline } from '../../nodes/Assemblyline/Assemblyline.node';
@@ -103,6 +103,26 @@ describe('Submission: Submit', () => {
 		const request = fake.requests.find((r) => r.path === '/api/v4/submit/')!;
 		expect(request.status).toBe(200);
 		expect(outputs[0][0].pairedItem).toEqual({ item: 0 });
+	});
+
+	test('structured parameters go through a schema: metadata whose value is an object and services given as a number are errors naming them; nothing is submitted', async () => {
+		const submit = (options: INodeParameters) =>
+			runNode({
+				node,
+				parameters: { resource: 'submission', operation: 'submit', input: 'url', url: 'https://cdn-update.example.net/inv.zip', options },
+				input: [{ n: 1 }],
+				credentials: credentials(),
+			});
+		const before = fake.requests.filter((r) => r.path === '/api/v4/submit/').length;
+		const metadata = await submit({ metadata: { entry: [{ key: 'case', value: '={{ { id: 4711 } }}' }] } });
+		expect(metadata.error?.message).toMatch(/^"Metadata" \(entry\[0\]\.value\): does not match any accepted shape \(got an object\)/);
+		const services = await submit({ selectedServices: '={{ 42 }}' });
+		expect(services.error?.message).toMatch(/^"Selected Services": does not match any accepted shape \(got number 42\)/);
+		expect(fake.requests.filter((r) => r.path === '/api/v4/submit/').length).toBe(before);
+		// A list from an expression is a list of services.
+		const listed = await submit({ selectedServices: '={{ ["Extraction", "Static Analysis"] }}' });
+		expect(listed.error).toBeUndefined();
+		expect((submitted(String(listed.outputs[0][0].json.sid)).params as Rec).services).toEqual({ selected: ['Extraction', 'Static Analysis', 'URLDownloader'] });
 	});
 
 	test('a file held in memory (n8n\'s in-memory binary mode) arrives byte for byte too', async () => {

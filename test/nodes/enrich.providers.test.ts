@@ -367,6 +367,46 @@ describe('answers checked against a schema before any field is read', () => {
 		expect((result.error as { message: string }).message).toMatch(/POST \/.*: data: expected a list, got an object/);
 		expect(enrichment(items[0])).toMatchObject({ verdict: 'unknown' });
 	});
+
+	// One wrong-shaped answer per provider: the error (or, for a follow-up, the evidence) names the
+	// endpoint and the field, and the IoC's verdict stays unknown.
+	const MISFITS: Array<{ provider: ProviderId; value: string; reshape: (body: any) => void; says: RegExp }> = [
+		{ provider: 'greynoise', value: SAMPLES.badIp, reshape: (body) => (body.classification = 42), says: /GET \/v3\/community\/.*: classification: expected text, got number 42/ },
+		{ provider: 'urlhaus', value: SAMPLES.badUrl, reshape: (body) => (body.tags = 'malware'), says: /POST \/url\/ .*: tags: expected a list, got text "malware"/ },
+		{ provider: 'malwarebazaar', value: SAMPLES.badMd5, reshape: (body) => (body.data = []), says: /POST \/ .*: data: expected at least 1 entries, got a list of 0/ },
+		{ provider: 'otx', value: SAMPLES.badDomain, reshape: (body) => (body.pulse_info.pulses = { 0: body.pulse_info.pulses[0] }), says: /GET \/api\/v1\/indicators\/.*: pulse_info\.pulses: expected a list, got an object/ },
+		{ provider: 'urlscan', value: SAMPLES.badUrl, reshape: (body) => body.results && (body.results[0].page = 'https://x'), says: /GET \/api\/v1\/search\/.*: results\[0\]\.page: expected an object, got text "https:\/\/x"/ },
+		{ provider: 'shodan', value: SAMPLES.badIp, reshape: (body) => (body.ports = '22,80'), says: /GET \/shodan\/host\/.*: ports: expected a list, got text "22,80"/ },
+		{ provider: 'internetdb', value: SAMPLES.badIpv6, reshape: (body) => delete body.ports, says: /GET \/.*: ports: expected a list, got nothing/ },
+		{ provider: 'triage', value: SAMPLES.badSha256, reshape: (body) => (body.data = body.data?.[0]), says: /GET \/search.*: data: expected a list, got an object/ },
+		{ provider: 'safebrowsing', value: SAMPLES.badUrl, reshape: (body) => (body.matches = body.matches?.[0]), says: /POST \/threatMatches:find .*: matches: expected a list, got an object/ },
+		{ provider: 'intelx', value: SAMPLES.badDomain, reshape: (body) => body.id !== undefined && (body.status = 'started'), says: /POST \/intelligent\/search .*: status: expected a number, got text "started"/ },
+	];
+
+	test.each(MISFITS)('$provider: a wrong-shaped answer is an error naming the endpoint and the field', async ({ provider, value, reshape, says }) => {
+		fake.setMode(provider, 'reshaped', { reshape });
+		const { items } = await enrich(fake, { providers: [provider], input: [{ value }] });
+		const result = providerResult(items[0], provider);
+		expect(result).toMatchObject({ status: 'error', verdict: 'unknown', error: { code: 'malformed', http_status: 200 } });
+		expect((result.error as { message: string }).message).toMatch(says);
+		expect(enrichment(items[0])).toMatchObject({ verdict: 'unknown' });
+	});
+
+	test('Triage: an overview whose score is text leaves the search hit, saying which field of which endpoint did not fit', async () => {
+		fake.setMode('triage', 'reshaped', { reshape: (body) => body.analysis && (body.analysis.score = '10') });
+		const { items } = await enrich(fake, { providers: ['triage'], input: [{ value: SAMPLES.badSha256 }] });
+		const result = providerResult(items[0], 'triage');
+		expect(result).toMatchObject({ status: 'ok', verdict: 'unknown' });
+		expect(String((result.evidence as IDataObject).overview)).toMatch(/^not available: GET \/samples\/.*\/overview\.json: analysis\.score: expected a number, got text "10"/);
+	});
+
+	test('urlscan: a result whose verdicts are missing leaves the scan, saying which field of which endpoint did not fit', async () => {
+		fake.setMode('urlscan', 'reshaped', { reshape: (body) => body.verdicts && delete body.verdicts.overall });
+		const { items } = await enrich(fake, { providers: ['urlscan'], input: [{ value: SAMPLES.badUrl }] });
+		const result = providerResult(items[0], 'urlscan');
+		expect(result).toMatchObject({ status: 'ok', verdict: 'unknown' });
+		expect(String((result.evidence as IDataObject).verdicts)).toMatch(/^not available: GET \/api\/v1\/result\/.*\/: verdicts\.overall: expected an object, got nothing/);
+	});
 });
 
 describe('screenshotapi: the screenshot as binary data', () => {

@@ -108,6 +108,15 @@ describe('fixture page of alerts (search_alert_page1.json) as three input items'
 		expect(entry).toBe('Matches your allowlist entry "fonts.googleapis.com".');
 	});
 
+	it('the allowlist goes through a schema: a list from an expression allowlists, a number is an error naming the parameter, never ignored', async () => {
+		const split = await filter({ minVerdict: 'safe', allowlist: '={{ ["203.0.113.0/24", "fonts.googleapis.com"] }}' }, alerts);
+		const reasons = Object.fromEntries([...split.block, ...split.skipped].map((item) => [item.json.value, item.json.reason ?? 'block']));
+		expect(reasons['203.0.113.45']).toBe('allowlisted');
+		expect(reasons['fonts.googleapis.com']).toBe('allowlisted');
+		const result = await runNode({ node, parameters: { allowlist: '={{ 42 }}' }, input: alerts });
+		expect(result.error?.message).toMatch(/^"Allowlist": does not match any accepted shape \(got number 42\)/);
+	});
+
 	it('forcing the alert shape reads the same; forcing another shape is an error naming the item', async () => {
 		expect(rows(await filter({ inputShape: 'alert' }, alerts))).toEqual(withoutWhy(defaults));
 		const result = await runNode({ node, parameters: { inputShape: 'submission' }, input: alerts });

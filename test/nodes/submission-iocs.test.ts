@@ -165,6 +165,13 @@ describe('grouped output equals the exercise mapping', () => {
 		expect(outputs[0][0].json.iocs).toEqual(expected);
 	});
 
+	it('the comma lists go through a schema: a list from an expression works, an object is an error naming the parameter', async () => {
+		const listed = await collect([FIXTURE_SID], { source: 'ontology', services: '={{ ["ConfigExtractor"] }}' });
+		expect(listed.outputs[0][0].json.iocs).toEqual({ 'network.static.ip': ['203.0.113.45'] });
+		const wrong = await collect([FIXTURE_SID], { source: 'ontology', services: '={{ { name: "ConfigExtractor" } }}' });
+		expect(wrong.error?.message).toMatch(/^"Services": does not match any accepted shape \(got an object\)/);
+	});
+
 	it('ontology filters by service', async () => {
 		const { outputs } = await collect([FIXTURE_SID], { source: 'ontology', services: 'ConfigExtractor' });
 		expect(outputs[0][0].json.iocs).toEqual({ 'network.static.ip': ['203.0.113.45'] });

@@ -5,7 +5,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { mapItems } from '../../shared/items';
 import * as alert from './alert';
 import * as hashlist from './hashlist';
-import type { HashList } from './hashlist/common';
+import type { ListOperation } from './hashlist/common';
 import * as submission from './submission';
 
 type Work = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject[]>;
@@ -23,12 +23,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (resource === 'submission') work = (submission.operations as Record<string, Work>)[operation];
 	else if (resource === 'alert') work = (alert.operations as Record<string, Work>)[operation];
 	else if (resource === 'safelist' || resource === 'badlist') {
-		const run = (
-			hashlist.operations as Record<
-				string,
-				(this: IExecuteFunctions, i: number, list: HashList) => Promise<IDataObject[]>
-			>
-		)[operation];
+		const run = (hashlist.operations as Record<string, ListOperation>)[operation];
 		if (run)
 			work = function (this: IExecuteFunctions, itemIndex: number) {
 				return run.call(this, itemIndex, resource);

@@ -7,7 +7,9 @@
  */
 import * as z from '../../shared/zod';
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import { clampScore, isoDate, notFound, num, parseAnswer, str, tagList, unexpected } from './util';
+import { keyedBy } from './credential';
+import { notFound, parseAnswer, unexpected } from './reading';
+import { clampScore, isoDate, num, str, tagList } from './util';
 
 const NAME = 'AbuseIPDB';
 
@@ -75,9 +77,7 @@ export const abuseipdb: Provider = {
 	id: 'abuseipdb',
 	option: { name: 'AbuseIPDB', description: 'IPs: abuse confidence score, reports, whitelist' },
 	displayName: NAME,
-	credentialType: 'iocEnrichAbuseIpdbApi',
-	credentialName: 'IoC Enrich: AbuseIPDB API',
-	baseUrlField: 'baseUrl',
+	...keyedBy('iocEnrichAbuseIpdbApi', 'AbuseIPDB'),
 	defaultBaseUrl: 'https://api.abuseipdb.com/api/v2',
 	supports: ['ipv4', 'ipv6'],
 	// 1,000 checks a day on the free plan; no published burst limit.

@@ -7,7 +7,8 @@
  * the daily quota.
  */
 import type { Ioc, ProviderHttpResponse, ProviderReading } from '../types';
-import { failure, providerMessage } from './util';
+import { failure } from './reading';
+import { providerMessage } from './util';
 
 export function googleUrlOf(ioc: Ioc): string {
 	return ioc.type === 'domain' ? `http://${ioc.value}/` : ioc.value;

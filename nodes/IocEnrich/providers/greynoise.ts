@@ -11,31 +11,33 @@
  *   gives benign only when no other provider flags the IoC.
  * The Community 429 is the plan's allowance: `{"plan", "rate-limit": "100-lookups/day", "message"}`.
  */
+import * as z from '../../shared/zod';
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import {
-	isoDate,
-	malformed,
-	notFound,
-	obj,
-	providerMessage,
-	str,
-	tagList,
-	unexpected,
-} from './util';
+import { keyedBy } from './credential';
+import { malformed, maybe, notFound, parseAnswer, unexpected } from './reading';
+import { isoDate, obj, providerMessage, str, tagList } from './util';
 
 const NAME = 'GreyNoise';
+
+/** A Community answer (docs.greynoise.io, Community API). */
+const COMMUNITY = z.looseObject({
+	noise: maybe.flag,
+	riot: maybe.flag,
+	classification: maybe.text,
+	name: maybe.text,
+	link: maybe.text,
+	last_seen: maybe.text,
+});
 
 function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 	const link = `https://viz.greynoise.io/ip/${encodeURIComponent(ioc.value)}`;
 	if (response.statusCode === 404) return notFound({}, link);
 	if (response.statusCode !== 200) return unexpected(NAME, response);
-	const body = obj(response.json);
-	if (
-		!body ||
-		(body.noise === undefined && body.riot === undefined && body.classification === undefined)
-	) {
-		return malformed(NAME, response);
-	}
+	const answer = parseAnswer(NAME, COMMUNITY, response);
+	if (answer.reading) return answer.reading;
+	const body = answer.body;
+	if (body.noise === undefined && body.riot === undefined && body.classification === undefined)
+		return malformed(NAME, response, 'none of noise, riot and classification');
 	const classification = str(body.classification) ?? 'unknown';
 	const name = str(body.name);
 	const reading: ProviderReading = {
@@ -83,9 +85,7 @@ export const greynoise: Provider = {
 		description: 'IPv4: internet scanners and known benign services (RIOT)',
 	},
 	displayName: NAME,
-	credentialType: 'iocEnrichGreyNoiseApi',
-	credentialName: 'IoC Enrich: GreyNoise API',
-	baseUrlField: 'baseUrl',
+	...keyedBy('iocEnrichGreyNoiseApi', 'GreyNoise'),
 	defaultBaseUrl: 'https://api.greynoise.io',
 	supports: ['ipv4'],
 	limits: { concurrency: 1, minIntervalMs: 1_000 },

@@ -12,8 +12,7 @@
  * exposure, not maliciousness: hits give `ok` with verdict unknown and the record count and buckets
  * as evidence; no hit is not_found. Only the result list is read, never a record's content.
  */
-import type { IDataObject } from 'n8n-workflow';
-
+import * as z from '../../shared/zod';
 import type {
 	FollowUp,
 	Ioc,
@@ -22,19 +21,9 @@ import type {
 	ProviderHttpResponse,
 	ProviderReading,
 } from '../types';
-import {
-	arr,
-	failure,
-	latest,
-	malformed,
-	notFound,
-	num,
-	obj,
-	str,
-	tagList,
-	unexpected,
-	isoDate,
-} from './util';
+import { keyedBy } from './credential';
+import { failure, malformed, maybe, misfit, notFound, parseAnswer, unexpected } from './reading';
+import { arr, isoDate, latest, num, str, tagList } from './util';
 
 const NAME = 'Intelligence X';
 
@@ -45,16 +34,26 @@ const PAGE = 100;
 
 const SEARCH_ID = /^[0-9a-f-]{36}$/i;
 
+/** POST /intelligent/search: the search's ID, status 0 (started), 1 (invalid term), 2 (too many). */
+const SEARCH = z.looseObject({ id: maybe.text, status: z.number() });
+
+/** GET /intelligent/search/result: status 0 (results), 1 (done), 2 (unknown ID), 3 (not ready). */
+const RESULT = z.looseObject({
+	status: z.number(),
+	records: z.optional(
+		z.nullable(z.array(z.looseObject({ bucket: maybe.text, added: maybe.text }))),
+	),
+});
+
 function link(ioc: Ioc): string {
 	return `https://intelx.io/?s=${encodeURIComponent(ioc.value)}`;
 }
 
 function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 	if (response.statusCode !== 200) return unexpected(NAME, response);
-	const body = obj(response.json);
-	const id = str(body?.id);
-	const status = num(body?.status);
-	if (!body || status === undefined) return malformed(NAME, response, 'status is missing');
+	const answer = parseAnswer(NAME, SEARCH, response);
+	if (answer.reading) return answer.reading;
+	const { id, status } = answer.body;
 	if (status === 1)
 		return failure({
 			code: 'invalid_input',
@@ -85,13 +84,10 @@ function poll(id: string, ioc: Ioc): FollowUp {
 			headers: { Accept: 'application/json' },
 		},
 		read(response, reading): ProviderReading | Poll {
-			const body = obj(response.json);
-			const status = num(body?.status);
-			if (!body || status === undefined)
-				return this.unavailable(reading, 'the result has no status');
-			const records = arr(body.records)
-				.map(obj)
-				.filter((r): r is IDataObject => !!r);
+			const why = misfit(RESULT, response);
+			if (why) return this.unavailable(reading, why);
+			const { status, records: found } = response.json as z.Infer<typeof RESULT>;
+			const records = found ?? [];
 			const seen = num(reading.evidence?.records) ?? 0;
 			const buckets = tagList([...arr(reading.evidence?.buckets), ...records.map((r) => r.bucket)]);
 			const so_far: ProviderReading = {
@@ -124,9 +120,7 @@ export const intelx: Provider = {
 			'IPs, domains, URLs: mentions in leaks, pastes and darknet (exposure context, paid for commercial use)',
 	},
 	displayName: NAME,
-	credentialType: 'iocEnrichIntelxApi',
-	credentialName: 'IoC Enrich: Intelligence X API',
-	baseUrlField: 'baseUrl',
+	...keyedBy('iocEnrichIntelxApi', 'Intelligence X'),
 	defaultBaseUrl: 'https://2.intelx.io',
 	supports: ['ipv4', 'ipv6', 'domain', 'url'],
 	limits: { concurrency: 2, minIntervalMs: 0 },

@@ -6,24 +6,43 @@
  * - OTX keeps `domain` and `hostname` indicators apart (the SDK's is_malicious example asks both
  *   for a host): a name longer than its registrable domain is looked up as a `hostname`.
  */
-import type { IDataObject } from 'n8n-workflow';
-
+import * as z from '../../shared/zod';
 import { parsePsl } from '../../shared/ioc/vendor';
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import {
-	arr,
-	latest,
-	isoDate,
-	malformed,
-	notFound,
-	num,
-	obj,
-	str,
-	tagList,
-	unexpected,
-} from './util';
+import { keyedBy } from './credential';
+import { maybe, notFound, parseAnswer, unexpected } from './reading';
+import { isoDate, latest, str, tagList } from './util';
 
 const NAME = 'AlienVault OTX';
+
+/** The `general` section: pulses that name the indicator, and OTX's allowlist (`validation`). */
+const GENERAL = z.looseObject({
+	pulse_info: z.looseObject({
+		count: maybe.number,
+		pulses: z.optional(
+			z.nullable(
+				z.array(
+					z.looseObject({
+						tags: maybe.words,
+						modified: maybe.text,
+						created: maybe.text,
+						malware_families: z.optional(
+							z.nullable(
+								z.array(z.union([z.string(), z.looseObject({ display_name: maybe.text })])),
+							),
+						),
+					}),
+				),
+			),
+		),
+	}),
+	validation: z.optional(
+		z.nullable(
+			z.array(z.looseObject({ name: maybe.text, message: maybe.text, source: maybe.text })),
+		),
+	),
+	reputation: maybe.number,
+});
 
 const SECTIONS: Record<string, [string, string]> = {
 	ipv4: ['IPv4', 'ip'],
@@ -48,31 +67,26 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 	const link = `https://otx.alienvault.com/indicator/${section(ioc)[1]}/${encodeURIComponent(ioc.value)}`;
 	if (response.statusCode === 404) return notFound({}, link);
 	if (response.statusCode !== 200) return unexpected(NAME, response);
-	const body = obj(response.json);
-	const pulseInfo = obj(body?.pulse_info);
-	if (!body || !pulseInfo) return malformed(NAME, response);
-
-	const pulses = arr(pulseInfo.pulses)
-		.map(obj)
-		.filter((p): p is IDataObject => !!p);
-	const count = num(pulseInfo.count) ?? pulses.length;
-	const validation = arr(body.validation)
-		.map(obj)
-		.filter((v): v is IDataObject => !!v);
+	const answer = parseAnswer(NAME, GENERAL, response);
+	if (answer.reading) return answer.reading;
+	const body = answer.body;
+	const pulses = body.pulse_info.pulses ?? [];
+	const count = body.pulse_info.count ?? pulses.length;
+	const validation = body.validation ?? [];
 	const families = pulses.flatMap((p) =>
-		arr(p.malware_families).map((f) => str(obj(f)?.display_name) ?? str(f)),
+		(p.malware_families ?? []).map((f) => (typeof f === 'string' ? f : str(f.display_name))),
 	);
 	const evidence = {
 		pulse_count: count,
 		validation: validation.map((v) => str(v.name) ?? str(v.message) ?? str(v.source) ?? 'listed'),
-		reputation: num(body.reputation) ?? null,
+		reputation: body.reputation ?? null,
 	};
 	if (count === 0 && validation.length === 0) return notFound(evidence, link);
 
 	const reading: ProviderReading = {
 		status: 'ok',
 		verdict: 'unknown',
-		tags: tagList([...families, ...pulses.flatMap((p) => arr(p.tags))]),
+		tags: tagList([...families, ...pulses.flatMap((p) => p.tags ?? [])]),
 		link,
 		lastSeen: latest(pulses.map((p) => isoDate(p.modified) ?? isoDate(p.created))),
 		evidence,
@@ -95,9 +109,7 @@ export const otx: Provider = {
 	id: 'otx',
 	option: { name: 'AlienVault OTX', description: 'All types: community pulses and its allowlist' },
 	displayName: NAME,
-	credentialType: 'iocEnrichOtxApi',
-	credentialName: 'IoC Enrich: AlienVault OTX API',
-	baseUrlField: 'baseUrl',
+	...keyedBy('iocEnrichOtxApi', 'AlienVault OTX'),
 	defaultBaseUrl: 'https://otx.alienvault.com',
 	supports: ['ipv4', 'ipv6', 'domain', 'url', 'md5', 'sha1', 'sha256'],
 	limits: { concurrency: 2, minIntervalMs: 500 },

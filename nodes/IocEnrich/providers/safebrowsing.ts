@@ -12,15 +12,30 @@
  * The IoCs of one execution are asked in batches of 500 (Provider.batch), not one request each.
  * A match is malicious; no match is unknown, never benign.
  */
-import type { IDataObject } from 'n8n-workflow';
-
+import * as z from '../../shared/zod';
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
+import { keyedBy } from './credential';
 import { googleDailyQuota, googleKeyRefused, googleUrlOf, transparencyReportLink } from './google';
-import { arr, malformed, notFound, obj, str, tagList, unexpected } from './util';
+import { maybe, notFound, parseAnswer, unexpected } from './reading';
+import { str, tagList } from './util';
 
 const NAME = 'Google Safe Browsing';
 
 export const SAFE_BROWSING_BATCH = 500;
+
+/** A threatMatches:find answer (developers.google.com/safe-browsing/v4/lookup-api): no match is `{}`. */
+const FIND = z.looseObject({
+	matches: z.optional(
+		z.array(
+			z.looseObject({
+				threatType: maybe.text,
+				platformType: maybe.text,
+				threat: z.optional(z.nullable(z.looseObject({ url: maybe.text }))),
+			}),
+		),
+	),
+});
+type Match = NonNullable<z.Infer<typeof FIND>['matches']>[number];
 
 const THREAT_TYPES = [
 	'MALWARE',
@@ -50,14 +65,12 @@ function request(iocs: readonly Ioc[]) {
 }
 
 function readMany(response: ProviderHttpResponse, iocs: readonly Ioc[]): ProviderReading[] {
-	const body = obj(response.json);
-	if (!body) return iocs.map(() => malformed(NAME, response, 'the answer is not an object'));
-	if (body.matches !== undefined && !Array.isArray(body.matches))
-		return iocs.map(() => malformed(NAME, response, 'matches is not a list'));
-	const byUrl = new Map<string, IDataObject[]>();
-	for (const match of arr(body.matches).map(obj)) {
-		const url = str(obj(match?.threat)?.url);
-		if (match && url) byUrl.set(url, [...(byUrl.get(url) ?? []), match]);
+	const answer = parseAnswer(NAME, FIND, response);
+	if (answer.reading) return iocs.map(() => answer.reading);
+	const byUrl = new Map<string, Match[]>();
+	for (const match of answer.body.matches ?? []) {
+		const url = str(match.threat?.url);
+		if (url) byUrl.set(url, [...(byUrl.get(url) ?? []), match]);
 	}
 	return iocs.map((ioc) => {
 		const matches = byUrl.get(urlOf(ioc)) ?? [];
@@ -93,9 +106,7 @@ export const safebrowsing: Provider = {
 		description: "URLs, domains: Google's malware and phishing lists (non-commercial use)",
 	},
 	displayName: NAME,
-	credentialType: 'iocEnrichSafeBrowsingApi',
-	credentialName: 'IoC Enrich: Google Safe Browsing API',
-	baseUrlField: 'baseUrl',
+	...keyedBy('iocEnrichSafeBrowsingApi', 'Google Safe Browsing'),
 	defaultBaseUrl: 'https://safebrowsing.googleapis.com/v4',
 	supports: ['url', 'domain'],
 	limits: { concurrency: 2, minIntervalMs: 0 },

@@ -24,7 +24,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import { header, malformed, notFound, obj, providerMessage, str, unexpected } from './util';
+import { malformed, notFound, unexpected } from './reading';
+import { header, obj, providerMessage, str } from './util';
 
 const NAME = 'ScreenshotAPI';
 

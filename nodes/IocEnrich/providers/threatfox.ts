@@ -1,29 +1,15 @@
 /**
  * abuse.ch ThreatFox `search_ioc` (threatfox.abuse.ch/api; abusech/ThreatFox
  * threatfox_search_ioc.py). HTTP 200 with `query_status` (`ok`, `no_result`); IPs are listed as
- * `ip:port`, so matches are filtered here to the value itself. A refused Auth-Key: see util.ts.
+ * `ip:port`, so matches are filtered here to the value itself. A refused Auth-Key: see abusech.ts.
  */
 import * as z from '../../shared/zod';
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import {
-	ABUSECH_KEY_REFUSED,
-	arr,
-	earliest,
-	failure,
-	isoDate,
-	latest,
-	notFound,
-	num,
-	parseAnswer,
-	str,
-	tagList,
-	unexpected,
-} from './util';
+import { abusechAccount, abusechStatus } from './abusech';
+import { maybe, notFound, parseAnswer, unexpected } from './reading';
+import { arr, earliest, isoDate, latest, num, str, tagList } from './util';
 
 const NAME = 'ThreatFox';
-
-/** Every answer: `ok`, `no_result` (with `data` a sentence), or a refusal such as `unknown_auth_key`. */
-const STATUS = z.looseObject({ query_status: z.string().check(z.minLength(1)) });
 
 /** An `ok` answer: the matching IoCs (tags and names may be null in ThreatFox's answers). */
 const MATCHES = z.looseObject({
@@ -31,8 +17,8 @@ const MATCHES = z.looseObject({
 		z.looseObject({
 			ioc: z.optional(z.string()),
 			confidence_level: z.optional(z.number()),
-			threat_type: z.optional(z.nullable(z.string())),
-			malware_printable: z.optional(z.nullable(z.string())),
+			threat_type: maybe.text,
+			malware_printable: maybe.text,
 			tags: z.optional(z.nullable(z.array(z.string()))),
 		}),
 	),
@@ -48,22 +34,14 @@ function matches(entry: { ioc?: string }, ioc: Ioc): boolean {
 function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 	const link = `https://threatfox.abuse.ch/browse.php?search=ioc%3A${encodeURIComponent(ioc.value)}`;
 	if (response.statusCode !== 200) return unexpected(NAME, response);
-	const answer = parseAnswer(NAME, STATUS, response);
-	if (answer.reading) return answer.reading;
-	const status = answer.body.query_status;
-	if (status === 'no_result') return notFound({ query_status: status }, link);
-	if (status !== 'ok') {
-		return failure({
-			code: /auth/i.test(status) ? 'auth' : 'provider_status',
-			http_status: 200,
-			message: `${NAME} answered query_status "${status.slice(0, 80)}"`,
-		});
-	}
+	// `ok`, `no_result` (with `data` a sentence), or a refusal such as `unknown_auth_key`.
+	const refused = abusechStatus(NAME, response, { notFound: ['no_result'], link });
+	if (refused) return refused;
 	const found = parseAnswer(NAME, MATCHES, response);
 	if (found.reading) return found.reading;
 	const entries = found.body.data.filter((entry) => matches(entry, ioc));
 	if (entries.length === 0)
-		return notFound({ query_status: status, near_matches: found.body.data.length }, link);
+		return notFound({ query_status: 'ok', near_matches: found.body.data.length }, link);
 
 	const best = entries.reduce((a, b) =>
 		(num(b.confidence_level) ?? 0) > (num(a.confidence_level) ?? 0) ? b : a,
@@ -100,14 +78,9 @@ export const threatfox: Provider = {
 	},
 	pickedByDefault: true,
 	displayName: NAME,
-	credentialType: 'iocEnrichAbuseChApi',
-	credentialName: 'IoC Enrich: abuse.ch API',
-	baseUrlField: 'threatFoxUrl',
+	...abusechAccount('threatFoxUrl'),
 	defaultBaseUrl: 'https://threatfox-api.abuse.ch/api/v1',
 	supports: ['ipv4', 'domain', 'url', 'md5', 'sha256'],
-	limits: { concurrency: 2, minIntervalMs: 250 },
-	// abuse.ch refuses a key with 401 {"error":"Unauthorized"}, 403 or 200 {"query_status":"unknown_auth_key"}.
-	keyRefused: ABUSECH_KEY_REFUSED,
 	request: (ioc) => ({
 		method: 'POST',
 		url: '/',

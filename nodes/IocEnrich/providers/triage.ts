@@ -12,23 +12,33 @@
  * configurations, never the sample's other traffic: the output says so.
  * Passive only: search and read reports; nothing is submitted.
  */
-import type { IDataObject } from 'n8n-workflow';
-
+import * as z from '../../shared/zod';
 import type { FollowUp, Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import {
-	arr,
-	clampScore,
-	isoDate,
-	malformed,
-	notFound,
-	num,
-	obj,
-	str,
-	tagList,
-	unexpected,
-} from './util';
+import { keyedBy } from './credential';
+import { followUpGet, maybe, notFound, parseAnswer, unexpected } from './reading';
+import { clampScore, isoDate, str, tagList } from './util';
 
 const NAME = 'Triage';
+
+/** A search answer (tria.ge API, GET /search): the samples, newest first. */
+const SEARCH = z.looseObject({
+	data: z.array(
+		z.looseObject({
+			id: maybe.text,
+			status: maybe.text,
+			kind: maybe.text,
+			filename: maybe.text,
+			submitted: maybe.text,
+			completed: maybe.text,
+		}),
+	),
+	next: z.optional(z.unknown()),
+});
+
+/** A sample's overview.json: its score (0 to 10) and families. */
+const OVERVIEW = z.looseObject({
+	analysis: z.looseObject({ score: z.number(), family: maybe.words, tags: maybe.words }),
+});
 
 const OPERATOR: Record<string, string> = {
 	sha256: 'sha256',
@@ -56,15 +66,14 @@ function searchLink(ioc: Ioc): string {
 
 function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 	if (response.statusCode !== 200) return unexpected(NAME, response);
-	const body = obj(response.json);
-	if (!body || !Array.isArray(body.data)) return malformed(NAME, response, 'data is not a list');
-	const samples = arr(body.data)
-		.map(obj)
-		.filter((s): s is IDataObject => !!s && !!str(s.id));
+	const answer = parseAnswer(NAME, SEARCH, response);
+	if (answer.reading) return answer.reading;
+	const body = answer.body;
+	const samples = body.data.filter((sample) => !!str(sample.id));
 	const scope = isNetwork(ioc) ? { matched_in: 'c2_config', note: C2_ONLY } : {};
 	if (samples.length === 0) return notFound({ samples: 0, ...scope }, searchLink(ioc));
 	const best = samples.find((s) => s.status === 'reported') ?? samples[0];
-	const id = str(best.id) as string;
+	const id = best.id as string;
 	return {
 		status: 'ok',
 		verdict: 'unknown',
@@ -86,40 +95,26 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 function followUp(first: ProviderReading, ioc: Ioc): FollowUp | undefined {
 	const id = str(first.evidence?.sample_id);
 	if (!id || !SAMPLE_ID.test(id)) return undefined;
-	return {
-		request: {
-			method: 'GET',
-			url: `/samples/${id}/overview.json`,
-			headers: { Accept: 'application/json' },
-		},
-		read(response, reading) {
-			const analysis = obj(obj(response.json)?.analysis);
-			const score = num(analysis?.score);
-			if (!analysis || score === undefined)
-				return this.unavailable(reading, 'the overview has no analysis.score');
-			const families = tagList(arr(analysis.family));
-			const out: ProviderReading = {
-				...reading,
-				score: clampScore(score * 10),
-				tags: tagList([...families, ...arr(analysis.tags)]),
-				evidence: { ...reading.evidence, triage_score: score, family: families },
-			};
-			const where = isNetwork(ioc) ? ' (as a C2 address in its malware config)' : '';
-			const sampleReason = `${NAME}: sample ${id}${where} scored ${score}/10${families.length ? ` (${families.join(', ')})` : ''}`;
-			if (score >= 8) {
-				out.verdict = 'malicious';
-				out.reasons = [sampleReason];
-			} else if (score >= 6) {
-				out.verdict = 'suspicious';
-				out.reasons = [sampleReason];
-			}
-			return out;
-		},
-		unavailable: (reading, why) => ({
+	return followUpGet(`/samples/${id}/overview.json`, OVERVIEW, 'overview', (body, reading) => {
+		const score = body.analysis.score;
+		const families = tagList(body.analysis.family ?? []);
+		const out: ProviderReading = {
 			...reading,
-			evidence: { ...reading.evidence, overview: `not available: ${why}` },
-		}),
-	};
+			score: clampScore(score * 10),
+			tags: tagList([...families, ...(body.analysis.tags ?? [])]),
+			evidence: { ...reading.evidence, triage_score: score, family: families },
+		};
+		const where = isNetwork(ioc) ? ' (as a C2 address in its malware config)' : '';
+		const sampleReason = `${NAME}: sample ${id}${where} scored ${score}/10${families.length ? ` (${families.join(', ')})` : ''}`;
+		if (score >= 8) {
+			out.verdict = 'malicious';
+			out.reasons = [sampleReason];
+		} else if (score >= 6) {
+			out.verdict = 'suspicious';
+			out.reasons = [sampleReason];
+		}
+		return out;
+	});
 }
 
 export const triage: Provider = {
@@ -129,9 +124,7 @@ export const triage: Provider = {
 		description: 'Hashes: sandbox score and family; URLs, domains, IPs: C2 from malware configs',
 	},
 	displayName: NAME,
-	credentialType: 'iocEnrichTriageApi',
-	credentialName: 'IoC Enrich: Triage API',
-	baseUrlField: 'baseUrl',
+	...keyedBy('iocEnrichTriageApi', 'Triage'),
 	defaultBaseUrl: 'https://tria.ge/api/v0',
 	supports: ['sha256', 'sha1', 'md5', 'url', 'domain', 'ipv4', 'ipv6'],
 	// Limits are not published; stay gentle.

@@ -10,24 +10,35 @@
  * - a URL that is `online` → malicious, `offline` → suspicious (unless a blocklist says malicious);
  * - a payload hash → malicious.
  */
+import * as z from '../../shared/zod';
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import {
-	ABUSECH_KEY_REFUSED,
-	arr,
-	failure,
-	FORM_HEADERS,
-	formBody,
-	isoDate,
-	malformed,
-	notFound,
-	num,
-	obj,
-	str,
-	tagList,
-	unexpected,
-} from './util';
+import { abusechAccount, abusechStatus, FORM_HEADERS, formBody } from './abusech';
+import { maybe, parseAnswer, unexpected } from './reading';
+import { isoDate, num, obj, str, tagList } from './util';
 
 const NAME = 'URLhaus';
+
+/** An `ok` answer of the url, payload or host query: the fields read below, each where it applies. */
+const ANSWER = z.looseObject({
+	urlhaus_reference: maybe.text,
+	url_status: maybe.text,
+	threat: maybe.text,
+	blacklists: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
+	tags: maybe.words,
+	payloads: maybe.list,
+	date_added: maybe.text,
+	last_online: maybe.text,
+	signature: maybe.text,
+	file_type: maybe.text,
+	firstseen: maybe.text,
+	lastseen: maybe.text,
+	url_count: z.optional(z.nullable(z.union([z.number(), z.string()]))),
+	urls: z.optional(
+		z.nullable(
+			z.array(z.looseObject({ url_status: maybe.text, threat: maybe.text, tags: maybe.words })),
+		),
+	),
+});
 
 interface Listing {
 	/** `malicious` (a `*_domain` or `listed` entry), `compromised` (`abused_*`), or `none`. */
@@ -59,21 +70,11 @@ function listed(listing: Listing): string {
 
 function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 	if (response.statusCode !== 200) return unexpected(NAME, response);
-	const body = obj(response.json);
-	const status = str(body?.query_status);
-	if (!body || !status) return malformed(NAME, response);
-	if (status === 'no_results') return notFound({ query_status: status });
-	if (status !== 'ok') {
-		return failure({
-			code: /auth/i.test(status)
-				? 'auth'
-				: status.startsWith('invalid')
-					? 'invalid_input'
-					: 'provider_status',
-			http_status: 200,
-			message: `${NAME} answered query_status "${status.slice(0, 80)}"`,
-		});
-	}
+	const refused = abusechStatus(NAME, response, { notFound: ['no_results'], invalid: /^invalid/ });
+	if (refused) return refused;
+	const answer = parseAnswer(NAME, ANSWER, response);
+	if (answer.reading) return answer.reading;
+	const body = answer.body;
 	const link = str(body.urlhaus_reference);
 
 	if (ioc.type === 'url') {
@@ -84,7 +85,7 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 			status: 'ok',
 			verdict:
 				urlStatus === 'online' || listing.meaning === 'malicious' ? 'malicious' : 'suspicious',
-			tags: tagList([threat, ...arr(body.tags)]),
+			tags: tagList([threat, ...(body.tags ?? [])]),
 			link,
 			firstSeen: isoDate(body.date_added),
 			lastSeen: isoDate(body.last_online),
@@ -94,7 +95,7 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 				threat,
 				blocklisted: listing.meaning,
 				blacklists: obj(body.blacklists) ?? null,
-				payloads: arr(body.payloads).length,
+				payloads: body.payloads?.length ?? 0,
 			},
 		};
 	}
@@ -122,14 +123,14 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 
 	// Hosts: a host of malware URLs may be a shared platform or a compromised site abused once;
 	// only a blocklist entry for the domain itself makes it malicious.
-	const urls = arr(body.urls).map(obj);
-	const online = urls.filter((u) => u?.url_status === 'online').length;
+	const urls = body.urls ?? [];
+	const online = urls.filter((u) => u.url_status === 'online').length;
 	const count = num(body.url_count) ?? urls.length;
 	const listing = blocklisting(body.blacklists);
 	return {
 		status: 'ok',
 		verdict: listing.meaning === 'malicious' ? 'malicious' : 'suspicious',
-		tags: tagList(urls.flatMap((u) => [u?.threat, ...arr(u?.tags)])),
+		tags: tagList(urls.flatMap((u) => [u.threat, ...(u.tags ?? [])])),
 		link,
 		firstSeen: isoDate(body.firstseen),
 		reasons: [`${NAME}: host of ${count} malware URLs (${online} online)${listed(listing)}`],
@@ -174,14 +175,9 @@ export const urlhaus: Provider = {
 	},
 	pickedByDefault: true,
 	displayName: NAME,
-	credentialType: 'iocEnrichAbuseChApi',
-	credentialName: 'IoC Enrich: abuse.ch API',
-	baseUrlField: 'urlhausUrl',
+	...abusechAccount('urlhausUrl'),
 	defaultBaseUrl: 'https://urlhaus-api.abuse.ch/v1',
 	supports: ['ipv4', 'domain', 'url', 'md5', 'sha256'],
-	limits: { concurrency: 2, minIntervalMs: 250 },
-	// abuse.ch refuses a key with 401 {"error":"Unauthorized"}, 403 or 200 {"query_status":"unknown_auth_key"}.
-	keyRefused: ABUSECH_KEY_REFUSED,
 	request,
 	read,
 };

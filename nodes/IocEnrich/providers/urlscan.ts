@@ -11,22 +11,12 @@
  * - A SHA256 only matches resources some page loaded: context, never a verdict.
  * `total: 0` is not found.
  */
-import type { IDataObject } from 'n8n-workflow';
-
+import * as z from '../../shared/zod';
 import { canonicalIPv6 } from '../../shared/ioc/ip';
 import type { FollowUp, Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import {
-	arr,
-	header,
-	isoDate,
-	malformed,
-	notFound,
-	num,
-	obj,
-	str,
-	tagList,
-	unexpected,
-} from './util';
+import { keyedBy } from './credential';
+import { followUpGet, maybe, notFound, parseAnswer, unexpected } from './reading';
+import { header, isoDate, obj, str, tagList } from './util';
 
 const NAME = 'urlscan.io';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -51,9 +41,42 @@ export function searchQuery(ioc: Ioc): string {
 
 const withoutSlash = (url: string) => (url.endsWith('/') ? url.slice(0, -1) : url);
 
+const PAGE = z.looseObject({
+	url: maybe.text,
+	domain: maybe.text,
+	ip: maybe.text,
+	country: maybe.text,
+	asnname: maybe.text,
+});
+
+/** A search answer (urlscan.io docs, Search API): the scans, newest first. */
+const SEARCH = z.looseObject({
+	total: maybe.number,
+	results: z.array(
+		z.looseObject({
+			_id: maybe.text,
+			page: z.optional(z.nullable(PAGE)),
+			task: z.optional(z.nullable(z.looseObject({ time: maybe.text, tags: maybe.words }))),
+		}),
+	),
+});
+type Hit = z.Infer<typeof SEARCH>['results'][number];
+
+/** A scan's result: only its overall verdicts are read. */
+const RESULT = z.looseObject({
+	verdicts: z.looseObject({
+		overall: z.looseObject({
+			malicious: maybe.flag,
+			score: maybe.number,
+			categories: maybe.words,
+			brands: maybe.words,
+		}),
+	}),
+});
+
 /** Whether a hit is a scan of the IoC itself (its page), not of a page that merely loaded it. */
-function isScanOf(hit: IDataObject, ioc: Ioc): boolean {
-	const page = obj(hit.page) ?? {};
+function isScanOf(hit: Hit, ioc: Ioc): boolean {
+	const page = hit.page ?? {};
 	switch (ioc.type) {
 		case 'url':
 			return withoutSlash(str(page.url) ?? '') === withoutSlash(ioc.value);
@@ -73,19 +96,17 @@ function isScanOf(hit: IDataObject, ioc: Ioc): boolean {
 function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 	const link = `https://urlscan.io/search/#${encodeURIComponent(searchQuery(ioc))}`;
 	if (response.statusCode !== 200) return unexpected(NAME, response);
-	const body = obj(response.json);
-	if (!body || !Array.isArray(body.results)) return malformed(NAME, response);
-	const results = arr(body.results)
-		.map(obj)
-		.filter((r): r is IDataObject => !!r);
-	const total = num(body.total) ?? results.length;
+	const answer = parseAnswer(NAME, SEARCH, response);
+	if (answer.reading) return answer.reading;
+	const results = answer.body.results;
+	const total = answer.body.total ?? results.length;
 	const hash = ioc.type === 'sha256';
 	const hits = hash ? results : results.filter((r) => isScanOf(r, ioc));
 	if (hits.length === 0) return notFound({ total, scans: 0 }, link);
 
 	const newest = hits[0];
-	const page = obj(newest.page) ?? {};
-	const task = obj(newest.task) ?? {};
+	const page = newest.page ?? {};
+	const task = newest.task ?? {};
 	const id = str(newest._id);
 	const latest = {
 		uuid: id && UUID.test(id) ? id : null,
@@ -99,7 +120,7 @@ function read(response: ProviderHttpResponse, ioc: Ioc): ProviderReading {
 	return {
 		status: 'ok',
 		verdict: 'unknown',
-		tags: tagList(hits.flatMap((r) => arr(obj(r.task)?.tags))),
+		tags: tagList(hits.flatMap((r) => r.task?.tags ?? [])),
 		link: latest.uuid ? `https://urlscan.io/result/${latest.uuid}/` : link,
 		lastSeen: isoDate(task.time),
 		evidence: hash
@@ -112,38 +133,26 @@ function followUp(reading: ProviderReading, ioc: Ioc): FollowUp | undefined {
 	const uuid = str(obj(reading.evidence?.latest)?.uuid);
 	if (ioc.type === 'sha256' || !uuid || !UUID.test(uuid)) return undefined;
 	const time = str(obj(reading.evidence?.latest)?.time)?.slice(0, 10);
-	return {
-		request: {
-			method: 'GET',
-			url: `/api/v1/result/${uuid}/`,
-			headers: { Accept: 'application/json' },
-		},
-		read(response, first) {
-			const overall = obj(obj(obj(response.json)?.verdicts)?.overall);
-			if (!overall) return this.unavailable(first, 'the result has no verdicts');
-			const malicious = overall.malicious === true;
-			const labels = tagList([...arr(overall.categories), ...arr(overall.brands)]);
-			const verdicts = {
-				malicious,
-				score: num(overall.score) ?? null,
-				categories: tagList(arr(overall.categories)),
-				brands: tagList(arr(overall.brands)),
-			};
-			const reading: ProviderReading = { ...first, evidence: { ...first.evidence, verdicts } };
-			if (malicious) {
-				reading.verdict = 'suspicious';
-				reading.tags = tagList([...labels, ...(first.tags ?? [])]);
-				reading.reasons = [
-					`${NAME}: its latest scan${time ? ` (${time})` : ''} was classified malicious${labels.length ? ` (${labels.join('; ')})` : ''}`,
-				];
-			}
-			return reading;
-		},
-		unavailable: (first, why) => ({
-			...first,
-			evidence: { ...first.evidence, verdicts: `not available: ${why}` },
-		}),
-	};
+	return followUpGet(`/api/v1/result/${uuid}/`, RESULT, 'verdicts', (body, first) => {
+		const overall = body.verdicts.overall;
+		const malicious = overall.malicious === true;
+		const labels = tagList([...(overall.categories ?? []), ...(overall.brands ?? [])]);
+		const verdicts = {
+			malicious,
+			score: overall.score ?? null,
+			categories: tagList(overall.categories ?? []),
+			brands: tagList(overall.brands ?? []),
+		};
+		const reading: ProviderReading = { ...first, evidence: { ...first.evidence, verdicts } };
+		if (malicious) {
+			reading.verdict = 'suspicious';
+			reading.tags = tagList([...labels, ...(first.tags ?? [])]);
+			reading.reasons = [
+				`${NAME}: its latest scan${time ? ` (${time})` : ''} was classified malicious${labels.length ? ` (${labels.join('; ')})` : ''}`,
+			];
+		}
+		return reading;
+	});
 }
 
 export const urlscan: Provider = {
@@ -153,9 +162,7 @@ export const urlscan: Provider = {
 		description: 'IPs, domains, URLs, SHA256: earlier public scans (search only)',
 	},
 	displayName: NAME,
-	credentialType: 'iocEnrichUrlscanApi',
-	credentialName: 'IoC Enrich: urlscan.io API',
-	baseUrlField: 'baseUrl',
+	...keyedBy('iocEnrichUrlscanApi', 'urlscan.io'),
 	defaultBaseUrl: 'https://urlscan.io',
 	supports: ['ipv4', 'ipv6', 'domain', 'url', 'sha256'],
 	// Search allows about 30 a minute for small accounts.

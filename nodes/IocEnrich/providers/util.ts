@@ -1,8 +1,10 @@
-/** Small readers shared by the provider files: provider JSON is untrusted, so every field is checked. */
+/**
+ * Small readers of fields shared by the provider files: provider JSON is untrusted, so every field is
+ * checked. What an answer comes to (a reading) is made in reading.ts.
+ */
 import type { IDataObject } from 'n8n-workflow';
 
-import { shapeProblems, type Infer, type Schema } from '../../shared/schema';
-import type { ProviderError, ProviderHttpResponse, ProviderReading } from '../types';
+import type { ProviderHttpResponse } from '../types';
 
 export const MAX_TAGS = 20;
 
@@ -70,17 +72,6 @@ export function latest(dates: Array<string | undefined>): string | undefined {
 		.pop();
 }
 
-export const notFound = (evidence: IDataObject = {}, link?: string): ProviderReading => ({
-	status: 'not_found',
-	verdict: 'unknown',
-	evidence,
-	link,
-});
-
-export function failure(error: ProviderError): ProviderReading {
-	return { status: 'error', verdict: 'unknown', error };
-}
-
 /** A short, safe rendering of what the provider said (never the request). */
 export function providerMessage(response: ProviderHttpResponse): string {
 	const body = obj(response.json);
@@ -98,62 +89,7 @@ export function providerMessage(response: ProviderHttpResponse): string {
 	return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
-/** A 2xx whose body is not the JSON the provider documents; `field` names what is missing or wrong. */
-export function malformed(
-	name: string,
-	response: ProviderHttpResponse,
-	field?: string,
-): ProviderReading {
-	return failure({
-		code: 'malformed',
-		http_status: response.statusCode,
-		message: `${name}'s answer to ${response.endpoint} (HTTP ${response.statusCode}) is not the documented JSON${field ? `: ${field}` : ''} (${response.text.length} bytes)`,
-	});
-}
-
-/**
- * The answer's JSON checked against the provider's schema (shapeProblems, as checkShape in
- * nodes/shared/schema.ts, but a misfit is a reading, not a throw), before any
- * field is read: `{ body }` typed by the schema, or a `malformed` reading that names the first
- * field that does not fit ("data.abuseConfidenceScore: expected a number, got text").
- */
-export function parseAnswer<S extends Schema>(
-	name: string,
-	schema: S,
-	response: ProviderHttpResponse,
-): { body: Infer<S>; reading?: undefined } | { body?: undefined; reading: ProviderReading } {
-	const problems = shapeProblems(schema, response.json);
-	if (!problems) return { body: response.json as Infer<S> };
-	const [first] = problems;
-	return {
-		reading: malformed(name, response, `${first.field || 'the whole answer'}: ${first.problem}`),
-	};
-}
-
-/** Any status the provider file does not expect. */
-export function unexpected(name: string, response: ProviderHttpResponse): ProviderReading {
-	const message = providerMessage(response);
-	const invalid = response.statusCode === 400 || response.statusCode === 422;
-	return failure({
-		code: invalid ? 'invalid_input' : 'provider_status',
-		http_status: response.statusCode,
-		message: `${name} answered HTTP ${response.statusCode}${message ? `: ${message}` : ''}`,
-	});
-}
-
 export function header(response: ProviderHttpResponse, name: string): string | undefined {
 	const value = response.headers[name.toLowerCase()];
 	return Array.isArray(value) ? value[0] : value;
 }
-
-export function formBody(fields: Record<string, string>): string {
-	return new URLSearchParams(fields).toString();
-}
-
-/** abuse.ch answers a refused Auth-Key with 401 or 403 (and sometimes 200 + `unknown_auth_key`, read as `auth`). */
-export const ABUSECH_KEY_REFUSED: readonly number[] = [401, 403];
-
-export const FORM_HEADERS = {
-	'Content-Type': 'application/x-www-form-urlencoded',
-	Accept: 'application/json',
-};

@@ -10,19 +10,9 @@ import type { IDataObject } from 'n8n-workflow';
 
 import * as z from '../../shared/zod';
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
-import {
-	arr,
-	clampScore,
-	isoDate,
-	notFound,
-	num,
-	obj,
-	parseAnswer,
-	providerMessage,
-	str,
-	tagList,
-	unexpected,
-} from './util';
+import { keyedBy } from './credential';
+import { notFound, parseAnswer, unexpected } from './reading';
+import { arr, clampScore, isoDate, num, obj, providerMessage, str, tagList } from './util';
 
 const NAME = 'VirusTotal';
 
@@ -134,9 +124,7 @@ export const virustotal: Provider = {
 		description: 'All types: engine detections (public key: 4 lookups a minute)',
 	},
 	displayName: NAME,
-	credentialType: 'iocEnrichVirusTotalApi',
-	credentialName: 'IoC Enrich: VirusTotal API',
-	baseUrlField: 'baseUrl',
+	...keyedBy('iocEnrichVirusTotalApi', 'VirusTotal'),
 	defaultBaseUrl: 'https://www.virustotal.com/api/v3',
 	supports: ['ipv4', 'ipv6', 'domain', 'url', 'md5', 'sha1', 'sha256'],
 	// Public API: 4 requests per minute.

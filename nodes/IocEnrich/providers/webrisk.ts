@@ -13,7 +13,8 @@
  */
 import type { Ioc, Provider, ProviderHttpResponse, ProviderReading } from '../types';
 import { googleDailyQuota, googleKeyRefused, googleUrlOf, transparencyReportLink } from './google';
-import { arr, malformed, notFound, obj, str, tagList, unexpected } from './util';
+import { malformed, notFound, unexpected } from './reading';
+import { arr, obj, str, tagList } from './util';
 
 const NAME = 'Google Web Risk';
 

@@ -1,14 +1,13 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { optionsCollection } from '../../../shared/descriptions';
 import { alRequest, serverUrl } from '../request';
-import type { HashList } from './common';
-import { NETWORK_KIND, readTag, TAG_TYPE, TAG_VALUE } from './common';
+import type { ListOperation } from './common';
+import { readTag } from './common';
 
-const properties: INodeProperties[] = [
-	TAG_VALUE,
-	TAG_TYPE,
-	NETWORK_KIND,
+/** Add's parameters after the tag's. */
+export const properties: INodeProperties[] = [
 	{
 		displayName: 'Reason',
 		name: 'reason',
@@ -18,73 +17,58 @@ const properties: INodeProperties[] = [
 		description:
 			'Why the value is on the list, as analysts will read it in Assemblyline. Adding the same value again with the same reason changes nothing; a new reason is added to the entry.',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Source Name',
-				name: 'sourceName',
-				type: 'string',
-				default: '',
-				description:
-					'Who vouches for the entry. Empty: the username of the credential, which is what Assemblyline requires for a "user" source.',
-			},
-			{
-				displayName: 'Source Type',
-				name: 'sourceType',
-				type: 'options',
-				default: 'user',
-				options: [
-					{
-						name: 'User',
-						value: 'user',
-						description: "The credential's user (the name must be that username)",
-					},
-					{
-						name: 'External',
-						value: 'external',
-						description: 'A feed or tool by name; needs the signature_import role',
-					},
-				],
-			},
-			{
-				displayName: 'Expires After (Days)',
-				name: 'expiryDays',
-				type: 'number',
-				default: 0,
-				typeOptions: { minValue: 0 },
-				description:
-					'Assemblyline deletes the entry after this many days. 0: the server default (by default never). Adding the value again restarts the count.',
-			},
-			{
-				displayName: 'Classification',
-				name: 'classification',
-				type: 'string',
-				default: '',
-				placeholder: 'TLP:C',
-				description: 'Classification of the entry and its source. Empty: the server default.',
-			},
-		],
-	},
+	optionsCollection([
+		{
+			displayName: 'Source Name',
+			name: 'sourceName',
+			type: 'string',
+			default: '',
+			description:
+				'Who vouches for the entry. Empty: the username of the credential, which is what Assemblyline requires for a "user" source.',
+		},
+		{
+			displayName: 'Source Type',
+			name: 'sourceType',
+			type: 'options',
+			default: 'user',
+			options: [
+				{
+					name: 'User',
+					value: 'user',
+					description: "The credential's user (the name must be that username)",
+				},
+				{
+					name: 'External',
+					value: 'external',
+					description: 'A feed or tool by name; needs the signature_import role',
+				},
+			],
+		},
+		{
+			displayName: 'Expires After (Days)',
+			name: 'expiryDays',
+			type: 'number',
+			default: 0,
+			typeOptions: { minValue: 0 },
+			description:
+				'Assemblyline deletes the entry after this many days. 0: the server default (by default never). Adding the value again restarts the count.',
+		},
+		{
+			displayName: 'Classification',
+			name: 'classification',
+			type: 'string',
+			default: '',
+			placeholder: 'TLP:C',
+			description: 'Classification of the entry and its source. Empty: the server default.',
+		},
+	]),
 ];
-
-export function description(list: HashList): INodeProperties[] {
-	return updateDisplayOptions({ show: { resource: [list], operation: ['add'] } }, properties);
-}
 
 /**
  * PUT /api/v4/<list>/ with a tag entry (assemblyline-ui api/v4/safelist.py and badlist.py add_or_update).
  * Assemblyline keys the entry by the tag's hash, so adding the same tag twice updates the one entry.
  */
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	list: HashList,
-): Promise<IDataObject[]> {
+export const execute: ListOperation = async function (itemIndex, list) {
 	const { tagType, value } = readTag(this, itemIndex);
 	const reason = String(this.getNodeParameter('reason', itemIndex, '')).trim();
 	if (!reason) {
@@ -127,4 +111,4 @@ export async function execute(
 			success: answer?.success === true,
 		},
 	];
-}
+};

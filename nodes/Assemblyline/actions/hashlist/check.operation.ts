@@ -1,29 +1,16 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { asNodeError } from '../../../shared/items';
 import { alRequest, refusal } from '../request';
-import type { HashList } from './common';
-import { tagQhash } from '../../../shared/safelist';
-import { NETWORK_KIND, readTag, TAG_TYPE, TAG_VALUE } from './common';
-
-const properties: INodeProperties[] = [TAG_VALUE, TAG_TYPE, NETWORK_KIND];
-
-export function description(list: HashList): INodeProperties[] {
-	return updateDisplayOptions({ show: { resource: [list], operation: ['check'] } }, properties);
-}
+import type { ListOperation } from './common';
+import { readTagKey } from './common';
 
 /**
  * GET /api/v4/<list>/<hash>/ (assemblyline-ui api/v4/safelist.py and badlist.py check). The hash is
  * computed here: the /<tag_type>/<value>/ route cannot carry a URI (its "/" ends the route).
  */
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	list: HashList,
-): Promise<IDataObject[]> {
-	const { tagType, value } = readTag(this, itemIndex);
-	const hash = tagQhash(tagType, value);
+export const execute: ListOperation = async function (itemIndex, list) {
+	const { tagType, value, hash } = readTagKey(this, itemIndex);
 	let entry: IDataObject | null = null;
 	try {
 		entry = await alRequest<IDataObject>(this, {
@@ -38,4 +25,4 @@ export async function execute(
 			throw asNodeError(this, error, itemIndex);
 	}
 	return [{ list, listed: entry !== null, hash, tag_type: tagType, value, entry }];
-}
+};

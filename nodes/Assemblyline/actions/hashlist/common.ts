@@ -2,12 +2,20 @@
  * What the Safelist and Badlist operations share: the tag an input item names. Its key (qhash) is
  * `tagQhash` in nodes/shared/safelist.ts, the same as Filter's live safelist check.
  */
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { typeFromWord } from '../../../shared/ioc';
+import { tagQhash } from '../../../shared/safelist';
 
 export type HashList = 'safelist' | 'badlist';
+
+/** An operation on either list: the router passes the resource as `list`. */
+export type ListOperation = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+	list: HashList,
+) => Promise<IDataObject[]>;
 
 export const LIST_NAME: Record<HashList, string> = { safelist: 'safelist', badlist: 'badlist' };
 
@@ -105,4 +113,27 @@ export function readTag(
 		kind,
 	);
 	return { tagType, value: readValue(context, itemIndex) };
+}
+
+/** The tag of an item and its key in the list (`tagQhash`, as Assemblyline keys list entries). */
+export function readTagKey(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): { tagType: string; value: string; hash: string } {
+	const { tagType, value } = readTag(context, itemIndex);
+	return { tagType, value, hash: tagQhash(tagType, value) };
+}
+
+/** An operation's parameters on both lists: the tag (value, type, kind), then `more`. */
+export function tagOperationDescription(
+	list: HashList,
+	operation: 'add' | 'check' | 'remove',
+	more: INodeProperties[] = [],
+): INodeProperties[] {
+	return updateDisplayOptions({ show: { resource: [list], operation: [operation] } }, [
+		TAG_VALUE,
+		TAG_TYPE,
+		NETWORK_KIND,
+		...more,
+	]);
 }

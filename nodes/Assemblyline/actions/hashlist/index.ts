@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import * as add from './add.operation';
 import * as check from './check.operation';
-import type { HashList } from './common';
+import { tagOperationDescription, type HashList } from './common';
 import * as remove from './remove.operation';
 
 export const operations = { add: add.execute, check: check.execute, remove: remove.execute };
@@ -42,9 +42,9 @@ function forList(list: HashList): INodeProperties[] {
 				},
 			],
 		},
-		...add.description(list),
-		...check.description(list),
-		...remove.description(list),
+		...tagOperationDescription(list, 'add', add.properties),
+		...tagOperationDescription(list, 'check'),
+		...tagOperationDescription(list, 'remove'),
 	];
 }
 

@@ -1,17 +1,12 @@
 /** What the Submission operations share: the submission ID, the UI link, and the output shape. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { submissionIdParameter } from '../../../shared/descriptions';
 import { readId } from '../ids';
 
-export const SUBMISSION_ID: INodeProperties = {
-	displayName: 'Submission ID',
-	name: 'sid',
-	type: 'string',
-	default: '={{ $json.sid }}',
-	required: true,
-	placeholder: 'ushStdLVanDgTCEgfcfS3',
-	description: 'The sid of the submission. By default the "sid" field of each input item.',
-};
+export const SUBMISSION_ID: INodeProperties = submissionIdParameter(
+	'The sid of the submission. By default the "sid" field of each input item.',
+);
 
 export function readSid(context: IExecuteFunctions, itemIndex: number): string {
 	return readId(context, itemIndex, {

@@ -1,7 +1,10 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { BINARY_ENCODING, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
+import { optionsCollection, waitForCompletionParameters } from '../../../shared/descriptions';
+import { parseParameter, readCommaList } from '../../../shared/schema';
 import { waitForSubmission } from '../../../shared/submissionWait';
+import * as z from '../../../shared/zod';
 import { alRequest, serverUrl } from '../request';
 import { multipartBody } from './multipart';
 import { sidNotFoundHint, submissionOutput } from './common';
@@ -67,124 +70,103 @@ const properties: INodeProperties[] = [
 		description:
 			"The analysis profile (e.g. static, static_with_dynamic, static_and_dynamic_with_internet). Required by Assemblyline when the user may not customise submissions; empty: the user's defaults.",
 	},
-	{
-		displayName: 'Wait for Completion',
-		name: 'waitForCompletion',
-		type: 'boolean',
-		default: false,
-		description:
-			'Whether to wait until Assemblyline has finished the analysis. The output then chains into AL Submission IoCs, which reads the finished results.',
-	},
-	{
-		displayName: 'Wait Timeout (Seconds)',
-		name: 'waitTimeout',
-		type: 'number',
-		default: 600,
-		typeOptions: { minValue: 1 },
-		description:
-			'How long to wait at most. After that the node outputs the submission with "completed": false.',
-		displayOptions: { show: { waitForCompletion: [true] } },
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Classification',
-				name: 'classification',
-				type: 'string',
-				default: '',
-				placeholder: 'TLP:A',
-				description: 'Classification of the submission. Empty: the server default.',
-			},
-			{
-				displayName: 'Deep Scan',
-				name: 'deepScan',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to ask the services for a deeper, slower analysis',
-			},
-			{
-				displayName: 'Description',
-				name: 'description',
-				type: 'string',
-				default: '',
-				description: 'Shown in the Assemblyline submission list',
-			},
-			{
-				displayName: 'Excluded Services',
-				name: 'excludedServices',
-				type: 'string',
-				default: '',
-				placeholder: 'Dynamic Analysis',
-				description:
-					'Services or service categories not to run, comma-separated, as Assemblyline names them',
-			},
-			{
-				displayName: 'File Name',
-				name: 'fileName',
-				type: 'string',
-				default: '',
-				description: "Name of the submitted file. Empty: the binary's file name.",
-			},
-			{
-				displayName: 'Ignore Cache',
-				name: 'ignoreCache',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to run the services again instead of reusing earlier results for the same file',
-			},
-			{
-				displayName: 'Metadata',
-				name: 'metadata',
-				type: 'fixedCollection',
-				typeOptions: { multipleValues: true },
-				default: {},
-				placeholder: 'Add Metadata',
-				description:
-					'Key/value pairs stored with the submission (e.g. the case or mailbox it came from)',
-				options: [
-					{
-						displayName: 'Entry',
-						name: 'entry',
-						values: [
-							{ displayName: 'Key', name: 'key', type: 'string', default: '' },
-							{ displayName: 'Value', name: 'value', type: 'string', default: '' },
-						],
-					},
-				],
-			},
-			{
-				displayName: 'Priority',
-				name: 'priority',
-				type: 'number',
-				default: 0,
-				typeOptions: { minValue: 0, maxValue: 1500 },
-				description: 'Queue priority, 1 to 1500. 0: the server default.',
-			},
-			{
-				displayName: 'Selected Services',
-				name: 'selectedServices',
-				type: 'string',
-				default: '',
-				placeholder: 'Static Analysis, Extraction',
-				description:
-					"Services or service categories to run, comma-separated. Empty: the profile's or user's defaults.",
-			},
-			{
-				displayName: 'TTL (Days)',
-				name: 'ttl',
-				type: 'number',
-				default: 0,
-				typeOptions: { minValue: 0 },
-				description: 'Days Assemblyline keeps the submission. 0: the server default.',
-			},
-		],
-	},
+	...waitForCompletionParameters(
+		'Whether to wait until Assemblyline has finished the analysis. The output then chains into AL Submission IoCs, which reads the finished results.',
+		'How long to wait at most. After that the node outputs the submission with "completed": false.',
+	),
+	optionsCollection([
+		{
+			displayName: 'Classification',
+			name: 'classification',
+			type: 'string',
+			default: '',
+			placeholder: 'TLP:A',
+			description: 'Classification of the submission. Empty: the server default.',
+		},
+		{
+			displayName: 'Deep Scan',
+			name: 'deepScan',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to ask the services for a deeper, slower analysis',
+		},
+		{
+			displayName: 'Description',
+			name: 'description',
+			type: 'string',
+			default: '',
+			description: 'Shown in the Assemblyline submission list',
+		},
+		{
+			displayName: 'Excluded Services',
+			name: 'excludedServices',
+			type: 'string',
+			default: '',
+			placeholder: 'Dynamic Analysis',
+			description:
+				'Services or service categories not to run, comma-separated, as Assemblyline names them',
+		},
+		{
+			displayName: 'File Name',
+			name: 'fileName',
+			type: 'string',
+			default: '',
+			description: "Name of the submitted file. Empty: the binary's file name.",
+		},
+		{
+			displayName: 'Ignore Cache',
+			name: 'ignoreCache',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to run the services again instead of reusing earlier results for the same file',
+		},
+		{
+			displayName: 'Metadata',
+			name: 'metadata',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true },
+			default: {},
+			placeholder: 'Add Metadata',
+			description:
+				'Key/value pairs stored with the submission (e.g. the case or mailbox it came from)',
+			options: [
+				{
+					displayName: 'Entry',
+					name: 'entry',
+					values: [
+						{ displayName: 'Key', name: 'key', type: 'string', default: '' },
+						{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+					],
+				},
+			],
+		},
+		{
+			displayName: 'Priority',
+			name: 'priority',
+			type: 'number',
+			default: 0,
+			typeOptions: { minValue: 0, maxValue: 1500 },
+			description: 'Queue priority, 1 to 1500. 0: the server default.',
+		},
+		{
+			displayName: 'Selected Services',
+			name: 'selectedServices',
+			type: 'string',
+			default: '',
+			placeholder: 'Static Analysis, Extraction',
+			description:
+				"Services or service categories to run, comma-separated. Empty: the profile's or user's defaults.",
+		},
+		{
+			displayName: 'TTL (Days)',
+			name: 'ttl',
+			type: 'number',
+			default: 0,
+			typeOptions: { minValue: 0 },
+			description: 'Days Assemblyline keeps the submission. 0: the server default.',
+		},
+	]),
 ];
 
 export const description = updateDisplayOptions(
@@ -194,11 +176,34 @@ export const description = updateDisplayOptions(
 
 const SHA256 = /^[0-9a-f]{64}$/i;
 
-function list(text: unknown): string[] {
-	return String(text ?? '')
-		.split(',')
-		.map((s) => s.trim())
-		.filter(Boolean);
+/** Options › Metadata: key/value entries (a fixedCollection; an expression may give any value). */
+const METADATA = z.optional(
+	z.nullable(
+		z.looseObject({
+			entry: z.optional(
+				z.array(
+					z.looseObject({
+						key: z.optional(z.nullable(z.string())),
+						value: z.optional(z.nullable(z.union([z.string(), z.number(), z.boolean()]))),
+					}),
+				),
+			),
+		}),
+	),
+);
+
+function readMetadata(context: IExecuteFunctions, itemIndex: number, value: unknown): IDataObject {
+	const metadata = parseParameter(context, METADATA, value, {
+		displayName: 'Metadata',
+		itemIndex,
+		hint: 'Each metadata entry takes a key and a text value.',
+	});
+	const out: IDataObject = {};
+	for (const entry of metadata?.entry ?? []) {
+		const key = String(entry.key ?? '').trim();
+		if (key) out[key] = String(entry.value ?? '');
+	}
+	return out;
 }
 
 /** The root keys and params of a submission (assemblyline-ui api/v4/submit.py; params as in odm/models/submission.py). */
@@ -218,8 +223,12 @@ function submissionBody(
 	if (Number(options.ttl) > 0) params.ttl = Math.round(Number(options.ttl));
 	if (options.deepScan === true) params.deep_scan = true;
 	if (options.ignoreCache === true) params.ignore_cache = true;
-	const selected = [...new Set([...list(options.selectedServices), ...extraSelected])];
-	const excluded = list(options.excludedServices);
+	const services = (name: string, displayName: string) =>
+		readCommaList(context, options[name], { displayName, itemIndex });
+	const selected = [
+		...new Set([...services('selectedServices', 'Selected Services'), ...extraSelected]),
+	];
+	const excluded = services('excludedServices', 'Excluded Services');
 	if (selected.length || excluded.length) {
 		params.services = {
 			...(selected.length ? { selected } : {}),
@@ -228,16 +237,36 @@ function submissionBody(
 	}
 	const body: IDataObject = {};
 	if (Object.keys(params).length) body.params = params;
-	const entries = ((options.metadata as IDataObject | undefined)?.entry ?? []) as IDataObject[];
-	const metadata: IDataObject = {};
-	for (const entry of entries) {
-		const key = String(entry.key ?? '').trim();
-		if (key) metadata[key] = String(entry.value ?? '');
-	}
+	const metadata = readMetadata(context, itemIndex, options.metadata);
 	if (Object.keys(metadata).length) body.metadata = metadata;
 	const profile = String(context.getNodeParameter('submissionProfile', itemIndex, '') ?? '').trim();
 	if (profile) body.submission_profile = profile;
 	return body;
+}
+
+function urlSubmission(context: IExecuteFunctions, itemIndex: number): IDataObject {
+	const url = String(context.getNodeParameter('url', itemIndex, '')).trim();
+	if (!url) {
+		throw new NodeOperationError(context.getNode(), `Input item ${itemIndex} has no URL`, {
+			itemIndex,
+			description: 'Fill in "URL".',
+		});
+	}
+	// The API does not select a downloader on its own (the web UI does): ask for URLDownloader.
+	return { ...submissionBody(context, itemIndex, ['URLDownloader']), url };
+}
+
+function hashSubmission(context: IExecuteFunctions, itemIndex: number): IDataObject {
+	const sha256 = String(context.getNodeParameter('sha256', itemIndex, ''))
+		.trim()
+		.toLowerCase();
+	if (!SHA256.test(sha256)) {
+		throw new NodeOperationError(context.getNode(), `"${sha256.slice(0, 80)}" is not a SHA256`, {
+			itemIndex,
+			description: 'Give the 64-character hex SHA256 of a file Assemblyline already holds.',
+		});
+	}
+	return { ...submissionBody(context, itemIndex), sha256 };
 }
 
 /**
@@ -273,35 +302,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 				return multipartBody(json, name, inMemory);
 			},
 		});
-	} else if (input === 'url') {
-		const url = String(this.getNodeParameter('url', itemIndex, '')).trim();
-		if (!url) {
-			throw new NodeOperationError(this.getNode(), `Input item ${itemIndex} has no URL`, {
-				itemIndex,
-				description: 'Fill in "URL".',
-			});
-		}
-		// The API does not select a downloader on its own (the web UI does): ask for URLDownloader.
-		const body = { ...submissionBody(this, itemIndex, ['URLDownloader']), url };
-		doc = await alRequest<IDataObject>(this, {
-			method: 'POST',
-			path: '/api/v4/submit/',
-			body,
-			itemIndex,
-			createsObject: true,
-		});
 	} else {
-		const sha256 = String(this.getNodeParameter('sha256', itemIndex, ''))
-			.trim()
-			.toLowerCase();
-		if (!SHA256.test(sha256)) {
-			throw new NodeOperationError(this.getNode(), `"${sha256.slice(0, 80)}" is not a SHA256`, {
-				itemIndex,
-				description: 'Give the 64-character hex SHA256 of a file Assemblyline already holds.',
-			});
-		}
-		const body: IDataObject = { ...submissionBody(this, itemIndex), sha256 };
-		if (givenName) body.name = givenName;
+		// A URL or a file Assemblyline already holds: the same JSON submit.
+		const body: IDataObject =
+			input === 'url' ? urlSubmission(this, itemIndex) : hashSubmission(this, itemIndex);
+		if (input === 'sha256' && givenName) body.name = givenName;
 		doc = await alRequest<IDataObject>(this, {
 			method: 'POST',
 			path: '/api/v4/submit/',
@@ -309,7 +314,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			itemIndex,
 			createsObject: true,
 			notFoundHint:
-				'Assemblyline does not hold a file with this SHA256. Submit the file itself instead.',
+				input === 'sha256'
+					? 'Assemblyline does not hold a file with this SHA256. Submit the file itself instead.'
+					: undefined,
 		});
 	}
 	const { url: server } = await serverUrl(this);

@@ -12,6 +12,7 @@ import {
 	ttlTable,
 	type TtlOverride,
 } from '../../../shared/blocklist';
+import { choiceParameter } from '../../../shared/descriptions';
 import { ALLOWLIST_PROPERTY } from '../common';
 import { readAllowlist } from '../../../shared/allowlist';
 import { splitInput } from '../../rows';
@@ -42,29 +43,17 @@ export const description: INodeProperties[] = [
 				displayName: 'Time to Live',
 				name: 'entries',
 				values: [
-					{
-						displayName: 'IoC Type',
-						name: 'type',
-						type: 'options',
-						default: 'ip',
-						options: [
-							{ name: 'IP Address', value: 'ip' },
-							{ name: 'Domain', value: 'domain' },
-							{ name: 'URL', value: 'uri' },
-						],
-					},
-					{
-						displayName: 'Verdict',
-						name: 'verdict',
-						type: 'options',
-						default: 'any',
-						options: [
-							{ name: 'Any Verdict', value: 'any' },
-							{ name: 'Malicious', value: 'malicious' },
-							{ name: 'Highly Suspicious', value: 'highly suspicious' },
-							{ name: 'Suspicious', value: 'suspicious' },
-						],
-					},
+					choiceParameter({ displayName: 'IoC Type', name: 'type', default: 'ip' }, [
+						['IP Address', 'ip'],
+						['Domain', 'domain'],
+						['URL', 'uri'],
+					]),
+					choiceParameter({ displayName: 'Verdict', name: 'verdict', default: 'any' }, [
+						['Any Verdict', 'any'],
+						['Malicious', 'malicious'],
+						['Highly Suspicious', 'highly suspicious'],
+						['Suspicious', 'suspicious'],
+					]),
 					{
 						displayName: 'Hours',
 						name: 'hours',
