@@ -57,6 +57,8 @@ export interface NotSent {
 	reason_text: string;
 }
 
+/** A Retry-After this long names a daily or monthly quota, not a short window. */
+const QUOTA_WAIT_MS = 3_600_000;
 const BACKOFF_BASE_MS = 500;
 const MAX_RAW_CHARS = 200_000;
 
@@ -269,18 +271,8 @@ export class EnrichmentEngine {
 				const wait = attempt.retryAfterMs ?? 0;
 				pacer.pauseUntil(Date.now() + wait);
 				if (windowRetried) {
-					const error: ProviderError = {
-						code: 'quota',
-						http_status: 429,
-						message: `${attempt.error?.message ?? `${provider.displayName} answered 429`}, again after a ${formatSeconds(wait)} pause, so not the minute's; it is not asked again in this run`,
-					};
-					this.switchedOff.set(provider.id, { status: 'rate_limited', error });
-					return this.fromAttempt(
-						provider,
-						started,
-						{ status: 'rate_limited', error, raw: attempt.raw },
-						attempts,
-					);
+					const why = `again after a ${formatSeconds(wait)} pause, so not the minute's`;
+					return this.quotaUsedUp(provider, started, attempt, attempts, why);
 				}
 				if (attempts <= this.options.maxRetries && Date.now() + wait < deadlineAt) {
 					windowRetried = true;
@@ -309,25 +301,15 @@ export class EnrichmentEngine {
 					await sleep(next.waitMs);
 					continue;
 				}
-				// A 429 asking for a wait longer than Max Retry Wait is a used-up quota (a day's, a
-				// month's): every later IoC would get the same answer, so the provider is off for the run.
+				// A 429 asking to wait an hour or more is a used-up quota (a day's, a month's), whatever
+				// the provider calls it: every later IoC would get the same answer, so it is off for the run.
 				if (
 					attempt.status === 'rate_limited' &&
 					attempt.retryAfterMs !== undefined &&
-					attempt.retryAfterMs > this.options.maxRetryWaitMs
+					attempt.retryAfterMs >= QUOTA_WAIT_MS
 				) {
-					const error: ProviderError = {
-						code: 'quota',
-						http_status: 429,
-						message: `${attempt.error?.message ?? `${provider.displayName} answered 429`}: it asks to wait ${formatSeconds(attempt.retryAfterMs)}, longer than Max Retry Wait, so its quota is taken as used up; it is not asked again in this run`,
-					};
-					this.switchedOff.set(provider.id, { status: 'rate_limited', error });
-					return this.fromAttempt(
-						provider,
-						started,
-						{ status: 'rate_limited', error, raw: attempt.raw },
-						attempts,
-					);
+					const why = `it asks to wait ${formatSeconds(attempt.retryAfterMs)}, so its quota is taken as used up`;
+					return this.quotaUsedUp(provider, started, attempt, attempts, why);
 				}
 				if (attempt.error && attempt.retryAfterMs !== undefined) {
 					attempt.error.message += ` (asked to wait ${Math.ceil(attempt.retryAfterMs / 1000)} s, beyond the retry limit or the deadline)`;
@@ -342,6 +324,28 @@ export class EnrichmentEngine {
 			}
 			return this.fromAttempt(provider, started, attempt, attempts);
 		}
+	}
+
+	/** A 429 that will not clear in this run: the provider is switched off for the rest of it. */
+	private quotaUsedUp(
+		provider: Provider,
+		started: number,
+		attempt: Attempt,
+		attempts: number,
+		why: string,
+	): ProviderResult {
+		const error: ProviderError = {
+			code: 'quota',
+			http_status: 429,
+			message: `${attempt.error?.message ?? `${provider.displayName} answered 429`}, ${why}; it is not asked again in this run`,
+		};
+		this.switchedOff.set(provider.id, { status: 'rate_limited', error });
+		return this.fromAttempt(
+			provider,
+			started,
+			{ status: 'rate_limited', error, raw: attempt.raw },
+			attempts,
+		);
 	}
 
 	/** The provider's second request; whatever goes wrong there only costs what it would have added. */
