@@ -74,6 +74,11 @@ interface Attempt {
 	raw?: unknown;
 }
 
+/** An answer that is an error of the provider's, not a reading. */
+function failedAttempt(code: string, httpStatus: number, message: string, raw: unknown): Attempt {
+	return { status: 'error', raw, error: { code, http_status: httpStatus, message } };
+}
+
 /** What one lookup sends and how it reads the answer (one IoC, or a batch of them). */
 interface Query {
 	request(): IHttpRequestOptions;
@@ -554,15 +559,12 @@ export class EnrichmentEngine {
 		if (status === 401 || provider.keyRefused?.includes(status))
 			return this.keyRefused(provider, status, quoted, rawOut);
 		if (status === 403) {
-			return {
-				status: 'error',
-				raw: rawOut,
-				error: {
-					code: 'forbidden',
-					http_status: 403,
-					message: `${name} denied the lookup (HTTP 403${quoted ? `: ${quoted}` : ''}); the plan or key may not include this API`,
-				},
-			};
+			return failedAttempt(
+				'forbidden',
+				403,
+				`${name} denied the lookup (HTTP 403${quoted ? `: ${quoted}` : ''}); the plan or key may not include this API`,
+				rawOut,
+			);
 		}
 		if (status >= 500) {
 			return {
@@ -578,27 +580,21 @@ export class EnrichmentEngine {
 			};
 		}
 		if (status >= 200 && status < 300 && response.json === undefined && !response.bytes) {
-			return {
-				status: 'error',
-				raw: rawOut,
-				error: {
-					code: 'malformed',
-					http_status: status,
-					message: `${name} answered HTTP ${status} to ${response.endpoint} with ${looksLikeHtml(text) ? 'an HTML page' : `a body that is not JSON (${text.length} bytes)`} instead of its JSON; check the base URL in the credential (a proxy or login page may be answering)`,
-				},
-			};
+			return failedAttempt(
+				'malformed',
+				status,
+				`${name} answered HTTP ${status} to ${response.endpoint} with ${looksLikeHtml(text) ? 'an HTML page' : `a body that is not JSON (${text.length} bytes)`} instead of its JSON; check the base URL in the credential (a proxy or login page may be answering)`,
+				rawOut,
+			);
 		}
 		if (status === 404 && response.json === undefined) {
 			// Real not-found answers are JSON; an HTML 404 means the base URL points somewhere else.
-			return {
-				status: 'error',
-				raw: rawOut,
-				error: {
-					code: 'provider_status',
-					http_status: 404,
-					message: `${name} answered 404 with a non-JSON page; check the base URL in the credential`,
-				},
-			};
+			return failedAttempt(
+				'provider_status',
+				404,
+				`${name} answered 404 with a non-JSON page; check the base URL in the credential`,
+				rawOut,
+			);
 		}
 		try {
 			const reading = query.read(response);
@@ -607,15 +603,12 @@ export class EnrichmentEngine {
 				return this.keyRefused(provider, status, quoted, rawOut);
 			return { reading, raw: rawOut };
 		} catch (error) {
-			return {
-				status: 'error',
-				raw: rawOut,
-				error: {
-					code: 'malformed',
-					http_status: status,
-					message: `${name}'s answer could not be read: ${this.options.scrub(String((error as Error)?.message ?? error))}`,
-				},
-			};
+			return failedAttempt(
+				'malformed',
+				status,
+				`${name}'s answer could not be read: ${this.options.scrub(String((error as Error)?.message ?? error))}`,
+				rawOut,
+			);
 		}
 	}
 
