@@ -56,7 +56,13 @@ export async function waitForSubmission(
 	const deadline = Date.now() + timeoutMs;
 	let delay: number = WAIT_BACKOFF_MS.first;
 	for (;;) {
-		if (await isSubmissionCompleted(context, sid, call)) return true;
+		// A stop while a poll is in flight cancels that request (n8n-core aborts it with the
+		// execution's signal): the wait ends as unfinished, not as "could not reach Assemblyline".
+		const completed = await isSubmissionCompleted(context, sid, call).then(
+			(answer) => answer,
+			(error: unknown) => (cancelled(context) ? false : Promise.reject(error)),
+		);
+		if (completed) return true;
 		const left = deadline - Date.now();
 		if (left <= 0 || cancelled(context)) return false;
 		// In slices, so that a stopped execution stops waiting within a second (node code has no timers

@@ -183,7 +183,10 @@ describe('Submission: Submit', () => {
 		});
 	});
 
-	test('Wait for Completion stops when the execution is stopped, and polls no more', async () => {
+	test.each([
+		['between two polls', false],
+		['while a poll is in flight (n8n cancels that request)', true],
+	])('Wait for Completion stops when the execution is stopped %s, and polls no more', async (_when, inFlight) => {
 		const controller = new AbortController();
 		// The node as it is, with the execution's cancel signal under the test's control.
 		const stoppable = Object.create(node) as Assemblyline;
@@ -195,7 +198,9 @@ describe('Submission: Submit', () => {
 			return node.execute.call(context as never);
 		};
 		let pollsAtStop = -1;
-		const polls = () => fake.requests.filter((r) => r.path.startsWith('/api/v4/submission/is_completed/')).length;
+		// The second poll is held by the fake for 3 s when the stop is to land while it is in flight.
+		const rule = fake.faults.add({ kind: 'slow', path: '^/api/v4/submission/is_completed/', after: 1, once: true, delayMs: inFlight ? 3000 : 0 });
+		const polls = () => fake.faults.rules.find((r) => r.id === rule)?.seen ?? 0;
 		const stopper = (async () => {
 			while (polls() < 2) await new Promise((resolve) => setTimeout(resolve, 20));
 			pollsAtStop = polls();
@@ -211,10 +216,11 @@ describe('Submission: Submit', () => {
 			inputItems: [{ json: {}, binary: { data: neverDone } }],
 			credentials: credentials(),
 		});
-		const { outputs } = await run.finally(() => {
+		const { outputs, error } = await run.finally(() => {
 			fake.dataset.addSubmittedSpec = addSubmittedSpec;
 		});
 		await stopper;
+		expect(error).toBeUndefined();
 		expect(outputs[0][0].json).toMatchObject({ completed: false, state: 'submitted' });
 		expect(polls()).toBeLessThanOrEqual(pollsAtStop + 1);
 	});
