@@ -6,7 +6,9 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { bearerField, BLOCK_ICON, secretField } from './blockFields';
+import { apiUrlField, baseUrlOf, bearerField, BLOCK_ICON, secretField } from './blockFields';
+
+const CLOUDFLARE_API = 'https://api.cloudflare.com/client/v4';
 
 /**
  * Cloudflare API token, for Block on Firewall / EDR's IP list pushes, sent as
@@ -37,13 +39,12 @@ export class BlockCloudflareApi implements ICredentialType {
 			placeholder: '023e105f4ecef8ad9ca31a8372d0c353',
 			description: 'The ID of the account that holds the list (shown on the account home page)',
 		},
-		{
-			displayName: 'API URL',
-			name: 'apiUrl',
-			type: 'string',
-			default: 'https://api.cloudflare.com/client/v4',
-			description: 'The Cloudflare API base URL; change it only for a proxy',
-		},
+		apiUrlField(
+			'API URL',
+			'apiUrl',
+			CLOUDFLARE_API,
+			'The Cloudflare API base URL; change it only for a proxy',
+		),
 	];
 
 	authenticate: IAuthenticateGeneric = bearerField('apiToken');
@@ -51,8 +52,7 @@ export class BlockCloudflareApi implements ICredentialType {
 	// The account's lists: needs a valid token with the lists permission, and changes nothing.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL:
-				'={{($credentials.apiUrl || "https://api.cloudflare.com/client/v4").trim().replace(/\\/+$/, "")}}',
+			baseURL: baseUrlOf('apiUrl', CLOUDFLARE_API),
 			url: '={{"/accounts/" + encodeURIComponent(($credentials.accountId || "").trim()) + "/rules/lists"}}',
 			method: 'GET',
 		},

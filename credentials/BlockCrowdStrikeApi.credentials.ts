@@ -8,7 +8,17 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { ACCESS_TOKEN_FIELD, BEARER_TOKEN, BLOCK_ICON, requestToken } from './blockFields';
+import {
+	ACCESS_TOKEN_FIELD,
+	apiUrlField,
+	baseUrlOf,
+	BEARER_TOKEN,
+	BLOCK_ICON,
+	credentialUrl,
+	requestToken,
+} from './blockFields';
+
+const FALCON_API = 'https://api.crowdstrike.com';
 
 /**
  * CrowdStrike Falcon API client, for Block on Firewall / EDR: n8n gets a bearer token with
@@ -45,21 +55,17 @@ export class BlockCrowdStrikeApi implements ICredentialType {
 			required: true,
 			description: "The API client's secret (shown once when the client is created)",
 		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: 'https://api.crowdstrike.com',
-			description:
-				'Your Falcon cloud: US-1 https://api.crowdstrike.com, US-2 https://api.us-2.crowdstrike.com, EU-1 https://api.eu-1.crowdstrike.com, US-GOV-1 https://api.laggar.gcw.crowdstrike.com',
-		},
+		apiUrlField(
+			'Base URL',
+			'baseUrl',
+			FALCON_API,
+			'Your Falcon cloud: US-1 https://api.crowdstrike.com, US-2 https://api.us-2.crowdstrike.com, EU-1 https://api.eu-1.crowdstrike.com, US-GOV-1 https://api.laggar.gcw.crowdstrike.com',
+		),
 		ACCESS_TOKEN_FIELD,
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const base = String(credentials.baseUrl || 'https://api.crowdstrike.com')
-			.trim()
-			.replace(/\/+$/, '');
+		const base = credentialUrl(credentials.baseUrl, FALCON_API);
 		const { answer, unreachable } = await requestToken<{
 			access_token?: string;
 			errors?: Array<{ message?: string }>;
@@ -89,8 +95,7 @@ export class BlockCrowdStrikeApi implements ICredentialType {
 	// Reads one indicator: needs a token and the IOC Manager scope, changes nothing.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL:
-				'={{($credentials.baseUrl || "https://api.crowdstrike.com").trim().replace(/\\/+$/, "")}}',
+			baseURL: baseUrlOf('baseUrl', FALCON_API),
 			url: '/iocs/combined/indicator/v1',
 			qs: { limit: 1 },
 			method: 'GET',

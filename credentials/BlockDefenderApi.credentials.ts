@@ -8,7 +8,18 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { ACCESS_TOKEN_FIELD, BEARER_TOKEN, BLOCK_ICON, requestToken } from './blockFields';
+import {
+	ACCESS_TOKEN_FIELD,
+	apiUrlField,
+	baseUrlOf,
+	BEARER_TOKEN,
+	BLOCK_ICON,
+	credentialUrl,
+	requestToken,
+} from './blockFields';
+
+const DEFENDER_API = 'https://api.securitycenter.microsoft.com';
+const ENTRA_LOGIN = 'https://login.microsoftonline.com';
 
 /**
  * Microsoft Defender for Endpoint, for Block on Firewall / EDR: an Entra ID app registration with the
@@ -53,29 +64,23 @@ export class BlockDefenderApi implements ICredentialType {
 			required: true,
 			description: 'A client secret of the app registration (its Value, not its ID)',
 		},
-		{
-			displayName: 'API URL',
-			name: 'apiUrl',
-			type: 'string',
-			default: 'https://api.securitycenter.microsoft.com',
-			description:
-				'The Defender API. A regional host (e.g. https://eu.api.security.microsoft.com) also works.',
-		},
-		{
-			displayName: 'Login URL',
-			name: 'loginUrl',
-			type: 'string',
-			default: 'https://login.microsoftonline.com',
-			description:
-				"The Entra ID token endpoint's host (another one only for national clouds or tests)",
-		},
+		apiUrlField(
+			'API URL',
+			'apiUrl',
+			DEFENDER_API,
+			'The Defender API. A regional host (e.g. https://eu.api.security.microsoft.com) also works.',
+		),
+		apiUrlField(
+			'Login URL',
+			'loginUrl',
+			ENTRA_LOGIN,
+			"The Entra ID token endpoint's host (another one only for national clouds or tests)",
+		),
 		ACCESS_TOKEN_FIELD,
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const login = String(credentials.loginUrl || 'https://login.microsoftonline.com')
-			.trim()
-			.replace(/\/+$/, '');
+		const login = credentialUrl(credentials.loginUrl, ENTRA_LOGIN);
 		const tenant = encodeURIComponent(String(credentials.tenantId ?? '').trim());
 		const { answer, unreachable } = await requestToken<{
 			access_token?: string;
@@ -114,8 +119,7 @@ export class BlockDefenderApi implements ICredentialType {
 	// Reads one indicator: needs a token and the Ti.ReadWrite permission, changes nothing.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL:
-				'={{($credentials.apiUrl || "https://api.securitycenter.microsoft.com").trim().replace(/\\/+$/, "")}}',
+			baseURL: baseUrlOf('apiUrl', DEFENDER_API),
 			url: '/api/indicators',
 			qs: { $top: 1 },
 			method: 'GET',

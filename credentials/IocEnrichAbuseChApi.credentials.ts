@@ -6,7 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { apiKeyField, baseUrlExpression, baseUrlField, ENRICH_ICON } from './iocEnrichFields';
+import { apiKeyField, baseUrlField, baseUrlTest, ENRICH_ICON } from './iocEnrichFields';
 
 /**
  * One abuse.ch Auth-Key for ThreatFox, URLhaus and MalwareBazaar (IoC Enrich); it goes in the `Auth-Key` header. Free from auth.abuse.ch, fair use.
@@ -54,12 +54,12 @@ export class IocEnrichAbuseChApi implements ICredentialType {
 	};
 
 	// ThreatFox's list of IoC types: small, and it needs a valid Auth-Key.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: baseUrlExpression('threatFoxUrl'),
+	test: ICredentialTestRequest = baseUrlTest(
+		{
 			url: '/',
 			method: 'POST',
 			body: { query: 'types' },
 		},
-	};
+		'threatFoxUrl',
+	);
 }

@@ -6,7 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { apiKeyField, baseUrlExpression, baseUrlField, ENRICH_ICON } from './iocEnrichFields';
+import { apiKeyField, baseUrlField, baseUrlTest, ENRICH_ICON } from './iocEnrichFields';
 
 /**
  * AbuseIPDB v2 for IoC Enrich: the key goes in the `Key` header. The free plan allows 1,000 checks a day.
@@ -38,11 +38,8 @@ export class IocEnrichAbuseIpdbApi implements ICredentialType {
 	};
 
 	// Checking a well-known public resolver costs one of the day's checks and reveals nothing.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: baseUrlExpression(),
-			url: '/check?ipAddress=8.8.8.8&maxAgeInDays=1',
-			method: 'GET',
-		},
-	};
+	test: ICredentialTestRequest = baseUrlTest({
+		url: '/check?ipAddress=8.8.8.8&maxAgeInDays=1',
+		method: 'GET',
+	});
 }

@@ -6,7 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { apiKeyField, baseUrlExpression, baseUrlField, ENRICH_ICON } from './iocEnrichFields';
+import { apiKeyField, baseUrlField, baseUrlTest, ENRICH_ICON } from './iocEnrichFields';
 
 /**
  * GreyNoise Community API for IoC Enrich: the key goes in the `key` header. Community lookups are limited per day.
@@ -37,11 +37,8 @@ export class IocEnrichGreyNoiseApi implements ICredentialType {
 	};
 
 	// Google's public resolver is in RIOT: a known answer that reveals nothing.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: baseUrlExpression(),
-			url: '/v3/community/8.8.8.8',
-			method: 'GET',
-		},
-	};
+	test: ICredentialTestRequest = baseUrlTest({
+		url: '/v3/community/8.8.8.8',
+		method: 'GET',
+	});
 }

@@ -6,7 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { apiKeyField, baseUrlExpression, baseUrlField, ENRICH_ICON } from './iocEnrichFields';
+import { apiKeyField, baseUrlField, baseUrlTest, ENRICH_ICON } from './iocEnrichFields';
 
 /**
  * Intelligence X for IoC Enrich: the API key goes in the `x-key` header. Use the API root your key belongs to (https://2.intelx.io for paid keys, https://free.intelx.io for free ones).
@@ -37,11 +37,8 @@ export class IocEnrichIntelxApi implements ICredentialType {
 	};
 
 	// The key's remaining credits; searches nothing.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: baseUrlExpression(),
-			url: '/authenticate/info',
-			method: 'GET',
-		},
-	};
+	test: ICredentialTestRequest = baseUrlTest({
+		url: '/authenticate/info',
+		method: 'GET',
+	});
 }

@@ -6,7 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { apiKeyField, baseUrlExpression, baseUrlField, ENRICH_ICON } from './iocEnrichFields';
+import { apiKeyField, baseUrlField, baseUrlTest, ENRICH_ICON } from './iocEnrichFields';
 
 /**
  * AlienVault OTX for IoC Enrich: the key goes in the `X-OTX-API-KEY` header.
@@ -37,11 +37,8 @@ export class IocEnrichOtxApi implements ICredentialType {
 	};
 
 	// The key owner's profile.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: baseUrlExpression(),
-			url: '/api/v1/users/me',
-			method: 'GET',
-		},
-	};
+	test: ICredentialTestRequest = baseUrlTest({
+		url: '/api/v1/users/me',
+		method: 'GET',
+	});
 }

@@ -6,7 +6,13 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { apiKeyField, baseUrlExpression, baseUrlField, ENRICH_ICON } from './iocEnrichFields';
+import {
+	apiKeyField,
+	baseUrlField,
+	baseUrlTest,
+	ENRICH_ICON,
+	queryKeyAuth,
+} from './iocEnrichFields';
 
 /**
  * Google Safe Browsing v4 Lookup API for IoC Enrich: a Google Cloud API key with the Safe Browsing API enabled, sent as the `key` query parameter (IoC Enrich removes it from any text it outputs).
@@ -34,30 +40,20 @@ export class IocEnrichSafeBrowsingApi implements ICredentialType {
 		baseUrlField('https://safebrowsing.googleapis.com/v4', 'API root'),
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			qs: {
-				key: '={{$credentials.apiKey}}',
-			},
-		},
-	};
+	authenticate: IAuthenticateGeneric = queryKeyAuth();
 
 	// Google's own test page (developers.google.com/safe-browsing/v4/lookup-api); a wrong key is a 400.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: baseUrlExpression(),
-			url: '/threatMatches:find',
-			method: 'POST',
-			body: {
-				client: { clientId: 'n8n-nodes-assemblyline', clientVersion: '1' },
-				threatInfo: {
-					threatTypes: ['MALWARE'],
-					platformTypes: ['ANY_PLATFORM'],
-					threatEntryTypes: ['URL'],
-					threatEntries: [{ url: 'http://malware.testing.google.test/testing/malware/' }],
-				},
+	test: ICredentialTestRequest = baseUrlTest({
+		url: '/threatMatches:find',
+		method: 'POST',
+		body: {
+			client: { clientId: 'n8n-nodes-assemblyline', clientVersion: '1' },
+			threatInfo: {
+				threatTypes: ['MALWARE'],
+				platformTypes: ['ANY_PLATFORM'],
+				threatEntryTypes: ['URL'],
+				threatEntries: [{ url: 'http://malware.testing.google.test/testing/malware/' }],
 			},
 		},
-	};
+	});
 }

@@ -6,7 +6,13 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { apiKeyField, baseUrlExpression, baseUrlField, ENRICH_ICON } from './iocEnrichFields';
+import {
+	apiKeyField,
+	baseUrlField,
+	baseUrlTest,
+	ENRICH_ICON,
+	queryKeyAuth,
+} from './iocEnrichFields';
 
 /**
  * ScreenshotAPI (screenshotapi.net) for IoC Enrich: the API token from the ScreenshotAPI dashboard, sent as the `token` query parameter (IoC Enrich removes it from any text it outputs).
@@ -34,22 +40,12 @@ export class IocEnrichScreenshotApi implements ICredentialType {
 		baseUrlField('https://shot.screenshotapi.net/v3', 'API root'),
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			qs: {
-				token: '={{$credentials.apiKey}}',
-			},
-		},
-	};
+	authenticate: IAuthenticateGeneric = queryKeyAuth('token');
 
 	// One cached screenshot of a harmless page: needs a valid token, looks nothing of ours up.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: baseUrlExpression(),
-			url: '/screenshot',
-			qs: { url: 'https://example.com/', output: 'json' },
-			method: 'GET',
-		},
-	};
+	test: ICredentialTestRequest = baseUrlTest({
+		url: '/screenshot',
+		qs: { url: 'https://example.com/', output: 'json' },
+		method: 'GET',
+	});
 }

@@ -6,7 +6,13 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { apiKeyField, baseUrlExpression, baseUrlField, ENRICH_ICON } from './iocEnrichFields';
+import {
+	apiKeyField,
+	baseUrlField,
+	baseUrlTest,
+	ENRICH_ICON,
+	queryKeyAuth,
+} from './iocEnrichFields';
 
 /**
  * Shodan host API for IoC Enrich. Shodan only takes the key as the `key` query parameter; IoC Enrich never puts request URLs in its output or errors, and removes the key from any text it does output.
@@ -27,21 +33,11 @@ export class IocEnrichShodanApi implements ICredentialType {
 		baseUrlField('https://api.shodan.io', 'API root'),
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			qs: {
-				key: '={{$credentials.apiKey}}',
-			},
-		},
-	};
+	authenticate: IAuthenticateGeneric = queryKeyAuth();
 
 	// The key's plan and credits.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: baseUrlExpression(),
-			url: '/api-info',
-			method: 'GET',
-		},
-	};
+	test: ICredentialTestRequest = baseUrlTest({
+		url: '/api-info',
+		method: 'GET',
+	});
 }

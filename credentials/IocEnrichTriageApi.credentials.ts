@@ -6,7 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { apiKeyField, baseUrlExpression, baseUrlField, ENRICH_ICON } from './iocEnrichFields';
+import { apiKeyField, baseUrlField, baseUrlTest, ENRICH_ICON } from './iocEnrichFields';
 
 /**
  * Triage (Hatching / Recorded Future Sandbox) for IoC Enrich: the API key from your tria.ge account page goes in the `Authorization: Bearer` header.
@@ -40,12 +40,9 @@ export class IocEnrichTriageApi implements ICredentialType {
 	};
 
 	// A one-result search: needs a valid key, looks nothing of ours up.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: baseUrlExpression(),
-			url: '/search',
-			qs: { query: 'family:emotet', limit: 1 },
-			method: 'GET',
-		},
-	};
+	test: ICredentialTestRequest = baseUrlTest({
+		url: '/search',
+		qs: { query: 'family:emotet', limit: 1 },
+		method: 'GET',
+	});
 }

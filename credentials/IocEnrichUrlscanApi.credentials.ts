@@ -6,7 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { apiKeyField, baseUrlExpression, baseUrlField, ENRICH_ICON } from './iocEnrichFields';
+import { apiKeyField, baseUrlField, baseUrlTest, ENRICH_ICON } from './iocEnrichFields';
 
 /**
  * urlscan.io for IoC Enrich (search only, nothing is submitted): the key goes in the `API-Key` header.
@@ -38,11 +38,8 @@ export class IocEnrichUrlscanApi implements ICredentialType {
 
 	// The key's own quotas, at the documented endpoint (docs.urlscan.io quotas API; urlscan/urlscan-python
 	// client.py `get_quotas`); the older `/user/quotas/` is legacy.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: baseUrlExpression(),
-			url: '/api/v1/quotas',
-			method: 'GET',
-		},
-	};
+	test: ICredentialTestRequest = baseUrlTest({
+		url: '/api/v1/quotas',
+		method: 'GET',
+	});
 }

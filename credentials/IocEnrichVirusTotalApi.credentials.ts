@@ -6,7 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { apiKeyField, baseUrlExpression, baseUrlField, ENRICH_ICON } from './iocEnrichFields';
+import { apiKeyField, baseUrlField, baseUrlTest, ENRICH_ICON } from './iocEnrichFields';
 
 /**
  * VirusTotal v3 for IoC Enrich: the key goes in the `x-apikey` header. The public API allows 4 lookups a minute and 500 a day and must not be used in business workflows; set a premium key's rate in the node options.
@@ -37,11 +37,8 @@ export class IocEnrichVirusTotalApi implements ICredentialType {
 	};
 
 	// A cheap authenticated GET that does not look anything up.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: baseUrlExpression(),
-			url: '/popular_threat_categories',
-			method: 'GET',
-		},
-	};
+	test: ICredentialTestRequest = baseUrlTest({
+		url: '/popular_threat_categories',
+		method: 'GET',
+	});
 }

@@ -6,7 +6,13 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { apiKeyField, baseUrlExpression, baseUrlField, ENRICH_ICON } from './iocEnrichFields';
+import {
+	apiKeyField,
+	baseUrlField,
+	baseUrlTest,
+	ENRICH_ICON,
+	queryKeyAuth,
+} from './iocEnrichFields';
 
 /**
  * Google Web Risk for IoC Enrich: a Google Cloud API key of a project with the Web Risk API enabled (and billing), sent as the `key` query parameter (IoC Enrich removes it from any text it outputs).
@@ -34,21 +40,11 @@ export class IocEnrichWebRiskApi implements ICredentialType {
 		baseUrlField('https://webrisk.googleapis.com/v1', 'API root'),
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			qs: {
-				key: '={{$credentials.apiKey}}',
-			},
-		},
-	};
+	authenticate: IAuthenticateGeneric = queryKeyAuth();
 
 	// Google's own test URL for the malware list; a wrong key is a 400.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: baseUrlExpression(),
-			url: '/uris:search?threatTypes=MALWARE&uri=http%3A%2F%2Ftestsafebrowsing.appspot.com%2Fs%2Fmalware.html',
-			method: 'GET',
-		},
-	};
+	test: ICredentialTestRequest = baseUrlTest({
+		url: '/uris:search?threatTypes=MALWARE&uri=http%3A%2F%2Ftestsafebrowsing.appspot.com%2Fs%2Fmalware.html',
+		method: 'GET',
+	});
 }

@@ -28,8 +28,31 @@ export function ignoreSslField(what: string): INodeProperties {
 	};
 }
 
-/** The credential test's baseURL: the URL field, trimmed, without a trailing slash. */
-export const FIREWALL_BASE_URL = '={{($credentials.url || "").trim().replace(/\\/+$/, "")}}';
+/** A vendor API address with its public default: another one only for a region, a proxy or tests. */
+export function apiUrlField(
+	displayName: string,
+	name: string,
+	defaultUrl: string,
+	description: string,
+): INodeProperties {
+	return { displayName, name, type: 'string', default: defaultUrl, description };
+}
+
+/** The credential test's baseURL: the field `name` (or `defaultUrl` when empty), trimmed, without a
+ * trailing slash; what `credentialUrl` gives code. */
+export function baseUrlOf(name: string, defaultUrl = ''): string {
+	return `={{($credentials.${name} || "${defaultUrl}").trim().replace(/\\/+$/, "")}}`;
+}
+
+/** A URL field's value (or `defaultUrl` when empty), trimmed, without a trailing slash. */
+export function credentialUrl(value: unknown, defaultUrl: string): string {
+	return String(value || defaultUrl)
+		.trim()
+		.replace(/\/+$/, '');
+}
+
+/** The credential test's baseURL for the Firewall URL field. */
+export const FIREWALL_BASE_URL = baseUrlOf('url');
 
 /** The hidden field where n8n keeps a fetched access token (refetched on a 401). */
 export const ACCESS_TOKEN_FIELD: INodeProperties = {

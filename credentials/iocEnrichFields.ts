@@ -1,4 +1,9 @@
-import type { Icon, INodeProperties } from 'n8n-workflow';
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
 
 /** What every IoC Enrich provider credential shares: the icon, the key, the base-URL override. */
 export const ENRICH_ICON: Icon = {
@@ -40,6 +45,20 @@ export function baseUrlField(
 }
 
 /** The credential test's baseURL: the field, trimmed, without a trailing slash. */
-export function baseUrlExpression(field = 'baseUrl'): string {
+function baseUrlExpression(field = 'baseUrl'): string {
 	return `={{($credentials.${field} || "").trim().replace(/\\/+$/, "")}}`;
+}
+
+/** The credential test: `request` sent to the Base URL field's address. */
+export function baseUrlTest(
+	request: Omit<ICredentialTestRequest['request'], 'baseURL'>,
+	field = 'baseUrl',
+): ICredentialTestRequest {
+	return { request: { baseURL: baseUrlExpression(field), ...request } };
+}
+
+/** Sends the key as the query parameter `param`, for providers that take it nowhere else (IoC
+ * Enrich removes it from any text it outputs). */
+export function queryKeyAuth(param = 'key'): IAuthenticateGeneric {
+	return { type: 'generic', properties: { qs: { [param]: '={{$credentials.apiKey}}' } } };
 }
