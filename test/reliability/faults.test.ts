@@ -17,7 +17,7 @@
  * tests (test/nodes/*) cover a 503 every nth request, 401 and an expired cursor on their data sets.
  */
 import { createHash } from 'node:crypto';
-import type { IDataObject, INodeExecutionData, INodeType } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeParameters, INodeType } from 'n8n-workflow';
 
 import { Assemblyline } from '../../nodes/Assemblyline/Assemblyline.node';
 import { AssemblylineAlertSearch } from '../../nodes/AssemblylineAlertSearch/AssemblylineAlertSearch.node';
@@ -26,7 +26,7 @@ import { AssemblylineSubmissionIocs } from '../../nodes/AssemblylineSubmissionIo
 import { AssemblylineSubmissionTrigger } from '../../nodes/AssemblylineSubmissionTrigger/AssemblylineSubmissionTrigger.node';
 import { RETRY } from '../../nodes/shared/transport';
 import { generateDataset, generatedAlertCore, startFakeAssemblyline } from '../fakes/assemblyline/index.ts';
-import type { FakeAssemblyline, FaultRule } from '../fakes/assemblyline/index.ts';
+import type { FakeAssemblyline, FaultRule, RecordedRequest } from '../fakes/assemblyline/index.ts';
 import { poll, runNode } from '../harness/n8n.ts';
 import { credentialsFor, faulted, sorted, withHttpTimeout } from './helpers.ts';
 
@@ -61,22 +61,24 @@ const ALERTS = 1234;
 const PAGE = 200; // Return All: the count (rows 0), then 7 pages, the last one 34 alerts: page N is request N + 1 (expire-cursor counts cursor pages only)
 const SEARCH = '^/api/v4/search/alert/$';
 
-function expectFired(fake: FakeAssemblyline, row: Row): void {
+/** `callKey` names the call a request makes (undefined: not one that counts); by default its method and path. */
+function expectFired(fake: FakeAssemblyline, row: Row, callKey: (request: RecordedRequest) => string | undefined = (r) => `${r.method} ${r.path}`): void {
 	const hits = faulted(fake, row.rule.kind);
 	if (row.expect.fires !== 'once per call') {
 		expect(hits).toHaveLength(row.expect.fires);
 		return;
 	}
 	expect(hits.length).toBeGreaterThan(0);
-	const calls = fake.requests.map((r) => `${r.method} ${r.path}`);
+	const calls = fake.requests.map(callKey).filter((key) => key !== undefined);
 	expect(new Set(calls).size).toBe(calls.length);
 }
 
-/** Waits until calls still in flight from a failed run have landed (parallel items go on briefly). */
-async function settle(fake: FakeAssemblyline): Promise<void> {
+/** Waits until calls still in flight from a failed run have landed (parallel items go on briefly):
+ * no new request for `gapMs`. */
+async function settle(fake: FakeAssemblyline, gapMs = 150): Promise<void> {
 	for (let seen = -1; seen !== fake.requests.length; ) {
 		seen = fake.requests.length;
-		await new Promise((resolve) => setTimeout(resolve, 150));
+		await new Promise((resolve) => setTimeout(resolve, gapMs));
 	}
 }
 
@@ -434,209 +436,171 @@ describe('AL Submission Trigger, a poll of 1,100 completed submissions after 300
 });
 
 // -------------------------------------------------------------------------------------------------
-// Assemblyline node, Alert: Label on six alerts (four at once). Labelling is idempotent, so every
-// retryable fault is retried; the fake's alerts show the label once, with one event each.
+// Assemblyline node, idempotent writes on six items (four at once): Alert: Label, and Badlist: Add
+// (Assemblyline keys a badlist entry by its tag's hash, and a second add of the same source and reason
+// changes nothing). Every retryable fault is retried; the fake's state shows each write once, or
+// (for an item that failed other than by a slow answer) not at all.
 // -------------------------------------------------------------------------------------------------
 
-const LABELLED = 6;
-const LABEL = '^/api/v4/alert/label/';
+const WRITES = 6;
 
-const LABEL_ROWS: Row[] = [
-	{ fault: '503 concurrency quota, a burst', rule: { kind: '503-concurrency', path: LABEL, nth: 2, times: 3 }, expect: complete(3) },
-	// Four alerts meet it, each tried to the bound.
-	{ fault: '502 that does not clear (from the 3rd call)', rule: { kind: '502', path: LABEL, after: 2 }, expect: fails(PROXY_DOWN_TO_THE_BOUND, 4 * RETRY.otherAttempts) },
-	{ fault: '503 daily quota (from the 3rd call)', rule: { kind: '503-daily', path: LABEL, after: 2 }, expect: fails(/daily API quota is used up/, 'once per call') },
-	{ fault: '502 twice', rule: { kind: '502', path: LABEL, after: 1, times: 2 }, expect: complete(2) },
-	{ fault: '504 twice', rule: { kind: '504', path: LABEL, after: 3, times: 2 }, expect: complete(2) },
-	{ fault: 'connection reset mid-body, twice (the label was written: the retry changes nothing)', rule: { kind: 'reset', path: LABEL, times: 2 }, expect: complete(2) },
-	{ fault: 'truncated JSON, twice', rule: { kind: 'truncated-json', path: LABEL, after: 2, times: 2 }, expect: complete(2) },
-	{ fault: 'HTML page with status 200', rule: { kind: 'html-200', path: LABEL, after: 2, once: true }, expect: fails(/HTML page \(HTTP 200\) instead of JSON/) },
-	{ fault: 'HTML error page with status 500, not retried', rule: { kind: 'html-500', path: LABEL, after: 2, once: true }, expect: fails(/answered HTTP 500/) },
-	{ fault: 'slower than the timeout, once: not sent again, the server still runs it', rule: { kind: 'slow', path: LABEL, once: true, ...SLOW }, expect: fails(READ_TIMEOUT), timeoutMs: TIMEOUT_MS },
-	{ fault: '401 half-way (key revoked from the 4th call)', rule: { kind: '401', path: LABEL, after: 3 }, expect: fails(/refused the credentials: Invalid user or APIKey/, 'once per call') },
-];
+/** The rows for an idempotent write to `path`; `written` names what the first try left on the server. */
+function idempotentRows(path: string, written: string): Row[] {
+	return [
+		{ fault: '503 concurrency quota, a burst', rule: { kind: '503-concurrency', path, nth: 2, times: 3 }, expect: complete(3) },
+		// Four items meet it, each tried to the bound.
+		{ fault: '502 that does not clear (from the 3rd call)', rule: { kind: '502', path, after: 2 }, expect: fails(PROXY_DOWN_TO_THE_BOUND, 4 * RETRY.otherAttempts) },
+		{ fault: '503 daily quota (from the 3rd call)', rule: { kind: '503-daily', path, after: 2 }, expect: fails(/daily API quota is used up/, 'once per call') },
+		{ fault: '502 twice', rule: { kind: '502', path, after: 1, times: 2 }, expect: complete(2) },
+		{ fault: '504 twice', rule: { kind: '504', path, after: 3, times: 2 }, expect: complete(2) },
+		{ fault: `connection reset mid-body, twice (${written} was written: the retry changes nothing)`, rule: { kind: 'reset', path, times: 2 }, expect: complete(2) },
+		{ fault: 'truncated JSON, twice', rule: { kind: 'truncated-json', path, after: 2, times: 2 }, expect: complete(2) },
+		{ fault: 'HTML page with status 200', rule: { kind: 'html-200', path, after: 2, once: true }, expect: fails(/HTML page \(HTTP 200\) instead of JSON/) },
+		{ fault: 'HTML error page with status 500, not retried', rule: { kind: 'html-500', path, after: 2, once: true }, expect: fails(/answered HTTP 500/) },
+		{ fault: 'slower than the timeout, once: not sent again, the server still runs it', rule: { kind: 'slow', path, once: true, ...SLOW }, expect: fails(READ_TIMEOUT), timeoutMs: TIMEOUT_MS },
+		{ fault: '401 half-way (key revoked from the 4th call)', rule: { kind: '401', path, after: 3 }, expect: fails(/refused the credentials: Invalid user or APIKey/, 'once per call') },
+	];
+}
 
-describe('Assemblyline node, Alert: Label on six alerts', () => {
-	const node = new Assemblyline();
-	let fake: FakeAssemblyline;
+interface IdempotentWrite {
+	title: string;
+	seed: number;
+	path: string;
+	written: string;
+	parameters: INodeParameters;
+	/** Six input items no earlier run touched. */
+	fresh(fake: FakeAssemblyline): IDataObject[];
+	/** The output item of a done input (may hold asymmetric matchers). */
+	done(input: IDataObject): unknown;
+	/** The input's write is on the server, once. */
+	writtenOnce(fake: FakeAssemblyline, input: IDataObject): void;
+	/** Nothing of the input is on the server. */
+	untouched(fake: FakeAssemblyline, input: IDataObject): void;
+	/** What tells the write calls apart for "once per call" (expectFired's `callKey`). */
+	callKey?: (request: RecordedRequest) => string | undefined;
+	/** How many writes the server holds, where it can count them. */
+	size?: (fake: FakeAssemblyline) => number;
+}
 
-	const run = (ids: string[], continueOnFail: boolean, timeoutMs?: number) =>
-		runNode({
-			node: timeoutMs ? withHttpTimeout(node, timeoutMs) : node,
-			parameters: { resource: 'alert', operation: 'label', labels: 'BLOCKED' },
-			input: ids.map((alert_id) => ({ alert_id })),
-			credentials: credentialsFor(fake),
-			continueOnFail,
+function describeIdempotentWrite(spec: IdempotentWrite): void {
+	describe(spec.title, () => {
+		const node = new Assemblyline();
+		let fake: FakeAssemblyline;
+		const fired = (row: Row) => expectFired(fake, row, spec.callKey);
+
+		const run = (input: IDataObject[], continueOnFail: boolean, timeoutMs?: number) =>
+			runNode({
+				node: timeoutMs ? withHttpTimeout(node, timeoutMs) : node,
+				parameters: spec.parameters,
+				input,
+				credentials: credentialsFor(fake),
+				continueOnFail,
+			});
+
+		beforeAll(async () => {
+			fake = await startFakeAssemblyline({ dataset: generateDataset({ seed: spec.seed, alerts: 0 }) });
 		});
-	const freshAlerts = () => Array.from({ length: LABELLED }, (_, i) => String(fake.dataset.makeAlert({ ips: [`203.0.113.${10 + i}`] }).alert_id));
-	const userEvents = (id: string) => ((fake.dataset.getAlert(id)!.events as IDataObject[]) ?? []).filter((e) => e.entity_type === 'user');
-	const labelledOnce = (id: string) => {
-		expect(fake.dataset.getAlert(id)!.label).toEqual(['BLOCKED']);
-		expect(userEvents(id).map((e) => e.labels)).toEqual([['BLOCKED']]);
-	};
-	const untouched = (id: string) => {
-		expect(fake.dataset.getAlert(id)!.label).toEqual([]);
-		expect(userEvents(id)).toEqual([]);
-	};
-	const done = (id: string) => ({ alert_id: id, action: 'label', labels: ['BLOCKED'], success: true });
+		afterAll(() => fake.close());
+		beforeEach(() => {
+			fake.faults.clear();
+			fake.clearRequests();
+		});
 
-	beforeAll(async () => {
-		fake = await startFakeAssemblyline({ dataset: generateDataset({ seed: 83, alerts: 0 }) });
-	});
-	afterAll(() => fake.close());
-	beforeEach(() => {
-		fake.faults.clear();
-		fake.clearRequests();
-	});
-
-	test.each(LABEL_ROWS.map((row) => [row.fault, row.expect.outcome, row] as const))('%s → %s', async (_fault, _outcome, row) => {
-		let ids = freshAlerts();
-		fake.faults.add(row.rule);
-		const result = await run(ids, false, row.timeoutMs);
-		if (row.expect.outcome === 'complete') {
-			expectFired(fake, row);
-			expect(result.error).toBeUndefined();
-			expect(result.outputs[0].map((item) => item.json)).toEqual(ids.map(done));
-			ids.forEach(labelledOnce);
-			return;
-		}
-		expect(result.error?.message).toMatch(row.expect.message);
-		expect(result.outputs.flat()).toHaveLength(0);
-		// The other alerts' calls may still be backing off (up to RETRY.maxDelayMs) before their next try.
-		for (let seen = -1; seen !== fake.requests.length; ) {
-			seen = fake.requests.length;
-			await new Promise((resolve) => setTimeout(resolve, RETRY.maxDelayMs + 200));
-		}
-
-		// With "On Error: Continue": one item per alert, done or an error item; each alert's state
-		// agrees with its item (labelled once, or, for an error, not labelled twice).
-		ids = freshAlerts();
-		fake.faults.clear();
-		fake.clearRequests();
-		fake.faults.add(row.rule);
-		const cont = await run(ids, true, row.timeoutMs);
-		await settle(fake);
-		// Requests the node gave up on are still running on the server.
-		while (fake.inFlight(fake.users[0].name) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
-		expectFired(fake, row);
-		expect(cont.error).toBeUndefined();
-		expect(cont.outputs[0].map((item) => item.pairedItem)).toEqual(ids.map((_, item) => ({ item })));
-		const { message } = row.expect;
-		let failedItems = 0;
-		cont.outputs[0].forEach((item, index) => {
-			if ('error' in item.json) {
-				failedItems++;
-				expect(item.json.error).toMatch(message);
-				// A slow answer still lands on the server (it finishes abandoned requests).
-				if (row.rule.kind === 'slow') labelledOnce(ids[index]);
-				else untouched(ids[index]);
-			} else {
-				expect(item.json).toEqual(done(ids[index]));
-				labelledOnce(ids[index]);
+		test.each(idempotentRows(spec.path, spec.written).map((row) => [row.fault, row.expect.outcome, row] as const))('%s → %s', async (_fault, _outcome, row) => {
+			let inputs = spec.fresh(fake);
+			const before = spec.size?.(fake);
+			fake.faults.add(row.rule);
+			const result = await run(inputs, false, row.timeoutMs);
+			if (row.expect.outcome === 'complete') {
+				fired(row);
+				expect(result.error).toBeUndefined();
+				expect(result.outputs[0].map((item) => item.json)).toEqual(inputs.map(spec.done));
+				for (const input of inputs) spec.writtenOnce(fake, input);
+				if (spec.size) expect(spec.size(fake)).toBe(before! + inputs.length);
+				return;
 			}
+			expect(result.error?.message).toMatch(row.expect.message);
+			expect(result.outputs.flat()).toHaveLength(0);
+			// The other items' calls may still be backing off (up to RETRY.maxDelayMs) before their next try.
+			await settle(fake, RETRY.maxDelayMs + 200);
+
+			// With "On Error: Continue": one item per input, done or an error item; the server's
+			// state agrees with each item (written once, or, for an error, not written twice).
+			inputs = spec.fresh(fake);
+			fake.faults.clear();
+			fake.clearRequests();
+			fake.faults.add(row.rule);
+			const cont = await run(inputs, true, row.timeoutMs);
+			await settle(fake);
+			// Requests the node gave up on are still running on the server.
+			while (fake.inFlight(fake.users[0].name) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+			fired(row);
+			expect(cont.error).toBeUndefined();
+			expect(cont.outputs[0].map((item) => item.pairedItem)).toEqual(inputs.map((_, item) => ({ item })));
+			const { message } = row.expect;
+			let failedItems = 0;
+			cont.outputs[0].forEach((item, index) => {
+				if ('error' in item.json) {
+					failedItems++;
+					expect(item.json.error).toMatch(message);
+					// A slow answer still lands on the server (it finishes abandoned requests).
+					if (row.rule.kind === 'slow') spec.writtenOnce(fake, inputs[index]);
+					else spec.untouched(fake, inputs[index]);
+				} else {
+					expect(item.json).toEqual(spec.done(inputs[index]));
+					spec.writtenOnce(fake, inputs[index]);
+				}
+			});
+			expect(failedItems).toBeGreaterThan(0);
 		});
-		expect(failedItems).toBeGreaterThan(0);
 	});
+}
+
+const userEvents = (fake: FakeAssemblyline, id: unknown) => ((fake.dataset.getAlert(String(id))!.events as IDataObject[]) ?? []).filter((e) => e.entity_type === 'user');
+
+describeIdempotentWrite({
+	title: 'Assemblyline node, Alert: Label on six alerts',
+	seed: 83,
+	path: '^/api/v4/alert/label/',
+	written: 'the label',
+	parameters: { resource: 'alert', operation: 'label', labels: 'BLOCKED' },
+	fresh: (fake) => Array.from({ length: WRITES }, (_, i) => ({ alert_id: String(fake.dataset.makeAlert({ ips: [`203.0.113.${10 + i}`] }).alert_id) })),
+	done: ({ alert_id }) => ({ alert_id, action: 'label', labels: ['BLOCKED'], success: true }),
+	writtenOnce: (fake, { alert_id }) => {
+		expect(fake.dataset.getAlert(String(alert_id))!.label).toEqual(['BLOCKED']);
+		expect(userEvents(fake, alert_id).map((e) => e.labels)).toEqual([['BLOCKED']]);
+	},
+	untouched: (fake, { alert_id }) => {
+		expect(fake.dataset.getAlert(String(alert_id))!.label).toEqual([]);
+		expect(userEvents(fake, alert_id)).toEqual([]);
+	},
 });
 
-// -------------------------------------------------------------------------------------------------
-// Assemblyline node, Badlist: Add of six Block items (four at once). Assemblyline keys an entry by its
-// tag's hash and a second add of the same source and reason changes nothing, so every retryable fault
-// is retried: the Label rows, on the badlist. The fake's badlist holds each IoC once, or not at all.
-// -------------------------------------------------------------------------------------------------
+let badlistBatch = 0;
+const badlisted = (fake: FakeAssemblyline, item: IDataObject) => fake.badlist.getTag(String(item.tag_type), String(item.value));
 
-const BADLIST = '^/api/v4/badlist/$';
-
-describe('Assemblyline node, Badlist: Add of six Block items', () => {
-	const node = new Assemblyline();
-	let fake: FakeAssemblyline;
-	let batch = 0;
-
-	const run = (items: IDataObject[], continueOnFail: boolean, timeoutMs?: number) =>
-		runNode({
-			node: timeoutMs ? withHttpTimeout(node, timeoutMs) : node,
-			parameters: { resource: 'badlist', operation: 'add', reason: 'Blocked by n8n' },
-			input: items,
-			credentials: credentialsFor(fake),
-			continueOnFail,
-		});
-	/** Six Filter Block items no earlier run added: IPs and domains with their Assemblyline tag types. */
-	const freshItems = (): IDataObject[] => {
-		batch++;
-		return Array.from({ length: LABELLED }, (_, i) =>
-			i % 2 ? { type: 'domain', value: `c2-${batch}-${i}.example.net`, tag_type: 'network.dynamic.domain' } : { type: 'ip', value: `198.18.${batch}.${i}`, tag_type: 'network.static.ip' },
+describeIdempotentWrite({
+	title: 'Assemblyline node, Badlist: Add of six Block items',
+	seed: 86,
+	path: '^/api/v4/badlist/$',
+	written: 'the entry',
+	parameters: { resource: 'badlist', operation: 'add', reason: 'Blocked by n8n' },
+	/** Filter Block items: IPs and domains with their Assemblyline tag types. */
+	fresh: () => {
+		badlistBatch++;
+		return Array.from({ length: WRITES }, (_, i) =>
+			i % 2 ? { type: 'domain', value: `c2-${badlistBatch}-${i}.example.net`, tag_type: 'network.dynamic.domain' } : { type: 'ip', value: `198.18.${badlistBatch}.${i}`, tag_type: 'network.static.ip' },
 		);
-	};
-	const entries = (item: IDataObject) => fake.badlist.getTag(String(item.tag_type), String(item.value));
-	const listedOnce = (item: IDataObject) => {
-		expect(entries(item)?.tag).toEqual({ type: item.tag_type, value: item.value });
-		expect(entries(item)?.sources).toHaveLength(1);
-	};
-
-	/** expectFired, with "once per call" told apart by the tag each PUT carries (all go to one path). */
-	const fired = (row: Row) => {
-		if (row.expect.fires !== 'once per call') return expectFired(fake, row);
-		expect(faulted(fake, row.rule.kind).length).toBeGreaterThan(0);
-		const tags = fake.requests.filter((r) => r.method === 'PUT').map((r) => JSON.stringify((r.body as IDataObject).tag));
-		expect(new Set(tags).size).toBe(tags.length);
-	};
-
-	beforeAll(async () => {
-		fake = await startFakeAssemblyline({ dataset: generateDataset({ seed: 86, alerts: 0 }) });
-	});
-	afterAll(() => fake.close());
-	beforeEach(() => {
-		fake.faults.clear();
-		fake.clearRequests();
-	});
-
-	test.each(LABEL_ROWS.map((row) => [row.fault.replace('the label was written', 'the entry was written'), row.expect.outcome, { ...row, rule: { ...row.rule, path: BADLIST } }] as const))('%s → %s', async (_fault, _outcome, row) => {
-		let items = freshItems();
-		const before = fake.badlist.size;
-		fake.faults.add(row.rule);
-		const result = await run(items, false, row.timeoutMs);
-		if (row.expect.outcome === 'complete') {
-			fired(row);
-			expect(result.error).toBeUndefined();
-			expect(result.outputs[0].map((item) => [item.json.tag_type, item.json.value, item.json.success])).toEqual(items.map((i) => [i.tag_type, i.value, true]));
-			expect(fake.badlist.size).toBe(before + items.length);
-			items.forEach(listedOnce);
-			return;
-		}
-		expect(result.error?.message).toMatch(row.expect.message);
-		expect(result.outputs.flat()).toHaveLength(0);
-		for (let seen = -1; seen !== fake.requests.length; ) {
-			seen = fake.requests.length;
-			await new Promise((resolve) => setTimeout(resolve, RETRY.maxDelayMs + 200));
-		}
-
-		// With "On Error: Continue": one item per IoC, done or an error item; the badlist agrees.
-		items = freshItems();
-		fake.faults.clear();
-		fake.clearRequests();
-		fake.faults.add(row.rule);
-		const cont = await run(items, true, row.timeoutMs);
-		await settle(fake);
-		while (fake.inFlight(fake.users[0].name) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
-		fired(row);
-		expect(cont.error).toBeUndefined();
-		expect(cont.outputs[0].map((item) => item.pairedItem)).toEqual(items.map((_, item) => ({ item })));
-		const { message } = row.expect;
-		let failedItems = 0;
-		cont.outputs[0].forEach((item, index) => {
-			if ('error' in item.json) {
-				failedItems++;
-				expect(item.json.error).toMatch(message);
-				// A slow answer still lands on the server; any other failure added nothing.
-				if (row.rule.kind === 'slow') listedOnce(items[index]);
-				else expect(entries(items[index])).toBeUndefined();
-			} else {
-				expect(item.json).toMatchObject({ tag_type: items[index].tag_type, value: items[index].value, success: true });
-				listedOnce(items[index]);
-			}
-		});
-		expect(failedItems).toBeGreaterThan(0);
-	});
+	},
+	done: ({ tag_type, value }) => expect.objectContaining({ tag_type, value, success: true }),
+	writtenOnce: (fake, item) => {
+		expect(badlisted(fake, item)?.tag).toEqual({ type: item.tag_type, value: item.value });
+		expect(badlisted(fake, item)?.sources).toHaveLength(1);
+	},
+	untouched: (fake, item) => expect(badlisted(fake, item)).toBeUndefined(),
+	// Every add is a PUT to one path: the tag tells the calls apart.
+	callKey: (request) => (request.method === 'PUT' ? JSON.stringify((request.body as IDataObject).tag) : undefined),
+	size: (fake) => fake.badlist.size,
 });
 
 // -------------------------------------------------------------------------------------------------
