@@ -119,6 +119,33 @@ export function replaceNode(wf: WorkflowJson, name: string, replacement: Record<
 	return wf;
 }
 
+/** Every Slack step replaced by an HTTP Request that posts the same channel and text to
+ * `<baseUrl>/slack/<channel>` (a recorder on 127.0.0.1: the Slack node only talks to slack.com). */
+export function slackToRecorder(wf: WorkflowJson, baseUrl: string): WorkflowJson {
+	for (const slack of wf.nodes.filter((n) => n.type === 'n8n-nodes-base.slack')) {
+		const channel = String(slack.parameters.channelId.value).replace(/^#/, '');
+		replaceNode(wf, slack.name, {
+			type: 'n8n-nodes-base.httpRequest',
+			typeVersion: 4.2,
+			parameters: {
+				method: 'POST',
+				url: `${baseUrl}/slack/${channel}`,
+				sendBody: true,
+				contentType: 'json',
+				specifyBody: 'keypair',
+				bodyParameters: {
+					parameters: [
+						{ name: 'channel', value: slack.parameters.channelId.value },
+						{ name: 'text', value: slack.parameters.text },
+					],
+				},
+				options: {},
+			},
+		});
+	}
+	return wf;
+}
+
 /** Renames a node, its connections and `$('name')` / `$node["name"]` references. */
 export function renameNode(wf: WorkflowJson, from: string, to: string): WorkflowJson {
 	getNode(wf, from).name = to;

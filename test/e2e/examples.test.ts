@@ -20,9 +20,9 @@ import {
 	copyWorkflow,
 	getNode,
 	loadExamples,
-	replaceNode,
 	setParams,
 	setSubmissionIds,
+	slackToRecorder,
 	useAlCredential,
 	withManualTrigger,
 } from '../../scripts/workflows.ts';
@@ -134,28 +134,7 @@ function blockingForRecorder(example: WorkflowJson, id: string, prefix: string):
 	const wf = copyWorkflow(example, id, `${example.name} (e2e ${prefix.slice(1)})`);
 	// The enrich example still ends in a placeholder firewall call; the blocking examples write to the blocklist.
 	if (wf.nodes.some((n) => n.name === NODE.firewall)) setParams(wf, NODE.firewall, { url: `${firewall.url}${prefix}/api/v1/blocklist` });
-	for (const slack of wf.nodes.filter((n) => n.type === 'n8n-nodes-base.slack')) {
-		const channel = String(slack.parameters.channelId.value).replace(/^#/, '');
-		replaceNode(wf, slack.name, {
-			type: 'n8n-nodes-base.httpRequest',
-			typeVersion: 4.2,
-			parameters: {
-				method: 'POST',
-				url: `${firewall.url}${prefix}/slack/${channel}`,
-				sendBody: true,
-				contentType: 'json',
-				specifyBody: 'keypair',
-				bodyParameters: {
-					parameters: [
-						{ name: 'channel', value: slack.parameters.channelId.value },
-						{ name: 'text', value: slack.parameters.text },
-					],
-				},
-				options: {},
-			},
-		});
-	}
-	return wf;
+	return slackToRecorder(wf, `${firewall.url}${prefix}`);
 }
 
 function key(item: Record<string, any>): string {

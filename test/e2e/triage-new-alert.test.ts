@@ -11,7 +11,7 @@ import path from 'node:path';
 
 import { activateWorkflowArgs, ensureN8n, N8nHost, packPackage, type WorkflowJson } from '../../scripts/n8n-host.ts';
 import { alCredential } from '../../scripts/report.ts';
-import { ABUSECH_CREDENTIAL, copyWorkflow, replaceNode, setParams } from '../../scripts/workflows.ts';
+import { ABUSECH_CREDENTIAL, copyWorkflow, setParams, slackToRecorder } from '../../scripts/workflows.ts';
 import { defaultUsers, demoDataset, startFakeAssemblyline, type FakeAssemblyline } from '../fakes/assemblyline/index.ts';
 import { startFakeFirewall, type FakeFirewall } from '../fakes/firewall.ts';
 import { FakeProviders, SAMPLES } from '../fakes/providers.ts';
@@ -33,27 +33,7 @@ const users = defaultUsers();
 function forRecorder(): WorkflowJson {
 	const wf = copyWorkflow(example, ID, `${example.name} (e2e)`);
 	setParams(wf, 'AL Alert Trigger', { options: { backfillHours: 1 } });
-	for (const slack of wf.nodes.filter((n) => n.type === 'n8n-nodes-base.slack')) {
-		replaceNode(wf, slack.name, {
-			type: 'n8n-nodes-base.httpRequest',
-			typeVersion: 4.2,
-			parameters: {
-				method: 'POST',
-				url: `${recorder.url}/slack/${String(slack.parameters.channelId.value).replace(/^#/, '')}`,
-				sendBody: true,
-				contentType: 'json',
-				specifyBody: 'keypair',
-				bodyParameters: {
-					parameters: [
-						{ name: 'channel', value: slack.parameters.channelId.value },
-						{ name: 'text', value: slack.parameters.text },
-					],
-				},
-				options: {},
-			},
-		});
-	}
-	return wf;
+	return slackToRecorder(wf, recorder.url);
 }
 
 /** The executions n8n saved, with the first error in each (for a failure message): read from its SQLite database. */
