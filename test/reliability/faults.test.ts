@@ -48,10 +48,14 @@ interface Row {
 const complete = (fires: number): Expectation => ({ outcome: 'complete', fires });
 const fails = (message: RegExp, fires: Fires = 1): Expectation => ({ outcome: 'fails', message, fires });
 
-// The timeout leaves room for a normal page on a loaded CI machine: a normal page that timed out would
-// end the run before the slow one is ever asked for.
-const SLOW = { delayMs: 3000 };
-const TIMEOUT_MS = 1200;
+// The test's HTTP timeout applies to every call of the run, so it is generous: a normal page that
+// timed out on a loaded machine would end the run before the slow one is ever asked for (it did at
+// 1.2 s). The slow answer comes far later still; the client's timer is set before the fake (same
+// process) receives the request and starts its longer one, so the client gives up first at any load.
+const TIMEOUT_MS = 8000;
+const SLOW = { delayMs: 2 * TIMEOUT_MS };
+/** Per row: a slow row waits out the timeout twice, and the write rows the slow answer landing too. */
+const ROW_MS = 120_000;
 /** A read timeout is not retried: Assemblyline keeps running the request and holds a quota slot. */
 const READ_TIMEOUT = /did not answer within/;
 /** A retryable fault that does not clear: given up after RETRY.otherAttempts (the concurrency quota's own, longer bound is in transport.test.ts and retry-budget.test.ts). */
@@ -80,6 +84,27 @@ async function settle(fake: FakeAssemblyline, gapMs = 150): Promise<void> {
 		seen = fake.requests.length;
 		await new Promise((resolve) => setTimeout(resolve, gapMs));
 	}
+}
+
+/** An "On Error: Continue" run of `inputs` items: one output item each, paired to it, either done
+ * (`done` checks it) or an error item matching `message` (`failed` checks what it left); one error at least. */
+function expectEachDoneOrFailed(
+	result: Awaited<ReturnType<typeof runNode>>,
+	inputs: number,
+	message: RegExp,
+	done: (json: IDataObject, index: number) => void,
+	failed: (json: IDataObject, index: number) => void,
+): void {
+	expect(result.error).toBeUndefined();
+	expect(result.outputs[0].map((item) => item.pairedItem)).toEqual(Array.from({ length: inputs }, (_, item) => ({ item })));
+	let failedItems = 0;
+	result.outputs[0].forEach(({ json }, index) => {
+		if (!('error' in json)) return done(json, index);
+		failedItems++;
+		expect(json.error).toMatch(message);
+		failed(json, index);
+	});
+	expect(failedItems).toBeGreaterThan(0);
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -157,7 +182,7 @@ describe('AL Alert Search, Return All, 1,234 alerts in pages of 200', () => {
 		expect(item.json.error_description).toMatch(/Nothing was output/);
 		expect(Object.keys(item.json).sort()).toEqual(['error', 'error_description']);
 		expect(item.pairedItem).toEqual({ item: 0 });
-	});
+	}, ROW_MS);
 });
 
 // -------------------------------------------------------------------------------------------------
@@ -243,22 +268,15 @@ describe('AL Submission IoCs, six submissions from Summary and Ontology', () => 
 		fake.faults.add(row.rule);
 		const cont = await run(true, row.timeoutMs);
 		expectFired(fake, row);
-		expect(cont.error).toBeUndefined();
-		expect(cont.outputs[0].map((item) => item.pairedItem)).toEqual(sids.map((_, item) => ({ item })));
-		const { message } = row.expect;
-		let failedItems = 0;
-		cont.outputs[0].forEach((item, index) => {
-			if ('error' in item.json) {
-				failedItems++;
-				expect(item.json.error).toMatch(message);
-				expect(Object.keys(item.json).sort()).toEqual(['error', 'error_description']);
-			} else {
-				expect(item.json).toEqual(expected[index]);
-			}
-		});
-		expect(failedItems).toBeGreaterThan(0);
+		expectEachDoneOrFailed(
+			cont,
+			sids.length,
+			row.expect.message,
+			(json, index) => expect(json).toEqual(expected[index]),
+			(json) => expect(Object.keys(json).sort()).toEqual(['error', 'error_description']),
+		);
 		if (row.rule.path) expect(cont.outputs[0].filter((item) => 'error' in item.json).map((item) => item.pairedItem)).toEqual([{ item: HIT }]);
-	});
+	}, ROW_MS);
 });
 
 // -------------------------------------------------------------------------------------------------
@@ -349,7 +367,7 @@ describe('AL Alert Trigger, a poll of 1,100 new alerts after 1,234 emitted ones'
 		// The next poll, with the fault gone, emits exactly what the failed one did not.
 		fake.faults.clear();
 		expectEmittedNew(await pollOnce(staticData), staticData);
-	});
+	}, ROW_MS);
 
 	test('after a failed poll and a good one, nothing more: the next poll is empty', async () => {
 		const staticData = JSON.parse(JSON.stringify(primed)) as IDataObject;
@@ -432,7 +450,7 @@ describe('AL Submission Trigger, a poll of 1,100 completed submissions after 300
 		fake.faults.clear();
 		expectEmittedNew(await pollOnce(staticData), staticData);
 		expect(await pollOnce(staticData)).toBeNull();
-	});
+	}, ROW_MS);
 });
 
 // -------------------------------------------------------------------------------------------------
@@ -535,24 +553,18 @@ function describeIdempotentWrite(spec: IdempotentWrite): void {
 			// Requests the node gave up on are still running on the server.
 			while (fake.inFlight(fake.users[0].name) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
 			fired(row);
-			expect(cont.error).toBeUndefined();
-			expect(cont.outputs[0].map((item) => item.pairedItem)).toEqual(inputs.map((_, item) => ({ item })));
-			const { message } = row.expect;
-			let failedItems = 0;
-			cont.outputs[0].forEach((item, index) => {
-				if ('error' in item.json) {
-					failedItems++;
-					expect(item.json.error).toMatch(message);
-					// A slow answer still lands on the server (it finishes abandoned requests).
-					if (row.rule.kind === 'slow') spec.writtenOnce(fake, inputs[index]);
-					else spec.untouched(fake, inputs[index]);
-				} else {
-					expect(item.json).toEqual(spec.done(inputs[index]));
+			expectEachDoneOrFailed(
+				cont,
+				inputs.length,
+				row.expect.message,
+				(json, index) => {
+					expect(json).toEqual(spec.done(inputs[index]));
 					spec.writtenOnce(fake, inputs[index]);
-				}
-			});
-			expect(failedItems).toBeGreaterThan(0);
-		});
+				},
+				// A slow answer still lands on the server (it finishes abandoned requests).
+				(_json, index) => (row.rule.kind === 'slow' ? spec.writtenOnce : spec.untouched)(fake, inputs[index]),
+			);
+		}, ROW_MS);
 	});
 }
 
@@ -667,5 +679,5 @@ describe('Assemblyline node, Submission: Submit of three files', () => {
 		expect(errors).toHaveLength(1);
 		expect(errors[0].json.error).toMatch(row.expect.message);
 		for (const item of result.outputs[0]) if (!('error' in item.json)) expect(item.json.sha256).toEqual(sha(files[(item.pairedItem as { item: number }).item]));
-	});
+	}, ROW_MS);
 });
