@@ -49,9 +49,10 @@ const complete = (fires: number): Expectation => ({ outcome: 'complete', fires }
 const fails = (message: RegExp, fires: Fires = 1): Expectation => ({ outcome: 'fails', message, fires });
 
 // The test's HTTP timeout applies to every call of the run, so it is generous: a normal page that
-// timed out on a loaded machine would end the run before the slow one is ever asked for (it did at
-// 1.2 s). The slow answer comes far later still; the client's timer is set before the fake (same
-// process) receives the request and starts its longer one, so the client gives up first at any load.
+// timed out on a loaded machine would end the run before the slow one is ever asked for (so the slow
+// fault never fired: the flake at 1.2 s). The slow answer comes far later still; the client's timer is
+// set before the fake (same process) receives the request and starts its longer one, so the client
+// gives up first at any load.
 const TIMEOUT_MS = 8000;
 const SLOW = { delayMs: 2 * TIMEOUT_MS };
 /** Per row: a slow row waits out the timeout twice, and the write rows the slow answer landing too. */
