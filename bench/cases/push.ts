@@ -47,6 +47,9 @@ function ips(count: number, offset: number): string[] {
 
 type FakeName = 'panos' | 'defender';
 
+/** The client's CPU (user + system) in ms: the fakes run in another process, so this is the client's alone. */
+const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
+
 /** Sends `requests` in order, `lanes` at a time (what the raw client of the bound does). */
 export async function replay<T>(requests: T[], lanes: number, send: (r: T) => Promise<void>): Promise<void> {
 	let next = 0;
@@ -124,15 +127,18 @@ async function child({ ips: count, reps }: Args): Promise<Measurement> {
 		const node = async () => {
 			await fakes.reset('panos');
 			const t0 = performance.now();
+			const c0 = process.cpuUsage();
 			const done = await push('panos', values);
 			const ms = performance.now() - t0;
+			const cpu = cpuMs(process.cpuUsage(c0));
 			const { served: requests, count429: http429, active } = await fakes.stats('panos');
 			if (active !== count) throw new Error(`PAN-OS holds ${active} IPs, expected ${count}`);
-			return { ms, requests, http429, added: done.filter((r) => r.status === 'added').length };
+			return { ms, cpu, requests, http429, added: done.filter((r) => r.status === 'added').length };
 		};
 		const raw = async () => {
 			await fakes.reset('panos');
 			const t0 = performance.now();
+			const c0 = process.cpuUsage();
 			await replay(planned, PANOS_CONCURRENCY, async (r) => {
 				const response = await request(String(r.url), {
 					method: 'POST',
@@ -143,19 +149,20 @@ async function child({ ips: count, reps }: Args): Promise<Measurement> {
 				await response.body.text();
 			});
 			const ms = performance.now() - t0;
+			const cpu = cpuMs(process.cpuUsage(c0));
 			if ((await fakes.stats('panos')).active !== count) throw new Error('the raw replay did not register every IP');
-			return ms;
+			return { ms, cpu };
 		};
-		const rawMs = rawFirst ? await raw() : 0;
+		const first = rawFirst ? await raw() : undefined;
 		const n = await node();
-		const boundMs = rawFirst ? rawMs : await raw();
-		return { target: 'panos', wallMs: n.ms, boundMs, http429: n.http429, added: n.added, requests: n.requests };
+		const r = first ?? (await raw());
+		return { target: 'panos', wallMs: n.ms, boundMs: r.ms, cpuMs: n.cpu, boundCpuMs: r.cpu, http429: n.http429, added: n.added, requests: n.requests };
 	};
 	// One untimed pair first, so neither side is timed while its code is still being compiled; then
 	// PANOS_PAIRS_PER_REP pairs per rep (each is under a second), in alternating order.
 	await panosPair(ips(count, 2 * reps), false);
 
-	const runs: Array<{ target: string; wallMs: number; boundMs: number; http429: number; added: number; requests: number }> = [];
+	const runs: Array<{ target: string; wallMs: number; boundMs: number; cpuMs?: number; boundCpuMs?: number; http429: number; added: number; requests: number }> = [];
 	for (let rep = 0; rep < reps; rep++) {
 		for (let pair = 0; pair < PANOS_PAIRS_PER_REP; pair++) runs.push(await panosPair(ips(count, rep * 2), pair % 2 === 1));
 
@@ -180,7 +187,7 @@ export async function pushCase(options: { quick: boolean; reps: number; log: (li
 	const reps = options.quick ? 1 : Math.max(1, Math.min(3, options.reps));
 	options.log(`push: ${count} IPs to PAN-OS and to Defender, ${reps} run(s) each`);
 	const m = await runChild('push.ts', { ips: count, reps } satisfies Args);
-	const runs = (m.extra as { runs: Array<{ target: string; wallMs: number; boundMs: number; http429: number; added: number; requests: number }> }).runs;
+	const runs = (m.extra as { runs: Array<{ target: string; wallMs: number; boundMs: number; cpuMs?: number; boundCpuMs?: number; http429: number; added: number; requests: number }> }).runs;
 	const row = (target: string, label: string, base: (r: (typeof runs)[number]) => string) => {
 		const mine = runs.filter((r) => r.target === target);
 		const ratios = mine.map((r) => r.wallMs / r.boundMs);
@@ -206,7 +213,7 @@ export async function pushCase(options: { quick: boolean; reps: number; log: (li
 	});
 	const bothRatios = both.map((r) => r.wallMs / r.boundMs);
 	return [
-		row('panos', `${count} IPs → PAN-OS (${PANOS_BATCH} per message, ${PANOS_CONCURRENCY} at a time, no documented rate)`, () => `raw replay ${num(median(panos.map((r) => r.boundMs)) / 1000, 2)} s (median)`),
+		row('panos', `${count} IPs → PAN-OS (${PANOS_BATCH} per message, ${PANOS_CONCURRENCY} at a time, no documented rate)`, () => `raw replay ${num(median(panos.map((r) => r.boundMs)) / 1000, 2)} s (median); client CPU: node ${num(median(panos.map((r) => r.cpuMs ?? 0)) / 1000, 2)} s, raw ${num(median(panos.map((r) => r.boundCpuMs ?? 0)) / 1000, 2)} s`),
 		row('defender', `${count} IPs → Defender (${DEFENDER_BATCH} per import, ${DEFENDER_IMPORTS_PER_MINUTE} imports/min)`, (r) => `bound ${num(r.boundMs / 1000, 2)} s`),
 		{
 			case: '',
