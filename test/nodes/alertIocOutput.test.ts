@@ -7,6 +7,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { AssemblylineAlertSearch } from '../../nodes/AssemblylineAlertSearch/AssemblylineAlertSearch.node';
 import { FilterBlockableIocs } from '../../nodes/FilterBlockableIocs/FilterBlockableIocs.node';
 import { alertOutputSink } from '../../nodes/shared/backfill';
+import { mergeSources, type SourceRef } from '../../nodes/shared/blocklist/rows';
 import { FOLD_MAX_SOURCES } from '../../nodes/shared/ioc/fold';
 import { generateDataset } from '../fakes/assemblyline/index.ts';
 import type { FakeAssemblyline } from '../fakes/assemblyline/index.ts';
@@ -81,6 +82,10 @@ describe('AL Alert Search: Merged IoCs output', () => {
 			expect(fromAlerts.outputs[1].length).toBeGreaterThan(0);
 			expect(decisions(fromIocs.outputs[0])).toEqual(decisions(fromAlerts.outputs[0]));
 			expect(decisions(fromIocs.outputs[1])).toEqual(decisions(fromAlerts.outputs[1]));
+			// The sources a blocklist row keeps (IoC Blocklist's Prepare Rows: the first SOURCES_CAP),
+			// and so the alerts a workflow labels from it, are the same from either input.
+			const rowSources = (items: INodeExecutionData[]) => items.map(({ json }) => mergeSources('', json.sources as SourceRef[])).sort();
+			expect(rowSources(fromIocs.outputs[0])).toEqual(rowSources(fromAlerts.outputs[0]));
 		}
 	});
 
