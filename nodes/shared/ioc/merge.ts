@@ -21,6 +21,14 @@ function grown<T extends Int32Array | Float64Array | Int8Array | Uint8Array>(
 	return next;
 }
 
+/** A source as items list it: only the ids it has. */
+const sourceObject = (alertId: string | undefined, sid: string | undefined): IocSource =>
+	alertId === undefined
+		? { sid }
+		: sid === undefined
+			? { alert_id: alertId }
+			: { alert_id: alertId, sid };
+
 const isInvalid = (check: Blockable) => !check.ok && check.reason === 'invalid';
 
 /** Why checkBlockable held a value back. */
@@ -470,16 +478,7 @@ export class IocMerger {
 			// Ids only grow here (sourceOf), so a different one is a new source.
 			if (this.sourceCount[m]++ >= this.maxSources) return;
 			if (!this.keptSources.has(id)) {
-				const alertId = this.pendingAlert;
-				const sid = this.pendingSid;
-				this.keptSources.set(
-					id,
-					alertId === undefined
-						? { sid }
-						: sid === undefined
-							? { alert_id: alertId }
-							: { alert_id: alertId, sid },
-				);
+				this.keptSources.set(id, sourceObject(this.pendingAlert, this.pendingSid));
 			}
 			this.append(this.sourceHead, this.sourceTail, m, id);
 			return;
@@ -529,15 +528,7 @@ export class IocMerger {
 				out.push({ ...kept });
 				continue;
 			}
-			const alertId = this.sourceAlert[id];
-			const sid = this.sourceSid[id];
-			out.push(
-				alertId === undefined
-					? { sid }
-					: sid === undefined
-						? { alert_id: alertId }
-						: { alert_id: alertId, sid },
-			);
+			out.push(sourceObject(this.sourceAlert[id], this.sourceSid[id]));
 		}
 		return out;
 	}
