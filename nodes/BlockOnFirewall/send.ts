@@ -130,10 +130,7 @@ export function createIo(
 			http.body = Object.entries(request.form)
 				.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
 				.join('&');
-			// With the bare type, n8n's request path also parses the encoded body into URLSearchParams
-			// it then drops (@n8n/backend-network http/axios/request.js): 150 KB per PAN-OS message.
-			// The charset parameter (what jQuery and ExtJS send by default) skips that parse.
-			http.headers!['content-type'] = 'application/x-www-form-urlencoded; charset=utf-8';
+			http.headers!['content-type'] = 'application/x-www-form-urlencoded';
 		}
 		try {
 			const response = (await context.helpers.httpRequestWithAuthentication.call(
