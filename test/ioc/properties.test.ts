@@ -12,7 +12,7 @@ import {
 	type IocOccurrence,
 	type NetworkType,
 } from '../../nodes/shared/ioc';
-import { labelsValid } from '../../nodes/shared/ioc/domains';
+import { findDomainSuffix, labelsValid, suffixPrint } from '../../nodes/shared/ioc/domains';
 import { canonicalIPv6, ipv6Parts } from '../../nodes/shared/ioc/ip';
 import { fuzzParams } from './fuzz';
 import { listsOfBlock, occurrenceCount, parseCsvStrict, stixPatternLiteral, unguardCell } from './helpers';
@@ -216,6 +216,21 @@ describe('fast checks agree with their reference', () => {
 		);
 		for (const name of ['a', '1', 'a.b', 'a.1', '1.a', '-a.com', 'a-.com', 'a_b.com', 'a.b_c', '_a.com', 'a..com', '.a', 'a.', `${'a'.repeat(63)}.com`, `${'a'.repeat(64)}.com`, `${'a.'.repeat(126)}ab`, `${'a.'.repeat(126)}abc`])
 			expect([name, labelsValid(name)]).toEqual([name, byPattern(name)]);
+	});
+
+	it('findDomainSuffix finds with the keys\' prints what it finds without them', () => {
+		const labels = fc.constantFrom('a', 'b', 'ab', 'ba', 'com', 'co', 'uk', 'example', 'x-y', 'abc', 'abd');
+		const name = fc.array(labels, { minLength: 1, maxLength: 6 }).map((parts) => parts.join('.'));
+		fc.assert(
+			fc.property(fc.array(name, { maxLength: 12 }), fc.array(name, { minLength: 1, maxLength: 10 }), (keys, probes) => {
+				const set = new Set(keys);
+				const prints = new Set(keys.map((key) => suffixPrint(key, 0)));
+				const deepest = Math.max(0, ...keys.map((key) => key.split('.').length));
+				for (const probe of probes)
+					expect([probe, findDomainSuffix(probe, set, deepest, prints)]).toEqual([probe, findDomainSuffix(probe, set)]);
+			}),
+			params,
+		);
 	});
 
 	it('ipv6Parts reads every canonical IPv6 as ipaddr.js does', () => {

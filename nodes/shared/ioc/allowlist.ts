@@ -1,4 +1,4 @@
-import { domainHoldBack, findDomainSuffix, parseDomainName } from './domains';
+import { domainHoldBack, findDomainSuffix, parseDomainName, suffixPrint } from './domains';
 import { canonicalIPv6, ipv6Parts, parseIPv4, parseIp } from './ip';
 import { parseNetworkValue, type ParsedIoc } from './parse';
 import { maskV4 } from './ranges';
@@ -97,8 +97,10 @@ class CompiledAllowlist implements Allowlist {
 	readonly v4 = new PrefixTable<number>();
 	readonly v6 = new PrefixTable<string>();
 	readonly domains = new Map<string, string>();
-	/** The most labels of any domain entry: longer suffixes of a name are not looked up. */
+	/** The most labels of any domain entry, and the suffixPrint of each: suffixes of a name
+	 * ruled out by either are not looked up. */
 	domainLabels = 0;
+	readonly domainPrints = new Set<number>();
 	readonly urlPairs = new Map<string, Array<[string, string]>>();
 	urls = new Map<string, UrlPrefixes>();
 
@@ -119,7 +121,12 @@ class CompiledAllowlist implements Allowlist {
 		}
 		const host = ioc.host;
 		if (host.kind === 'domain') {
-			const suffix = findDomainSuffix(host.name, this.domains, this.domainLabels);
+			const suffix = findDomainSuffix(
+				host.name,
+				this.domains,
+				this.domainLabels,
+				this.domainPrints,
+			);
 			return suffix === null ? null : (this.domains.get(suffix) as string);
 		}
 		if (host.kind === 'ipv4') return this.matchV4(host.v4);
@@ -177,6 +184,7 @@ function addEntry(list: CompiledAllowlist, entry: string): string | null {
 	if (!list.domains.has(name)) {
 		list.domains.set(name, entry);
 		list.domainLabels = Math.max(list.domainLabels, name.split('.').length);
+		list.domainPrints.add(suffixPrint(name, 0));
 	}
 	return null;
 }

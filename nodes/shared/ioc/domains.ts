@@ -86,11 +86,14 @@ const SPECIAL_USE_LABELS = Math.max(...[...SPECIAL_USE].map((zone) => zone.split
 
 /** The longest-first walk over a name's label suffixes (`a.b.c`, `b.c`, `c`), stopping at the
  * first one in `set`: cost grows with the number of labels, not with the set. Suffixes of more
- * than `maxLabels` labels (the most any key of `set` has) cannot be in it and are not looked up. */
+ * than `maxLabels` labels (the most any key of `set` has) cannot be in it and are not looked up;
+ * with `prints` (the suffixPrint of every key of `set`), neither are suffixes whose print is not
+ * there, so most are ruled out without building and hashing the suffix string. */
 export function findDomainSuffix(
 	name: string,
 	set: { has(key: string): boolean },
 	maxLabels = Infinity,
+	prints?: { has(print: number): boolean },
 ): string | null {
 	let start = 0;
 	if (maxLabels !== Infinity) {
@@ -99,14 +102,30 @@ export function findDomainSuffix(
 		for (let skip = Math.min(dots, dots + 1 - maxLabels); skip > 0; skip--)
 			start = name.indexOf('.', start) + 1;
 	}
-	let suffix = start === 0 ? name : name.slice(start);
 	for (;;) {
-		if (set.has(suffix)) return suffix;
-		const dot = suffix.indexOf('.');
+		if (prints === undefined || prints.has(suffixPrint(name, start))) {
+			const suffix = start === 0 ? name : name.slice(start);
+			if (set.has(suffix)) return suffix;
+		}
+		const dot = name.indexOf('.', start);
 		if (dot === -1) return null;
-		suffix = suffix.slice(dot + 1);
+		start = dot + 1;
 	}
 }
+
+/** A small integer from the length and first three characters of `name` from `start` on: equal
+ * strings give equal prints, so a print missing from a set's prints means the string is too. */
+export function suffixPrint(name: string, start: number): number {
+	let print = name.length - start;
+	const end = Math.min(start + 3, name.length);
+	for (let i = start; i < end; i++)
+		print = (Math.imul(print, 31) + name.charCodeAt(i)) & 0x3fffffff;
+	return print;
+}
+
+const SPECIAL_USE_PRINTS: ReadonlySet<number> = new Set(
+	[...SPECIAL_USE].map((zone) => suffixPrint(zone, 0)),
+);
 
 const PSL_OPTIONS = Object.freeze({
 	allowPrivateDomains: true,
@@ -122,7 +141,7 @@ export type DomainProblem =
 
 /** Why a well-formed name must not be blocked, or null. */
 export function domainHoldBack(name: string): DomainProblem | null {
-	const zone = findDomainSuffix(name, SPECIAL_USE, SPECIAL_USE_LABELS);
+	const zone = findDomainSuffix(name, SPECIAL_USE, SPECIAL_USE_LABELS, SPECIAL_USE_PRINTS);
 	if (zone)
 		return {
 			reason: 'special_use_domain',
