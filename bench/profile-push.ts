@@ -1,13 +1,21 @@
 // One-off profile helper for case 7 (PAN-OS): the node pushing 10,000 IPs, then the raw replay.
+// The fake runs in its own process as in the bench; IN_PROCESS=1 runs it in this one (the old setup).
 import { request } from 'undici';
 
 import { DIST, require } from './lib/paths.ts';
 
 const { harness, nodeClass } = await import('./lib/n8n.ts');
 const { startFakePanos, PANOS_KEY } = await import('../test/fakes/firewalls/panos.ts');
+const { startFirewallFakes, replay, PANOS_CONCURRENCY } = await import('./cases/push.ts');
 harness.registerCredentialType(new (require(`${DIST}/credentials/BlockPanOsApi.credentials.js`).BlockPanOsApi)());
 const BlockOnFirewall = nodeClass('BlockOnFirewall');
-const panos = await startFakePanos();
+const local = process.env.IN_PROCESS ? await startFakePanos() : undefined;
+const remote = local ? undefined : await startFirewallFakes();
+const panos = {
+	url: local?.url ?? remote!.urls.panos,
+	reset: async () => (local ? local.reset() : await remote!.reset('panos')),
+	close: async () => (local ? await local.close() : await remote!.close()),
+};
 const credentials = { blockPanOsApi: { url: panos.url, apiKey: PANOS_KEY, vsys: '', ignoreSslIssues: false } };
 const values = Array.from({ length: 10_000 }, (_, k) => `23.${Math.floor(k / 62_500) % 250}.${Math.floor(k / 250) % 250}.${(k % 250) + 1}`);
 const push = async (dryRun: boolean) => {
@@ -21,18 +29,18 @@ const push = async (dryRun: boolean) => {
 	return outputs[0].map((item) => item.json as Record<string, unknown>);
 };
 for (let rep = 0; rep < Number(process.argv[2] ?? 3); rep++) {
-	panos.reset();
+	await panos.reset();
 	let t0 = performance.now();
 	await push(false);
 	const nodeMs = performance.now() - t0;
-	panos.reset();
+	await panos.reset();
 	if (process.env.NODE_ONLY) { console.log(`node ${nodeMs.toFixed(0)} ms`); continue; }
 	const planned = await push(true);
 	t0 = performance.now();
-	for (const r of planned) {
+	await replay(planned, Number(process.env.LANES ?? PANOS_CONCURRENCY), async (r) => {
 		const response = await request(String(r.url), { method: 'POST', headers: { 'x-pan-key': PANOS_KEY, 'content-type': 'application/x-www-form-urlencoded' }, body: Object.entries(r.body as Record<string, string>).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&') });
 		await response.body.text();
-	}
+	});
 	const rawMs = performance.now() - t0;
 	console.log(`node ${nodeMs.toFixed(0)} ms, raw ${rawMs.toFixed(0)} ms, ratio ${(nodeMs / rawMs).toFixed(2)}`);
 }

@@ -239,29 +239,41 @@ export async function execute(context: IExecuteFunctions): Promise<INodeExecutio
 			fatal = asMessage(error);
 		}
 		const size = Math.max(1, target.batch[operation]);
-		for (let start = 0; start < iocs.length; start += size) {
-			const batch = iocs.slice(start, start + size);
-			if (fatal !== undefined) {
-				fail(batch, fatal);
-				continue;
+		const batches: PushIoc[][] = [];
+		for (let start = 0; start < iocs.length; start += size)
+			batches.push(iocs.slice(start, start + size));
+		let next = 0;
+		// Each lane takes the next batch: one lane sends them one after the other; more (a target's
+		// documented concurrency) let the node build and send one while the target applies another.
+		const lane = async () => {
+			while (next < batches.length) {
+				const batch = batches[next++];
+				if (fatal !== undefined) {
+					fail(batch, fatal);
+					continue;
+				}
+				try {
+					const done = await target[operation](io, batch, settings, prepared);
+					for (const ioc of batch)
+						results.set(
+							ioc.key,
+							done.get(ioc.key) ?? {
+								status: 'failed',
+								error: `${target.name} gave no result for ${ioc.value}.`,
+							},
+						);
+				} catch (error) {
+					if (!(error instanceof TargetError)) {
+						fatal ??= asMessage(error); // the other lanes stop sending
+						throw new NodeOperationError(context.getNode(), error as Error);
+					}
+					fail(batch, asMessage(error));
+					if (error.fatal) fatal = asMessage(error);
+				}
 			}
-			try {
-				const done = await target[operation](io, batch, settings, prepared);
-				for (const ioc of batch)
-					results.set(
-						ioc.key,
-						done.get(ioc.key) ?? {
-							status: 'failed',
-							error: `${target.name} gave no result for ${ioc.value}.`,
-						},
-					);
-			} catch (error) {
-				if (!(error instanceof TargetError))
-					throw new NodeOperationError(context.getNode(), error as Error);
-				fail(batch, asMessage(error));
-				if (error.fatal) fatal = asMessage(error);
-			}
-		}
+		};
+		const lanes = Math.max(1, Math.min(target.concurrency ?? 1, batches.length));
+		await Promise.all(Array.from({ length: lanes }, lane));
 	}
 
 	if (dryRun) {

@@ -101,7 +101,7 @@ export function createIo(
 		let limiter = limiters.get(bucket);
 		if (!limiter) {
 			limiter = new Pacer({
-				concurrency: 1,
+				concurrency: target.concurrency ?? 1,
 				minIntervalMs: spacingMs(target.buckets[bucket], options.requestsPerMinute),
 			});
 			limiters.set(bucket, limiter);

@@ -29,7 +29,7 @@ export const ALERT_OUTPUT: INodeProperties = {
 			name: 'Merged IoCs (Bounded Memory)',
 			value: 'iocs',
 			description:
-				"One item per distinct network IoC (type and value) of all matching alerts, with its verdict, sources and occurrences: what Filter Blockable IoCs takes. The alerts are read page by page and not kept, so a backfill of many alerts fits in n8n's memory. With the default Fields, only the alerts' IDs and network IoCs are fetched.",
+				"One item per distinct network IoC (type and value) of all matching alerts, with its verdict, occurrences, sources (the first 100 alerts it was seen in) and source_count (how many alerts): what Filter Blockable IoCs takes. The alerts are read page by page and not kept, so a backfill of many alerts fits in n8n's memory. With the default Fields, only the alerts' IDs and network IoCs are fetched.",
 		},
 	],
 	description: 'Whether to output the alerts, or their network IoCs merged (for large backfills)',

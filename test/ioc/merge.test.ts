@@ -172,6 +172,57 @@ describe('extractInto (an alert straight into the merger) against extractOccurre
 	});
 });
 
+describe('IocMerger with maxSources (the IoC output of AL Alert Search)', () => {
+	const alert = fc.record({
+		sid: fc.constantFrom(undefined, 's1', 's2'),
+		withId: fc.boolean(),
+		al: fc.record({ ip: fc.array(value, { maxLength: 4 }), domain_static: fc.array(value, { maxLength: 3 }) }),
+	});
+
+	it('lists the first sources of each IoC and counts them all; every other field is as without it', () => {
+		fc.assert(
+			fc.property(fc.array(alert, { maxLength: 30 }), fc.integer({ min: 0, max: 4 }), (alerts, max) => {
+				const bounded = new IocMerger(undefined, { maxSources: max });
+				const full = new IocMerger();
+				// Each alert once, as paging gives them (an alert without an id is told apart by its sid only
+				// when it differs from the one before: the full merge counts it once, the bounded one per alert).
+				const unique = alerts.filter((a, i) => a.withId || a.sid === undefined || alerts.findIndex((b) => !b.withId && b.sid === a.sid) === i);
+				unique.forEach(({ sid, withId, al }, i) => {
+					const json = { alert_id: withId ? `a${i}` : undefined, sid, al };
+					extractInto(json, { shape: 'alert' }, bounded);
+					extractInto(json, { shape: 'alert' }, full);
+				});
+				const counts: number[] = [];
+				const items: ReturnType<IocMerger['items']> = [];
+				bounded.forEach((item, _held, _rank, count) => {
+					items.push(item);
+					counts.push(count);
+				});
+				const expected = full.items();
+				expect(items).toStrictEqual(expected.map((item) => ({ ...item, sources: item.sources.slice(0, max) })));
+				expect(counts).toStrictEqual(expected.map((item) => item.sources.length));
+				expect(decideMerged(bounded).block.map((item) => item.value)).toStrictEqual(decideMerged(full).block.map((item) => item.value));
+			}),
+			params,
+		);
+	});
+
+	it('keeps no table of every source: memory follows the IoCs, not the alerts', () => {
+		const merger = new IocMerger(undefined, { maxSources: 2 });
+		for (let i = 0; i < 50_000; i++) extractInto({ alert_id: `alert-${i}`, sid: `sid-${i}`, al: { ip: ['8.8.8.8', `1.1.1.${i % 3}`] } }, { shape: 'alert' }, merger);
+		const seen: Array<[string, unknown[], number]> = [];
+		merger.forEach((item, _held, _rank, count) => seen.push([item.value, item.sources, count]));
+		expect(seen).toStrictEqual([
+			['8.8.8.8', [{ alert_id: 'alert-0', sid: 'sid-0' }, { alert_id: 'alert-1', sid: 'sid-1' }], 50_000],
+			['1.1.1.0', [{ alert_id: 'alert-0', sid: 'sid-0' }, { alert_id: 'alert-3', sid: 'sid-3' }], 16_667],
+			['1.1.1.1', [{ alert_id: 'alert-1', sid: 'sid-1' }, { alert_id: 'alert-4', sid: 'sid-4' }], 16_667],
+			['1.1.1.2', [{ alert_id: 'alert-2', sid: 'sid-2' }, { alert_id: 'alert-5', sid: 'sid-5' }], 16_666],
+		]);
+		// Only the sources some IoC lists are held (white-box: the private table of kept sources).
+		expect((merger as unknown as { keptSources: Map<number, unknown> }).keptSources.size).toBe(6);
+	});
+});
+
 describe('findDomainSuffix with the deepest key known', () => {
 	it('finds what the full walk finds', () => {
 		const label = fc.constantFrom('a', 'b', 'co', 'uk', 'evil', 'x-y');

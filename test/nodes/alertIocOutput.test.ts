@@ -7,6 +7,8 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { AssemblylineAlertSearch } from '../../nodes/AssemblylineAlertSearch/AssemblylineAlertSearch.node';
 import { FilterBlockableIocs } from '../../nodes/FilterBlockableIocs/FilterBlockableIocs.node';
 import { alertOutputSink } from '../../nodes/shared/backfill';
+import { mergeSources, type SourceRef } from '../../nodes/shared/blocklist/rows';
+import { FOLD_MAX_SOURCES } from '../../nodes/shared/ioc/fold';
 import { generateDataset } from '../fakes/assemblyline/index.ts';
 import type { FakeAssemblyline } from '../fakes/assemblyline/index.ts';
 import { runNode } from '../harness/n8n.ts';
@@ -15,11 +17,12 @@ import { bodyOf, credentialsFor, searchRequests, startFake } from './alert.helpe
 const search = new AssemblylineAlertSearch();
 const filter = new FilterBlockableIocs();
 
-/** What decides a firewall change: each IoC's type, value, route and reason, verdict, sources and count. */
+/** What decides a firewall change: each IoC's type, value, route and reason, verdict, count and
+ * sources: the first FOLD_MAX_SOURCES, in first-seen order (all the Merged IoCs output lists). */
 function decisions(items: INodeExecutionData[]): string[] {
 	return items
 		.map(({ json }) => {
-			const sources = ((json.sources as IDataObject[]) ?? []).map((s) => `${s.alert_id ?? ''}/${s.sid ?? ''}`).sort();
+			const sources = ((json.sources as IDataObject[]) ?? []).slice(0, FOLD_MAX_SOURCES).map((s) => `${s.alert_id ?? ''}/${s.sid ?? ''}`);
 			return JSON.stringify([json.type, json.value, json.reason ?? 'block', json.verdict, json.occurrences, sources, [...((json.tag_types as string[]) ?? [])].sort()]);
 		})
 		.sort();
@@ -56,6 +59,17 @@ describe('AL Alert Search: Merged IoCs output', () => {
 		}
 		const occurrences = iocItems.reduce((sum, { json }) => sum + Number(json.occurrences), 0);
 		expect(occurrences).toBeGreaterThan(iocItems.length); // values repeat across alerts
+		// Each IoC lists the first FOLD_MAX_SOURCES alerts it was seen in, and counts them all: as
+		// Filter Blockable IoCs lists an IoC's alerts (all of them) when it reads the alerts.
+		const all = await runNode({ node: filter, parameters: {}, input: alertItems.map((i) => i.json) });
+		const alertsOf = new Map([...all.outputs[0], ...all.outputs[1]].map(({ json }) => [`${json.type}/${json.value}`, (json.sources as IDataObject[]).map((s) => s.alert_id)]));
+		expect(alertsOf.size).toBe(iocItems.length);
+		for (const { json } of iocItems) {
+			const alertIds = alertsOf.get(`${json.type}/${json.value}`) as unknown[];
+			expect(json.source_count).toBe(alertIds.length);
+			expect((json.sources as IDataObject[]).map((s) => s.alert_id)).toEqual(alertIds.slice(0, FOLD_MAX_SOURCES));
+		}
+		expect(Math.max(...iocItems.map(({ json }) => Number(json.source_count)))).toBeGreaterThan(FOLD_MAX_SOURCES); // the cap is exercised
 
 		// Only Return All of the alerts counts first: the merged output pages at once.
 		expect(bodyOf(searchRequests(fake)[0]).deep_paging_id).toBe('*');
@@ -68,6 +82,10 @@ describe('AL Alert Search: Merged IoCs output', () => {
 			expect(fromAlerts.outputs[1].length).toBeGreaterThan(0);
 			expect(decisions(fromIocs.outputs[0])).toEqual(decisions(fromAlerts.outputs[0]));
 			expect(decisions(fromIocs.outputs[1])).toEqual(decisions(fromAlerts.outputs[1]));
+			// The sources a blocklist row keeps (IoC Blocklist's Prepare Rows: the first SOURCES_CAP),
+			// and so the alerts a workflow labels from it, are the same from either input.
+			const rowSources = (items: INodeExecutionData[]) => items.map(({ json }) => mergeSources('', json.sources as SourceRef[])).sort();
+			expect(rowSources(fromIocs.outputs[0])).toEqual(rowSources(fromAlerts.outputs[0]));
 		}
 	});
 

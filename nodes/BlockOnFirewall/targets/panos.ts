@@ -8,7 +8,10 @@
  *   5 MB per request;
  * - PaloAltoNetworks/pan-os-python:panos/userid.py: a duplicate register answers "… already exists, ignore",
  *   an unregister of a missing tag "… does not exist, ignore unreg" (both ignored there: success here);
- * - docs.paloaltonetworks.com/ngfw/api/getting-started/pan-os-xml-api-error-codes: 403 = bad key or no permission.
+ * - docs.paloaltonetworks.com/ngfw/api/getting-started/pan-os-xml-api-error-codes: 403 = bad key or no permission;
+ * - docs.paloaltonetworks.com/pan-os/10-1/pan-os-panorama-api/pan-os-xml-api-request-types/apply-user-id-mapping-and-populate-dynamic-address-groups-api:
+ *   "queue events and perform batch API updates" and "Limit the number of concurrent API calls to five"
+ *   (the management plane's web server also serves the web interface).
  * Not documented: an entry count or request rate per message (1,000 entries stay far below 5 MB), and
  * whether a re-register refreshes a running timeout: an entry that was already there is reported with
  * `expiry_refreshed: false`.
@@ -195,8 +198,10 @@ export const panos: T.Target = {
 	credentialType: 'blockPanOsApi',
 	secretFields: ['apiKey'],
 	batch: { add: 1000, remove: 1000 },
-	// No documented request rate for the User-ID API: requests go one at a time.
+	// No documented request rate for the User-ID API; at most five concurrent calls. Two: the node
+	// builds the next message while the firewall applies one, and leaves the rest to the web interface.
 	buckets: { api: {} },
+	concurrency: 2,
 	unsupported(ioc) {
 		if (ioc.type !== 'ip') {
 			return `PAN-OS tags IP addresses for Dynamic Address Groups; a ${ioc.type === 'uri' ? 'URL' : 'domain'} cannot be tagged. Serve it on an External Dynamic List instead.`;

@@ -115,6 +115,11 @@ export interface Target {
 	batch: Record<Operation, number>;
 	/** Documented rate limits per bucket. */
 	buckets: Record<string, RateLimit>;
+	/**
+	 * Batches in flight at once (each bucket's requests too); 1 when absent. Only for a target whose
+	 * batches are independent of each other and whose documentation allows concurrent requests.
+	 */
+	concurrency?: number;
 	/** Whether a 401 may mean an expired access token (n8n then fetches a new one once). */
 	tokenAuth?: boolean;
 	/** Null when the target can block this IoC, else why not (in words an analyst understands). `params` as in `TargetSettings`. */

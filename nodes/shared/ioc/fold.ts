@@ -2,9 +2,23 @@ import { extractInto } from './extract';
 import { IocMerger } from './merge';
 import type { IocItem } from './types';
 
+/**
+ * Sources listed per merged IoC in the IoC output: its first ones (the alerts it was first seen
+ * in). Every IoC seen in hundreds of alerts would otherwise list an object per alert, which grows
+ * with the alerts (docs/benchmarks.md, "Backfill memory"). 100 is five times what IoC Blocklist's
+ * Prepare Rows keeps of them (the first 20: SOURCES_CAP in nodes/shared/blocklist/rows.ts), so a
+ * blocklist row, and the alerts a workflow labels from it, are the same from either output.
+ */
+export const FOLD_MAX_SOURCES = 100;
+
 /** One merged IoC as AL Alert Search's IoC output gives it: what Filter Blockable IoCs reads
- * (type, value, verdict, sources, occurrences…), without the input item indexes. */
-export type FoldedIoc = Omit<IocItem, 'itemIndexes' | 'original'> & { original?: string };
+ * (type, value, verdict, sources, occurrences…), without the input item indexes, and
+ * `source_count`: how many alerts (sources) it was seen in, of which `sources` lists the first
+ * FOLD_MAX_SOURCES. */
+export type FoldedIoc = Omit<IocItem, 'itemIndexes' | 'original'> & {
+	original?: string;
+	source_count: number;
+};
 
 /**
  * Folds alerts into merged IoCs while the pages of a search stream in: each alert is read
@@ -13,7 +27,7 @@ export type FoldedIoc = Omit<IocItem, 'itemIndexes' | 'original'> & { original?:
  * back here: Filter Blockable IoCs decides, and gives the same Block and Skipped as from the alerts.
  */
 export class AlertIocFold {
-	private readonly merger = new IocMerger();
+	private readonly merger = new IocMerger(undefined, { maxSources: FOLD_MAX_SOURCES });
 	/** Alerts folded in. */
 	alerts = 0;
 	/** Alerts that carried no `al` object (fetched without it): nothing to fold. */
@@ -41,13 +55,13 @@ export class AlertIocFold {
 	/** The merged IoCs, first-seen order; `original`/`originals` only where a raw spelling differed. */
 	items(): FoldedIoc[] {
 		const out: FoldedIoc[] = [];
-		this.merger.forEach((item) => {
+		this.merger.forEach((item, _held, _rank, sourceCount) => {
 			// No item indexes here (the fold has no input items to pair with); `original` only
 			// where a spelling differed.
 			const { original, ...rest } = item;
-			out.push(
-				original === item.value && item.originals === undefined ? rest : { ...rest, original },
-			);
+			const folded: FoldedIoc = { ...rest, source_count: sourceCount };
+			if (original !== item.value || item.originals !== undefined) folded.original = original;
+			out.push(folded);
 		});
 		return out;
 	}

@@ -21,6 +21,14 @@ function grown<T extends Int32Array | Float64Array | Int8Array | Uint8Array>(
 	return next;
 }
 
+/** A source as items list it: only the ids it has. */
+const sourceObject = (alertId: string | undefined, sid: string | undefined): IocSource =>
+	alertId === undefined
+		? { sid }
+		: sid === undefined
+			? { alert_id: alertId }
+			: { alert_id: alertId, sid };
+
 const isInvalid = (check: Blockable) => !check.ok && check.reason === 'invalid';
 
 /** Why checkBlockable held a value back. */
@@ -87,6 +95,8 @@ export class IocMerger {
 	private secondTagType = new Int32Array(0);
 	private lastSource = new Int32Array(0);
 	private maxSource = new Int32Array(0);
+	/** With maxSources: the distinct sources of each IoC, kept in its list or not. */
+	private sourceCount = new Float64Array(0);
 	private sourceHead = new Int32Array(0);
 	private sourceTail = new Int32Array(0);
 	private indexHead = new Int32Array(0);
@@ -115,8 +125,25 @@ export class IocMerger {
 	private lastSourceObject: unknown = undefined;
 	private lastSourceId = NONE;
 
-	constructor(allowlist?: Allowlist) {
+	// --- with maxSources: no source table, only the source of the last sourceOf and those kept
+	private readonly maxSources: number;
+	private sourcesGiven = 0;
+	private pendingId = NONE;
+	private pendingAlert: string | undefined = undefined;
+	private pendingSid: string | undefined = undefined;
+	private readonly keptSources = new Map<number, IocSource>();
+
+	/**
+	 * `maxSources`: list at most this many sources per IoC (its first ones) and count the rest
+	 * (`sourceCount`), so that memory grows with the distinct IoCs, not with the sources: no table
+	 * of every source is kept, and each sourceOf call that names a different source than the call
+	 * before gives a new source. Exact when every source's occurrences come together (AlertIocFold:
+	 * one alert at a time, each alert once), which is the only use. Without it, every distinct
+	 * source is listed.
+	 */
+	constructor(allowlist?: Allowlist, options: { maxSources?: number } = {}) {
 		this.allowlist = allowlist;
+		this.maxSources = options.maxSources ?? Infinity;
 	}
 
 	/** Distinct merged IoCs so far. */
@@ -163,9 +190,12 @@ export class IocMerger {
 			this.addSource(m, this.lastSourceId);
 		}
 		const sources = occurrence.sources;
-		if (Array.isArray(sources))
+		if (Array.isArray(sources)) {
 			for (const one of sources)
 				if (one && typeof one === 'object') this.addSource(m, this.sourceId(one));
+			// With maxSources, the id of `source` above is no longer the pending one.
+			this.lastSourceObject = undefined;
+		}
 
 		this.addIndex(m, occurrence.itemIndex);
 	}
@@ -194,6 +224,14 @@ export class IocMerger {
 	/** The id addSighting takes for a source (alert_id, sid); NONE when it names neither. */
 	sourceOf(alertId: string | undefined, sid: string | undefined): number {
 		if (alertId === undefined && sid === undefined) return NONE;
+		if (this.maxSources !== Infinity) {
+			if (this.pendingId === NONE || alertId !== this.pendingAlert || sid !== this.pendingSid) {
+				this.pendingId = this.sourcesGiven++;
+				this.pendingAlert = alertId;
+				this.pendingSid = sid;
+			}
+			return this.pendingId;
+		}
 		const key = `${alertId ?? ''}\u0000${sid ?? ''}`;
 		let id = this.sourceKeys.get(key);
 		if (id === undefined) {
@@ -207,9 +245,12 @@ export class IocMerger {
 
 	/**
 	 * Builds each merged IoC's item, first-seen order, with why checkBlockable held its first raw
-	 * value back (undefined when it did not) and the rank of its verdict.
+	 * value back (undefined when it did not), the rank of its verdict, and how many distinct sources
+	 * it has (more than `item.sources` lists only with maxSources).
 	 */
-	forEach(visit: (item: IocItem, held: HeldBack | undefined, rank: number) => void): void {
+	forEach(
+		visit: (item: IocItem, held: HeldBack | undefined, rank: number, sourceCount: number) => void,
+	): void {
 		for (let m = 0; m < this.count; m++) {
 			const parsed = this.firstParsed[m];
 
@@ -241,7 +282,8 @@ export class IocMerger {
 			const classifications = this.classificationLists.get(m);
 			if (classifications)
 				item.classifications = classifications.map((id) => this.classifications.texts[id]);
-			visit(item, this.held[parsed], this.rank[m]);
+			const sourceCount = this.maxSources === Infinity ? item.sources.length : this.sourceCount[m];
+			visit(item, this.held[parsed], this.rank[m], sourceCount);
 		}
 	}
 
@@ -355,6 +397,7 @@ export class IocMerger {
 		this.secondTagType = grown(this.secondTagType, size, NONE);
 		this.lastSource = grown(this.lastSource, size, NONE);
 		this.maxSource = grown(this.maxSource, size, NONE);
+		this.sourceCount = grown(this.sourceCount, size, 0);
 		this.sourceHead = grown(this.sourceHead, size, NONE);
 		this.sourceTail = grown(this.sourceTail, size, NONE);
 		this.indexHead = grown(this.indexHead, size, NONE);
@@ -431,6 +474,15 @@ export class IocMerger {
 	private addSource(m: number, id: number): void {
 		if (id === NONE || id === this.lastSource[m]) return;
 		this.lastSource[m] = id;
+		if (this.maxSources !== Infinity) {
+			// Ids only grow here (sourceOf), so a different one is a new source.
+			if (this.sourceCount[m]++ >= this.maxSources) return;
+			if (!this.keptSources.has(id)) {
+				this.keptSources.set(id, sourceObject(this.pendingAlert, this.pendingSid));
+			}
+			this.append(this.sourceHead, this.sourceTail, m, id);
+			return;
+		}
 		let set = this.sourceSets.get(m);
 		if (id > this.maxSource[m]) {
 			this.maxSource[m] = id;
@@ -471,15 +523,12 @@ export class IocMerger {
 		const out: IocSource[] = [];
 		for (let at = this.sourceHead[m]; at !== NONE; at = this.poolNext[at]) {
 			const id = this.poolValue[at];
-			const alertId = this.sourceAlert[id];
-			const sid = this.sourceSid[id];
-			out.push(
-				alertId === undefined
-					? { sid }
-					: sid === undefined
-						? { alert_id: alertId }
-						: { alert_id: alertId, sid },
-			);
+			const kept = this.keptSources.get(id);
+			if (kept) {
+				out.push({ ...kept });
+				continue;
+			}
+			out.push(sourceObject(this.sourceAlert[id], this.sourceSid[id]));
 		}
 		return out;
 	}

@@ -100,6 +100,11 @@ export class FakeServer {
 	/** How many 429s the rate limits (not the queued faults) produced. */
 	count429 = 0;
 
+	/** Requests received and not yet answered, and the most at once since the last reset. */
+	private inFlight = 0;
+
+	maxInFlight = 0;
+
 	readonly name: string;
 
 	// No parameter properties: Node runs this file natively (type stripping) in bench/.
@@ -133,10 +138,13 @@ export class FakeServer {
 		this.hits.clear();
 		this.faults.length = 0;
 		this.count429 = 0;
+		this.maxInFlight = 0;
 	}
 
 	async start(): Promise<this> {
 		this.server = http.createServer((req, res) => {
+			this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+			res.once('close', () => this.inFlight--);
 			const chunks: Buffer[] = [];
 			req.on('data', (chunk: Buffer) => chunks.push(chunk));
 			req.on('end', () => {
