@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
 	applyCap,
 	compileAllowlist,
@@ -6,8 +7,11 @@ import {
 	extractOccurrences,
 	filterBlockableIocs,
 	holdBack,
+	inCapOrder,
 	IocInputError,
 	REASON_PRECEDENCE,
+	verdictRank,
+	type IocItem,
 	type IocOccurrence,
 } from '../../nodes/shared/ioc';
 import { occurrenceCount } from './helpers';
@@ -166,6 +170,19 @@ describe('cap', () => {
 			['8.8.8.4', 'over_cap'],
 			['8.8.8.2', 'over_cap'],
 		]);
+	});
+	it('orders as a stable sort by verdict rank would, whatever the verdicts', () => {
+		const verdicts = [null, 'safe', 'info', 'suspicious', 'highly suspicious', 'malicious', 'Weird'];
+		fc.assert(
+			fc.property(fc.array(fc.constantFrom(...verdicts), { maxLength: 60 }), (list) => {
+				const items = list.map((verdict, i) => ({ value: `8.8.8.${i}`, verdict }) as IocItem);
+				const reference = items
+					.map((item, index) => ({ item, index, rank: verdictRank(item.verdict) }))
+					.sort((a, b) => b.rank - a.rank || a.index - b.index)
+					.map(({ item }) => item);
+				expect(inCapOrder(items)).toEqual(reference);
+			}),
+		);
 	});
 	it('defaults to 1,000 and rejects a bad cap', () => {
 		const many = Array.from({ length: 1001 }, (_, i) => ({ value: `8.8.${i >> 8}.${i & 255}`, type: 'ip', verdict: 'malicious' }));

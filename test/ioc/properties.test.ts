@@ -12,6 +12,8 @@ import {
 	type IocOccurrence,
 	type NetworkType,
 } from '../../nodes/shared/ioc';
+import { findDomainSuffix, labelsValid, suffixPrint } from '../../nodes/shared/ioc/domains';
+import { canonicalIPv6, ipv6Parts } from '../../nodes/shared/ioc/ip';
 import { fuzzParams } from './fuzz';
 import { listsOfBlock, occurrenceCount, parseCsvStrict, stixPatternLiteral, unguardCell } from './helpers';
 
@@ -179,6 +181,64 @@ describe('properties', () => {
 						}
 					}
 				}
+			}),
+			params,
+		);
+	});
+});
+
+// Issue 21 part 2's fast checks against what they replace: the label patterns of domains.ts and
+// ipaddr.js's IPv6 parser.
+describe('fast checks agree with their reference', () => {
+	const LABEL = /^[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?$/;
+	const TLD = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+	const byPattern = (name: string) => {
+		if (name.length === 0 || name.length > 253) return false;
+		const labels = name.split('.');
+		const last = labels.length - 1;
+		return labels.slice(0, last).every((label) => LABEL.test(label)) && TLD.test(labels[last]);
+	};
+	const nameChars = fc.constantFrom('a', 'z', 'q', '0', '9', '-', '_', '.', '.', 'A', 'é', '/', ' ', '\n', '*');
+	const label = (max: number) => fc.array(nameChars, { maxLength: max }).map((chars) => chars.join(''));
+
+	it('labelsValid says what the label and TLD patterns say', () => {
+		fc.assert(
+			fc.property(
+				fc.oneof(
+					label(12),
+					fc.domain(),
+					fc.array(label(70), { minLength: 1, maxLength: 6 }).map((labels) => labels.join('.')),
+					fc.array(fc.constantFrom('a', 'b1', 'x-y', 'c_d'), { minLength: 60, maxLength: 90 }).map((labels) => labels.join('.')),
+				),
+				(name) => expect([name, labelsValid(name)]).toEqual([name, byPattern(name)]),
+			),
+			params,
+		);
+		for (const name of ['a', '1', 'a.b', 'a.1', '1.a', '-a.com', 'a-.com', 'a_b.com', 'a.b_c', '_a.com', 'a..com', '.a', 'a.', `${'a'.repeat(63)}.com`, `${'a'.repeat(64)}.com`, `${'a.'.repeat(126)}ab`, `${'a.'.repeat(126)}abc`])
+			expect([name, labelsValid(name)]).toEqual([name, byPattern(name)]);
+	});
+
+	it('findDomainSuffix finds with the keys\' prints what it finds without them', () => {
+		const labels = fc.constantFrom('a', 'b', 'ab', 'ba', 'com', 'co', 'uk', 'example', 'x-y', 'abc', 'abd');
+		const name = fc.array(labels, { minLength: 1, maxLength: 6 }).map((parts) => parts.join('.'));
+		fc.assert(
+			fc.property(fc.array(name, { maxLength: 12 }), fc.array(name, { minLength: 1, maxLength: 10 }), (keys, probes) => {
+				const set = new Set(keys);
+				const prints = new Set(keys.map((key) => suffixPrint(key, 0)));
+				const deepest = Math.max(0, ...keys.map((key) => key.split('.').length));
+				for (const probe of probes)
+					expect([probe, findDomainSuffix(probe, set, deepest, prints)]).toEqual([probe, findDomainSuffix(probe, set)]);
+			}),
+			params,
+		);
+	});
+
+	it('ipv6Parts reads every canonical IPv6 as ipaddr.js does', () => {
+		fc.assert(
+			fc.property(fc.oneof(fc.ipV6(), fc.array(fc.constantFrom(0, 0, 0, 1, 0xffff, 0x2001, 0xdb8), { minLength: 8, maxLength: 8 }).map((parts) => parts.map((part) => part.toString(16)).join(':'))), (text) => {
+				const canonical = canonicalIPv6(text);
+				if (canonical === null) return;
+				expect([canonical, ipv6Parts(canonical)]).toEqual([canonical, ipaddr.IPv6.parse(canonical).parts]);
 			}),
 			params,
 		);

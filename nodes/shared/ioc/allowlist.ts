@@ -1,4 +1,4 @@
-import { domainHoldBack, findDomainSuffix, parseDomainName } from './domains';
+import { domainHoldBack, findDomainSuffix, parseDomainName, suffixPrint } from './domains';
 import { canonicalIPv6, ipv6Parts, parseIPv4, parseIp } from './ip';
 import { parseNetworkValue, type ParsedIoc } from './parse';
 import { maskV4 } from './ranges';
@@ -32,24 +32,27 @@ function v6Key(hex: string, bits: number): string {
 	return hex.slice(0, whole) + nibble.toString(16);
 }
 
-/** Prefix length lookup tables: one hash map per prefix length in use. */
+/** Prefix length lookup tables: one hash map per prefix length in use, longest first. */
 class PrefixTable<K> {
 	private readonly byLength = new Map<number, Map<K, string>>();
-	private lengths: number[] = [];
+	/** `mask` is maskV4(bits) as a signed int (used by IPv4 tables only). */
+	tables: Array<{ bits: number; mask: number; entries: Map<K, string> }> = [];
 
 	add(bits: number, key: K, entry: string): void {
 		let table = this.byLength.get(bits);
 		if (!table) {
 			table = new Map();
 			this.byLength.set(bits, table);
-			this.lengths = [...this.byLength.keys()].sort((a, b) => b - a);
+			this.tables = [...this.byLength]
+				.sort((a, b) => b[0] - a[0])
+				.map(([length, entries]) => ({ bits: length, mask: maskV4(length) | 0, entries }));
 		}
 		if (!table.has(key)) table.set(key, entry);
 	}
 
 	find(keyFor: (bits: number) => K): string | null {
-		for (const bits of this.lengths) {
-			const entry = (this.byLength.get(bits) as Map<K, string>).get(keyFor(bits));
+		for (const { bits, entries } of this.tables) {
+			const entry = entries.get(keyFor(bits));
 			if (entry !== undefined) return entry;
 		}
 		return null;
@@ -94,13 +97,20 @@ class CompiledAllowlist implements Allowlist {
 	readonly v4 = new PrefixTable<number>();
 	readonly v6 = new PrefixTable<string>();
 	readonly domains = new Map<string, string>();
-	/** The most labels of any domain entry: longer suffixes of a name are not looked up. */
+	/** The most labels of any domain entry, and the suffixPrint of each: suffixes of a name
+	 * ruled out by either are not looked up. */
 	domainLabels = 0;
+	readonly domainPrints = new Set<number>();
 	readonly urlPairs = new Map<string, Array<[string, string]>>();
 	urls = new Map<string, UrlPrefixes>();
 
+	// No closure per lookup: the hot path of IPv4 IoCs.
 	matchV4(v4: number): string | null {
-		return this.v4.find((bits) => v4 & maskV4(bits));
+		for (const { mask, entries } of this.v4.tables) {
+			const entry = entries.get(v4 & mask);
+			if (entry !== undefined) return entry;
+		}
+		return null;
 	}
 
 	match(ioc: ParsedIoc): string | null {
@@ -111,7 +121,12 @@ class CompiledAllowlist implements Allowlist {
 		}
 		const host = ioc.host;
 		if (host.kind === 'domain') {
-			const suffix = findDomainSuffix(host.name, this.domains, this.domainLabels);
+			const suffix = findDomainSuffix(
+				host.name,
+				this.domains,
+				this.domainLabels,
+				this.domainPrints,
+			);
 			return suffix === null ? null : (this.domains.get(suffix) as string);
 		}
 		if (host.kind === 'ipv4') return this.matchV4(host.v4);
@@ -169,6 +184,7 @@ function addEntry(list: CompiledAllowlist, entry: string): string | null {
 	if (!list.domains.has(name)) {
 		list.domains.set(name, entry);
 		list.domainLabels = Math.max(list.domainLabels, name.split('.').length);
+		list.domainPrints.add(suffixPrint(name, 0));
 	}
 	return null;
 }

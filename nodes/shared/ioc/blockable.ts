@@ -31,6 +31,17 @@ export type Blockable =
 
 const NETWORK_TYPES: ReadonlySet<string | undefined> = new Set(['ip', 'domain', 'uri', undefined]);
 
+function invalid(value: string, declared: NetworkType | undefined, problem: string): Blockable {
+	return {
+		ok: false,
+		reason: 'invalid',
+		text: `${quote(value)} ${problem}.`,
+		type: declared ?? 'unknown',
+		value,
+		ioc: null,
+	};
+}
+
 /**
  * The one definition of "blockable": refang, strict parse, normalise, then the allowlist and the
  * network hold-back rules. The Filter decides with it, the exporters re-check with it, and any
@@ -65,16 +76,8 @@ export function checkBlockable(type: unknown, value: unknown, allowlist?: Allowl
 		return { ok: false, reason: 'unsupported_type', text, type: word as string, value, ioc: null };
 	}
 	const declared = word as NetworkType | undefined;
-	const invalid = (problem: string): Blockable => ({
-		ok: false,
-		reason: 'invalid',
-		text: `${quote(value)} ${problem}.`,
-		type: declared ?? 'unknown',
-		value,
-		ioc: null,
-	});
 	const first = parseNetworkValue(value, declared);
-	if (!first.ok) return invalid(first.problem);
+	if (!first.ok) return invalid(value, declared, first.problem);
 	let ioc = first.ioc;
 	if (ioc.value !== value || ioc.type !== declared) {
 		const again = parseNetworkValue(ioc.value, ioc.type);
@@ -85,6 +88,8 @@ export function checkBlockable(type: unknown, value: unknown, allowlist?: Allowl
 			(again.ioc.hold === null) !== (ioc.hold === null)
 		) {
 			return invalid(
+				value,
+				declared,
 				`does not normalise to one stable value (it reads as ${quote(ioc.value)}, which reads differently again)`,
 			);
 		}

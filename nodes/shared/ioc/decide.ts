@@ -3,7 +3,7 @@ import { IocMerger } from './merge';
 import { REASON_PRECEDENCE, REASON_TEXT } from './reasons';
 import { quote } from './text';
 import type { FilterResult, IocItem, IocOccurrence, ReasonCode, SkippedIoc } from './types';
-import { isKnownVerdict, verdictRank, type KnownVerdict } from './verdict';
+import { isKnownVerdict, VERDICTS, verdictRank, type KnownVerdict } from './verdict';
 
 export interface DecideOptions {
 	/** Lowest verdict that is blocked (default `suspicious`). */
@@ -106,9 +106,14 @@ export function applyCap(block: readonly IocItem[], cap: number = DEFAULT_CAP): 
 
 /** The order the cap keeps IoCs in: highest verdict first, then input order (a new array). */
 export function inCapOrder<T extends IocItem>(items: readonly T[]): T[] {
-	const ranked = items.map((item, index) => ({ item, index, rank: verdictRank(item.verdict) }));
-	ranked.sort((a, b) => b.rank - a.rank || a.index - b.index);
-	return ranked.map(({ item }) => item);
+	// Ranks are a few small integers (-1 for none up to the top verdict's): one stable pass per
+	// rank, highest first, instead of a comparison sort over a wrapper object per item.
+	const ranks = new Int8Array(items.length);
+	for (let i = 0; i < items.length; i++) ranks[i] = verdictRank(items[i].verdict);
+	const ordered: T[] = [];
+	for (let rank = VERDICTS.length - 1; rank >= -1; rank--)
+		for (let i = 0; i < items.length; i++) if (ranks[i] === rank) ordered.push(items[i]);
+	return ordered;
 }
 
 /** decideIocs then applyCap, for callers with no cross-run dedup in between. */

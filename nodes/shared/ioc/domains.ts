@@ -4,20 +4,40 @@ const MAX_NAME = 253;
 // Labels are letters, digits and hyphens; `_` is allowed inside a label (not first or last), as
 // Assemblyline's own Domain type does, because malware infrastructure uses such hostnames and
 // browsers resolve them. The TLD must start with a letter, so `1.2.3.4.5` is never a domain.
-const LABEL = /^[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?$/;
-const TLD = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+// As patterns: a label is /^[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?$/, the TLD
+// /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/ (labelsValid checks them without building the labels).
 // Characters that would make `new URL('http://' + name)` read something other than a host.
 const NOT_IN_HOST = /[/\\?#@:%[\]<>^|"'`{}*]/;
 const NON_ASCII = /[^ -~]/; // anything outside printable ASCII (controls are refused earlier)
 
+const HYPHEN = 45;
+const UNDERSCORE = 95;
+const isLower = (code: number) => code >= 97 && code <= 122;
+const isLowerOrDigit = (code: number) => isLower(code) || (code >= 48 && code <= 57);
+
 /** LDH labels (plus `_` inside a label) of 1-63 characters, a TLD that starts with a letter, at most
- * 253 characters: the checks of a lower-case ASCII name. */
+ * 253 characters: the checks of a lower-case ASCII name. One pass over the characters, no label
+ * strings: what the patterns above say of each `split('.')` part (test/ioc/parse.test.ts checks
+ * both agree on generated names). */
 export function labelsValid(name: string): boolean {
-	if (name.length === 0 || name.length > MAX_NAME) return false;
-	const labels = name.split('.');
-	const last = labels.length - 1;
-	for (let i = 0; i < last; i++) if (!LABEL.test(labels[i])) return false;
-	return TLD.test(labels[last]);
+	const length = name.length;
+	if (length === 0 || length > MAX_NAME) return false;
+	let start = 0;
+	for (let end = name.indexOf('.'); ; end = name.indexOf('.', start)) {
+		const tld = end === -1;
+		if (tld) end = length;
+		const size = end - start;
+		if (size === 0 || size > 63) return false;
+		const first = name.charCodeAt(start);
+		if (!(tld ? isLower(first) : isLowerOrDigit(first))) return false;
+		if (size > 1 && !isLowerOrDigit(name.charCodeAt(end - 1))) return false;
+		for (let i = start + 1; i < end - 1; i++) {
+			const code = name.charCodeAt(i);
+			if (!(isLowerOrDigit(code) || code === HYPHEN || (code === UNDERSCORE && !tld))) return false;
+		}
+		if (tld) return true;
+		start = end + 1;
+	}
 }
 
 /** Lower-cased, trailing dot removed, IDN to punycode (UTS-46 through the WHATWG URL parser),
@@ -66,11 +86,14 @@ const SPECIAL_USE_LABELS = Math.max(...[...SPECIAL_USE].map((zone) => zone.split
 
 /** The longest-first walk over a name's label suffixes (`a.b.c`, `b.c`, `c`), stopping at the
  * first one in `set`: cost grows with the number of labels, not with the set. Suffixes of more
- * than `maxLabels` labels (the most any key of `set` has) cannot be in it and are not looked up. */
+ * than `maxLabels` labels (the most any key of `set` has) cannot be in it and are not looked up;
+ * with `prints` (the suffixPrint of every key of `set`), neither are suffixes whose print is not
+ * there, so most are ruled out without building and hashing the suffix string. */
 export function findDomainSuffix(
 	name: string,
 	set: { has(key: string): boolean },
 	maxLabels = Infinity,
+	prints?: { has(print: number): boolean },
 ): string | null {
 	let start = 0;
 	if (maxLabels !== Infinity) {
@@ -79,14 +102,30 @@ export function findDomainSuffix(
 		for (let skip = Math.min(dots, dots + 1 - maxLabels); skip > 0; skip--)
 			start = name.indexOf('.', start) + 1;
 	}
-	let suffix = start === 0 ? name : name.slice(start);
 	for (;;) {
-		if (set.has(suffix)) return suffix;
-		const dot = suffix.indexOf('.');
+		if (prints === undefined || prints.has(suffixPrint(name, start))) {
+			const suffix = start === 0 ? name : name.slice(start);
+			if (set.has(suffix)) return suffix;
+		}
+		const dot = name.indexOf('.', start);
 		if (dot === -1) return null;
-		suffix = suffix.slice(dot + 1);
+		start = dot + 1;
 	}
 }
+
+/** A small integer from the length and first three characters of `name` from `start` on: equal
+ * strings give equal prints, so a print missing from a set's prints means the string is too. */
+export function suffixPrint(name: string, start: number): number {
+	let print = name.length - start;
+	const end = Math.min(start + 3, name.length);
+	for (let i = start; i < end; i++)
+		print = (Math.imul(print, 31) + name.charCodeAt(i)) & 0x3fffffff;
+	return print;
+}
+
+const SPECIAL_USE_PRINTS: ReadonlySet<number> = new Set(
+	[...SPECIAL_USE].map((zone) => suffixPrint(zone, 0)),
+);
 
 const PSL_OPTIONS = Object.freeze({
 	allowPrivateDomains: true,
@@ -102,7 +141,7 @@ export type DomainProblem =
 
 /** Why a well-formed name must not be blocked, or null. */
 export function domainHoldBack(name: string): DomainProblem | null {
-	const zone = findDomainSuffix(name, SPECIAL_USE, SPECIAL_USE_LABELS);
+	const zone = findDomainSuffix(name, SPECIAL_USE, SPECIAL_USE_LABELS, SPECIAL_USE_PRINTS);
 	if (zone)
 		return {
 			reason: 'special_use_domain',

@@ -50,8 +50,37 @@ export function canonicalIPv6(text: string): string | null {
 	}
 }
 
+const CANONICAL_V6 = /^[0-9a-f:]{2,39}$/;
+
+/** The eight 16-bit groups of an IPv6 address. The RFC 5952 form canonicalIPv6 gives (lower-case
+ * hex groups, at most one `::`, no embedded dotted IPv4) is read directly; anything else goes
+ * through ipaddr.js (test/ioc/parse.test.ts compares both on generated addresses). */
 export function ipv6Parts(canonical: string): number[] {
-	return ipaddr.IPv6.parse(canonical).parts;
+	return (
+		(CANONICAL_V6.test(canonical) ? canonicalParts(canonical) : null) ??
+		ipaddr.IPv6.parse(canonical).parts
+	);
+}
+
+function canonicalParts(text: string): number[] | null {
+	const gap = text.indexOf('::');
+	if (gap !== -1 && text.indexOf('::', gap + 1) !== -1) return null;
+	const head = gap === -1 ? text : text.slice(0, gap);
+	const tail = gap === -1 ? '' : text.slice(gap + 2);
+	const front = head === '' ? [] : head.split(':');
+	const back = tail === '' ? [] : tail.split(':');
+	const missing = 8 - front.length - back.length;
+	if (gap === -1 ? missing !== 0 : missing < 1) return null;
+	const parts: number[] = [];
+	for (const group of front) parts.push(hexGroup(group));
+	for (let i = 0; i < missing; i++) parts.push(0);
+	for (const group of back) parts.push(hexGroup(group));
+	return parts.every((part) => part >= 0) ? parts : null;
+}
+
+/** 1-4 hex digits as a number, -1 otherwise. */
+function hexGroup(group: string): number {
+	return group.length >= 1 && group.length <= 4 ? parseInt(group, 16) : -1;
 }
 
 const word32 = (high: number, low: number) => ((high << 16) | low) >>> 0;

@@ -51,6 +51,7 @@ const TYPE_WORDS: Readonly<Record<string, NetworkType>> = {
  * `network.email.address`), undefined when there is no word. */
 export function typeFromWord(word: unknown): string | undefined {
 	if (typeof word !== 'string' || word.length === 0) return undefined;
+	if (word === 'ip' || word === 'domain' || word === 'uri') return word; // the usual words, as is
 	const lower = word.toLowerCase();
 	if (lower === 'network.email.address') return 'email';
 	const last = lower.slice(lower.lastIndexOf('.') + 1);
@@ -74,18 +75,19 @@ function shapeProblem(text: string, type: NetworkType | undefined): string {
 }
 
 function holdFor(type: NetworkType, hostText: string, host: Host): Hold | ParseOutcome | null {
-	const subject = type === 'uri' ? `The URI's host "${hostText}"` : `"${hostText}"`;
+	// Built only for a hold: most values have none.
+	const subject = () => (type === 'uri' ? `The URI's host "${hostText}"` : `"${hostText}"`);
 	if (host.kind !== 'domain') {
 		const label = nonGlobalIp(host);
 		return label
-			? { reason: 'non_global_ip', text: `${subject} is not a global unicast address: ${label}.` }
+			? { reason: 'non_global_ip', text: `${subject()} is not a global unicast address: ${label}.` }
 			: null;
 	}
 	const problem = domainHoldBack(host.name);
 	if (!problem) return null;
 	if (problem.reason === 'invalid')
 		return fail(`${type === 'uri' ? 'has a host that ' : ''}${problem.detail}`);
-	return { reason: problem.reason, text: `${subject} ${problem.detail}.` };
+	return { reason: problem.reason, text: `${subject()} ${problem.detail}.` };
 }
 
 function finish(
