@@ -141,3 +141,24 @@ test('dry run: the exact requests, nothing sent', async () => {
 	expect(JSON.stringify(result.done)).not.toContain('LUFRPT1');
 	expect(result.notPushed).toHaveLength(2);
 });
+
+test('a tag with XML and URL special characters arrives whole, and the dry run shows the message decoded', async () => {
+	// The message goes out percent-encoded from parts (nodes/BlockOnFirewall/targets/panos.ts).
+	const tag = `blk&<"'> +%=é`;
+	const input = [
+		{ type: 'ip', value: '185.220.101.7' },
+		{ type: 'ip', value: '2606:4700:4700::1111' },
+	];
+	const added = await block({ target: 'panos', input, credentials: panosCredentials(fake), parameters: { tag } });
+	expect(added.done.map((r) => r.status)).toEqual(['added', 'added']);
+	expect(fake.ipsWithTag(tag).sort()).toEqual(['185.220.101.7', '2606:4700:4700::1111']);
+	expect(fake.ipsWithTag('blk')).toEqual([]);
+
+	const planned = await block({ target: 'panos', input, credentials: panosCredentials(fake), parameters: { tag }, options: { dryRun: true, expireAfterHours: 1 } });
+	const cmd = (planned.done[0].body as { cmd: string }).cmd;
+	expect(cmd).toContain('<entry ip="2606:4700:4700::1111" persistent="0"><tag><member timeout="3600">blk&amp;&lt;&quot;&apos;&gt; +%=é</member></tag></entry>');
+
+	const removed = await block({ target: 'panos', operation: 'remove', input, credentials: panosCredentials(fake), parameters: { tag } });
+	expect(removed.done.map((r) => r.status)).toEqual(['removed', 'removed']);
+	expect(fake.state()).toEqual({});
+});

@@ -77,21 +77,36 @@ function request(
 	batch: T.PushIoc[],
 	timeoutOf: ReturnType<typeof timeouts>,
 ) {
+	// The message goes out percent-encoded (`formEncoded`), built from parts encoded once: encoding
+	// the whole 100 KB message per request cost as much as the rest of the request (bench case 7).
+	const enc = encodeURIComponent;
 	const tag = xml(tagOf(settings));
-	const entries = batch.map((ioc) => {
-		if (section === 'unregister')
-			return `<entry ip="${xml(ioc.value)}"><tag><member>${tag}</member></tag></entry>`;
-		const { timeout } = timeoutOf(ioc.expiresAt);
-		// Expiring registrations are not persistent (the pan.dev example; XSOAR: timeout cannot go with persistent).
-		return `<entry ip="${xml(ioc.value)}" persistent="${timeout > 0 ? 0 : 1}"><tag><member timeout="${timeout}">${tag}</member></tag></entry>`;
-	});
-	const cmd = `<uid-message><version>2.0</version><type>update</type><payload><${section}>${entries.join('')}</${section}></payload></uid-message>`;
+	const open = enc('<entry ip="');
+	const tails = new Map<number, string>();
+	const tailOf = (ioc: T.PushIoc) => {
+		const timeout = section === 'register' ? timeoutOf(ioc.expiresAt).timeout : -1;
+		let tail = tails.get(timeout);
+		if (tail === undefined) {
+			tail = enc(
+				timeout < 0
+					? `"><tag><member>${tag}</member></tag></entry>`
+					: // Expiring registrations are not persistent (the pan.dev example; XSOAR: timeout cannot go with persistent).
+						`" persistent="${timeout > 0 ? 0 : 1}"><tag><member timeout="${timeout}">${tag}</member></tag></entry>`,
+			);
+			tails.set(timeout, tail);
+		}
+		return tail;
+	};
+	let cmd = enc(
+		`<uid-message><version>2.0</version><type>update</type><payload><${section}>`,
+	);
+	for (const ioc of batch) cmd += open + enc(xml(ioc.value)) + tailOf(ioc);
+	cmd += enc(`</${section}></payload></uid-message>`);
 	const vsys = String(settings.credentials.vsys ?? '').trim();
-	const form: Record<string, string> = { type: 'user-id', cmd, ...(vsys ? { vsys } : {}) };
 	return {
 		method: 'POST' as const,
 		url: `${baseUrl(settings.credentials.url)}/api/`,
-		form,
+		formEncoded: { type: 'user-id', cmd, ...(vsys ? { vsys: enc(vsys) } : {}) },
 		bucket: 'api',
 		entries: batch.length,
 		assume: {
