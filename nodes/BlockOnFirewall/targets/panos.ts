@@ -97,9 +97,7 @@ function request(
 		}
 		return tail;
 	};
-	let cmd = enc(
-		`<uid-message><version>2.0</version><type>update</type><payload><${section}>`,
-	);
+	let cmd = enc(`<uid-message><version>2.0</version><type>update</type><payload><${section}>`);
 	for (const ioc of batch) cmd += open + enc(xml(ioc.value)) + tailOf(ioc);
 	cmd += enc(`</${section}></payload></uid-message>`);
 	const vsys = String(settings.credentials.vsys ?? '').trim();
