@@ -42,9 +42,10 @@ const TARGET_PARAMS: Record<string, Array<[string, unknown]>> = {
 	],
 };
 
+/** One distinct IoC: what is pushed once, whatever the number of items that carry it. */
 interface Group {
 	ioc: PushIoc;
-	items: number[];
+	result?: PushResult;
 }
 
 function notPushed(itemIndex: number, json: IDataObject): INodeExecutionData {
@@ -123,7 +124,8 @@ export async function execute(context: IExecuteFunctions): Promise<INodeExecutio
 
 	const skipped: INodeExecutionData[] = [];
 	const groups = new Map<string, Group>();
-	const itemKeys: Array<string | undefined> = new Array(items.length);
+	/** Each item's group; undefined for an item on Not Pushed. */
+	const itemGroups: Array<Group | undefined> = new Array(items.length);
 	const readType = itemReader(context, items, 'iocType');
 	const readValue = itemReader(context, items, 'iocValue');
 	const readExpiry = operation === 'add' ? itemReader(context, items, 'expiresAt') : () => '';
@@ -185,16 +187,16 @@ export async function execute(context: IExecuteFunctions): Promise<INodeExecutio
 			);
 			continue;
 		}
-		const group = groups.get(key);
+		let group = groups.get(key);
 		if (group) {
-			group.items.push(i);
 			// The same IoC twice: the later expiry wins (never shorten a block).
 			if (group.ioc.expiresAt !== null && (expiresAt === null || expiresAt > group.ioc.expiresAt))
 				group.ioc.expiresAt = expiresAt;
 		} else {
-			groups.set(key, { ioc, items: [i] });
+			group = { ioc };
+			groups.set(key, group);
 		}
-		itemKeys[i] = key;
+		itemGroups[i] = group;
 	}
 
 	const credentials =
@@ -221,10 +223,10 @@ export async function execute(context: IExecuteFunctions): Promise<INodeExecutio
 		recorded,
 	);
 
-	const results = new Map<string, PushResult>();
-	const iocs = [...groups.values()].map((group) => group.ioc);
-	const fail = (batch: PushIoc[], error: string) => {
-		for (const ioc of batch) results.set(ioc.key, { status: 'failed', error });
+	const distinct = [...groups.values()];
+	const iocs = distinct.map((group) => group.ioc);
+	const fail = (batch: Group[], error: string) => {
+		for (const group of batch) group.result = { status: 'failed', error };
 	};
 	const asMessage = (error: unknown) =>
 		redact(error instanceof Error ? error.message : String(error), secrets);
@@ -239,9 +241,9 @@ export async function execute(context: IExecuteFunctions): Promise<INodeExecutio
 			fatal = asMessage(error);
 		}
 		const size = Math.max(1, target.batch[operation]);
-		const batches: PushIoc[][] = [];
-		for (let start = 0; start < iocs.length; start += size)
-			batches.push(iocs.slice(start, start + size));
+		const batches: Group[][] = [];
+		for (let start = 0; start < distinct.length; start += size)
+			batches.push(distinct.slice(start, start + size));
 		let next = 0;
 		// Each lane takes the next batch: one lane sends them one after the other; more (a target's
 		// documented concurrency) let the node build and send one while the target applies another.
@@ -253,15 +255,13 @@ export async function execute(context: IExecuteFunctions): Promise<INodeExecutio
 					continue;
 				}
 				try {
-					const done = await target[operation](io, batch, settings, prepared);
-					for (const ioc of batch)
-						results.set(
-							ioc.key,
-							done.get(ioc.key) ?? {
-								status: 'failed',
-								error: `${target.name} gave no result for ${ioc.value}.`,
-							},
-						);
+					const done = await target[operation](
+						io,
+						batch.map((group) => group.ioc),
+						settings,
+						prepared,
+					);
+					for (const group of batch) group.result = done.get(group.ioc.key);
 				} catch (error) {
 					if (!(error instanceof TargetError)) {
 						fatal ??= asMessage(error); // the other lanes stop sending
@@ -289,10 +289,10 @@ export async function execute(context: IExecuteFunctions): Promise<INodeExecutio
 	let firstFailed: { itemIndex: number; error: string } | undefined;
 	let failedCount = 0;
 	for (let i = 0; i < items.length; i++) {
-		const key = itemKeys[i];
-		if (key === undefined) continue;
-		const { ioc } = groups.get(key) as Group;
-		const result = results.get(key) ?? {
+		const group = itemGroups[i];
+		if (group === undefined) continue;
+		const { ioc } = group;
+		const result = group.result ?? {
 			status: 'failed' as const,
 			error: `${target.name} gave no result for ${ioc.value}.`,
 		};
@@ -303,7 +303,8 @@ export async function execute(context: IExecuteFunctions): Promise<INodeExecutio
 		const json: IDataObject = {
 			type: ioc.type,
 			value: ioc.value,
-			...base,
+			target: base.target,
+			operation: base.operation,
 			status: result.status,
 			target_id: result.target_id ?? null,
 		};
