@@ -166,13 +166,8 @@ export async function execute(context: IExecuteFunctions): Promise<INodeExecutio
 			expiresAt = expiry.at;
 		}
 		const key = `${checked.type}|${checked.value}`;
-		const ioc: PushIoc = {
-			key,
-			type: checked.type,
-			value: checked.value,
-			expiresAt,
-			...(checked.type === 'ip' ? { ipVersion: checked.value.includes(':') ? 6 : 4 } : {}),
-		};
+		const ioc: PushIoc = { key, type: checked.type, value: checked.value, expiresAt };
+		if (checked.type === 'ip') ioc.ipVersion = checked.value.includes(':') ? 6 : 4;
 		const why = target.unsupported(ioc, params);
 		if (why !== null) {
 			skipped.push(
