@@ -1,6 +1,6 @@
 /**
  * Block on Firewall / EDR → PAN-OS, against the fake PAN-OS XML API (test/fakes/firewalls/panos.ts):
- * add, re-add, remove, remove again; the timeout in the fake's state; batches of 1,000; 429 then
+ * add, re-add, remove, remove again; the timeout in the fake's state; batches of 1,000, two in flight; 429 then
  * success; a refused key; values refused before any request; types PAN-OS cannot tag; dry run.
  */
 import { startFakePanos, type FakePanos } from '../fakes/firewalls/panos.ts';
@@ -92,6 +92,20 @@ test('2,500 IPs go in batches of 1,000, 1,000 and 500, at most two at a time, an
 	expect(fake.served('api').map((r) => r.entries).sort((a, b) => b! - a!)).toEqual([1000, 1000, 500]);
 	expect(fake.maxInFlight).toBeLessThanOrEqual(2);
 	expect(fake.ipsWithTag('n8n-block').sort()).toEqual([...ips].sort());
+});
+
+test('the second message leaves while the firewall is still applying the first: two in flight, never more', async () => {
+	fake.answerDelayMs = 500;
+	try {
+		const ips = manyIps(3500);
+		const result = await block({ target: 'panos', input: ips.map((value) => ({ type: 'ip', value })), credentials: panosCredentials(fake) });
+		expect(result.error).toBeUndefined();
+		expect(fake.served('api')).toHaveLength(4);
+		expect(fake.maxInFlight).toBe(2);
+		expect(fake.ipsWithTag('n8n-block')).toHaveLength(3500);
+	} finally {
+		fake.answerDelayMs = 0;
+	}
 });
 
 test('429 with Retry-After, then success', async () => {

@@ -105,6 +105,9 @@ export class FakeServer {
 
 	maxInFlight = 0;
 
+	/** How long each answer waits (ms): a target that takes time to apply a request. */
+	answerDelayMs = 0;
+
 	readonly name: string;
 
 	// No parameter properties: Node runs this file natively (type stripping) in bench/.
@@ -184,6 +187,7 @@ export class FakeServer {
 		this.log.push(entry);
 		const reply = await this.dispatch(req, url, method, rawBody, entry);
 		entry.status = reply.status;
+		if (this.answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.answerDelayMs));
 		return reply;
 	}
 
