@@ -26,7 +26,7 @@ import path from 'node:path';
 import { activateWorkflowArgs, ensureN8n, N8N_VERSION, N8nHost, packPackage, type WorkflowJson } from '../../scripts/n8n-host.ts';
 import { runInEditor, signIn } from '../../scripts/editor-setup.ts';
 import { alCredential } from '../../scripts/report.ts';
-import { BLOCKLIST_TABLE, copyWorkflow, FEED_CREDENTIAL, feedUrl, getNode, loadExamples, MANUAL_TRIGGER, NODE, replaceNode } from '../../scripts/workflows.ts';
+import { BLOCKLIST_TABLE, copyWorkflow, FEED_CREDENTIAL, feedUrl, getNode, loadExamples, MANUAL_TRIGGER, NODE, replaceNode, slackToRecorder } from '../../scripts/workflows.ts';
 import { defaultUsers, demoDataset, startFakeAssemblyline, type FakeAssemblyline } from '../fakes/assemblyline/index.ts';
 import { startFakeFirewall, type FakeFirewall } from '../fakes/firewall.ts';
 
@@ -82,17 +82,7 @@ function forE2e(example: WorkflowJson): WorkflowJson {
 	});
 	wf.nodes.push({ id: 'e2e00000-0000-4000-8000-00000000a001', name: MANUAL_TRIGGER, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [-460, 100], parameters: {} });
 	wf.connections[MANUAL_TRIGGER] = { main: [[{ node: webhook.name, type: 'main', index: 0 }]] };
-	const slack = getNode(wf, NODE.slack);
-	replaceNode(wf, NODE.slack, {
-		type: 'n8n-nodes-base.httpRequest',
-		typeVersion: 4.2,
-		parameters: {
-			method: 'POST', url: `${recorder.url}/slack/soc-blocklist`, sendBody: true, contentType: 'json', specifyBody: 'keypair',
-			bodyParameters: { parameters: [{ name: 'channel', value: slack.parameters.channelId.value }, { name: 'text', value: slack.parameters.text }] },
-			options: {},
-		},
-	});
-	return wf;
+	return slackToRecorder(wf, recorder.url);
 }
 
 async function rest(method: string, route: string): Promise<any> {
